@@ -1,0 +1,77 @@
+"""Sphinx extension for this book's build: no stale numbers, and clean pages.
+
+1. **Execution keyed on hwlib.**  myst-nb's execution cache keys a notebook on
+   its code cells only, and Sphinx re-reads only source files that changed, so
+   after a change to ``hwlib`` a rebuild would show the old numbers.  Here a
+   hash of every file of the ``hwlib`` package the kernel imports is
+
+   * part of the execution cache's path (``_build/.jupyter_cache/hwlib-<hash>``),
+     so a new hwlib gets a fresh cache and every notebook runs again, and
+   * a config value with ``rebuild="env"``, so Sphinx re-reads every page.
+
+   A prose-only edit leaves the hash alone: the cache is reused and Sphinx
+   re-reads only the edited page.
+
+2. **One copy of each inline script.**  sphinx-thebe registers its inline
+   configuration script once per read, so pages carried it twice and the
+   browser raised "Identifier 'THEBE_JS_URL' has already been declared".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import shutil
+from pathlib import Path
+
+CACHE_PREFIX = "hwlib-"
+
+
+def hwlib_digest() -> str:
+    """SHA-256 of the hwlib package's files (names and contents), as the kernel will import it."""
+    spec = importlib.util.find_spec("hwlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("hwlib is not importable: pip install -r requirements.txt")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix in {".py", ".toml", ".json", ".typed"}:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _key_execution_on_hwlib(app, config) -> None:
+    digest = hwlib_digest()
+    config.hwlib_source_hash = digest
+    if config.nb_execution_mode not in ("cache",):
+        return
+    base = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+    if base.name.startswith(CACHE_PREFIX):  # already keyed (a second config-inited)
+        base = base.parent
+    config.nb_execution_cache_path = str(base / f"{CACHE_PREFIX}{digest}")
+    if base.is_dir():  # keep only the cache of the current hwlib
+        for old in base.glob(f"{CACHE_PREFIX}*"):
+            if old.name != f"{CACHE_PREFIX}{digest}":
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        filename = getattr(script, "filename", script) or ""  # an inline script has None or ""
+        key = (str(filename), repr(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    scripts[:] = unique
+
+
+def setup(app):
+    app.add_config_value("hwlib_source_hash", "", "env")
+    app.connect("config-inited", _key_execution_on_hwlib, priority=900)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

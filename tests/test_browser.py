@@ -1,0 +1,172 @@
+"""Open every page of the built book in headless Chromium and check what a reader sees.
+
+Per page: every formula typeset by MathJax (no raw TeX left), every image loaded
+with a non-zero size, no JavaScript console errors, no request to another host,
+and every internal link (and its #fragment) resolving.  A full-page screenshot
+of each chapter is saved under ``_build/screenshots/`` for a person to look at.
+
+Needs a built book (the README's build command), Debian's ``chromium`` and the
+``playwright`` package.  Without them the test skips with the reason, unless
+HWBOOK_REQUIRE_BROWSER=1 (set by .ci/run), where a skip would hide a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\$[^$\s][^$]*\$")
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("HWBOOK_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required (HWBOOK_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(reason)
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _pages() -> list[str]:
+    pages = sorted(p.relative_to(HTML).as_posix() for p in HTML.glob("*.html"))
+    pages += sorted(p.relative_to(HTML).as_posix() for p in (HTML / "book").glob("*.html"))
+    return pages
+
+
+@functools.lru_cache(maxsize=None)
+def _ids(path: Path) -> frozenset[str]:
+    return frozenset(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8", errors="replace")))
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not (HTML / "book" / "intro.html").exists():
+        _unavailable(f"the book is not built ({HTML} has no book/intro.html): run the README's build command first")
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest's output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = _chromium()
+    if chromium is None:
+        _unavailable("no Chromium on this machine (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -r requirements.txt)")
+    with sync_playwright() as playwright:
+        # Playwright starts Chromium headless with a fresh, temporary user-data dir.
+        instance = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+def _check_page(browser, base: str, page_path: str) -> list[str]:
+    problems: list[str] = []
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    host = urlsplit(base).netloc
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+
+    def on_request(request):
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != host:
+            problems.append(f"request to another host: {request.url}")
+
+    page.on("request", on_request)
+    page.on("response", lambda r: problems.append(f"HTTP {r.status} for {r.url}") if r.status >= 400 else None)
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}") if urlsplit(r.url).netloc == host else None)
+    page.goto(f"{base}/{page_path}", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    # MathJax 3 typesets on start-up; wait for it where the page loads it.
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+    # Make every image load (even lazy ones) and wait until each is decoded.
+    page.evaluate(
+        """async () => {
+            for (const img of document.images) { img.loading = 'eager'; }
+            window.scrollTo(0, document.body.scrollHeight);
+            await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+        }"""
+    )
+    math = page.evaluate(
+        """() => {
+            const nodes = [...document.querySelectorAll('span.math, div.math')];
+            return {total: nodes.length, typeset: nodes.filter(n => n.querySelector('mjx-container')).length};
+        }"""
+    )
+    if math["typeset"] != math["total"]:
+        problems.append(f"{math['total'] - math['typeset']} of {math['total']} formulas not typeset")
+    text = page.evaluate(
+        """() => {
+            const body = document.body.cloneNode(true);
+            body.querySelectorAll('pre, code, script, style, textarea, mjx-container, .highlight').forEach(n => n.remove());
+            return body.innerText;
+        }"""
+    )
+    for match in RAW_TEX.finditer(text):
+        problems.append(f"raw TeX left in the page: {text[max(match.start() - 30, 0):match.end() + 30]!r}")
+    broken = page.evaluate(
+        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0 && i.naturalHeight > 0)).map(i => i.src)"
+    )
+    problems += [f"image not loaded: {src}" for src in broken]
+    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    for link in sorted(set(links)):
+        parts = urlsplit(link)
+        if parts.netloc != host or parts.scheme not in ("http", "https"):
+            continue
+        target = HTML / unquote(parts.path).lstrip("/")
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            problems.append(f"internal link to a missing file: {link}")
+        elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in _ids(target):
+            problems.append(f"internal link to a missing anchor: {link}")
+    if page_path.startswith("book/"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / (Path(page_path).stem + ".png")), full_page=True)
+    page.close()
+    return problems
+
+
+def test_every_page_renders_offline(server, browser):
+    pages = _pages()
+    assert "book/intro.html" in pages and len(pages) >= 5
+    report = {page: _check_page(browser, server, page) for page in pages}
+    failures = {page: problems for page, problems in report.items() if problems}
+    assert not failures, "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures.items())
+    for chapter in (p for p in pages if p.startswith("book/")):
+        assert (SCREENSHOTS / (Path(chapter).stem + ".png")).stat().st_size > 10_000
