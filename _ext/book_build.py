@@ -12,7 +12,11 @@
    A prose-only edit leaves the hash alone: the cache is reused and Sphinx
    re-reads only the edited page.
 
-2. **One copy of each inline script.**  sphinx-thebe registers its inline
+2. **A MyST Markdown download.**  Each notebook page's download menu offers
+   the notebook as MyST Markdown (``.md``, written by jupytext) beside the
+   ``.ipynb``, for readers who keep notebooks as text.
+
+3. **One copy of each inline script.**  sphinx-thebe registers its inline
    configuration script once per read, so pages carried it twice and the
    browser raised "Identifier 'THEBE_JS_URL' has already been declared".
 """
@@ -70,8 +74,40 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = unique
 
 
+def _markdown_download(app, pagename, templatename, context, doctree) -> None:
+    source = context.get("sourcename") or ""
+    if not source.endswith(".ipynb"):
+        return
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "download-buttons":
+            button["buttons"].insert(1, {
+                "type": "link",
+                "url": f"{context['pathto']('_sources', 1)}/{pagename}.md",
+                "text": ".md",
+                "icon": "fas fa-file-lines",
+                "tooltip": "Download as MyST Markdown",
+                "label": "download-myst-button",
+            })
+
+
+def _write_markdown_copies(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    import jupytext
+
+    for docname in app.env.found_docs:
+        source = Path(app.env.doc2path(docname))
+        if source.suffix == ".ipynb":
+            target = Path(app.outdir) / "_sources" / f"{docname}.md"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            notebook = jupytext.read(source)
+            target.write_text(jupytext.writes(notebook, fmt="md:myst"), encoding="utf-8")
+
+
 def setup(app):
     app.add_config_value("hwlib_source_hash", "", "env")
     app.connect("config-inited", _key_execution_on_hwlib, priority=900)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _markdown_download, priority=900)
+    app.connect("build-finished", _write_markdown_copies)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

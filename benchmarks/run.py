@@ -1,0 +1,204 @@
+"""Benchmarks: measure, report the median of several runs, and write a Markdown table.
+
+    python benchmarks/run.py [--runs 3] [--quick]
+
+Writes ``benchmarks/results.md`` and copies its table into README.md between
+the ``<!-- benchmarks:start -->`` and ``<!-- benchmarks:end -->`` markers.
+This is a script that measures, not a test: it asserts nothing about times.
+
+What it measures:
+
+* the book's build: cold (empty execution cache, so every notebook runs), warm
+  rebuild with nothing changed, rebuild after a prose-only edit, rebuild after
+  an ``hwlib`` change; all in a temporary copy of the repository, with a copy of
+  hwlib first on PYTHONPATH so the repository itself is never touched;
+* ``pytest --nbval`` (the whole suite, and the notebooks alone) and its floor:
+  the number of notebooks times the cost of starting a kernel and importing
+  numpy, sympy, matplotlib and hwlib, measured in the same run;
+* ``hwlib.conv.conv2d`` in multiply-accumulates per second, against numpy's
+  matrix multiply doing the same number of MACs;
+* ``hwlib.network.symbolic_gradients`` as the network grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.md"
+BIN = Path(sys.executable).parent
+
+
+def median_time(function, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run(command: list[str], cwd: Path, env: dict | None = None) -> None:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        names = re.findall(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        cpu = names[0].strip() if names else cpu
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, numpy {np.__version__}, "
+            f"{platform.system()} {platform.machine()}")
+
+
+# ------------------------------------------------------------------ builds
+def bench_builds(runs: int) -> list[tuple[str, float]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "book"
+        shutil.copytree(ROOT, book, ignore=shutil.ignore_patterns("_build", ".venv", "venv", ".git", "__pycache__", "*.egg-info"))
+        lib = Path(tmp) / "lib"
+        shutil.copytree(ROOT / "hwlib", lib / "hwlib", ignore=shutil.ignore_patterns("__pycache__"))
+        env = dict(os.environ, PYTHONPATH=str(lib))
+        build = [str(BIN / "jupyter-book"), "build", str(book)]
+        notebook = book / "book" / "problem1_separable.ipynb"
+        conv = lib / "hwlib" / "conv.py"
+
+        def cold():
+            shutil.rmtree(book / "_build", ignore_errors=True)
+            run(build, book, env)
+
+        rows.append(("cold build (empty cache: every notebook executes)", median_time(cold, runs)))
+        rows.append(("rebuild, nothing changed", median_time(lambda: run(build, book, env), runs)))
+        counter = iter(range(10**6))
+
+        def prose_edit():
+            text = notebook.read_text(encoding="utf-8")
+            notebook.write_text(text.replace("Change these numbers", f"Change these numbers{' ' * (next(counter) % 2)}", 1), encoding="utf-8")
+            run(build, book, env)
+
+        rows.append(("rebuild after a prose-only edit", median_time(prose_edit, runs)))
+
+        def hwlib_edit():
+            conv.write_text(conv.read_text(encoding="utf-8") + f"# benchmark edit {next(counter)}\n", encoding="utf-8")
+            run(build, book, env)
+
+        rows.append(("rebuild after an hwlib change (every notebook executes)", median_time(hwlib_edit, runs)))
+    return rows
+
+
+# ------------------------------------------------------------------ tests and their floor
+def kernel_floor(runs: int) -> float:
+    from jupyter_client.manager import start_new_kernel
+
+    def start_and_import():
+        manager, client = start_new_kernel(kernel_name="python3")
+        try:
+            client.execute_interactive("import numpy, sympy, matplotlib.pyplot, hwlib.conv, hwlib.network", timeout=120)
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+
+    return median_time(start_and_import, runs)
+
+
+def bench_tests(runs: int) -> list[tuple[str, float]]:
+    pytest = [sys.executable, "-m", "pytest", "--nbval", "-q", "-p", "no:cacheprovider"]
+    whole = median_time(lambda: run(pytest, ROOT), runs)
+    notebooks = sorted((ROOT / "book").glob("*.ipynb"))
+    only_notebooks = median_time(lambda: run(pytest + [str(p) for p in notebooks], ROOT), runs)
+    per_kernel = kernel_floor(runs)
+    floor = len(notebooks) * per_kernel
+    return [
+        ("`pytest --nbval`, whole suite (unit, property, browser and cache tests, notebooks)", whole),
+        (f"`pytest --nbval book/` ({len(notebooks)} notebooks alone)", only_notebooks),
+        ("one kernel start + imports of numpy, sympy, matplotlib, hwlib", per_kernel),
+        (f"floor: {len(notebooks)} notebooks x kernel start and imports", floor),
+        ("ratio: notebooks alone / floor", only_notebooks / floor),
+        ("ratio: whole suite / floor", whole / floor),
+    ]
+
+
+# ------------------------------------------------------------------ conv2d
+def bench_conv2d(runs: int) -> list[tuple[str, float, float, float]]:
+    from hwlib.conv import conv2d, conv2d_cost
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for name, shape, c_out, k, s, p in [
+        ("homework layer 30x30x20 -> 15x15x40, k=3, s=2", (30, 30, 20), 40, 3, 2, 1),
+        ("larger layer 64x64x64 -> 64x64x64, k=3, s=1", (64, 64, 64), 64, 3, 1, 1),
+    ]:
+        x = rng.standard_normal(shape)
+        w = rng.standard_normal((k, k, shape[2], c_out))
+        cost = conv2d_cost(shape, c_out, k, s, p)
+        conv_time = median_time(lambda: conv2d(x, w, s, p), max(runs, 7))
+        a = rng.standard_normal((cost.out_shape[0] * cost.out_shape[1], k * k * shape[2]))
+        b = rng.standard_normal((k * k * shape[2], c_out))
+        matmul_time = median_time(lambda: a @ b, max(runs, 7))
+        rows.append((name, cost.macs / conv_time, cost.macs / matmul_time, matmul_time / conv_time))
+    return rows
+
+
+# ------------------------------------------------------------------ symbolic gradients
+def bench_symbolic(runs: int, quick: bool) -> list[tuple[int, int, float]]:
+    from hwlib.network import Network, symbolic_gradients
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for depth in (2, 3, 4, 5):
+        for width in ((2, 8) if quick else (2, 4, 6, 8)):
+            net = Network([rng.standard_normal((width, width)) for _ in range(depth)], "sigmoid")
+            x = rng.standard_normal(width)
+            rows.append((depth, width, median_time(lambda: symbolic_gradients(net, x, 0.5).evaluate(), runs)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the median is reported)")
+    parser.add_argument("--quick", action="store_true", help="skip the builds and the test suite")
+    args = parser.parse_args()
+
+    lines = [f"Measured on {time.strftime('%Y-%m-%d')}: {machine()}. Median of {args.runs} runs each.", ""]
+    if not args.quick:
+        lines += ["| build | seconds |", "|---|--:|"]
+        lines += [f"| {name} | {seconds:.1f} |" for name, seconds in bench_builds(args.runs)]
+        lines += ["", "| tests | seconds |", "|---|--:|"]
+        for name, value in bench_tests(args.runs):
+            lines.append(f"| {name} | {value:.2f}{'x' if name.startswith('ratio') else ''} |")
+        lines.append("")
+    lines += ["| `hwlib.conv.conv2d` | GMAC/s | numpy matmul, same MACs, GMAC/s | fraction of matmul rate |", "|---|--:|--:|--:|"]
+    lines += [f"| {name} | {rate / 1e9:.2f} | {mm / 1e9:.2f} | {frac:.2f} |" for name, rate, mm, frac in bench_conv2d(args.runs)]
+    lines += ["", "| `symbolic_gradients` + `evaluate()` | width | seconds |", "|---|--:|--:|"]
+    lines += [f"| depth {d} | {w} | {t:.2f} |" for d, w, t in bench_symbolic(args.runs, args.quick)]
+    table = "\n".join(lines) + "\n"
+    RESULTS.write_text("# Benchmark results\n\nWritten by `python benchmarks/run.py`.\n\n" + table, encoding="utf-8")
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        readme.write_text(f"{head}{start}\n{table}{end}{tail}", encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
