@@ -1,0 +1,47 @@
+"""Tests of the figure modules: drawn from parameters, with titles and labels."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # tests only: no window; the notebooks keep the inline backend
+
+import pytest
+from matplotlib.patches import Circle, Rectangle
+
+from hwlib.plot_conv import plot_padded_grid
+from hwlib.plot_network import plot_network
+
+
+@pytest.mark.parametrize(("n", "k", "s", "p"), [(20, 3, 1, 1), (5, 3, 2, 1), (4, 1, 1, 0), (7, 4, 3, 2)])
+def test_padded_grid_draws_every_cell_and_the_corner_windows(n, k, s, p):
+    fig = plot_padded_grid(n, k, s, p)
+    ax_in, ax_out = fig.axes
+    o = (n + 2 * p - k) // s + 1
+    corners = len({(0, 0), (0, o - 1), (o - 1, 0), (o - 1, o - 1)})
+    grid_cells = [r for r in ax_in.patches if isinstance(r, Rectangle) and r.get_width() == 1]
+    assert len(grid_cells) == (n + 2 * p) ** 2
+    assert len(ax_in.patches) == (n + 2 * p) ** 2 + corners  # plus one outlined window per corner
+    assert len(ax_out.patches) == o * o + corners
+    assert f"k = {k}" in ax_in.get_title() and f"o = {o}" in ax_out.get_title()
+    assert fig._suptitle is not None and ax_in.get_xlabel() == "column"
+    matplotlib.pyplot.close(fig)
+
+
+def test_padded_grid_rejects_a_kernel_that_does_not_fit():
+    with pytest.raises(ValueError, match="kernel must fit"):
+        plot_padded_grid(2, 5, 1, 0)
+
+
+def test_network_drawing_has_a_node_per_unit_and_a_label_per_edge():
+    sizes = [2, 3, 1]
+    nodes = [[f"n{l}{i}" for i in range(n)] for l, n in enumerate(sizes)]
+    edges = [[[f"e{l}{i}{j}" for j in range(sizes[l + 1])] for i in range(sizes[l])] for l in range(2)]
+    fig = plot_network(sizes, nodes, edges, "title", layer_titles=["in", "hidden", "out"])
+    (ax,) = fig.axes
+    assert sum(isinstance(p, Circle) for p in ax.patches) == 6
+    texts = {t.get_text() for t in ax.texts}
+    assert {"e000", "e012", "e120", "n12", "n20", "hidden"} <= texts
+    assert len([t for t in texts if t.startswith("e")]) == 2 * 3 + 3 * 1
+    assert ax.get_title() == "title"
+    matplotlib.pyplot.close(fig)
