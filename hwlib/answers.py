@@ -29,9 +29,6 @@ class Truth:
     labels: dict[str, str]
     formulas: dict[str, sp.Expr] = field(default_factory=dict)
 
-    def symbol(self, quantity: str) -> sp.Symbol:
-        return sp.Symbol(quantity)
-
 
 def problem1_truth(in_shape: Sequence[int], out_shape: Sequence[int], kernel: int) -> Truth:
     """Weights and MACs of the standard and depthwise separable layers (Problem 1)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.collections import PatchCollection
 from matplotlib.patches import Rectangle
 
 from hwlib.conv import output_size
@@ -34,18 +35,15 @@ def plot_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> 
     fig, (ax_in, ax_out) = plt.subplots(
         1, 2, figsize=(9, 4.6), gridspec_kw={"width_ratios": [size, max(o, 1)]}
     )
+    # one collection per kind of cell: hundreds of separate patches draw slowly
+    cells = {True: [], False: []}
     for row in range(size):
         for col in range(size):
             inside = padding <= row < padding + n and padding <= col < padding + n
-            ax_in.add_patch(
-                Rectangle(
-                    (col, size - 1 - row), 1, 1,
-                    facecolor="#9ecae1" if inside else "white",
-                    edgecolor="0.35" if inside else "0.6",
-                    linestyle="-" if inside else "--",
-                    linewidth=0.6,
-                )
-            )
+            cells[inside].append(Rectangle((col, size - 1 - row), 1, 1))
+    ax_in.add_collection(PatchCollection(cells[True], facecolor="#9ecae1", edgecolor="0.35", linewidth=0.6))
+    if cells[False]:
+        ax_in.add_collection(PatchCollection(cells[False], facecolor="white", edgecolor="0.6", linestyle="--", linewidth=0.6))
     for colour, (i, j) in zip(_COLOURS, _positions_to_show(o)):
         top, left = stride * i, stride * j
         ax_in.add_patch(
@@ -55,9 +53,10 @@ def plot_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> 
             )
         )
         ax_out.add_patch(Rectangle((j, o - 1 - i), 1, 1, facecolor=colour, alpha=0.75))
-    for row in range(o):
-        for col in range(o):
-            ax_out.add_patch(Rectangle((col, o - 1 - row), 1, 1, fill=False, edgecolor="0.35", linewidth=0.6))
+    ax_out.add_collection(PatchCollection(
+        [Rectangle((col, o - 1 - row), 1, 1) for row in range(o) for col in range(o)],
+        facecolor="none", edgecolor="0.35", linewidth=0.6,
+    ))
     ax_in.set_title(f"padded input: i = {n}, p = {padding} (size {size}), k = {kernel}, s = {stride}")
     ax_out.set_title(f"output: o = {o}")
     for ax, extent in ((ax_in, size), (ax_out, o)):

@@ -7,7 +7,7 @@ import matplotlib
 matplotlib.use("Agg")  # tests only: no window; the notebooks keep the inline backend
 
 import pytest
-from matplotlib.patches import Circle, Rectangle
+from matplotlib.patches import Circle
 
 from hwlib.plot_conv import plot_padded_grid
 from hwlib.plot_network import plot_network
@@ -19,10 +19,12 @@ def test_padded_grid_draws_every_cell_and_the_corner_windows(n, k, s, p):
     ax_in, ax_out = fig.axes
     o = (n + 2 * p - k) // s + 1
     corners = len({(0, 0), (0, o - 1), (o - 1, 0), (o - 1, o - 1)})
-    grid_cells = [r for r in ax_in.patches if isinstance(r, Rectangle) and r.get_width() == 1]
-    assert len(grid_cells) == (n + 2 * p) ** 2
-    assert len(ax_in.patches) == (n + 2 * p) ** 2 + corners  # plus one outlined window per corner
-    assert len(ax_out.patches) == o * o + corners
+    input_cells = sum(len(c.get_paths()) for c in ax_in.collections)
+    assert input_cells == (n + 2 * p) ** 2  # every input and padding cell
+    assert len(ax_in.collections) == (2 if p else 1)  # padding drawn apart from the input
+    assert len(ax_in.patches) == corners  # one outlined window per corner output
+    assert sum(len(c.get_paths()) for c in ax_out.collections) == o * o
+    assert len(ax_out.patches) == corners
     assert f"k = {k}" in ax_in.get_title() and f"o = {o}" in ax_out.get_title()
     assert fig._suptitle is not None and ax_in.get_xlabel() == "column"
     matplotlib.pyplot.close(fig)
