@@ -122,6 +122,7 @@ def _check_page(browser, base: str, page_path: str) -> list[str]:
             await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
         }"""
     )
+    page.wait_for_load_state("networkidle")  # whatever the scroll started (fonts, images) has finished
     math = page.evaluate(
         """() => {
             const nodes = [...document.querySelectorAll('span.math, div.math')];
@@ -158,8 +159,9 @@ def _check_page(browser, base: str, page_path: str) -> list[str]:
     if page_path.startswith("book/"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / (Path(page_path).stem + ".png")), full_page=True)
+    found = list(problems)  # requests that closing the page cancels are not the page's fault
     page.close()
-    return problems
+    return found
 
 
 def test_every_page_renders_offline(server, browser):
