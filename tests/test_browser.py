@@ -157,6 +157,7 @@ def _check_page(browser, base: str, page_path: str) -> list[str]:
         elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in _ids(target):
             problems.append(f"internal link to a missing anchor: {link}")
     if page_path.startswith("book/"):
+        page.evaluate("() => window.scrollTo(0, 0)")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / (Path(page_path).stem + ".png")), full_page=True)
     found = list(problems)  # requests that closing the page cancels are not the page's fault
@@ -167,6 +168,7 @@ def _check_page(browser, base: str, page_path: str) -> list[str]:
 def test_every_page_renders_offline(server, browser):
     pages = _pages()
     assert "book/intro.html" in pages and len(pages) >= 5
+    assert (HTML / "favicon.ico").is_file()  # browsers ask for it on pages without a <link rel="icon">
     report = {page: _check_page(browser, server, page) for page in pages}
     failures = {page: problems for page, problems in report.items() if problems}
     assert not failures, "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures.items())

@@ -57,7 +57,8 @@ def test_hwlib_change_reexecutes_and_prose_edit_reuses_the_cache(tmp_path):
     book.mkdir()
     shutil.copytree(ROOT / "hwlib", lib / "hwlib", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
-    config = (ROOT / "_config.yml").read_text(encoding="utf-8").replace("favicon: book/favicon.svg", 'favicon: ""')
+    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    config = config.replace("favicon: book/favicon.svg", 'favicon: ""').replace("html_extra_path: [book/_extra]", "html_extra_path: []")
     (book / "_config.yml").write_text(config, encoding="utf-8")
     (book / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
     page = book / "page.ipynb"
