@@ -264,8 +264,8 @@ def conv2d(
         raise ValueError(
             f"w.shape[2] must equal C_in / groups = {c_in} / {groups} = {c_in // groups}, got {c_group}"
         )
-    h_out = output_size(height, kernel, stride, padding)
-    w_out = output_size(width, kernel, stride, padding)
+    for size in (height, width):  # raises ValueError when the kernel does not fit
+        output_size(size, kernel, stride, padding)
     if bias is not None:
         bias = _check_numeric_array("bias", bias, 1)
         if bias.shape != (c_out,):
@@ -273,7 +273,7 @@ def conv2d(
 
     x_pad = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
     # windows[i, j, c, u, v] = x_pad[s i + u, s j + v, c]: a view, nothing copied yet.
-    # (the stride-s slice of the n + 2p - k + 1 window starts leaves exactly H_out x W_out)
+    # the stride-s slice of the n + 2p - k + 1 window starts leaves exactly H_out x W_out
     windows = sliding_window_view(x_pad, (kernel, kernel), axis=(0, 1))[::stride, ::stride]
     out_group = c_out // groups
     outputs = []
