@@ -23,15 +23,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 
 from hwlib.answers import Truth
 from hwlib.transcription import Entry
 
-__all__ = ["Mark", "mark", "marks_table", "CORRECT", "WRONG", "WRONG_WORKING"]
+__all__ = ["Mark", "mark", "marks_table", "comparison_markdown", "CORRECT", "WRONG", "WRONG_WORKING"]
 
 CORRECT = "correct"
 WRONG = "wrong"
@@ -228,3 +229,38 @@ def marks_table(marks: Sequence[Mark]) -> str:
         verdict = {CORRECT: "✓ correct", WRONG: "✗ wrong", WRONG_WORKING: "✓ value, ✗ working"}[m.verdict]
         rows.append(f"| ${m.entry.label}$ | {_fmt(m.entry.written)} | {_fmt(m.computed)} | {verdict} | {why} |")
     return "\n".join(rows)
+
+
+def _same_given(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Equal as data: lists and tuples alike, 2 and 2.0 alike."""
+    def norm(v: Any) -> Any:
+        if isinstance(v, Mapping):
+            return {k: norm(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)) or hasattr(v, "tolist"):
+            return [norm(x) for x in (v.tolist() if hasattr(v, "tolist") else v)]
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+    return norm(dict(a)) == norm(dict(b))
+
+
+def comparison_markdown(problem: int, given: Mapping[str, Any] | None = None) -> str:
+    """The body of a chapter's "Compared with the handwritten solution" section, as Markdown.
+
+    It always marks the homework's own numbers (``[given.pN]`` of the transcription).  When
+    ``given`` (the chapter's Given) differs from them, it opens with one sentence saying so.
+    """
+    from hwlib import answers
+    from hwlib.transcription import load_given, load_transcription
+
+    truth_of = {1: answers.problem1_truth, 2: answers.problem2_truth, 3: answers.problem3_truth}
+    if problem not in truth_of:
+        raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
+    homework = load_given(problem)
+    marks = mark(load_transcription(problem=problem), truth_of[problem](**homework))
+    parts = []
+    if given is not None and not _same_given(given, homework):
+        parts.append("The Given above differs from the homework's, so this section does not use it: the handwritten "
+                     "solution answers the homework's own numbers, and is marked against those.")
+    right = sum(m.verdict == CORRECT for m in marks)
+    parts.append(marks_table(marks))
+    parts.append(f"Of the {len(marks)} written results, {right} are correct.")
+    return "\n\n".join(parts)

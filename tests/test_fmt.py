@@ -1,0 +1,44 @@
+"""hwlib.fmt: the one number format of the book."""
+
+import math
+
+import pytest
+
+from hwlib import fmt
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (1620000, "1,620,000"), (1620000.0, "1,620,000"), (-6, "−6"), (-0.0, "0"), (0.136, "0.136"),
+    (7.352941176, "7.35294"), (1.5e20, "1.5 × 10^20"), (-1e-7, "−1 × 10^−7"),
+])
+def test_number(value, text):
+    assert fmt.number(value) == text
+
+
+def test_term_parenthesises_negatives_only():
+    assert fmt.term(-1) == "(−1)"
+    assert fmt.term(2) == "2"
+    assert fmt.term(-0.0) == "0"
+
+
+def test_latex():
+    assert fmt.latex(1620000) == "1{,}620{,}000"
+    assert fmt.latex(-6) == "-6"
+    assert fmt.latex(1.5e20) == r"1.5 \times 10^{20}"
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_rejects_non_finite(bad):
+    with pytest.raises(ValueError, match="value must be finite"):
+        fmt.number(bad)
+
+
+@pytest.mark.parametrize("bad", ["3", True, None, [1]])
+def test_rejects_non_numbers(bad):
+    with pytest.raises(TypeError, match="value must be a real number"):
+        fmt.number(bad)
+
+
+def test_rejects_bad_digits():
+    with pytest.raises(ValueError, match="digits"):
+        fmt.number(1.5, digits=0)
