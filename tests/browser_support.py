@@ -4,7 +4,8 @@
 * :data:`CHROMIUM_FLAGS` start it with its background services off or pointed
   at a closed local port, so it makes no lookup of its own (Chromium 156 still
   asks accounts.google.com and update.googleapis.com with Playwright's own
-  ``--disable-background-networking``);
+  ``--disable-background-networking``); these and the launcher live in
+  ``_ext/offline_chromium.py``, shared with the build's PDF;
 * :func:`offline_chromium` launches it through Playwright with a network log,
   and :func:`lookups_to_other_hosts` reads that log afterwards: every host the
   browser process or any page resolved or requested, other than this machine;
@@ -20,15 +21,8 @@ unless HWBOOK_REQUIRE_BROWSER=1 (set by .ci/run), where a skip would hide a fail
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import json
 import os
-import re
-import shutil
-import tempfile
-import threading
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,41 +32,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
-# A closed port on this machine: services that cannot be switched off by a flag
-# (sign-in's account list, the component updater) are pointed here, so their
-# requests fail at once without a name lookup.  Port 9 is "discard".
-NOWHERE = "http://127.0.0.1:9"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",               # runs as root in CI containers
-    "--disable-gpu",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-domain-reliability",
-    "--disable-client-side-phishing-detection",
-    "--no-pings",
-    f"--gaia-url={NOWHERE}",       # accounts.google.com/ListAccounts at start-up
-    f"--google-apis-url={NOWHERE}",
-    f"--component-updater=url-source={NOWHERE}/",  # update.googleapis.com despite --disable-component-update
+# One launcher for the book's PDF and the tests: _ext/offline_chromium.py.
+sys.path.insert(0, str(ROOT / "_ext"))
+from offline_chromium import (  # noqa: E402
+    CHROMIUM_FLAGS, NOWHERE, PAGE_READY_JS, BookServer, OfflineChromium, find_chromium, lookups_to_other_hosts,
+    offline_chromium,
+)
+
+__all__ = [
+    "HTML", "SCREENSHOTS", "CHROMIUM_FLAGS", "NOWHERE", "PAGE_READY_JS", "OfflineChromium", "find_chromium", "lookups_to_other_hosts",
+    "offline_chromium", "unavailable", "book_pages", "BookServer", "OffsiteRequests", "book_url", "chromium",
 ]
-# Debian's /usr/bin/chromium wrapper exports Google API keys and loads
-# extensions; the binary behind it is started directly where it exists.
-CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "chromium", "chromium-browser", "google-chrome")
-QUIET_ENV = {"GOOGLE_API_KEY": "no", "GOOGLE_DEFAULT_CLIENT_ID": "no", "GOOGLE_DEFAULT_CLIENT_SECRET": "no"}
-
-
-def find_chromium() -> str | None:
-    """Path of the system's Chromium, or None."""
-    for name in CHROMIUM_CANDIDATES:
-        path = name if os.path.isabs(name) and os.access(name, os.X_OK) else shutil.which(name)
-        if path:
-            return path
-    return None
 
 
 def unavailable(reason: str) -> None:
@@ -87,107 +58,6 @@ def book_pages(html: Path = HTML) -> list[str]:
     pages = sorted(p.relative_to(html).as_posix() for p in html.glob("*.html"))
     pages += sorted(p.relative_to(html).as_posix() for p in (html / "book").glob("*.html"))
     return pages
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
-class BookServer:
-    """Serve a directory on 127.0.0.1 (a free port) in a daemon thread: ``with BookServer(HTML) as url: ...``."""
-
-    def __init__(self, directory: Path = HTML):
-        self.directory = Path(directory)
-        self._httpd: http.server.ThreadingHTTPServer | None = None
-
-    def __enter__(self) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(self.directory))
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
-
-    def __exit__(self, *exc) -> None:
-        assert self._httpd is not None
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-
-def _hosts_in(value, found: set[str]) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, str) and key in ("hostname", "qname"):
-                found.add(item)
-            elif isinstance(item, str) and key in ("url", "destination", "logical_destination"):
-                parts = urlsplit(item)
-                if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname:
-                    found.add(parts.hostname)
-            elif isinstance(item, str) and key == "host":  # "host:port" or a URL
-                host = urlsplit(item).hostname if "://" in item else item.rsplit(":", 1)[0] if item.count(":") == 1 else item
-                if host:
-                    found.add(host)
-            else:
-                _hosts_in(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _hosts_in(item, found)
-
-
-def lookups_to_other_hosts(netlog: Path) -> list[str]:
-    """Hosts other than this machine that a Chromium network log shows being resolved or requested.
-
-    Reads the events of ``--log-net-log`` (DNS transactions, host-resolver jobs,
-    URL requests, stream jobs).  A log cut short (the browser killed) is read up
-    to its last complete event.
-    """
-    text = netlog.read_text(encoding="utf-8", errors="replace")
-    try:
-        log = json.loads(text)
-    except json.JSONDecodeError:
-        text = text[: text.rfind("}") + 1].rstrip().rstrip(",")
-        log = json.loads(text + ("]}" if '"events"' in text else "}"))
-    found: set[str] = set()
-    for event in log.get("events", []):
-        _hosts_in(event.get("params", {}), found)
-    return sorted(host for host in found if host.strip("[]") not in LOCAL_HOSTS and host != "0.0.0.0")
-
-
-class OfflineChromium:
-    """A launched Chromium (``.browser``) whose network log is checked when it closes."""
-
-    def __init__(self, browser, netlog: Path):
-        self.browser = browser
-        self.netlog = netlog
-
-    def close(self) -> list[str]:
-        """Close the browser; return the hosts other than this machine it looked up or asked."""
-        self.browser.close()
-        return lookups_to_other_hosts(self.netlog) if self.netlog.exists() else []
-
-
-@contextlib.contextmanager
-def offline_chromium(playwright, executable: str | None = None, extra_args: list[str] | None = None) -> Iterator[OfflineChromium]:
-    """Launch headless Chromium with :data:`CHROMIUM_FLAGS` and a network log in a temporary folder.
-
-    The caller checks ``session.close()`` (the hosts looked up); leaving the
-    block closes the browser if the caller did not.
-    """
-    executable = executable or find_chromium()
-    if executable is None:
-        raise RuntimeError("no Chromium on this machine (Debian: apt-get install chromium)")
-    with tempfile.TemporaryDirectory(prefix="hwbook-chromium-") as tmp:
-        netlog = Path(tmp) / "netlog.json"
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True,
-            args=[*CHROMIUM_FLAGS, f"--log-net-log={netlog}", *(extra_args or [])],
-            env={**os.environ, **QUIET_ENV},
-        )
-        session = OfflineChromium(browser, netlog)
-        try:
-            yield session
-        finally:
-            if browser.is_connected():
-                browser.close()
 
 
 class OffsiteRequests:

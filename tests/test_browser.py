@@ -1,9 +1,22 @@
 """Open every page of the built book in headless Chromium and check what a reader sees.
 
-Per page: every formula typeset by MathJax (no raw TeX left), every image loaded
-with a non-zero size, no JavaScript console errors, no request to another host,
-and every internal link (and its #fragment) resolving.  A full-page screenshot
-of each chapter is saved under ``_build/screenshots/`` for a person to look at.
+Per page, at desktop width (1280 px):
+
+* every formula typeset by MathJax (no raw TeX left), every image loaded with a
+  non-zero size, no JavaScript console error, no request to another host, and
+  every internal link (and its #fragment) resolving;
+* accessibility: axe-core (bundled by ``axe-playwright-python``, nothing
+  fetched) finds no serious or critical violation, and every image of the
+  content has a real alt text (words, not a file name);
+* nothing scrolls the page sideways or is cut off, at 1280 px and at a phone's
+  390 px: a wide table, formula or code line scrolls inside its own box;
+* the answer key shows no code (graders read answers, marks and mistakes);
+* in the theme's dark mode the figures are drawn light on dark (CSS filter on
+  the transparent figures), and a full-page screenshot of each chapter is
+  saved, beside the light one, under ``_build/screenshots/`` for a person to look at.
+
+The browser itself must make no lookup of its own (``browser_support.chromium``
+fails at teardown otherwise), and the book's PDF must hold every chapter.
 
 Needs a built book (the README's build command), Debian's ``chromium`` and the
 ``playwright`` package.  Without them the test skips with the reason, unless
@@ -13,13 +26,71 @@ HWBOOK_REQUIRE_BROWSER=1 (set by .ci/run), where a skip would hide a failure.
 from __future__ import annotations
 
 import functools
+import html
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from browser_support import HTML, SCREENSHOTS, OffsiteRequests, book_pages, book_url, chromium  # noqa: F401
+import pytest
+from browser_support import (  # noqa: F401  (book_url and chromium are fixtures)
+    HTML, PAGE_READY_JS, SCREENSHOTS, OffsiteRequests, book_pages, book_url, chromium, unavailable,
+)
 
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\$[^$\s][^$]*\$")
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SERIOUS = {"serious", "critical"}
+FILE_LIKE = re.compile(r"[\w-]+\.(png|jpe?g|svg|gif|webp)\b|_images/|^[0-9a-f]{16,}", re.IGNORECASE)
+
+# The page scrolls sideways, or some content sticks out of a box that hides its
+# overflow (cut off).  A box that scrolls (overflow auto/scroll) is fine.
+LAYOUT_JS = """() => {
+    const width = document.documentElement.clientWidth;
+    const problems = [];
+    const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+        (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    const text = el => (el.innerText || el.textContent || '').trim().slice(0, 50);
+    const scrollWidth = document.documentElement.scrollWidth;
+    if (scrollWidth > width + 1) {
+        const culprits = [...document.querySelectorAll('.bd-main *')]
+            .filter(el => el.getBoundingClientRect().right > width + 1)
+            .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > width + 1))
+            .slice(0, 3).map(el => `${name(el)} "${text(el)}" to ${Math.round(el.getBoundingClientRect().right)} px`);
+        problems.push(`the page scrolls sideways: ${scrollWidth} px wide in a ${width} px window (${culprits.join('; ')})`);
+    }
+    for (const el of document.querySelectorAll('.bd-article *')) {
+        if (el.closest('mjx-assistive-mml, .visually-hidden, .sr-only, script, style, .toggle-hidden, details:not([open]) > :not(summary)')) continue;
+        const box = el.getBoundingClientRect();
+        if (box.width < 2 || box.height < 2) continue;
+        for (let parent = el.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+            const style = getComputedStyle(parent);
+            const overflow = style.overflowX;
+            if (overflow === 'visible' || style.display.startsWith('inline') && !style.display.startsWith('inline-')) continue;
+            if ((overflow === 'hidden' || overflow === 'clip') && box.right > parent.getBoundingClientRect().right + 1) {
+                problems.push(`cut off: ${name(el)} "${text(el)}" ends at ${Math.round(box.right)} px, ` +
+                              `outside ${name(parent)} (${Math.round(parent.getBoundingClientRect().right)} px)`);
+            }
+            break;
+        }
+    }
+    return [...new Set(problems)].slice(0, 8);
+}"""
+
+IMAGES_JS = """() => [...document.querySelectorAll('.bd-article img')]
+    .filter(img => img.getAttribute('role') !== 'presentation')
+    .map(img => ({src: img.getAttribute('src'), alt: img.getAttribute('alt'),
+                  filter: getComputedStyle(img).filter, figure: img.classList.contains('hwlib-figure')}))"""
+
+
+def alt_text_problem(src: str, alt: str | None) -> str | None:
+    """Why ``alt`` is not a real alt text for the image at ``src``, or None."""
+    if alt is None or not alt.strip():
+        return f"image without an alt text: {src}"
+    if FILE_LIKE.search(alt) or alt.strip() in src:
+        return f"image whose alt text is a file name: {src} (alt {alt!r})"
+    if len(alt.split()) < 3:
+        return f"image whose alt text is not a description: {src} (alt {alt!r})"
+    return None
 
 
 @functools.lru_cache(maxsize=None)
@@ -27,30 +98,46 @@ def _ids(path: Path) -> frozenset[str]:
     return frozenset(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8", errors="replace")))
 
 
-def _check_page(browser, base: str, page_path: str) -> list[str]:
+def _axe():
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        unavailable("axe-playwright-python is not installed (pip install -r requirements.txt)")
+    return Axe()
+
+
+def _check_links(page, host: str) -> list[str]:
+    problems = []
+    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    for link in sorted(set(links)):
+        parts = urlsplit(link)
+        if parts.netloc != host or parts.scheme not in ("http", "https"):
+            continue
+        target = HTML / unquote(parts.path).lstrip("/")
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            problems.append(f"internal link to a missing file: {link}")
+        elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in _ids(target):
+            problems.append(f"internal link to a missing anchor: {link}")
+    return problems
+
+
+def _check_page(browser, axe, base: str, page_path: str) -> list[str]:
     problems: list[str] = []
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport=DESKTOP, color_scheme="light")
     host = urlsplit(base).netloc
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-
     offsite = OffsiteRequests(base)
     offsite.attach(page)
     page.on("response", lambda r: problems.append(f"HTTP {r.status} for {r.url}") if r.status >= 400 else None)
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}") if urlsplit(r.url).netloc == host else None)
     page.goto(f"{base}/{page_path}", wait_until="load")
     page.wait_for_load_state("networkidle")
-    # MathJax 3 typesets on start-up; wait for it where the page loads it.
-    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
-    # Make every image load (even lazy ones) and wait until each is decoded.
-    page.evaluate(
-        """async () => {
-            for (const img of document.images) { img.loading = 'eager'; }
-            window.scrollTo(0, document.body.scrollHeight);
-            await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
-        }"""
-    )
-    page.wait_for_load_state("networkidle")  # whatever the scroll started (fonts, images) has finished
+    page.evaluate(PAGE_READY_JS)  # every formula typeset (lazy ones too), every image decoded
+    page.wait_for_load_state("networkidle")  # whatever that started (fonts, images) has finished
+
     math = page.evaluate(
         """() => {
             const nodes = [...document.querySelectorAll('span.math, div.math')];
@@ -72,35 +159,111 @@ def _check_page(browser, base: str, page_path: str) -> list[str]:
         "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0 && i.naturalHeight > 0)).map(i => i.src)"
     )
     problems += [f"image not loaded: {src}" for src in broken]
-    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
-    for link in sorted(set(links)):
-        parts = urlsplit(link)
-        if parts.netloc != host or parts.scheme not in ("http", "https"):
-            continue
-        target = HTML / unquote(parts.path).lstrip("/")
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_file():
-            problems.append(f"internal link to a missing file: {link}")
-        elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in _ids(target):
-            problems.append(f"internal link to a missing anchor: {link}")
-    if page_path.startswith("book/"):
-        page.evaluate("() => window.scrollTo(0, 0)")
+    problems += _check_links(page, host)
+
+    # accessibility
+    images = page.evaluate(IMAGES_JS)
+    problems += [p for p in (alt_text_problem(i["src"], i["alt"]) for i in images) if p]
+    # preload off: axe's own fetch of @import-ed stylesheets resolves them against the page (a false 404)
+    violations = axe.run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]
+    for violation in violations:
+        if violation["impact"] in SERIOUS:
+            where = "; ".join(" ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
+                              for node in violation["nodes"][:3])
+            problems.append(f"axe {violation['impact']}: {violation['id']} ({violation['help']}) at {where}")
+
+    # the answer key is for graders: answers, marks and mistakes, no code
+    if page_path == "book/answer_key.html":
+        code = page.evaluate("() => document.querySelectorAll('.bd-article .cell_input, .bd-article div[class*=\"highlight-ipython\"]').length")
+        if code:
+            problems.append(f"the answer key shows {code} code cell(s): remove their input (tag remove-input)")
+
+    problems += [f"at {DESKTOP['width']} px: {p}" for p in page.evaluate(LAYOUT_JS)]
+    chapter = page_path.startswith("book/")
+    if chapter:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / (Path(page_path).stem + ".png")), full_page=True)
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(page_path).stem}.png"), full_page=True)
+
+        # the theme's dark mode (it follows the reader's colour scheme): figures drawn light on dark
+        page.emulate_media(color_scheme="dark")
+        page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
+        for image in page.evaluate(IMAGES_JS):
+            if image["figure"] and "invert" not in image["filter"]:
+                problems.append(f"dark mode: figure {image['src']} keeps its dark ink (filter {image['filter']!r})")
+        (SCREENSHOTS / "dark").mkdir(exist_ok=True)
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.screenshot(path=str(SCREENSHOTS / "dark" / f"{Path(page_path).stem}.png"), full_page=True)
+        page.emulate_media(color_scheme="light")
+
+    # a phone's width: nothing scrolls sideways, nothing is cut off
+    page.set_viewport_size(PHONE)
+    page.wait_for_function(f"() => document.documentElement.clientWidth <= {PHONE['width']}")
+    problems += [f"at {PHONE['width']} px: {p}" for p in page.evaluate(LAYOUT_JS)]
+
     problems += [f"request to another host: {url}" for url in offsite.urls]
     found = list(problems)  # requests that closing the page cancels are not the page's fault
     page.close()
     return found
 
 
-def test_every_page_renders_offline(book_url, chromium):
-    server, browser = book_url, chromium
+def test_every_page_renders_offline_and_accessibly(book_url, chromium):
     pages = book_pages()
     assert "book/intro.html" in pages and len(pages) >= 5
     assert (HTML / "favicon.ico").is_file()  # browsers ask for it on pages without a <link rel="icon">
-    report = {page: _check_page(browser, server, page) for page in pages}
+    axe = _axe()
+    report = {page: _check_page(chromium, axe, book_url, page) for page in pages}
     failures = {page: problems for page, problems in report.items() if problems}
     assert not failures, "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures.items())
     for chapter in (p for p in pages if p.startswith("book/")):
-        assert (SCREENSHOTS / (Path(chapter).stem + ".png")).stat().st_size > 10_000
+        assert (SCREENSHOTS / f"{Path(chapter).stem}.png").stat().st_size > 10_000
+        assert (SCREENSHOTS / "dark" / f"{Path(chapter).stem}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(("src", "alt", "ok"), [
+    ("../_images/fe66.png", "../_images/fe66.png", False),
+    ("../_images/fe66.png", "fe664c8c0a1b2c3d4e5f.png", False),
+    ("../_images/fe66.png", "", False),
+    ("../_images/fe66.png", None, False),
+    ("../_images/fe66.png", "figure", False),
+    ("../_images/fe66.png", "Network x → y → z: x₁ = 1, x₂ = −1, loss 9", True),
+])
+def test_alt_text_check_tells_a_description_from_a_file_name(src, alt, ok):
+    assert (alt_text_problem(src, alt) is None) is ok
+
+
+def _chapter_titles() -> dict[str, str]:
+    titles = {}
+    for page in sorted((HTML / "book").glob("*.html")):
+        match = re.search(r"<h1>(.*?)<a class=\"headerlink\"", page.read_text(encoding="utf-8"), re.DOTALL)
+        if match:
+            titles[page.stem] = " ".join(html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
+    return titles
+
+
+def test_book_pdf_holds_every_chapter_and_every_page_links_it():
+    pdf = HTML / "book.pdf"
+    if not (HTML / "book" / "intro.html").exists():
+        unavailable("the book is not built: run the README's build command first")
+    if not pdf.is_file():
+        unavailable(f"{pdf} was not made (the build makes it where Chromium is installed)")
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(pdf)
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    titles = _chapter_titles()
+    assert len(titles) >= 5
+    missing = [title for title in titles.values() if title not in text]
+    assert not missing, f"chapters missing from {pdf.name}: {missing}"
+    assert not RAW_TEX.search(text), f"raw TeX in the PDF: {RAW_TEX.search(text).group(0)!r}"
+    assert [item.title for item in reader.outline if not isinstance(item, list)] == [
+        t for t in _titles_in_reading_order(titles)
+    ]
+    assert sum(len(page.images) for page in reader.pages) >= 1  # the figures are in it
+    for page in sorted((HTML / "book").glob("*.html")):
+        assert 'href="../book.pdf"' in page.read_text(encoding="utf-8"), f"{page.name} does not link the book's PDF"
+
+
+def _titles_in_reading_order(titles: dict[str, str]) -> list[str]:
+    toc = (HTML.parent.parent / "_toc.yml").read_text(encoding="utf-8")
+    order = re.findall(r"(?:root|file):\s*book/(\w+)", toc)
+    return [titles[name] for name in order if name in titles]
