@@ -17,7 +17,9 @@ What it measures:
   numpy, sympy, matplotlib and hwlib, measured in the same run;
 * ``hwlib.conv.conv2d`` in multiply-accumulates per second, against numpy's
   matrix multiply doing the same number of MACs;
-* ``hwlib.network.symbolic_gradients`` as the network grows.
+* ``hwlib.network.symbolic_gradients`` as the network grows;
+* each page of the built book: ready with its formulas typeset, against the
+  same page with the math script blocked (``benchmarks/math_ready.py``).
 """
 
 from __future__ import annotations
@@ -170,6 +172,17 @@ def bench_symbolic(runs: int, quick: bool) -> list[tuple[int, int, float]]:
     return rows
 
 
+# ------------------------------------------------------------------ math-ready ratios (benchmarks/math_ready.py)
+def bench_math_ready(runs: int) -> list[str]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import math_ready
+
+    html = ROOT / "_build" / "html"
+    if not (html / "book").is_dir() or math_ready.find_chromium() is None:
+        return ["Math-ready ratios: not measured (needs a built book and Chromium)."]
+    return math_ready.table(math_ready.measure(html, max(runs, 5)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the median is reported)")
@@ -188,6 +201,7 @@ def main() -> None:
     lines += [f"| {name} | {rate / 1e9:.2f} | {mm / 1e9:.2f} | {frac:.2f} |" for name, rate, mm, frac in bench_conv2d(args.runs)]
     lines += ["", "| `symbolic_gradients` + `evaluate()` | width | seconds |", "|---|--:|--:|"]
     lines += [f"| depth {d} | {w} | {t:.2f} |" for d, w, t in bench_symbolic(args.runs, args.quick)]
+    lines += ["", *bench_math_ready(args.runs)]
     table = "\n".join(lines) + "\n"
     RESULTS.write_text("# Benchmark results\n\nWritten by `python benchmarks/run.py`.\n\n" + table, encoding="utf-8")
     readme = ROOT / "README.md"

@@ -23,9 +23,10 @@ theme's dark mode.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
@@ -33,7 +34,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-__all__ = ["BOOK_STYLE", "FIGURE_CLASS", "book_style", "show_figure", "check_alt_text", "plain_label", "MystNbAltText"]
+__all__ = ["BOOK_STYLE", "FIGURE_CLASS", "book_style", "book_styled", "show_figure", "check_alt_text", "plain_label", "MystNbAltText"]
 
 FIGURE_CLASS = "hwlib-figure"
 BOOK_STYLE: dict[str, Any] = {
@@ -64,6 +65,17 @@ def book_style() -> Iterator[None]:
     """Draw inside ``with book_style():`` to use :data:`BOOK_STYLE` (matplotlib's ``rc_context``)."""
     with mpl.rc_context(BOOK_STYLE):
         yield
+
+
+def book_styled(plot: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Decorator: the plot function draws with :data:`BOOK_STYLE` (sizes and colours are fixed when drawn)."""
+
+    @functools.wraps(plot)
+    def styled(*args, **kwargs) -> Figure:
+        with book_style():
+            return plot(*args, **kwargs)
+
+    return styled
 
 
 def check_alt_text(alt: object) -> str:

@@ -13,6 +13,7 @@ from matplotlib.collections import PatchCollection
 from matplotlib.patches import Rectangle
 
 from hwlib.conv import output_size
+from hwlib.figures import book_styled
 
 _COLOURS = ("tab:red", "tab:orange", "tab:green", "tab:purple")
 
@@ -23,6 +24,7 @@ def _positions_to_show(o: int) -> list[tuple[int, int]]:
     return list(dict.fromkeys(corners))
 
 
+@book_styled
 def plot_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> Figure:
     """Draw an n x n input with ``padding`` rings of zeros and the k x k windows at stride s.
 
@@ -70,3 +72,23 @@ def plot_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> 
     fig.suptitle("Kernel positions on the zero-padded input and the outputs they produce")
     fig.tight_layout()
     return fig
+
+
+def describe_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> str:
+    """Alt text for :func:`plot_padded_grid` with the same arguments, its numbers written out.
+
+    o = floor((n + 2p - k)/s) + 1, the windows drawn are those of the corner outputs.
+    """
+    from hwlib.fmt import number
+
+    o = output_size(n, kernel, stride, padding)
+    corners = len(_positions_to_show(o))
+    size = n + 2 * padding
+    ring = "no padding" if padding == 0 else f"{number(padding)} ring{'s' if padding > 1 else ''} of zero padding"
+    where = "the position that produces the only output" if corners == 1 else f"the {corners} positions that produce the corner outputs"
+    return (
+        f"Left: a {number(n)} × {number(n)} input with {ring} ({number(size)} × {number(size)} in all), "
+        f"with the {number(kernel)} × {number(kernel)} kernel outlined at {where}, stride {number(stride)}. "
+        f"Right: the {number(o)} × {number(o)} output, o = ⌊({number(n)} + 2·{number(padding)} − {number(kernel)})/"
+        f"{number(stride)}⌋ + 1 = {number(o)}, with those cells filled in the same colours."
+    )

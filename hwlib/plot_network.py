@@ -11,12 +11,15 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from hwlib.figures import book_styled, plain_label
+
 
 def _node_positions(layer_sizes: Sequence[int]) -> list[list[tuple[float, float]]]:
     """Layer l at x = l; its units centred on y = 0, one unit apart, first unit on top."""
     return [[(float(layer), (size - 1) / 2 - unit) for unit in range(size)] for layer, size in enumerate(layer_sizes)]
 
 
+@book_styled
 def plot_network(
     layer_sizes: Sequence[int],
     node_labels: Sequence[Sequence[str]],
@@ -40,15 +43,15 @@ def plot_network(
                 f = edge_label_position
                 ax.text(
                     x0 + f * (x1 - x0), y0 + f * (y1 - y0), edge_labels[layer][i][j],
-                    ha="center", va="center", fontsize=10, zorder=3,
+                    ha="center", va="center", fontsize=12, zorder=3,
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "0.8"},
                 )
     for layer, column in enumerate(positions):
         for unit, (x, y) in enumerate(column):
             ax.add_patch(plt.Circle((x, y), 0.3, facecolor="#dbe9f6", edgecolor="#3070b0", linewidth=1.5, zorder=2))
-            ax.text(x, y, node_labels[layer][unit], ha="center", va="center", fontsize=10, zorder=4)
+            ax.text(x, y, node_labels[layer][unit], ha="center", va="center", fontsize=12, zorder=4)
         if layer_titles:
-            ax.text(column[0][0], (tallest - 1) / 2 + 0.75, layer_titles[layer], ha="center", va="bottom", fontsize=11)
+            ax.text(column[0][0], (tallest - 1) / 2 + 0.75, layer_titles[layer], ha="center", va="bottom", fontsize=13)
     ax.set_xlim(-0.6, len(layer_sizes) - 0.4)
     ax.set_ylim(-(tallest - 1) / 2 - 0.6, (tallest - 1) / 2 + 1.2)
     ax.set_aspect("equal")
@@ -56,3 +59,41 @@ def plot_network(
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def describe_network(
+    layer_sizes: Sequence[int],
+    node_labels: Sequence[Sequence[str]],
+    edge_labels: Sequence[Sequence[Sequence[str]]],
+    title: str,
+    layer_titles: Sequence[str] | None = None,
+) -> str:
+    """Alt text for :func:`plot_network` with the same labels: every unit and every edge, in words.
+
+    A node label's first line is the unit's name, its other lines its value
+    (``"$x_1$\\n1"`` reads "x₁ = 1"); mathtext is written as plain Unicode.
+    """
+    if len(node_labels) != len(layer_sizes) or len(edge_labels) != len(layer_sizes) - 1:
+        raise ValueError(f"node_labels and edge_labels must match layer_sizes {list(layer_sizes)}")
+
+    def name(layer: int, unit: int) -> str:
+        return plain_label(node_labels[layer][unit].split("\n")[0])
+
+    def node(layer: int, unit: int) -> str:
+        first, *rest = node_labels[layer][unit].split("\n")
+        value = plain_label("\n".join(rest))
+        return f"{plain_label(first)} = {value}" if value else plain_label(first)
+
+    titles = list(layer_titles) if layer_titles else [f"layer {layer}" for layer in range(len(layer_sizes))]
+    layers = "; ".join(
+        f"{titles[layer]}: " + ", ".join(node(layer, unit) for unit in range(size))
+        for layer, size in enumerate(layer_sizes)
+    )
+    edges = "; ".join(
+        f"{name(layer, i)} → {name(layer + 1, j)}: {plain_label(edge_labels[layer][i][j])}"
+        for layer in range(len(layer_sizes) - 1)
+        for i in range(layer_sizes[layer])
+        for j in range(layer_sizes[layer + 1])
+    )
+    arrow = " → ".join(f"{size} unit{'s' if size != 1 else ''}" for size in layer_sizes)
+    return f"{plain_label(title)}. A network drawn left to right, {arrow}. Units, {layers}. Edges, {edges}."

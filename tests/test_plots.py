@@ -47,3 +47,30 @@ def test_network_drawing_has_a_node_per_unit_and_a_label_per_edge():
     assert len([t for t in texts if t.startswith("e")]) == 2 * 3 + 3 * 1
     assert ax.get_title() == "title"
     matplotlib.pyplot.close(fig)
+
+
+def test_padded_grid_alt_text_states_its_numbers():
+    from hwlib.plot_conv import describe_padded_grid
+
+    alt = describe_padded_grid(20, 3, 1, 1)
+    assert "20 × 20 input with 1 ring of zero padding (22 × 22 in all)" in alt
+    assert "3 × 3 kernel" in alt and "4 positions" in alt and "= 20, with" in alt
+    wide = describe_padded_grid(1200, 5, 2, 2)  # o = floor((1200 + 4 - 5)/2) + 1 = 600
+    assert "1,200 × 1,200" in wide and "2 rings" in wide and "600 × 600 output" in wide
+    assert "the position that produces the only output" in describe_padded_grid(3, 3, 1, 0)
+
+
+def test_network_alt_text_names_every_unit_and_edge_with_its_value():
+    from hwlib.plot_network import describe_network
+
+    sizes = [2, 3, 1]
+    nodes = [[f"$x_{{{i + 1}}}$\n{-i}" for i in range(2)], [f"$y_{{{i + 1}}}$" for i in range(3)], ["$z$\n9"]]
+    edges = [[[f"$w^{{{l + 1}}}_{{{i + 1}{j + 1}}} = {i + j}$" for j in range(sizes[l + 1])] for i in range(sizes[l])]
+             for l in range(2)]
+    alt = describe_network(sizes, nodes, edges, "Forward pass: loss 9", ["input", "hidden", "output"])
+    assert alt.startswith("Forward pass: loss 9.")
+    assert "input: x₁ = 0, x₂ = −1" in alt and "output: z = 9" in alt
+    assert alt.split("Edges, ")[1].count("→") == 2 * 3 + 3 * 1  # every edge, once
+    assert "x₂ → y₃: w¹₂₃ = 3" in alt and "y₃ → z: w²₃₁ = 2" in alt
+    with pytest.raises(ValueError, match="must match layer_sizes"):
+        describe_network(sizes, nodes[:2], edges, "t")
