@@ -235,9 +235,12 @@ def test_alt_text_check_tells_a_description_from_a_file_name(src, alt, ok):
 def _chapter_titles() -> dict[str, str]:
     titles = {}
     for page in sorted((HTML / "book").glob("*.html")):
-        match = re.search(r"<h1>(.*?)<a class=\"headerlink\"", page.read_text(encoding="utf-8"), re.DOTALL)
+        text = page.read_text(encoding="utf-8")
+        article = text[text.find('class="bd-article"'):]
+        match = re.search(r"<h1>(.*?)</h1>", article, re.DOTALL)
         if match:
-            titles[page.stem] = " ".join(html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
+            title = re.sub(r'<a class="headerlink".*?</a>|<[^>]+>', "", match.group(1), flags=re.DOTALL)
+            titles[page.stem] = " ".join(html.unescape(title).split())
     return titles
 
 
