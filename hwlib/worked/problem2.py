@@ -285,3 +285,20 @@ def solution(given: Mapping[str, Any] | Case) -> str:
         pieces.insert(0, note)
     pieces.append(answer(case))
     return "\n\n".join(pieces)
+
+
+def figure_part(given: Mapping[str, Any] | Case) -> Part | None:
+    """The part the padded-grid figure draws: the first with padding, else the first that works; None if none does."""
+    case = solve(given)
+    possible = [part for part in case.parts if part.possible]
+    padded = [part for part in possible if part.padding > 0]
+    return (padded or possible or [None])[0]
+
+
+def figure_text(given: Mapping[str, Any] | Case) -> str:
+    """The sentence that introduces the padded-grid figure (or says there is nothing to draw)."""
+    part = figure_part(given)
+    if part is None:
+        return "No part has a symmetric setting to draw."
+    return (f"The figure draws the input of part {part.label} ({part.filter_words} filter, "
+            f"{pair(part.padding, part.stride)}) with the windows that produce the four corner outputs.")
