@@ -90,10 +90,18 @@ def assignments(values: dict) -> str:
     return "\n".join(f"{key} = {value!r}" for key, value in values.items())
 
 
+def as_data(value):
+    """Lists and tuples alike, 2 and 2.0 alike: the Given as plain data."""
+    if isinstance(value, dict):
+        return {k: as_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [as_data(v) for v in value]
+    return float(value)
+
+
 def differs(problem: int, values: dict) -> bool:
     homework = load_given(problem)
-    norm = lambda v: np.asarray(v, dtype=float).tolist() if not isinstance(v, dict) else v  # noqa: E731
-    return any(norm(values[k]) != norm(homework[k]) for k in homework)
+    return any(as_data(values[k]) != as_data(homework[k]) for k in homework)
 
 
 # --------------------------------------------------------------------------- Problem 1
