@@ -296,3 +296,18 @@ def test_answer_boxes_read_as_plain_markdown():
         assert ":::" not in box and "{glue" not in box and "{admonition}" not in box
         assert box.startswith('<div class="admonition tip">') and "<strong>Answer</strong>" in box
         assert "\n\n|" in box  # the table starts a Markdown block of its own
+
+
+def test_problem3_zero_loss_says_the_step_changes_nothing():
+    g = dict(load_given(3), t=-1)  # the homework's network outputs -1
+    assert problem3.forward_text(g).endswith("so the loss is $L = (-1 - (-1))^2 = 0$. Along the way $y_{1} = 1$, "
+                                             "$y_{2} = -1$, $z_{1} = 0$ and $z_{2} = -1$.")
+    assert "changes nothing" in problem3.descent_text(g, 0.05)
+    assert "falls" in problem3.descent_text(load_given(3), 0.05)
+
+
+def test_problem3_watch_out_sums_over_the_paths_of_a_unit_that_feeds_several():
+    g = {"weights": [[[1, 0, 2], [0, 1, -1], [1, 1, 1]], [[1], [-1], [2]]], "x": [1, 2, -1], "t": 0}
+    text = problem3.watch_out(g)
+    assert "\\frac{\\partial L}{\\partial x_{1}} = w^{1}_{11}" in text and "w^{1}_{13}" in text
+    assert "$x_{3} = -1$" in text  # the negative values of this network, not the homework's x_2
