@@ -72,6 +72,8 @@ def test_problem1_answers_match_the_closed_forms(g):
         assert fmt.number(value) in text
     assert not BAD_WORDS.search(text)
     assert ("times less work" in text) == (expected["separable.macs"] < expected["standard.macs"])
+    if expected["separable.macs"] > expected["standard.macs"]:  # only k = 1 or C_out = 1, and the reason says which
+        assert ("1 × 1 kernel" in text) == (k == 1) and ("single output channel" in text) == (k > 1)
     # several solutions are all named, and the one used is said
     for p, s in case.solutions:
         assert f"padding {p}, stride {s}" in problem1.padding_stride_text(g)
@@ -311,3 +313,10 @@ def test_problem3_watch_out_sums_over_the_paths_of_a_unit_that_feeds_several():
     text = problem3.watch_out(g)
     assert "\\frac{\\partial L}{\\partial x_{1}} = w^{1}_{11}" in text and "w^{1}_{13}" in text
     assert "$x_{3} = -1$" in text  # the negative values of this network, not the homework's x_2
+
+
+@pytest.mark.parametrize(("kernel", "c_out", "words"), [(1, 8, "1 × 1 kernel"), (3, 1, "single output channel")])
+def test_problem1_a_separable_layer_that_costs_more_says_why(kernel, c_out, words):
+    g = {"in_shape": [8, 8, 4], "out_shape": [8, 8, c_out], "kernel": kernel}
+    text = problem1.costs_text(g)
+    assert "times *more* work" in text and words in text and "less work" not in problem1.answer(g)
