@@ -114,8 +114,8 @@ def statement(given: Mapping[str, Any] | Case) -> str:
     case = solve(given)
     asks = join_words([f"{part.label} ${fmt.latex(part.kernel)} \\times {fmt.latex(part.kernel)}$ filters"
                        for part in case.parts])
-    keep = "must come out of a convolutional layer as" if case.in_volume != case.out_volume else "must keep its size,"
-    return (f"An input volume of ${dims_latex(case.in_volume)}$ {keep} ${dims_latex(case.out_volume)}$. "
+    return (f"An input volume of ${dims_latex(case.in_volume)}$ must come out of a convolutional layer as "
+            f"${dims_latex(case.out_volume)}$. "
             f"Find the zero padding, the stride and the number of filters for {asks}.")
 
 
