@@ -294,42 +294,49 @@ def main(argv: list[str] | None = None) -> None:
     args.repeats = 3 if args.quick else 7
     args.warmup = 2 if args.quick else 5
 
-    rows = []
-    for device_type in devices:
-        device = torch.device(device_type)
-        name = device_name(device)
-        gpu = device.type == "cuda"
-        args.target_s = (0.002 if args.quick else 0.02) if not gpu else (0.005 if args.quick else 0.05)
-        args.matmul_n = (512 if args.quick else 2048) if not gpu else (4096 if args.quick else 8192)
-        args.copy_elements = (1 << 22 if args.quick else 1 << 25) if not gpu else (1 << 26 if args.quick else 1 << 28)
-        for dtype_name in args.dtypes or default_dtypes(device):
-            print(f"{name}, {dtype_name}: matmul and copy", flush=True)
-            rows += balance_rows(dtype_name, device, name, args)
-            for layer in LAYERS:
-                for batch in batches:
-                    new = layer_rows(layer, batch, dtype_name, device, name, args)
-                    rows += new
-                    t = {r["op"]: r["median_s"] for r in new}
-                    print(f"  {layer.name:9} batch {batch:3}: standard {t['standard'] * 1e3:9.3f} ms, "
-                          f"separable {t['separable'] * 1e3:9.3f} ms, ratio {t['separable'] / t['standard']:.2f}"
-                          f"  (load {new[-1]['load_avg_1min']})", flush=True)
-            if gpu:
-                torch.cuda.empty_cache()
-
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    mode = "a" if args.append and args.out.exists() else "w"
-    if mode == "a":
+    append = args.append and args.out.exists()
+    if append:
         with args.out.open(newline="") as handle:
             header = next(csv.reader(handle), None)
         if header != COLUMNS:
             sys.exit(f"{args.out}: its columns differ from this script's; write a new file with --out")
-    with args.out.open(mode, newline="") as handle:
+    written = 0
+    # rows are written as they are measured, so an interrupted run keeps what it measured
+    with args.out.open("a" if append else "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
-        if mode == "w":
+        if not append:
             writer.writeheader()
-        for row in rows:
-            writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
-    print(f"wrote {len(rows)} rows to {args.out}")
+
+        def write(rows: list[dict]) -> None:
+            nonlocal written
+            for row in rows:
+                writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
+            handle.flush()
+            written += len(rows)
+
+        for device_type in devices:
+            device = torch.device(device_type)
+            name = device_name(device)
+            gpu = device.type == "cuda"
+            args.target_s = (0.005 if args.quick else 0.05) if gpu else (0.002 if args.quick else 0.02)
+            args.matmul_n = (4096 if args.quick else 8192) if gpu else (512 if args.quick else 2048)
+            args.copy_elements = (1 << 26 if args.quick else 1 << 28) if gpu else (1 << 22 if args.quick else 1 << 25)
+            for dtype_name in args.dtypes or default_dtypes(device):
+                print(f"{name}, {dtype_name}: matmul and copy", flush=True)
+                write(balance_rows(dtype_name, device, name, args))
+                for layer in LAYERS:
+                    for batch in batches:
+                        new = layer_rows(layer, batch, dtype_name, device, name, args)
+                        write(new)
+                        t = {r["op"]: r["median_s"] for r in new}
+                        print(f"  {layer.name:9} batch {batch:3}: standard {t['standard'] * 1e3:9.3f} ms, "
+                              f"separable {t['separable'] * 1e3:9.3f} ms, "
+                              f"ratio {t['separable'] / t['standard']:.2f}  (load {new[-1]['load_avg_1min']})",
+                              flush=True)
+                if gpu:
+                    torch.cuda.empty_cache()
+    print(f"wrote {written} rows to {args.out}")
 
 
 if __name__ == "__main__":

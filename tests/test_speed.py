@@ -316,3 +316,25 @@ def test_committed_file_loads_and_is_package_data():
 def test_hwlib_speed_never_needs_pytorch():
     code = "import sys, hwlib.speed; sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_the_section_for_problem_1_runs_from_book(monkeypatch):
+    """The cells the integrator pastes into Problem 1 run from book/, reading only the committed file."""
+    import jupytext
+    import matplotlib.pyplot as plt
+
+    notebook = jupytext.read(ROOT / "benchmarks" / "problem1_speed_section.py")
+    monkeypatch.chdir(ROOT / "book")
+    namespace: dict = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, "problem1_speed_section", "exec"), namespace)
+            tags = cell.metadata.get("tags", [])
+            # code that only formats or plots hides its input; the arithmetic stays visible
+            if "Markdown(" in cell.source or "plot_" in cell.source:
+                assert {"remove-input", "hide-input"} & set(tags), cell.source
+    plt.close("all")
+    assert namespace["measurements"] == speed.load_measurements()
+    assert namespace["intensity"]["depthwise"] < namespace["intensity"]["pointwise"] < namespace["intensity"]["standard"]
+    markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert "{glue" not in markdown and "{eval" not in markdown
