@@ -128,6 +128,8 @@ class LayerRatio:
     mac_ratio: float           # separable MACs / standard MACs (hwlib.conv)
     depthwise_time_share: float  # depthwise_s / (depthwise_s + pointwise_s)
     depthwise_mac_share: float   # depthwise MACs / separable MACs
+    date_utc: str                # when the standard layer was measured
+    load_avg_1min: float         # the highest 1-minute load average of the four measurements
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,7 @@ def layer_ratios(measurements: list[Measurement]) -> list[LayerRatio]:
             time_ratio=p.median_s / s.median_s, mac_ratio=p.macs / s.macs,
             depthwise_time_share=d.median_s / (d.median_s + q.median_s),
             depthwise_mac_share=d.macs / p.macs,
+            date_utc=s.date_utc, load_avg_1min=max(m.load_avg_1min for m in steps.values()),
         ))
     return sorted(ratios, key=lambda r: (r.machine, r.dtype, r.layer, r.batch))
 
@@ -401,10 +404,8 @@ def speed_markdown(measurements: list[Measurement]) -> str:
     for (machine, dtype, layer), rs in sorted(series.items()):
         small, large = rs[0], rs[-1]
         row = next(m for m in measurements if m.layer == layer and m.kind == "conv")
-        out.append(f"#### {machine}, {dtype}: the {layer} layer "
-                   f"({_layer_shape(row)})")
-        out.append("")
-        text = (f"The separable layer needs {_n(small.mac_ratio)} of the standard layer's MACs. "
+        text = (f"**{machine}, {dtype}, the {layer} layer ({_layer_shape(row)}).** "
+                f"The separable layer needs {_n(small.mac_ratio)} of the standard layer's MACs. "
                 f"At batch {small.batch} it is {_speed_words(small.time_ratio)}")
         if large.batch != small.batch:
             text += f"; at batch {large.batch} it is {_speed_words(large.time_ratio)}"
@@ -519,15 +520,17 @@ def time_ratios_alt_text(measurements: list[Measurement], dtype: str = "float32"
 
 
 def measurements_table(measurements: list[Measurement]) -> str:
-    """Markdown table: per machine, dtype, layer and batch, the median time of each step and the ratios."""
+    """Markdown table: per machine, dtype, layer and batch, the median time of each step, the ratios,
+    when it was measured and the machine's 1-minute load average then."""
     ratios = layer_ratios(measurements)
     lines = ["| machine | dtype | layer | batch | standard | separable | depthwise | pointwise "
-             "| time ratio | MAC ratio |",
-             "|---|---|---|--:|--:|--:|--:|--:|--:|--:|"]
+             "| time ratio | MAC ratio | measured (UTC) | load |",
+             "|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|"]
     for r in ratios:
         lines.append(f"| {r.machine} | {r.dtype} | {r.layer} | {fmt.number(r.batch)} | {_duration(r.standard_s)} "
                      f"| {_duration(r.separable_s)} | {_duration(r.depthwise_s)} | {_duration(r.pointwise_s)} "
-                     f"| {_n(r.time_ratio)} | {_n(r.mac_ratio)} |")
+                     f"| {_n(r.time_ratio)} | {_n(r.mac_ratio)} | {r.date_utc[:16].replace('T', ' ')} "
+                     f"| {_n(r.load_avg_1min, 2)} |")
     return "\n".join(lines) + "\n"
 
 

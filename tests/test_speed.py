@@ -250,7 +250,7 @@ def test_figure_and_alt_text_from_the_same_numbers(separable_slower_at_batch_1):
 def test_tables(separable_slower_at_batch_1):
     table = speed.measurements_table(separable_slower_at_batch_1)
     assert table.count("\n") == 2 + 2  # header, rule, two batches
-    assert "| Test CPU, 1 thread | float32 | homework | 1 | 100 µs | 200 µs | 150 µs | 50 µs | 2 | 0.136 |" in table
+    assert "| Test CPU, 1 thread | float32 | homework | 1 | 100 µs | 200 µs | 150 µs | 50 µs | 2 | 0.136 | 2026-01-02 03:04 | 0.5 |" in table
     balance = speed.balance_table(separable_slower_at_batch_1)
     assert "| Test CPU, 1 thread | float32 | 100 | 100 | 1,000,000 | 10 | 10 |" in balance
 
