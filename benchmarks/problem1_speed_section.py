@@ -57,15 +57,21 @@ padding, stride = conv.solve_padding_stride(in_shape[0], out_shape[0], kernel)[0
 # `hwlib.conv` gives:
 
 # %%
-h_mid, w_mid, _ = conv.depthwise_conv2d_cost(in_shape, kernel, stride, padding).out_shape
-steps = {  # (in_shape, out_channels, kernel, stride, padding, groups) of each step
+h_mid, w_mid, _ = conv.depthwise_conv2d_cost(
+    in_shape, kernel, stride, padding).out_shape
+c_in = in_shape[2]
+steps = {  # in_shape, out_channels, kernel, stride, padding, groups
     "standard": (in_shape, c_out, kernel, stride, padding, 1),
-    "depthwise": (in_shape, in_shape[2], kernel, stride, padding, in_shape[2]),
-    "pointwise": ((h_mid, w_mid, in_shape[2]), c_out, 1, 1, 0, 1),
+    "depthwise": (in_shape, c_in, kernel, stride, padding, c_in),
+    "pointwise": ((h_mid, w_mid, c_in), c_out, 1, 1, 0, 1),
 }
-step_macs = {step: conv.grouped_conv2d_macs(*args) for step, args in steps.items()}
-step_bytes = {step: conv.conv2d_bytes(*args, bytes_per_element=4) for step, args in steps.items()}
-intensity = {step: conv.arithmetic_intensity(*args, bytes_per_element=4) for step, args in steps.items()}
+step_macs = {name: conv.grouped_conv2d_macs(*args)
+             for name, args in steps.items()}
+step_bytes = {name: conv.conv2d_bytes(*args, bytes_per_element=4)
+              for name, args in steps.items()}
+intensity = {name: step_macs[name] / step_bytes[name] for name in steps}
+assert all(intensity[name] == conv.arithmetic_intensity(*args)
+           for name, args in steps.items())
 
 # %% tags=["remove-input"]
 from IPython.display import Markdown
@@ -74,8 +80,8 @@ from hwlib import fmt
 
 Markdown(
     "| step | MACs | bytes moved (float32, batch 1) | MACs per byte |\n|---|--:|--:|--:|\n"
-    + "\n".join(f"| {step} | {fmt.number(step_macs[step])} | {fmt.number(step_bytes[step])} "
-                f"| {fmt.number(intensity[step], 3)} |" for step in steps)
+    + "\n".join(f"| {name} | {fmt.number(step_macs[name])} | {fmt.number(step_bytes[name])} "
+                f"| {fmt.number(intensity[name], 3)} |" for name in steps)
 )
 
 # %% [markdown]
@@ -94,7 +100,8 @@ Markdown(
 # %%
 from hwlib import speed
 
-measurements = speed.load_measurements()  # the committed CSV, shipped with hwlib
+# the committed CSV, shipped with hwlib: speed.default_csv()
+measurements = speed.load_measurements()
 
 # %% tags=["remove-input"]
 Markdown(speed.speed_markdown(measurements))

@@ -315,7 +315,7 @@ def _n(value: float, digits: int = 3) -> str:
 
 
 def _pct(share: float) -> str:
-    return f"{fmt.number(100 * share, 2)} %"
+    return f"{fmt.number(100 * share, 2)}\u00a0%"  # no line break between number and sign
 
 
 def _duration(seconds: float) -> str:

@@ -204,7 +204,7 @@ def test_prose_when_separable_is_slower_at_batch_1(separable_slower_at_batch_1):
     assert "measured balance point in float32 is 10 MACs per byte (100 GMAC/s" in text
     assert "standard 14.8, depthwise 0.45, pointwise 3.32" in text  # above, below, below 10
     assert "Below it (depthwise, pointwise)" in text
-    assert "takes 75 % of the two steps' time at batch 16: more than its share" in text
+    assert "takes 75\u00a0% of the two steps' time at batch 16: more than its share" in text
     assert "**Test CPU, 1 thread** (cpu): measured on 2026-01-02 (UTC) with PyTorch 9.9.9" in text
 
 
@@ -214,7 +214,7 @@ def test_prose_when_separable_is_faster_at_batch_1(separable_faster_at_batch_1):
     assert "slower" not in text
     assert "hardly depends on the batch" in text and "fixed cost per call (dispatch" not in text
     assert "Every step is above it" in text and "Below it" not in text
-    assert "takes 15 % of the two steps' time at batch 16: no more than its share" in text
+    assert "takes 15\u00a0% of the two steps' time at batch 16: no more than its share" in text
 
 
 def test_about_as_fast_within_five_percent(tmp_path):

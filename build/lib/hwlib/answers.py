@@ -1,0 +1,139 @@
+"""The book's answers to the three problems, as named quantities.
+
+Each ``problemN_truth`` returns a :class:`Truth`: the value of every quantity
+(givens included), its label in the book's notation, and, for each computed
+quantity, its *local formula* in terms of other quantities (the chain rule one
+step at a time).  The marker (:mod:`hwlib.marker`) evaluates those formulas
+with the student's own numbers to tell a carried-forward error from a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from hwlib import conv
+from hwlib.network import Network
+
+__all__ = ["Truth", "problem1_truth", "problem2_truth", "problem3_truth"]
+
+
+@dataclass(frozen=True)
+class Truth:
+    """values: quantity -> number; labels: quantity -> LaTeX; formulas: quantity -> sympy expression in Symbol(quantity)s."""
+
+    values: dict[str, float]
+    labels: dict[str, str]
+    formulas: dict[str, sp.Expr] = field(default_factory=dict)
+
+
+def problem1_truth(in_shape: Sequence[int], out_shape: Sequence[int], kernel: int) -> Truth:
+    """Weights and MACs of the standard and depthwise separable layers (Problem 1)."""
+    h_in, w_in, c_in = in_shape
+    h_out, w_out, c_out = out_shape
+    solutions = conv.solve_padding_stride(h_in, h_out, kernel)
+    if not solutions:
+        raise ValueError(f"no (padding, stride) takes {h_in} to {h_out} with kernel {kernel}")
+    padding, stride = solutions[0]
+    standard = conv.conv2d_cost((h_in, w_in, c_in), c_out, kernel, stride, padding)
+    separable = conv.depthwise_separable_cost((h_in, w_in, c_in), c_out, kernel, stride, padding)
+    values = {
+        "k": kernel, "C_in": c_in, "C_out": c_out, "H_out": standard.out_shape[0], "W_out": standard.out_shape[1],
+        "padding": padding, "stride": stride,
+        "standard.weights": standard.weights, "standard.macs": standard.macs,
+        "depthwise.weights": separable.depthwise.weights, "depthwise.macs": separable.depthwise.macs,
+        "pointwise.weights": separable.pointwise.weights, "pointwise.macs": separable.pointwise.macs,
+        "separable.weights": separable.weights, "separable.macs": separable.macs,
+    }
+    labels = {
+        "k": "k", "C_in": r"C_\text{in}", "C_out": r"C_\text{out}", "H_out": r"H_\text{out}", "W_out": r"W_\text{out}",
+        "padding": "p", "stride": "s",
+    }
+    for step in ("standard", "depthwise", "pointwise", "separable"):
+        labels[f"{step}.weights"] = rf"W_\text{{{step}}}"
+        labels[f"{step}.macs"] = rf"M_\text{{{step}}}"
+    s = sp.Symbol
+    k, ci, co, ho, wo = s("k"), s("C_in"), s("C_out"), s("H_out"), s("W_out")
+    formulas = {
+        "standard.weights": k**2 * ci * co, "standard.macs": ho * wo * co * k**2 * ci,
+        "depthwise.weights": k**2 * ci, "depthwise.macs": ho * wo * ci * k**2,
+        "pointwise.weights": ci * co, "pointwise.macs": ho * wo * ci * co,
+        "separable.weights": s("depthwise.weights") + s("pointwise.weights"),
+        "separable.macs": s("depthwise.macs") + s("pointwise.macs"),
+    }
+    return Truth({key: float(v) for key, v in values.items()}, labels, formulas)
+
+
+def problem2_truth(in_volume: Sequence[int], out_volume: Sequence[int], kernels: dict[str, int]) -> Truth:
+    """Padding, stride and number of filters of each part (Problem 2); the first solution when several exist."""
+    n, _, _ = in_volume
+    n_out, _, c_out = out_volume
+    values: dict[str, float] = {"n": n, "C_out": c_out}
+    labels = {"n": "i", "C_out": r"C_\text{out}"}
+    for part, kernel in kernels.items():
+        solutions = conv.solve_padding_stride(n, n_out, kernel)
+        values[f"{part}.k"] = kernel
+        labels[f"{part}.k"] = "k"
+        if solutions:
+            values[f"{part}.padding"], values[f"{part}.stride"] = solutions[0]
+        else:
+            values[f"{part}.padding"] = values[f"{part}.stride"] = float("nan")
+        values[f"{part}.filters"] = c_out
+        labels.update({f"{part}.padding": "p", f"{part}.stride": "s", f"{part}.filters": r"\text{filters}"})
+    return Truth({key: float(v) for key, v in values.items()}, labels, {})
+
+
+def unit_key(letters: Sequence[str], sizes: Sequence[int], layer: int, i: int) -> str:
+    """Key of unit i (0-based) of a layer: 'y1', 'z2', or the bare letter for a one-unit layer."""
+    return letters[layer] if sizes[layer] == 1 else f"{letters[layer]}{i + 1}"
+
+
+def unit_label(letters: Sequence[str], sizes: Sequence[int], layer: int, i: int) -> str:
+    return letters[layer] if sizes[layer] == 1 else f"{letters[layer]}_{{{i + 1}}}"
+
+
+def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Sequence[str] = ("x", "y", "z", "z")) -> Truth:
+    """Forward values, loss and every gradient of the Problem 3 network, with the chain rule's local formulas."""
+    net = Network([np.array(w, dtype=float) for w in weights])
+    sizes = net.layer_sizes
+    if len(letters) != len(sizes):
+        raise ValueError(f"letters must name each of the {len(sizes)} layers, got {len(letters)}")
+    values_by_layer = net.forward(x)
+    grads = net.backward(x, t)
+    values: dict[str, float] = {"t": float(t)}
+    labels: dict[str, str] = {"t": "t", "L": "L"}
+    formulas: dict[str, sp.Expr] = {}
+    key = lambda layer, i: unit_key(letters, sizes, layer, i)  # noqa: E731
+    label = lambda layer, i: unit_label(letters, sizes, layer, i)  # noqa: E731
+    s = sp.Symbol
+    for layer, size in enumerate(sizes):
+        for i in range(size):
+            values[key(layer, i)] = float(values_by_layer[layer][i])
+            labels[key(layer, i)] = label(layer, i)
+            values[f"dL/d{key(layer, i)}"] = float(grads.activations[layer][i])
+            labels[f"dL/d{key(layer, i)}"] = rf"\partial L / \partial {label(layer, i)}"
+    for layer, matrix in enumerate(net.weights):
+        for i in range(matrix.shape[0]):
+            for j in range(matrix.shape[1]):
+                w = f"w{layer + 1}_{i + 1}{j + 1}"
+                values[w] = float(matrix[i, j])
+                labels[w] = f"w^{{{layer + 1}}}_{{{i + 1}{j + 1}}}"
+                values[f"dL/d{w}"] = float(grads.weights[layer][i, j])
+                labels[f"dL/d{w}"] = rf"\partial L / \partial w^{{{layer + 1}}}_{{{i + 1}{j + 1}}}"
+                # dL/dw^l_ij = a^{l-1}_i dL/da^l_j
+                formulas[f"dL/d{w}"] = s(key(layer, i)) * s(f"dL/d{key(layer + 1, j)}")
+        for j in range(matrix.shape[1]):  # forward: a^l_j = sum_i a^{l-1}_i w^l_ij
+            formulas[key(layer + 1, j)] = sum(s(key(layer, i)) * s(f"w{layer + 1}_{i + 1}{j + 1}") for i in range(matrix.shape[0]))
+        for i in range(matrix.shape[0]):  # backward: dL/da^{l-1}_i = sum_j w^l_ij dL/da^l_j
+            formulas[f"dL/d{key(layer, i)}"] = sum(
+                s(f"w{layer + 1}_{i + 1}{j + 1}") * s(f"dL/d{key(layer + 1, j)}") for j in range(matrix.shape[1])
+            )
+    out = [key(len(sizes) - 1, j) for j in range(sizes[-1])]
+    values["L"] = net.loss(x, t)
+    formulas["L"] = sum((s(o) - s("t")) ** 2 for o in out)
+    for o in out:
+        formulas[f"dL/d{o}"] = 2 * (s(o) - s("t"))
+    return Truth(values, labels, formulas)

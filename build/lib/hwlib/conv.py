@@ -1,0 +1,397 @@
+"""Convolution arithmetic: output sizes, padding/stride solutions, costs, a reference conv2d.
+
+Notation follows Dumoulin & Visin, *A guide to convolution arithmetic*:
+input size i (here ``n``), kernel size k, stride s, padding p, dilation d,
+output size o.  Shapes are (H, W, C), as the homework writes them.
+
+Cost conventions (used by every ``*_cost`` function):
+
+* ``weights`` counts learnable parameters; biases only when ``bias=True``.
+* ``macs`` counts the multiply-accumulates of the dense computation: every
+  kernel tap at every output position, padded zeros included, bias additions
+  not.  One MAC is two FLOPs (a multiply and an add).
+
+Used in the book chapters ``book/problem1_separable.ipynb`` and
+``book/problem2_padding.ipynb``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from hwlib._checks import check_bool, check_int, check_shape3
+
+__all__ = [
+    "Cost",
+    "SeparableCost",
+    "output_size",
+    "solve_padding_stride",
+    "conv2d_cost",
+    "depthwise_conv2d_cost",
+    "pointwise_conv2d_cost",
+    "depthwise_separable_cost",
+    "conv2d",
+]
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Size and work of one convolution layer.
+
+    weights:   learnable parameters (biases included when the layer has them)
+    macs:      multiply-accumulates of the dense computation (padded zeros counted)
+    out_shape: (H_out, W_out, C_out)
+    """
+
+    weights: int
+    macs: int
+    out_shape: tuple[int, int, int]
+
+    @property
+    def flops(self) -> int:
+        """Floating-point operations, counting one MAC as two FLOPs."""
+        return 2 * self.macs
+
+
+@dataclass(frozen=True)
+class SeparableCost:
+    """A depthwise step followed by a pointwise (1x1) step, and their totals."""
+
+    depthwise: Cost
+    pointwise: Cost
+    weights: int = field(init=False)
+    macs: int = field(init=False)
+    out_shape: tuple[int, int, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", self.depthwise.weights + self.pointwise.weights)
+        object.__setattr__(self, "macs", self.depthwise.macs + self.pointwise.macs)
+        object.__setattr__(self, "out_shape", self.pointwise.out_shape)
+
+    @property
+    def flops(self) -> int:
+        """Floating-point operations, counting one MAC as two FLOPs."""
+        return 2 * self.macs
+
+
+def output_size(n: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
+    """Output size of a convolution along one axis.
+
+    o = floor((n + 2p - d(k - 1) - 1) / s) + 1
+
+    with explicit, symmetric zero padding p on each side, as in PyTorch's
+    ``Conv2d`` and ``tf.pad`` followed by a 'VALID' convolution.
+    """
+    n = check_int("n", n, minimum=1)
+    kernel = check_int("kernel", kernel, minimum=1)
+    stride = check_int("stride", stride, minimum=1)
+    padding = check_int("padding", padding, minimum=0)
+    dilation = check_int("dilation", dilation, minimum=1)
+    span = dilation * (kernel - 1) + 1
+    if n + 2 * padding < span:
+        raise ValueError(
+            f"kernel must fit the padded input: dilation*(kernel-1)+1 = {span} "
+            f"must be <= n + 2*padding = {n + 2 * padding} "
+            f"(n={n}, kernel={kernel}, padding={padding}, dilation={dilation})"
+        )
+    return (n + 2 * padding - span) // stride + 1
+
+
+def solve_padding_stride(n_in: int, n_out: int, kernel: int, dilation: int = 1) -> list[tuple[int, int]]:
+    """Every (padding, stride) for which ``output_size(n_in, kernel, stride, padding, dilation) == n_out``.
+
+    Searched over 0 <= p <= d(k-1) (more padding only adds windows that see
+    nothing but zeros) and 1 <= s <= n_in + 2p - d(k-1) (a larger stride gives
+    the same single output).  Solved in closed form: with m = n_in + 2p - d(k-1)
+    window starts, floor((m-1)/s) = o-1 holds exactly for
+    floor((m-1)/o) + 1 <= s <= floor((m-1)/(o-1)).
+
+    Returns the pairs sorted by (stride, padding); [] when there is none.
+    """
+    n_in = check_int("n_in", n_in, minimum=1)
+    n_out = check_int("n_out", n_out, minimum=1)
+    kernel = check_int("kernel", kernel, minimum=1)
+    dilation = check_int("dilation", dilation, minimum=1)
+    reach = dilation * (kernel - 1)
+    pairs: list[tuple[int, int]] = []
+    for padding in range(reach + 1):
+        starts = n_in + 2 * padding - reach  # window positions at stride 1
+        if starts < n_out:
+            continue
+        if n_out == 1:
+            low, high = starts, starts
+        else:
+            low = (starts - 1) // n_out + 1
+            high = min((starts - 1) // (n_out - 1), starts)
+        pairs.extend((padding, stride) for stride in range(max(low, 1), high + 1))
+    return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
+
+
+def _spatial_out(in_shape: tuple[int, int, int], kernel: int, stride: int, padding: int) -> tuple[int, int]:
+    height, width, _ = in_shape
+    return (
+        output_size(height, kernel, stride, padding),
+        output_size(width, kernel, stride, padding),
+    )
+
+
+def conv2d_cost(
+    in_shape: tuple[int, int, int],
+    out_channels: int,
+    kernel: int,
+    stride: int = 1,
+    padding: int = 0,
+    bias: bool = False,
+) -> Cost:
+    """Cost of a standard k x k convolution from (H, W, C_in) to C_out channels.
+
+    weights = k^2 C_in C_out (+ C_out with bias)
+    macs    = H_out W_out C_out k^2 C_in
+    """
+    in_shape = check_shape3("in_shape", in_shape)
+    out_channels = check_int("out_channels", out_channels, minimum=1)
+    kernel = check_int("kernel", kernel, minimum=1)
+    bias = check_bool("bias", bias)
+    h_out, w_out = _spatial_out(in_shape, kernel, stride, padding)
+    c_in = in_shape[2]
+    weights = kernel * kernel * c_in * out_channels + (out_channels if bias else 0)
+    macs = h_out * w_out * out_channels * kernel * kernel * c_in
+    return Cost(weights=weights, macs=macs, out_shape=(h_out, w_out, out_channels))
+
+
+def depthwise_conv2d_cost(
+    in_shape: tuple[int, int, int],
+    kernel: int,
+    stride: int = 1,
+    padding: int = 0,
+    bias: bool = False,
+) -> Cost:
+    """Cost of a depthwise k x k convolution: one filter per input channel.
+
+    weights = k^2 C_in (+ C_in with bias)
+    macs    = H_out W_out C_in k^2
+    """
+    in_shape = check_shape3("in_shape", in_shape)
+    kernel = check_int("kernel", kernel, minimum=1)
+    bias = check_bool("bias", bias)
+    h_out, w_out = _spatial_out(in_shape, kernel, stride, padding)
+    c_in = in_shape[2]
+    weights = kernel * kernel * c_in + (c_in if bias else 0)
+    macs = h_out * w_out * c_in * kernel * kernel
+    return Cost(weights=weights, macs=macs, out_shape=(h_out, w_out, c_in))
+
+
+def pointwise_conv2d_cost(
+    in_shape: tuple[int, int, int],
+    out_channels: int,
+    bias: bool = False,
+) -> Cost:
+    """Cost of a pointwise (1 x 1) convolution from (H, W, C_in) to C_out channels.
+
+    weights = C_in C_out (+ C_out with bias)
+    macs    = H W C_in C_out
+    """
+    return conv2d_cost(in_shape, out_channels, kernel=1, stride=1, padding=0, bias=bias)
+
+
+def depthwise_separable_cost(
+    in_shape: tuple[int, int, int],
+    out_channels: int,
+    kernel: int,
+    stride: int = 1,
+    padding: int = 0,
+    bias: bool = False,
+) -> SeparableCost:
+    """Cost of a depthwise separable convolution (MobileNet's block without batch norm).
+
+    The depthwise k x k step carries the stride and padding; the pointwise
+    1 x 1 step maps C_in to C_out channels.  ``bias=True`` gives both steps a bias.
+
+    weights = k^2 C_in + C_in C_out,   macs = H_out W_out C_in (k^2 + C_out)
+    """
+    depthwise = depthwise_conv2d_cost(in_shape, kernel, stride, padding, bias)
+    pointwise = pointwise_conv2d_cost(depthwise.out_shape, out_channels, bias)
+    return SeparableCost(depthwise=depthwise, pointwise=pointwise)
+
+
+def _check_numeric_array(name: str, value: object, ndim: int) -> np.ndarray:
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a numeric array, got {value!r}")
+    array = np.asarray(value)
+    if array.dtype.kind not in "iufc":
+        raise TypeError(f"{name} must be a numeric array, got dtype {array.dtype}")
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
+    return array
+
+
+def conv2d(
+    x: np.ndarray,
+    w: np.ndarray,
+    stride: int = 1,
+    padding: int = 0,
+    groups: int = 1,
+    bias: np.ndarray | None = None,
+) -> np.ndarray:
+    """Reference 2-D convolution (cross-correlation, as deep-learning frameworks compute it).
+
+    out[i, j, o] = bias[o] + sum_{u, v, c} x_pad[s i + u, s j + v, g(o) C_g + c] w[u, v, c, o]
+
+    x is (H, W, C_in); w is (k, k, C_in / groups, C_out); bias is (C_out,) or None.
+    Returns (H_out, W_out, C_out) with H_out = output_size(H, k, s, p).
+    Vectorised: the input windows are a strided view and every group is one
+    tensor contraction (a matrix multiply), with no Python loop over pixels.
+    """
+    x = _check_numeric_array("x", x, 3)
+    w = _check_numeric_array("w", w, 4)
+    stride = check_int("stride", stride, minimum=1)
+    padding = check_int("padding", padding, minimum=0)
+    groups = check_int("groups", groups, minimum=1)
+    height, width, c_in = x.shape
+    kernel, kernel_w, c_group, c_out = w.shape
+    if kernel != kernel_w:
+        raise ValueError(f"w must have a square kernel (k, k, C_in/groups, C_out), got shape {w.shape}")
+    if kernel < 1 or c_group < 1 or c_out < 1 or height < 1 or width < 1 or c_in < 1:
+        raise ValueError(f"x and w must have no empty axis, got x {x.shape} and w {w.shape}")
+    if c_in % groups:
+        raise ValueError(f"input channels must be divisible by groups: C_in = {c_in}, groups = {groups}")
+    if c_out % groups:
+        raise ValueError(f"output channels must be divisible by groups: C_out = {c_out}, groups = {groups}")
+    if c_group != c_in // groups:
+        raise ValueError(
+            f"w.shape[2] must equal C_in / groups = {c_in} / {groups} = {c_in // groups}, got {c_group}"
+        )
+    for size in (height, width):  # raises ValueError when the kernel does not fit
+        output_size(size, kernel, stride, padding)
+    if bias is not None:
+        bias = _check_numeric_array("bias", bias, 1)
+        if bias.shape != (c_out,):
+            raise ValueError(f"bias must have shape (C_out,) = ({c_out},), got {bias.shape}")
+
+    x_pad = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
+    # windows[i, j, c, u, v] = x_pad[s i + u, s j + v, c]: a view, nothing copied yet.
+    # the stride-s slice of the n + 2p - k + 1 window starts leaves exactly H_out x W_out
+    windows = sliding_window_view(x_pad, (kernel, kernel), axis=(0, 1))[::stride, ::stride]
+    out_group = c_out // groups
+    outputs = []
+    for g in range(groups):  # one matrix multiply per group, never per pixel
+        patch = windows[:, :, g * c_group : (g + 1) * c_group]  # (Ho, Wo, Cg, k, k)
+        filters = w[:, :, :, g * out_group : (g + 1) * out_group]  # (k, k, Cg, Og)
+        outputs.append(np.tensordot(patch, filters, axes=([3, 4, 2], [0, 1, 2])))
+    out = outputs[0] if groups == 1 else np.concatenate(outputs, axis=2)
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+# ---------------------------------------------------------------- bytes moved
+# Appended by the "speed" work (issue 13): the memory traffic of one layer
+# under a stated model, and its arithmetic intensity (MACs per byte).
+
+
+def _grouped_layer(
+    in_shape: tuple[int, int, int],
+    out_channels: int,
+    kernel: int,
+    stride: int,
+    padding: int,
+    groups: int,
+    batch: int,
+) -> tuple[tuple[int, int, int], int, int, int, int, int, int]:
+    """Checked arguments of a grouped layer: (in_shape, C_out, k, groups, batch) with H_out, W_out."""
+    in_shape = check_shape3("in_shape", in_shape)
+    out_channels = check_int("out_channels", out_channels, minimum=1)
+    kernel = check_int("kernel", kernel, minimum=1)
+    groups = check_int("groups", groups, minimum=1)
+    batch = check_int("batch", batch, minimum=1)
+    c_in = in_shape[2]
+    if c_in % groups:
+        raise ValueError(f"groups must divide the input channels: C_in = {c_in}, groups = {groups}")
+    if out_channels % groups:
+        raise ValueError(f"groups must divide out_channels: out_channels = {out_channels}, groups = {groups}")
+    h_out, w_out = _spatial_out(in_shape, kernel, stride, padding)
+    return in_shape, out_channels, kernel, groups, batch, h_out, w_out
+
+
+def grouped_conv2d_macs(
+    in_shape: tuple[int, int, int],
+    out_channels: int,
+    kernel: int,
+    stride: int = 1,
+    padding: int = 0,
+    groups: int = 1,
+    batch: int = 1,
+) -> int:
+    """Multiply-accumulates of a grouped k x k convolution over a batch of N inputs.
+
+    macs = N H_out W_out C_out k^2 C_in / groups
+
+    groups=1 is the standard convolution, groups=C_in with C_out=C_in the
+    depthwise step, kernel=1 the pointwise step (padded zeros counted, as in
+    every ``*_cost`` function).
+    """
+    in_shape, out_channels, kernel, groups, batch, h_out, w_out = _grouped_layer(
+        in_shape, out_channels, kernel, stride, padding, groups, batch
+    )
+    return batch * h_out * w_out * out_channels * kernel * kernel * (in_shape[2] // groups)
+
+
+def conv2d_bytes(
+    in_shape: tuple[int, int, int],
+    out_channels: int,
+    kernel: int,
+    stride: int = 1,
+    padding: int = 0,
+    groups: int = 1,
+    bytes_per_element: int = 4,
+    batch: int = 1,
+) -> int:
+    """Bytes moved by one grouped convolution under the "each element once" model.
+
+    bytes = b (N H W C_in  +  k^2 (C_in / groups) C_out  +  N H_out W_out C_out)
+
+    Model: every input element and every weight is read once and every output
+    element written once; b = ``bytes_per_element`` (4 for float32, 2 for
+    bfloat16, 8 for float64).  Padded zeros are not stored, so they move no
+    bytes; biases are left out, as in the MAC count.  This is the least traffic
+    a layer can have: real kernels re-read data that does not fit in cache.
+    groups=C_in with out_channels=C_in gives the depthwise step, kernel=1 the
+    pointwise step.
+    """
+    in_shape, out_channels, kernel, groups, batch, h_out, w_out = _grouped_layer(
+        in_shape, out_channels, kernel, stride, padding, groups, batch
+    )
+    bytes_per_element = check_int("bytes_per_element", bytes_per_element, minimum=1)
+    height, width, c_in = in_shape
+    elements = (
+        batch * height * width * c_in
+        + kernel * kernel * (c_in // groups) * out_channels
+        + batch * h_out * w_out * out_channels
+    )
+    return bytes_per_element * elements
+
+
+def arithmetic_intensity(
+    in_shape: tuple[int, int, int],
+    out_channels: int,
+    kernel: int,
+    stride: int = 1,
+    padding: int = 0,
+    groups: int = 1,
+    bytes_per_element: int = 4,
+    batch: int = 1,
+) -> float:
+    """Arithmetic intensity of one grouped convolution, in MACs per byte moved.
+
+    intensity = grouped_conv2d_macs(...) / conv2d_bytes(...)
+
+    A layer whose intensity is below a machine's balance point (its peak MAC/s
+    divided by its memory bandwidth in bytes/s) cannot keep the arithmetic
+    units busy: memory traffic, not the MAC count, bounds its time.
+    """
+    macs = grouped_conv2d_macs(in_shape, out_channels, kernel, stride, padding, groups, batch)
+    moved = conv2d_bytes(in_shape, out_channels, kernel, stride, padding, groups, bytes_per_element, batch)
+    return macs / moved

@@ -1,0 +1,64 @@
+"""How the book writes a number: one formatter for chapters, marker, answer key and practice.
+
+Rules (one way to write each thing):
+
+* integers (and floats that are whole) with thousands separators: ``1,620,000``;
+* other values with at most ``digits`` significant digits, trailing zeros dropped: ``0.136``;
+* a real minus sign (U+2212) in prose, never a negative zero;
+* :func:`term` parenthesises a negative value inside an expression: ``(−1 − (−1))²``;
+* :func:`latex` writes the same number for use inside ``$...$`` (``1{,}620{,}000``, ``-6``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+__all__ = ["number", "term", "latex", "MINUS"]
+
+MINUS = "\u2212"
+
+
+def _check(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"value must be finite, got {value}")
+    return value + 0.0  # -0.0 + 0.0 == 0.0: no negative zero
+
+
+def _plain(value: float, digits: int) -> str:
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    text = f"{value:,.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa} × 10^{int(exponent)}".replace("-", MINUS)
+    return text
+
+
+def number(value: float, digits: int = 6) -> str:
+    """``value`` as prose: thousands separators, ``digits`` significant digits at most, U+2212 for minus."""
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits must be an integer >= 1, got {digits!r}")
+    value = _check(value)
+    text = _plain(abs(value), digits)
+    if text.strip("0.,") == "":  # rounds to zero: no "−0"
+        return text
+    return MINUS + text if value < 0 else text
+
+
+def term(value: float, digits: int = 6) -> str:
+    """``value`` as a term inside an expression: parenthesised when negative, ``(−1)``."""
+    text = number(value, digits)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+def latex(value: float, digits: int = 6) -> str:
+    """``value`` for use inside ``$...$``: ``1{,}620{,}000``, ``-6``, ``0.136``, ``1.5 \\times 10^{20}``."""
+    text = number(value, digits).replace(MINUS, "-").replace(",", "{,}")
+    if " × 10^" in text:
+        mantissa, exponent = text.split(" × 10^")
+        text = rf"{mantissa} \times 10^{{{exponent}}}"
+    return text

@@ -1,0 +1,212 @@
+"""A small fully connected network with squared-error loss, and its gradients three ways.
+
+Notation of the homework (Problem 3): ``w^l_ij`` is the weight from unit i of
+layer l-1 to unit j of layer l.  Here ``weights[l][i, j]`` is the homework's
+``w^{l+1}_{i+1, j+1}``, so a layer is a matrix product ``z = a @ W``.
+
+    z^{l+1} = a^l W^l,    a^{l+1} = f(z^{l+1}) on hidden layers, a^L = z^L at the output
+    L = sum_j (a^L_j - t_j)^2
+
+Three independent routes to dL/dW:
+
+* :meth:`Network.backward`: backpropagation written by hand in numpy;
+* :meth:`Network.numerical_gradients`: central finite differences;
+* :func:`symbolic_gradients`: sympy differentiates each layer's local
+  expression and chains the results (in :mod:`hwlib.symbolic_network`).
+
+Used in ``book/problem3_backprop.ipynb``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from hwlib._checks import check_finite_array
+
+__all__ = ["ACTIVATIONS", "Gradients", "Network"]
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow
+
+
+#: name -> (f, f') for the hidden layers; relu'(0) is taken as 0.
+ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]] = {
+    "identity": (lambda z: z, lambda z: np.ones_like(z)),
+    "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float)),
+    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
+    "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
+}
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """Derivatives of the loss.
+
+    weights:     dL/dW, a list shaped like the network's weights
+    activations: dL/da, a list shaped like ``Network.forward(x)``; index 0 is dL/dx
+    """
+
+    weights: list[np.ndarray]
+    activations: list[np.ndarray]
+
+
+def _check_weights(weights: object) -> list[np.ndarray]:
+    if isinstance(weights, np.ndarray) or not isinstance(weights, (list, tuple)):
+        raise TypeError(f"weights must be a list of 2-D arrays, got {type(weights).__name__}")
+    if len(weights) == 0:
+        raise ValueError("weights must be a non-empty list of 2-D arrays, got an empty list")
+    checked = []
+    for index, matrix in enumerate(weights):
+        name = f"weights[{index}]"
+        if isinstance(matrix, np.ndarray) and matrix.dtype.kind not in "iuf":
+            raise TypeError(f"{name} must hold real numbers, got dtype {matrix.dtype}")
+        array = check_finite_array(name, matrix, ndim=2).copy()
+        if 0 in array.shape:
+            raise ValueError(f"{name} must have at least one row and one column, got shape {array.shape}")
+        if checked and checked[-1].shape[1] != array.shape[0]:
+            raise ValueError(
+                f"weight shapes must chain: weights[{index - 1}] has {checked[-1].shape[1]} columns "
+                f"but {name} has {array.shape[0]} rows"
+            )
+        checked.append(array)
+    return checked
+
+
+class Network:
+    """A fully connected network without biases: ``weights[l][i, j]`` joins unit i of layer l to unit j of layer l+1.
+
+    ``hidden_activation`` ("identity", "relu", "sigmoid" or "tanh") is applied
+    to every hidden layer, never to the output.  The loss is sum((output - t)^2).
+    """
+
+    def __init__(self, weights: list[np.ndarray], hidden_activation: str = "identity") -> None:
+        self.weights = _check_weights(weights)
+        if not isinstance(hidden_activation, str):
+            raise TypeError(f"hidden_activation must be a string, got {hidden_activation!r}")
+        if hidden_activation not in ACTIVATIONS:
+            raise ValueError(
+                f"hidden_activation must be one of {sorted(ACTIVATIONS)}, got {hidden_activation!r}"
+            )
+        self.hidden_activation = hidden_activation
+
+    def __repr__(self) -> str:
+        return f"Network(layer_sizes={self.layer_sizes}, hidden_activation={self.hidden_activation!r})"
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        """Number of units in each layer, input first."""
+        return [self.weights[0].shape[0]] + [w.shape[1] for w in self.weights]
+
+    # ------------------------------------------------------------------ checks
+    def _check_x(self, x: object) -> np.ndarray:
+        x = check_finite_array("x", x)
+        if x.shape != (self.layer_sizes[0],):
+            raise ValueError(f"x must be 1-D with {self.layer_sizes[0]} entries (the input layer), got shape {x.shape}")
+        return x
+
+    def _check_t(self, t: object) -> np.ndarray:
+        t = check_finite_array("t", t)
+        n_out = self.layer_sizes[-1]
+        if t.ndim == 0:
+            return np.full(n_out, float(t))
+        if t.shape != (n_out,):
+            raise ValueError(f"t must be a scalar or 1-D with {n_out} entries (the output layer), got shape {t.shape}")
+        return t
+
+    # ------------------------------------------------------------------ forward
+    def _forward(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Pre-activations z (z[0] is x) and values a after the activation."""
+        f, _ = ACTIVATIONS[self.hidden_activation]
+        pre, values = [x], [x]
+        last = len(self.weights) - 1
+        for index, matrix in enumerate(self.weights):
+            z = values[-1] @ matrix
+            pre.append(z)
+            values.append(z if index == last else f(z))
+        return pre, values
+
+    def forward(self, x: np.ndarray) -> list[np.ndarray]:
+        """[x, a^1, ..., a^L]: every layer's value after its activation (none at the output)."""
+        return self._forward(self._check_x(x))[1]
+
+    def loss(self, x: np.ndarray, t: float | np.ndarray) -> float:
+        """L = sum_j (a^L_j - t_j)^2."""
+        output = self.forward(x)[-1]
+        return float(np.sum((output - self._check_t(t)) ** 2))
+
+    # ------------------------------------------------------------------ gradients
+    def backward(self, x: np.ndarray, t: float | np.ndarray) -> Gradients:
+        """Backpropagation, one layer at a time, from the loss down to the input.
+
+        dL/da^L = 2 (a^L - t)
+        dL/dz^l = dL/da^l * f'(z^l)       (hidden layers; the output has no activation)
+        dL/dW^l = outer(a^{l-1}, dL/dz^l)   i.e. dL/dw_ij = a_i * dL/dz_j
+        dL/da^{l-1} = W^l @ dL/dz^l        i.e. sum over the units j that a_i feeds
+        """
+        x, t = self._check_x(x), self._check_t(t)
+        _, f_prime = ACTIVATIONS[self.hidden_activation]
+        pre, values = self._forward(x)
+        n_layers = len(self.weights)
+        grad_weights: list[np.ndarray] = [np.empty(0)] * n_layers
+        grad_values: list[np.ndarray] = [np.empty(0)] * (n_layers + 1)
+        grad = 2.0 * (values[-1] - t)  # dL/da^L
+        grad_values[-1] = grad
+        for index in reversed(range(n_layers)):
+            is_output = index == n_layers - 1
+            grad_pre = grad if is_output else grad * f_prime(pre[index + 1])  # dL/dz
+            grad_weights[index] = np.outer(values[index], grad_pre)
+            grad = self.weights[index] @ grad_pre  # dL/da of the layer below
+            grad_values[index] = grad
+        return Gradients(weights=grad_weights, activations=grad_values)
+
+    def numerical_gradients(self, x: np.ndarray, t: float | np.ndarray, eps: float = 1e-6) -> Gradients:
+        """Central finite differences: dL/dw ~ (L(w + eps) - L(w - eps)) / (2 eps), for every weight.
+
+        ``activations`` is computed the same way, by nudging one value of a layer
+        and running the rest of the network from there.  Accurate to O(eps^2)
+        where L is smooth (not at a ReLU kink).
+        """
+        x, t = self._check_x(x), self._check_t(t)
+        if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, (int, float, np.integer, np.floating)):
+            raise TypeError(f"eps must be a number, got {eps!r}")
+        if not (np.isfinite(eps) and eps > 0):
+            raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
+
+        def loss_from(layer: int, value: np.ndarray, weights: list[np.ndarray]) -> float:
+            f, _ = ACTIVATIONS[self.hidden_activation]
+            a = value
+            for index in range(layer, len(weights)):
+                z = a @ weights[index]
+                a = z if index == len(weights) - 1 else f(z)
+            return float(np.sum((a - t) ** 2))
+
+        def central(function: Callable[[np.ndarray], float], point: np.ndarray) -> np.ndarray:
+            grad = np.zeros_like(point)
+            for position in np.ndindex(point.shape):
+                plus, minus = point.copy(), point.copy()
+                plus[position] += eps
+                minus[position] -= eps
+                grad[position] = (function(plus) - function(minus)) / (2 * eps)
+            return grad
+
+        grad_weights = []
+        for index, matrix in enumerate(self.weights):
+            def with_matrix(m: np.ndarray, index: int = index) -> float:
+                return loss_from(0, x, self.weights[:index] + [m] + self.weights[index + 1 :])
+            grad_weights.append(central(with_matrix, matrix))
+        values = self._forward(x)[1]
+        grad_values = [
+            central(lambda a, layer=layer: loss_from(layer, a, self.weights), values[layer])
+            for layer in range(len(values))
+        ]
+        return Gradients(weights=grad_weights, activations=grad_values)
+
+
+# The sympy route lives in its own module; it is part of this module's public API.
+from hwlib.symbolic_network import SymbolicGradients, symbolic_gradients  # noqa: E402
+
+__all__ += ["SymbolicGradients", "symbolic_gradients"]

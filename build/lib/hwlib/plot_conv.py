@@ -1,0 +1,72 @@
+"""Figures for the convolution chapters, drawn from parameters (never by hand).
+
+In the spirit of Dumoulin & Visin's convolution-arithmetic figures: the padded
+input grid with a few of the kernel's positions, beside the output grid with
+the cells those positions produce.  Used in ``book/problem2_padding.ipynb``.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.collections import PatchCollection
+from matplotlib.patches import Rectangle
+
+from hwlib.conv import output_size
+
+_COLOURS = ("tab:red", "tab:orange", "tab:green", "tab:purple")
+
+
+def _positions_to_show(o: int) -> list[tuple[int, int]]:
+    """Output cells whose windows are drawn: the four corners, without repeats."""
+    corners = [(0, 0), (0, o - 1), (o - 1, 0), (o - 1, o - 1)]
+    return list(dict.fromkeys(corners))
+
+
+def plot_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> Figure:
+    """Draw an n x n input with ``padding`` rings of zeros and the k x k windows at stride s.
+
+    Left: the padded input (input cells blue, padding white with dashed edges),
+    with the windows that produce the four corner outputs outlined in colour.
+    Right: the o x o output, o = floor((n + 2p - k)/s) + 1, with those cells filled.
+    """
+    o = output_size(n, kernel, stride, padding)
+    size = n + 2 * padding
+    fig, (ax_in, ax_out) = plt.subplots(
+        1, 2, figsize=(9, 4.6), gridspec_kw={"width_ratios": [size, max(o, 1)]}
+    )
+    # one collection per kind of cell: hundreds of separate patches draw slowly
+    cells = {True: [], False: []}
+    for row in range(size):
+        for col in range(size):
+            inside = padding <= row < padding + n and padding <= col < padding + n
+            cells[inside].append(Rectangle((col, size - 1 - row), 1, 1))
+    ax_in.add_collection(PatchCollection(cells[True], facecolor="#9ecae1", edgecolor="0.35", linewidth=0.6))
+    if cells[False]:
+        ax_in.add_collection(PatchCollection(cells[False], facecolor="white", edgecolor="0.6", linestyle="--", linewidth=0.6))
+    for colour, (i, j) in zip(_COLOURS, _positions_to_show(o)):
+        top, left = stride * i, stride * j
+        ax_in.add_patch(
+            Rectangle(
+                (left + 0.08, size - top - kernel + 0.08), kernel - 0.16, kernel - 0.16,
+                fill=False, edgecolor=colour, linewidth=2.2,
+            )
+        )
+        ax_out.add_patch(Rectangle((j, o - 1 - i), 1, 1, facecolor=colour, alpha=0.75))
+    ax_out.add_collection(PatchCollection(
+        [Rectangle((col, o - 1 - row), 1, 1) for row in range(o) for col in range(o)],
+        facecolor="none", edgecolor="0.35", linewidth=0.6,
+    ))
+    ax_in.set_title(f"padded input: i = {n}, p = {padding} (size {size}), k = {kernel}, s = {stride}")
+    ax_out.set_title(f"output: o = {o}")
+    for ax, extent in ((ax_in, size), (ax_out, o)):
+        ax.set_xlim(-0.2, extent + 0.2)
+        ax.set_ylim(-0.2, extent + 0.2)
+        ax.set_aspect("equal")
+        ax.set_xlabel("column")
+        ax.set_ylabel("row")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle("Kernel positions on the zero-padded input and the outputs they produce")
+    fig.tight_layout()
+    return fig

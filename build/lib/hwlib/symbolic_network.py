@@ -1,0 +1,181 @@
+"""Symbolic gradients of a :class:`hwlib.network.Network`, derived with sympy.
+
+The derivation goes layer by layer, as backpropagation does, but every local
+derivative is taken by ``sympy.diff`` rather than written by hand:
+
+    dL/da^L      = diff(sum_j (o_j - t_j)^2, o_j)            at o = a^L
+    dL/dz^l      = dL/da^l * diff(f(u), u)                    at u = z^l
+    dL/dw^l_ij   = dL/dz^l_j * diff(sum_k v_k w^l_kj, w^l_ij) at v = a^{l-1}
+    dL/da^{l-1}_i = sum_j dL/dz^l_j * diff(sum_k v_k w^l_kj, v_i)
+
+The results are expressions in the weight symbols that share their common
+parts, so they stay small however deep the network is (differentiating the
+fully expanded loss polynomial instead grows exponentially with depth).
+:meth:`SymbolicGradients.evaluate` compiles them with ``sympy.lambdify`` and
+common-subexpression elimination.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+__all__ = ["SymbolicGradients", "symbolic_gradients", "weight_symbol_name"]
+
+_u = sp.Symbol("u", real=True)
+
+#: name -> f(u) as a sympy expression; relu is a Piecewise so that relu'(0) = 0.
+SYMPY_ACTIVATIONS: dict[str, sp.Expr] = {
+    "identity": _u,
+    "relu": sp.Piecewise((_u, _u > 0), (0, True)),
+    "sigmoid": 1 / (1 + sp.exp(-_u)),
+    "tanh": sp.tanh(_u),
+}
+
+
+def weight_symbol_name(layer: int, i: int, j: int, wide: bool = False) -> str:
+    """LaTeX name of the homework's w^{layer}_{ij} (1-based); indices are comma-separated when wide."""
+    sub = f"{i},{j}" if wide else f"{i}{j}"
+    return f"w^{{{layer}}}_{{{sub}}}"
+
+
+def _number(value: float) -> sp.Expr:
+    """A sympy number that prints as the homework writes it: integers stay integers."""
+    return sp.Integer(int(value)) if float(value).is_integer() else sp.Float(float(value))
+
+
+@dataclass(frozen=True)
+class SymbolicGradients:
+    """The loss and its derivatives as sympy expressions in the weight symbols.
+
+    weight_symbols: sympy Matrices of symbols shaped like the weights (w^{l}_{ij})
+    loss:           L with x and t substituted
+    weights:        sympy Matrices of dL/dW, shaped like the weights
+    activations:    sympy column Matrices of dL/da for each layer (index 0 is dL/dx)
+    values:         the numeric weights at which :meth:`evaluate` evaluates
+    steps:          the derivation as a chain of small definitions (symbol, expression),
+                    each in the weight symbols and earlier steps' symbols
+    """
+
+    weight_symbols: list[sp.Matrix]
+    loss: sp.Expr
+    weights: list[sp.Matrix]
+    activations: list[sp.Matrix]
+    values: list[np.ndarray] = field(repr=False)
+    steps: list[tuple[sp.Symbol, sp.Expr]] = field(repr=False)
+    _loss_step: sp.Expr = field(repr=False)
+    _weight_steps: list[sp.Matrix] = field(repr=False)
+    _activation_steps: list[sp.Matrix] = field(repr=False)
+
+    def _evaluate(self, matrices: list[sp.Matrix]) -> list[np.ndarray]:
+        # lambdify prints the chain of steps as assignments, one line each, so
+        # the compiled function is as short as the derivation (no blow-up).
+        # Plain argument names spare lambdify from renaming w^{l}_{ij} in every step.
+        symbols = [s for m in self.weight_symbols for s in m]
+        plain = {s: sp.Symbol(f"_hwlib_w{n}", real=True) for n, s in enumerate(symbols)}
+        steps = [(name, expr.xreplace(plain)) for name, expr in self.steps]
+        outputs = [[e.xreplace(plain) for e in m] for m in matrices]
+        numbers = [float(v) for array in self.values for v in array.ravel()]
+        function = sp.lambdify(list(plain.values()), outputs, modules="numpy", cse=lambda exprs: (steps, exprs))
+        flat = function(*numbers)
+        return [np.array(f, dtype=float).reshape(m.shape) for f, m in zip(flat, matrices)]
+
+    def evaluate(self) -> list[np.ndarray]:
+        """dL/dW as float arrays, at the network's own weights."""
+        return self._evaluate(self._weight_steps)
+
+    def evaluate_activations(self) -> list[np.ndarray]:
+        """dL/da for each layer as 1-D float arrays (index 0 is dL/dx)."""
+        return [a.ravel() for a in self._evaluate(self._activation_steps)]
+
+    def evaluate_loss(self) -> float:
+        """L at the network's own weights."""
+        return float(self._evaluate([sp.Matrix([[self._loss_step]])])[0][0, 0])
+
+
+class _Derivation:
+    """A chain of small definitions; each new symbol also gets its composed expression."""
+
+    def __init__(self) -> None:
+        self.steps: list[tuple[sp.Symbol, sp.Expr]] = []
+        self.composed: dict[sp.Symbol, sp.Expr] = {}
+
+    def define(self, expr: sp.Expr) -> sp.Expr:
+        if expr.is_Atom:  # a number or a symbol needs no step of its own
+            return expr
+        symbol = sp.Symbol(f"_hwlib_step{len(self.steps)}", real=True)
+        self.steps.append((symbol, expr))
+        self.composed[symbol] = expr.xreplace(self.composed)  # walks only the small expr
+        return symbol
+
+    def expand_steps(self, expr: sp.Expr) -> sp.Expr:
+        return sp.sympify(expr).xreplace(self.composed)
+
+
+def symbolic_gradients(net, x, t) -> SymbolicGradients:
+    """Derive L and dL/dW of ``net`` at input x and target t with sympy, layer by layer."""
+    from hwlib.network import Network  # a late import: hwlib.network re-exports this function
+
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a hwlib.network.Network, got {type(net).__name__}")
+    x, t = net._check_x(x), net._check_t(t)
+    sizes = net.layer_sizes
+    wide = max(sizes) > 9
+    symbols = [
+        sp.Matrix(rows, cols, lambda i, j, layer=layer: sp.Symbol(weight_symbol_name(layer + 1, i + 1, j + 1, wide), real=True))
+        for layer, (rows, cols) in enumerate(w.shape for w in net.weights)
+    ]
+    f = SYMPY_ACTIVATIONS[net.hidden_activation]
+    f_prime = sp.diff(f, _u)
+    n_layers = len(net.weights)
+    chain = _Derivation()
+
+    # forward: z^{l+1} = a^l W^l, a^{l+1} = f(z^{l+1}) on hidden layers
+    values = [[_number(v) for v in x]]
+    pre = [values[0]]
+    for layer, matrix in enumerate(symbols):
+        rows, cols = matrix.shape
+        z = [chain.define(sum(values[-1][k] * matrix[k, j] for k in range(rows))) for j in range(cols)]
+        pre.append(z)
+        values.append(z if layer == n_layers - 1 else [chain.define(f.xreplace({_u: e})) for e in z])
+    outs = sp.symbols(f"o0:{sizes[-1]}", real=True)
+    targets = [_number(v) for v in t]
+    local_loss = sum((o - target) ** 2 for o, target in zip(outs, targets))
+    at_output = dict(zip(outs, values[-1]))
+    loss_step = chain.define(local_loss.xreplace(at_output))
+
+    # backward, each local derivative by sympy.diff
+    grad = [chain.define(sp.diff(local_loss, o).xreplace(at_output)) for o in outs]  # dL/da^L
+    grad_values: list[list[sp.Expr]] = [[]] * (n_layers + 1)
+    grad_weights: list[sp.Matrix] = [sp.Matrix()] * n_layers
+    grad_values[-1] = grad
+    for layer in reversed(range(n_layers)):
+        matrix = symbols[layer]
+        rows, cols = matrix.shape
+        if layer == n_layers - 1:
+            grad_pre = grad
+        else:
+            grad_pre = [chain.define(g * f_prime.xreplace({_u: z})) for g, z in zip(grad, pre[layer + 1])]
+        below = sp.symbols(f"v0:{rows}", real=True)
+        at_below = dict(zip(below, values[layer]))
+        local_z = [sum(below[k] * matrix[k, j] for k in range(rows)) for j in range(cols)]
+        grad_weights[layer] = sp.Matrix(
+            rows, cols,
+            lambda i, j: grad_pre[j] * sp.diff(local_z[j], matrix[i, j]).xreplace(at_below),
+        )
+        grad = [chain.define(sum(grad_pre[j] * sp.diff(local_z[j], below[i]) for j in range(cols))) for i in range(rows)]
+        grad_values[layer] = grad
+    activation_steps = [sp.Matrix(g) for g in grad_values]
+    return SymbolicGradients(
+        weight_symbols=symbols,
+        loss=chain.expand_steps(loss_step),
+        weights=[m.applyfunc(chain.expand_steps) for m in grad_weights],
+        activations=[m.applyfunc(chain.expand_steps) for m in activation_steps],
+        values=[w.copy() for w in net.weights],
+        steps=chain.steps,
+        _loss_step=loss_step,
+        _weight_steps=grad_weights,
+        _activation_steps=activation_steps,
+    )
