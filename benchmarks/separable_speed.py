@@ -34,7 +34,9 @@ compares it with each step's arithmetic intensity (``hwlib.conv``).
 
 On CUDA, ``torch.cuda.synchronize()`` runs right before the clock starts and
 right before it stops (the timer passed to ``torch.utils.benchmark.Timer``), so
-a time covers the kernels a call launched, not only the launch.  PyTorch's
+a time covers the kernels a call launched, not only the launch.  The calls of a
+round run back to back, as the layers of a network's forward pass do: on a GPU
+a small call then costs the larger of its launch time and its kernel time.  PyTorch's
 defaults are kept (cuDNN may use TF32 for float32 convolutions; float32 matrix
 products do not) and are recorded.
 
