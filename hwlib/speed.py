@@ -34,6 +34,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from hwlib import conv, fmt
 
@@ -488,6 +489,11 @@ def plot_time_ratios(measurements: list[Measurement], dtype: str = "float32") ->
     ax.axhline(1, color="0.3", linestyle=":", linewidth=1, label="equal time")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
+    values = [r.time_ratio for r in ratios] + [r.mac_ratio for r in ratios] + [1.0]
+    ax.set_ylim(0.8 * min(values), 1.25 * max(values))
+    ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20) if 0.8 * min(values) <= t <= 1.25 * max(values)]
+    ax.set_yticks(ticks, [fmt.number(t) for t in ticks])
+    ax.yaxis.set_minor_formatter(NullFormatter())
     batches = sorted({r.batch for r in ratios})
     ax.set_xticks(batches, [str(b) for b in batches])
     ax.set_xlabel("batch size")
