@@ -450,7 +450,20 @@ def answer_quantities(problem: int, truth: Truth) -> list[str]:
     if problem == 2:
         return [q for q in truth.values if q not in _GIVENS[2] and not q.endswith(".k")]
     if problem == 3:
-        return [q for q in truth.values if q not in ("t",) and not re.fullmatch(r"x\d*|w\d+_\d+", q)]
+        # forward values in layer order and the loss; then, from the output back, each layer's gradients
+        # followed by those of the weights out of it (the order of backpropagation)
+        units = [q for q in truth.values if re.fullmatch(r"[A-Za-z]\d*", q) and q not in ("t", "L")]
+        layer_of = {}
+        for q in units:  # a unit's layer: 1 + the layer of the units its formula uses (inputs have none)
+            formula = truth.formulas.get(q)
+            layer_of[q] = 0 if formula is None else 1 + max(layer_of[str(s)] for s in formula.free_symbols
+                                                            if str(s) in layer_of)
+        forward = [q for q in units if layer_of[q] > 0] + ["L"]
+        backward = []
+        for layer in sorted(set(layer_of.values()), reverse=True):
+            backward += [f"dL/d{q}" for q in units if layer_of[q] == layer]
+            backward += [q for q in truth.values if re.fullmatch(rf"dL/dw{layer + 1}_\d+", q)]
+        return forward + backward
     raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
 
 
@@ -484,37 +497,36 @@ class ValueMarker:
     def verdicts(self, values: Mapping[str, float | None]) -> dict[str, tuple[str, tuple[str, ...]]]:
         truth = self.truth.values
         own = {q: v for q, v in values.items() if v is not None}
+        rel, tiny = mistakes.RELATIVE_TOLERANCE, mistakes.ABSOLUTE_TOLERANCE
 
-        def get(name: str) -> float:
-            return own[name] if name in own else truth[name]
+        def same(v: float, ref: float) -> bool:  # mistakes.agrees, inlined: this runs once per value of a class
+            return abs(v - ref) <= max(tiny, rel * abs(ref))
 
         out = {}
         for q, v in values.items():
             if v is None:
                 out[q] = (BLANK, ())
                 continue
-            true = truth[q]
-            if _close(q, v, true):
+            if same(v, truth[q]):
                 out[q] = (CORRECT, ())
                 continue
             local = self._local.get(q)
             if local is not None:
                 names, function = local
                 try:
-                    follow = float(function(*[get(n) for n in names]))
+                    if same(v, float(function(*[own[n] if n in own else truth[n] for n in names]))):
+                        out[q] = (CARRIED, ())
+                        continue
                 except (ArithmeticError, ValueError):
-                    follow = math.nan
-                if _close(q, v, follow):
-                    out[q] = (CARRIED, ())
-                    continue
+                    pass
             found = []
             for name, names, function in self._steps.get(q, ()):
                 try:
-                    if _close(q, v, float(function(*[get(n) for n in names]))):
+                    if same(v, float(function(*[own[n] if n in own else truth[n] for n in names]))):
                         found.append(name)
                 except (ArithmeticError, ValueError):
                     pass
             if not found:
-                found = [name for value, name in self._predicted.get(q, ()) if _close(q, v, value)]
+                found = [name for value, name in self._predicted.get(q, ()) if same(v, value)]
             out[q] = (WRONG, tuple(found))
         return out
