@@ -81,17 +81,15 @@ class StudentMarks:
     mistakes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     problems: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def answered(self) -> int:
-        return sum(v != BLANK for v in self.verdicts.values())
+    answered: int = field(init=False)
+    correct: int = field(init=False)
+    follow_through: int = field(init=False)
 
-    @property
-    def correct(self) -> int:
-        return sum(v in (CORRECT, WRONG_WORKING) for v in self.verdicts.values())
-
-    @property
-    def follow_through(self) -> int:
-        return self.correct + sum(v == CARRIED for v in self.verdicts.values())
+    def __post_init__(self) -> None:
+        counts = Counter(self.verdicts.values())
+        self.answered = len(self.verdicts) - counts[BLANK]
+        self.correct = counts[CORRECT] + counts[WRONG_WORKING]
+        self.follow_through = self.correct + counts[CARRIED]
 
     def score(self, problem: int) -> tuple[int, int]:
         """(correct, with follow-through) on one problem."""

@@ -64,6 +64,11 @@ class InputError(Exception):
 
 
 def _number(text: str) -> float | None:
+    try:
+        value = float(text)  # the common case, fast
+        return value if math.isfinite(value) else None
+    except ValueError:
+        pass
     text = text.strip().replace("\u2212", "-")
     if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
