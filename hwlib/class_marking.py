@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hwlib import fmt, mistakes
-from hwlib.marker import BLANK, CARRIED, CORRECT, VERDICTS, WRONG, WRONG_WORKING, ValueMarker, answer_quantities
+from hwlib.marker import BLANK, CARRIED, CORRECT, WRONG, WRONG_WORKING, ValueMarker, answer_quantities
 
-__all__ = ["Quantity", "StudentMarks", "quantities", "mark_class", "mistake_counts", "report_markdown", "marks_chart",
-           "synthetic_class"]
+__all__ = ["Quantity", "StudentMarks", "quantities", "mark_class", "mistake_counts", "mistake_students", "scores_table", "verdicts_table",
+           "mistakes_table", "report_markdown", "marks_chart", "synthetic_class"]
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -138,51 +138,77 @@ def mistake_counts(marks: Sequence[StudentMarks]) -> Counter:
     return counts
 
 
+def mistake_students(marks: Sequence[StudentMarks]) -> Counter:
+    """How many students made each catalogue mistake (at least one wrong value it explains)."""
+    counts: Counter = Counter()
+    for m in marks:
+        counts.update({name for names in m.mistakes.values() for name in (names or (UNRECOGNISED,))})
+    return counts
+
+
 def _median(values: Sequence[int]) -> float:
     ordered = sorted(values)
     n = len(ordered)
     return float(ordered[n // 2]) if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
 
 
-def report_markdown(marks: Sequence[StudentMarks], columns: Sequence[str], chart: str | None = "marks.png",
-                    given_note: str = "the homework's Given") -> str:
-    """The class report: scores, their distribution (``chart``: the PNG's file name), verdicts per quantity, mistakes."""
+def scores_table(marks: Sequence[StudentMarks]) -> str:
+    """Mean, median, lowest and highest score, correct and with follow-through, as a Markdown table."""
     n = len(marks)
-    lines = [f"# Marks of a class of {fmt.number(n)}", ""]
-    lines.append(f"Marked against {given_note}, {fmt.number(len(columns))} quantities per student. A value is "
-                 "*correct*; *carried* (wrong, but the step is right on the student's own written upstream values); "
-                 "*wrong* (a new mistake in that step); or *blank*. The score *with follow-through* counts "
-                 "correct and carried values.")
-    lines.append("")
-    if n:
-        correct = [m.correct for m in marks]
-        follow = [m.follow_through for m in marks]
-        lines += ["| score | mean | median | lowest | highest |", "|---|--:|--:|--:|--:|"]
-        for name, values in (("correct", correct), ("with follow-through", follow)):
-            lines.append(f"| {name} | {fmt.number(sum(values) / n, 3)} | {fmt.number(_median(values))} | "
-                         f"{fmt.number(min(values))} | {fmt.number(max(values))} |")
-        lines.append("")
-    if chart:
-        lines += [f"![Distribution of the marks: number of students per score, correct and with follow-through, "
-                  f"out of {fmt.number(len(columns))}]({chart})", ""]
-    lines += ["## Verdicts per quantity", "", "| quantity | " + " | ".join(v for v in VERDICTS if v != WRONG_WORKING) + " |",
-              "|---|" + "--:|" * (len(VERDICTS) - 1)]
+    if not n:
+        return "No students."
+    lines = ["| score | mean | median | lowest | highest |", "|---|--:|--:|--:|--:|"]
+    for name, values in (("correct", [m.correct for m in marks]), ("with follow-through", [m.follow_through for m in marks])):
+        lines.append(f"| {name} | {fmt.number(sum(values) / n, 3)} | {fmt.number(_median(values))} | "
+                     f"{fmt.number(min(values))} | {fmt.number(max(values))} |")
+    return "\n".join(lines)
+
+
+_SHOWN = (CORRECT, CARRIED, WRONG, BLANK)
+
+
+def verdicts_table(marks: Sequence[StudentMarks], columns: Sequence[str]) -> str:
+    """How many students got each verdict on each quantity, as a Markdown table."""
+    lines = ["| quantity | " + " | ".join(_SHOWN) + " |", "|---|" + "--:|" * len(_SHOWN)]
     for q in columns:
         counts = Counter(m.verdicts[q] for m in marks)
         counts[CORRECT] += counts.pop(WRONG_WORKING, 0)
-        lines.append(f"| `{q}` | " + " | ".join(fmt.number(counts[v]) for v in VERDICTS if v != WRONG_WORKING) + " |")
-    lines += ["", "## The most common mistakes", ""]
-    counts = mistake_counts(marks)
+        lines.append(f"| `{q}` | " + " | ".join(fmt.number(counts[v]) for v in _SHOWN) + " |")
+    return "\n".join(lines)
+
+
+def mistakes_table(marks: Sequence[StudentMarks]) -> str:
+    """The catalogue mistakes behind the wrong values, most common first, as a Markdown table."""
+    counts, students = mistake_counts(marks), mistake_students(marks)
     if not counts:
-        lines.append("No wrong values: every answer is correct, carried or blank.")
-    else:
-        lines += ["| mistake | problem | wrong values it explains | what it is |", "|---|--:|--:|---|"]
-        for name, count in counts.most_common():
-            if name == UNRECOGNISED:
-                lines.append(f"| {name} | | {fmt.number(count)} | a wrong value no catalogue mistake gives |")
-            else:
-                m = mistakes.by_name(name)
-                lines.append(f"| `{name}` | {m.problem} | {fmt.number(count)} | {m.feedback} |")
+        return "No wrong values: every answer is correct, carried or blank."
+    lines = ["| mistake | problem | students | wrong values it explains | what it is |", "|---|--:|--:|--:|---|"]
+    for name, count in sorted(counts.items(), key=lambda item: (-students[item[0]], -item[1], item[0])):
+        if name == UNRECOGNISED:
+            lines.append(f"| {name} | | {fmt.number(students[name])} | {fmt.number(count)} | "
+                         "a wrong value no catalogue mistake gives |")
+        else:
+            m = mistakes.by_name(name)
+            lines.append(f"| `{name}` | {m.problem} | {fmt.number(students[name])} | {fmt.number(count)} | {m.feedback} |")
+    return "\n".join(lines)
+
+
+VERDICT_PROSE = ("A value is *correct*; *carried* (wrong, but the step is right on the student's own written upstream "
+                 "values); *wrong* (a new mistake in that step); or *blank*. The score *with follow-through* counts "
+                 "correct and carried values.")
+
+
+def report_markdown(marks: Sequence[StudentMarks], columns: Sequence[str], chart: str | None = "marks.png",
+                    given_note: str = "the homework's Given") -> str:
+    """The class report: scores, their distribution (``chart``: the PNG's file name), verdicts per quantity, mistakes."""
+    lines = [f"# Marks of a class of {fmt.number(len(marks))}", "",
+             f"Marked against {given_note}, {fmt.number(len(columns))} quantities per student. {VERDICT_PROSE}", "",
+             scores_table(marks), ""]
+    if chart:
+        lines += [f"![Distribution of the marks: number of students per score, correct and with follow-through, "
+                  f"out of {fmt.number(len(columns))}]({chart})", ""]
+    lines += ["## Verdicts per quantity", "", verdicts_table(marks, columns), "",
+              "## The most common mistakes", "", mistakes_table(marks)]
     return "\n".join(lines) + "\n"
 
 

@@ -47,7 +47,7 @@ def test_each_verdict_kind(tmp_path, capsys):
     assert found == {("halves", "dL/dz"): "dropped_factor_2", ("slips", "dL/dw2_21"): "lost_sign_of_negative_input",
                      ("slips", "standard.macs"): "macs_with_input_size", ("slips", "b.padding"): "padding_k_minus_1"}
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "![Distribution of the marks" in report and "| `dropped_factor_2` | 3 | 1 |" in report
+    assert "![Distribution of the marks" in report and "| `dropped_factor_2` | 3 | 1 | 1 |" in report
     assert (out / "marks.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "marked 3 students" in capsys.readouterr().out
 
