@@ -69,6 +69,7 @@ class Mark:
 
     @property
     def is_correct(self) -> bool:
+        """Credit without follow-through: correct, or a correct value by wrong working."""
         return self.verdict in (CORRECT, WRONG_WORKING)
 
     @property
@@ -78,6 +79,7 @@ class Mark:
 
     @property
     def reason(self) -> str | None:
+        """The one reason of a wrong (or carried) value; ``None`` for a correct one."""
         return self.diagnoses[0] if self.diagnoses else None
 
 
@@ -495,6 +497,12 @@ class ValueMarker:
                 self._predicted.setdefault(q, []).append((value, m.name))
 
     def verdicts(self, values: Mapping[str, float | None]) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """quantity -> (verdict, catalogue names) for one student's ``values`` (``None``: blank).
+
+        correct: |value − true| within tolerance; carried: the local formula on the student's own written
+        values (true ones where none is written) gives it; wrong otherwise, named by the catalogue mistakes
+        whose step formula on those values gives it, else those whose prediction from the Given does.
+        """
         truth = self.truth.values
         own = {q: v for q, v in values.items() if v is not None}
         rel, tiny = mistakes.RELATIVE_TOLERANCE, mistakes.ABSOLUTE_TOLERANCE
