@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from hwlib import mistakes
 from hwlib.mistakes import CATALOGUE, Mistake, by_name, diagnose, diagnose_step
 from hwlib.network import Network
 from hwlib.transcription import load_given
