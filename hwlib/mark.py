@@ -197,9 +197,12 @@ def _quantities_text(givens: Mapping[int, Mapping[str, Any]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line; returns the exit status (0, or 2 for bad input)."""
-    parser = argparse.ArgumentParser(prog="python -m hwlib.mark", description=__doc__.split("\n\n")[0],
+    details = __doc__.split("\n\n", 1)[1].replace("``", "").replace("::", ":").replace(":mod:`hwlib.answers`", "hwlib.answers")
+    parser = argparse.ArgumentParser(prog="python -m hwlib.mark",
+                                     description="Mark a class from a CSV file of answers: each value correct, carried "
+                                                 "(follow-through), wrong or blank.",
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="Exit status: 0 when marked, 2 for bad input (nothing is written).")
+                                     epilog=details + "\nExit status: 0 when marked, 2 for bad input (nothing is written).")
     parser.add_argument("answers", nargs="?", type=Path, help="the class's CSV file")
     parser.add_argument("--out", type=Path, help="folder for marks.csv, mistakes.csv, report.md and marks.png")
     parser.add_argument("--given", type=Path, help="a TOML or JSON file with tables p1, p2, p3 (default: the homework's)")
