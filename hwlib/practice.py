@@ -139,50 +139,64 @@ def _check_problem(problem: object) -> int:
 
 
 # ------------------------------------------------------------------ the valid variants
-def _homework_given(problem: int) -> dict[str, Any]:
+@functools.lru_cache(maxsize=None)
+def _homework_json(problem: int) -> str:
     from hwlib.transcription import load_given
 
-    return load_given(problem)
+    return json.dumps(load_given(problem))
+
+
+def _homework_given(problem: int) -> dict[str, Any]:
+    return json.loads(_homework_json(problem))
 
 
 @functools.lru_cache(maxsize=None)
-def _problem1_givens() -> tuple[dict[str, Any], ...]:
-    """Every Problem 1 Given of the ranges above whose (padding, stride) is unique, in a fixed shuffled order."""
+def _problem1_layers() -> tuple[tuple[int, int, int, int, int], ...]:
+    """Every (n, n_out, kernel, C_in, C_out) of the ranges above with one (padding, stride), in a fixed shuffled order."""
     homework = _homework_given(1)
-    layers = []
+    shapes = []
     for n, kernel, stride in itertools.product(P1_SIZES, P1_KERNELS, P1_STRIDES):
         for padding in sorted({0, (kernel - 1) // 2}):
             n_out = conv.output_size(n, kernel, stride, padding)
             if n_out >= 2 and conv.solve_padding_stride(n, n_out, kernel) == [(padding, stride)]:
-                layers.append((n, n_out, kernel))
-    givens = []
-    for (n, n_out, kernel), c_in, c_out in itertools.product(layers, P1_IN_CHANNELS, P1_OUT_CHANNELS):
-        if c_out <= c_in or n_out * n_out * c_out * kernel * kernel * c_in > P1_MAX_MACS:
-            continue
-        given = {"in_shape": [n, n, c_in], "out_shape": [n_out, n_out, c_out], "kernel": kernel}
-        if given != homework:
-            givens.append(given)
-    return tuple(_Picker(_SHUFFLE_SEED).shuffled(givens))
+                shapes.append((n, n_out, kernel))
+    layers = [
+        (n, n_out, kernel, c_in, c_out)
+        for (n, n_out, kernel), c_in, c_out in itertools.product(shapes, P1_IN_CHANNELS, P1_OUT_CHANNELS)
+        if c_out > c_in and n_out * n_out * c_out * kernel * kernel * c_in <= P1_MAX_MACS
+        and _problem1_given(n, n_out, kernel, c_in, c_out) != homework
+    ]
+    return tuple(_Picker(_SHUFFLE_SEED).shuffled(layers))
+
+
+def _problem1_given(n: int, n_out: int, kernel: int, c_in: int, c_out: int) -> dict[str, Any]:
+    return {"in_shape": [n, n, c_in], "out_shape": [n_out, n_out, c_out], "kernel": kernel}
 
 
 @functools.lru_cache(maxsize=None)
-def _problem2_givens() -> tuple[dict[str, Any], ...]:
-    """Every Problem 2 Given of the ranges above whose parts each have one (padding, stride), in a fixed shuffled order."""
+def _problem2_parts() -> tuple[tuple[int, tuple[int, ...], int, int], ...]:
+    """Every (n, kernels, C_in, C_out) of the ranges above where each part has one (padding, stride), in a fixed shuffled order."""
     homework = _homework_given(2)
-    givens = []
-    for n in P2_SIZES:
-        unique = [k for k in P2_KERNELS if len(conv.solve_padding_stride(n, n, k)) == 1]
-        for kernels in itertools.permutations(unique, len(P2_PARTS)):
-            for c_in, c_out in itertools.product(P2_CHANNELS, P2_CHANNELS):
-                given = {"in_volume": [n, n, c_in], "out_volume": [n, n, c_out], "kernels": dict(zip(P2_PARTS, kernels))}
-                if given != homework:
-                    givens.append(given)
-    return tuple(_Picker(_SHUFFLE_SEED).shuffled(givens))
+    sizes = [(n, [k for k in P2_KERNELS if len(conv.solve_padding_stride(n, n, k)) == 1]) for n in P2_SIZES]
+    parts = [
+        (n, kernels, c_in, c_out)
+        for n, unique in sizes
+        for kernels in itertools.permutations(unique, len(P2_PARTS))
+        for c_in, c_out in itertools.product(P2_CHANNELS, P2_CHANNELS)
+    ]
+    parts = [p for p in parts if _problem2_given(*p) != homework] if homework["in_volume"][0] in P2_SIZES else parts
+    return tuple(_Picker(_SHUFFLE_SEED).shuffled(parts))
+
+
+def _problem2_given(n: int, kernels: tuple[int, ...], c_in: int, c_out: int) -> dict[str, Any]:
+    return {"in_volume": [n, n, c_in], "out_volume": [n, n, c_out], "kernels": dict(zip(P2_PARTS, kernels))}
 
 
 def _problem3_given(seed: int) -> dict[str, Any]:
     """Draw integer weights, inputs and target until the variant is workable by hand and not degenerate."""
-    from hwlib.answers import problem3_truth
+    import numpy as np
+
+    from hwlib.network import Network
 
     homework = _homework_given(3)
     picker = _Picker(seed)
@@ -191,10 +205,13 @@ def _problem3_given(seed: int) -> dict[str, Any]:
         x = [picker.choice(P3_INPUTS) for _ in range(2)]
         t = picker.choice(P3_TARGETS)
         given = {"weights": weights, "x": x, "t": t}
-        if given == homework or not any(x) or any(not any(v for row in w for v in row) for w in weights):
-            continue
-        values = problem3_truth(**given).values
-        if values["dL/dz"] != 0 and max(abs(v) for v in values.values()) <= P3_MAX_ABS:
+        if given == homework or not any(x) or not all(v for row in weights[-1] for v in row):
+            continue  # x = 0 or a zero output weight would leave most gradients zero
+        net = Network([np.array(w, dtype=float) for w in weights])
+        grads = net.backward(np.array(x, dtype=float), t)
+        arrays = [*net.forward(np.array(x, dtype=float)), *grads.activations, *grads.weights, [net.loss(x, t)]]
+        largest = max(float(np.max(np.abs(a))) for a in arrays)
+        if grads.activations[-1][0] != 0 and largest <= P3_MAX_ABS:  # z != t, and small numbers throughout
             return given
 
 
@@ -203,12 +220,12 @@ def make_given(problem: int, seed: int) -> dict[str, Any]:
     problem = _check_problem(problem)
     seed = check_int("seed", seed, minimum=0)
     if problem == 1:
-        givens = _problem1_givens()
-    elif problem == 2:
-        givens = _problem2_givens()
-    else:
-        return _problem3_given(seed)
-    return json.loads(json.dumps(givens[seed % len(givens)]))  # a fresh copy the caller may change
+        layers = _problem1_layers()
+        return _problem1_given(*layers[seed % len(layers)])
+    if problem == 2:
+        parts = _problem2_parts()
+        return _problem2_given(*parts[seed % len(parts)])
+    return _problem3_given(seed)
 
 
 def answers(problem: int, given: Mapping[str, Any]) -> dict[str, float]:
