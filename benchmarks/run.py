@@ -15,6 +15,8 @@ What it measures:
 * ``pytest --nbval`` (the whole suite, and the notebooks alone) and its floor:
   the number of notebooks times the cost of starting a kernel and importing
   numpy, sympy, matplotlib and hwlib, measured in the same run;
+* the practice pages' share of the cold build: cold builds with and without
+  them, alternated;
 * ``hwlib.conv.conv2d`` in multiply-accumulates per second, against numpy's
   matrix multiply doing the same number of MACs;
 * ``hwlib.network.symbolic_gradients`` as the network grows.
@@ -103,6 +105,38 @@ def bench_builds(runs: int) -> list[tuple[str, float]]:
     return rows
 
 
+# ------------------------------------------------------------------ practice pages' cost
+def bench_practice_cost(runs: int) -> list[tuple[str, float]]:
+    """Cold builds with and without the practice pages (their lines taken out of _toc.yml), alternated."""
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "book"
+        shutil.copytree(ROOT, book, ignore=shutil.ignore_patterns("_build", ".venv", "venv", ".git", "__pycache__", "*.egg-info"))
+        lib = Path(tmp) / "lib"
+        shutil.copytree(ROOT / "hwlib", lib / "hwlib", ignore=shutil.ignore_patterns("__pycache__"))
+        env = dict(os.environ, PYTHONPATH=str(lib))
+        toc = book / "_toc.yml"
+        full = toc.read_text(encoding="utf-8")
+        without = "".join(line for line in full.splitlines(keepends=True) if "book/practice_" not in line)
+
+        def cold(text: str) -> float:
+            toc.write_text(text, encoding="utf-8")
+            shutil.rmtree(book / "_build", ignore_errors=True)
+            start = time.perf_counter()
+            run([str(BIN / "jupyter-book"), "build", str(book)], book, env)
+            return time.perf_counter() - start
+
+        times: dict[str, list[float]] = {"with": [], "without": []}
+        for _ in range(runs):  # alternated, so that a change in the machine's load falls on both
+            times["without"].append(cold(without))
+            times["with"].append(cold(full))
+    with_pages, without_pages = statistics.median(times["with"]), statistics.median(times["without"])
+    return [
+        ("cold build without the practice pages, seconds", without_pages),
+        ("cold build with the practice pages, seconds", with_pages),
+        ("the practice pages' share: with / without - 1, per cent", 100 * (with_pages / without_pages - 1)),
+    ]
+
+
 # ------------------------------------------------------------------ tests and their floor
 def kernel_floor(runs: int) -> float:
     from jupyter_client.manager import start_new_kernel
@@ -180,6 +214,8 @@ def main() -> None:
     if not args.quick:
         lines += ["| build | seconds |", "|---|--:|"]
         lines += [f"| {name} | {seconds:.1f} |" for name, seconds in bench_builds(args.runs)]
+        lines += ["", "| practice pages (cold builds, alternated) | value |", "|---|--:|"]
+        lines += [f"| {name} | {value:.1f} |" for name, value in bench_practice_cost(args.runs)]
         lines += ["", "| tests | seconds |", "|---|--:|"]
         for name, value in bench_tests(args.runs):
             lines.append(f"| {name} | {value:.2f}{'x' if name.startswith('ratio') else ''} |")

@@ -84,6 +84,7 @@ P3_WEIGHTS = (-2, -1, 0, 1, 2)
 P3_INPUTS = (-2, -1, 0, 1, 2)
 P3_TARGETS = (-3, -2, -1, 0, 1, 2, 3)
 P3_MAX_ABS = 60  # largest |forward value or gradient| a variant may ask for
+P3_MAX_ZERO_GRADIENTS = 3  # of the ten weight gradients, so that most steps carry a number
 _SHUFFLE_SEED = 20261127  # fixes the order of the listed variants of Problems 1 and 2
 
 
@@ -208,10 +209,14 @@ def _problem3_given(seed: int) -> dict[str, Any]:
         if given == homework or not any(x) or not all(v for row in weights[-1] for v in row):
             continue  # x = 0 or a zero output weight would leave most gradients zero
         net = Network([np.array(w, dtype=float) for w in weights])
+        forward = net.forward(np.array(x, dtype=float))
         grads = net.backward(np.array(x, dtype=float), t)
-        arrays = [*net.forward(np.array(x, dtype=float)), *grads.activations, *grads.weights, [net.loss(x, t)]]
+        arrays = [*forward, *grads.activations, *grads.weights, [net.loss(x, t)]]
         largest = max(float(np.max(np.abs(a))) for a in arrays)
-        if grads.activations[-1][0] != 0 and largest <= P3_MAX_ABS:  # z != t, and small numbers throughout
+        zero_gradients = sum(int(np.sum(g == 0)) for g in grads.weights)
+        if (grads.activations[-1][0] != 0  # z != t: some gradient to pass back
+                and all(np.any(layer != 0) for layer in forward[1:])  # no layer of zeros
+                and zero_gradients <= P3_MAX_ZERO_GRADIENTS and largest <= P3_MAX_ABS):
             return given
 
 

@@ -12,7 +12,9 @@ server:
   (``role="status"``, ``aria-live="polite"``) and the checker's data as JSON
   (:func:`checker_data`);
 * the worked solution (the chapter's own text, ``hwlib.worked.problemN.solution``)
-  sits behind a ``<details>`` toggle.
+  sits behind a ``<details>`` toggle, inside a ``<template>`` that the script
+  puts in place (and MathJax typesets) when the toggle first opens: a page of
+  20 solutions would otherwise typeset over a thousand formulas on loading.
 
 After a check, each input carries ``data-verdict="correct"`` or ``"wrong"``;
 the feedback says which in words and with a sign (✓, ✗), not by colour alone.
@@ -20,6 +22,7 @@ the feedback says which in words and with a sign (✓, ✗), not by colour alone
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -28,11 +31,11 @@ from typing import Any
 
 import sympy as sp
 
-from hwlib import practice
+from hwlib import fmt, practice
 from hwlib.answers import problem1_truth, problem2_truth, problem3_truth
 from hwlib.transcription import load_given
 
-__all__ = ["quantity_label", "hint", "checker_data", "variant_markdown"]
+__all__ = ["quantity_label", "hint", "weights_markdown", "checker_data", "variant_markdown"]
 
 _P1_STEPS = {
     "standard": "Standard convolution",
@@ -64,7 +67,18 @@ def _plain_label(latex: str) -> str:
 
 
 def _truth(problem: int, given: Mapping[str, Any]):
-    return {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}[problem](**given)
+    return _truth_of_json(problem, json.dumps(given, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=16)
+def _truth_of_json(problem: int, given: str):
+    return {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}[problem](**json.loads(given))
+
+
+@functools.lru_cache(maxsize=1)
+def _problem3_labels() -> dict[str, str]:
+    """Problem 3's labels, which depend on the 2-2-2-1 shape alone (the homework's)."""
+    return problem3_truth(**load_given(3)).labels
 
 
 def quantity_label(problem: int, quantity: str) -> str:
@@ -75,9 +89,8 @@ def quantity_label(problem: int, quantity: str) -> str:
             raise ValueError(f"quantity must be one of the asked quantities of problem {problem}, got {quantity!r}")
         return f"{_P1_STEPS.get(part, part)}: {_NAMES[name]}" if problem == 1 else f"({part}) {_NAMES[name]}"
     if problem == 3:
-        labels = problem3_truth(**load_given(3)).labels  # labels depend on the 2-2-2-1 shape alone
-        if quantity in labels:
-            return _plain_label(labels[quantity])
+        if quantity in _problem3_labels():
+            return _plain_label(_problem3_labels()[quantity])
     raise ValueError(f"quantity must be one of the asked quantities of problem {problem}, got {quantity!r}")
 
 
@@ -127,6 +140,16 @@ def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
         return f"Look at the loss's derivative: {label} = 2({_plain_label(labels[output])} − t)."
     step = "forward pass" if not quantity.startswith("dL/") else "chain rule"
     return f"Look at this step of the {step}: {label} = {_plain_expression(formula, labels)}."
+
+
+def weights_markdown(given: Mapping[str, Any]) -> str:
+    """Problem 3's weights as matrices, $W^l$ with $w^l_{ij}$ in row i, column j (the statement names them only)."""
+    matrices = []
+    for layer, matrix in enumerate(given["weights"], start=1):
+        rows = r" \\ ".join(" & ".join(fmt.latex(v) for v in row) for row in matrix)
+        matrices.append(rf"$W^{{{layer}}} = \begin{{pmatrix}} {rows} \end{{pmatrix}}$")
+    return ("The weights, with $w^l_{ij}$ in row $i$ and column $j$ of $W^l$: "
+            + ", ".join(matrices[:-1]) + " and " + matrices[-1] + ".")
 
 
 def checker_data(variant: practice.Variant) -> dict[str, Any]:
@@ -204,8 +227,9 @@ def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
     return "\n\n".join([
         f"## {title}",
         module.statement(variant.given).strip(),
+        *([weights_markdown(variant.given)] if variant.problem == 3 else []),
         _form(variant, checker_data(variant)),
-        "<details class=\"practice-solution\">\n<summary>Worked solution</summary>",
+        '<details class="practice-solution">\n<summary>Worked solution</summary>\n<template class="practice-solution-body">',
         module.solution(variant.given).strip(),
-        "</details>",
+        "</template>\n</details>",
     ]) + "\n"

@@ -52,6 +52,8 @@ def test_problem3_variant_is_the_homework_network_with_integers(seed):
     assert all(isinstance(v, int) and not isinstance(v, bool) for v in numbers)
     truth = TRUTH[3](**g).values
     assert truth["dL/dz"] != 0  # z != t: a variant with every gradient zero teaches nothing
+    assert any(truth[k] for k in ("y1", "y2")) and any(truth[k] for k in ("z1", "z2")) and truth["z"] != 0
+    assert sum(truth[k] == 0 for k in truth if k.startswith("dL/dw")) <= 3
 
 
 @pytest.mark.parametrize("problem", [1, 2, 3])

@@ -13,86 +13,36 @@ test skips with the reason, unless HWBOOK_REQUIRE_BROWSER=1 (set by .ci/run).
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
 
 from hwlib import fmt, mistakes
 from hwlib.answers import problem1_truth, problem2_truth, problem3_truth
 from hwlib.practice import make_given
 
-ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "_build" / "html"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from browser_support import HTML, OffsiteRequests, book_url, chromium, unavailable  # noqa: F401
+
 TRUTH = {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("HWBOOK_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (HWBOOK_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(reason)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
 @pytest.fixture(scope="module")
-def server():
+def practice_url(book_url):
     if not (HTML / "book" / "practice_problem1.html").exists():
-        _unavailable(f"the book is not built ({HTML} has no book/practice_problem1.html): run the README's build command first")
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(HTML)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
-    if chromium is None:
-        _unavailable("no Chromium on this machine (Debian: apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -r requirements.txt)")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
+        unavailable(f"the book was built without its practice pages ({HTML} has no book/practice_problem1.html)")
+    return book_url
 
 
 def _open(browser, base: str, problem: int):
-    """The page of ``problem``, and the list its requests to other hosts and script errors go to."""
+    """The page of ``problem``, its recorder of requests to other hosts, and the list its script errors go to."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    host = urlsplit(base).netloc
+    page.set_default_timeout(90_000)  # a shared, loaded machine: generous, not a timing test
+    offsite = OffsiteRequests(base)
+    offsite.attach(page)
     problems: list[str] = []
-
-    def on_request(request):
-        parts = urlsplit(request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != host:
-            problems.append(f"request to another host: {request.url}")
-
-    page.on("request", on_request)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.goto(f"{base}/book/practice_problem{problem}.html", wait_until="load")
     page.wait_for_load_state("networkidle")
-    return page, problems
+    return page, offsite, problems
 
 
 def _check(form) -> dict[str, dict[str, str | None]]:
@@ -128,8 +78,8 @@ def _catalogued(problem: int, seeds: list[int]) -> tuple[int, str, float, mistak
 
 
 @pytest.mark.parametrize("problem", [1, 2, 3])
-def test_practice_page_checks_answers(server, browser, problem):
-    page, problems = _open(browser, server, problem)
+def test_practice_page_checks_answers(practice_url, chromium, problem):
+    page, offsite, problems = _open(chromium, practice_url, problem)
     forms = page.locator("form.practice-variant")
     seeds = [int(s) for s in forms.evaluate_all("fs => fs.map(f => f.dataset.seed)")]
     assert len(seeds) >= 20 and len(set(seeds)) == len(seeds)
@@ -175,14 +125,19 @@ def test_practice_page_checks_answers(server, browser, problem):
     assert mistake.feedback in verdict["feedback"]
     assert mistake.name in verdict["mistake"].split()
 
-    # The worked solution is behind a toggle, closed until opened.
+    # The worked solution is behind a toggle: closed, then opened from the keyboard, in place and typeset.
     details = form.locator("xpath=following-sibling::details[1]")
     assert details.evaluate("d => d.open") is False
-    details.locator("summary").click()
-    assert details.evaluate("d => d.open") is True
+    details.locator("summary").focus()
+    page.keyboard.press("Enter")
+    body = details.locator("div.practice-solution-body")
+    body.wait_for(state="visible")
+    page.wait_for_function("d => d.dataset.typeset === 'true'", arg=body.element_handle(), timeout=120_000)
+    math = body.evaluate("b => [b.querySelectorAll('.math').length, b.querySelectorAll('.math mjx-container').length]")
+    assert math[0] > 0 and math[0] == math[1]
 
     page.wait_for_load_state("networkidle")
-    found = list(problems)
+    found, offsite_urls = list(problems), list(offsite.urls)  # requests that closing the page cancels are not its own
     page.close()
-    assert found == []
+    assert found == [] and offsite_urls == []
 

@@ -66,7 +66,7 @@ def test_checker_data_matches_the_answers_and_the_catalogue(problem, seed):
 def test_embedded_data_is_json_that_cannot_close_its_script():
     text = practice_page.variant_markdown(3, 4)
     data = json.loads(DATA.search(text).group(1))
-    assert data["quantities"]["dL/dz"]["label"] == "∂L/∂z"
+    assert data["quantities"]["dL/dw3_11"]["label"] == "∂L/∂w³₁₁"
     assert "</" not in DATA.search(text).group(1)
 
 
@@ -82,3 +82,11 @@ def test_labels_and_hints_name_the_quantity_in_the_books_notation():
         practice_page.quantity_label(1, "standard.volume")
     with pytest.raises(ValueError, match="quantity must be"):
         practice_page.hint(3, g, "dL/dw9_11")
+
+
+def test_problem3_weights_are_shown_as_matrices_row_from_column_to():
+    text = practice_page.weights_markdown({"weights": [[[2, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]], "x": [1, -1], "t": 2})
+    assert r"$W^{1} = \begin{pmatrix} 2 & 0 \\ 1 & 1 \end{pmatrix}$" in text
+    assert r"$W^{2} = \begin{pmatrix} 1 & -1 \\ 1 & 0 \end{pmatrix}$" in text
+    assert text.endswith(r"and $W^{3} = \begin{pmatrix} 1 \\ 1 \end{pmatrix}$.")
+    assert practice_page.weights_markdown(practice.make_given(3, 2)) in practice_page.variant_markdown(3, 2)

@@ -9,6 +9,8 @@
  * After a check each input carries data-verdict="correct" or "wrong" (and
  * aria-invalid), its feedback line says so in words with a sign (✓ / ✗), and the
  * status line (role="status", aria-live="polite") announces the summary.
+ *
+ * The worked solution under each variant is put in place when its toggle opens.
  */
 (function () {
   "use strict";
@@ -92,8 +94,30 @@
     });
   }
 
+  /* A worked solution waits in a <template> inside its <details> until the toggle first
+   * opens; then it is put in place and MathJax typesets it (a page of twenty solutions
+   * would otherwise typeset over a thousand formulas while loading). */
+  function showSolution(details) {
+    var template = details.querySelector("template.practice-solution-body");
+    if (!details.open || !template) { return; }
+    var body = document.createElement("div");
+    body.className = "practice-solution-body";
+    body.appendChild(template.content.cloneNode(true));
+    template.replaceWith(body);
+    var mathjax = window.MathJax;
+    if (mathjax && mathjax.startup && mathjax.startup.promise) {
+      mathjax.startup.promise
+        .then(function () { return mathjax.typesetPromise([body]); })
+        .then(function () { body.setAttribute("data-typeset", "true"); });
+    }
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("form.practice-variant"), setUp);
+    Array.prototype.forEach.call(document.querySelectorAll("details.practice-solution"), function (details) {
+      details.addEventListener("toggle", function () { showSolution(details); });
+      showSolution(details);  // already open (a restored page)
+    });
   }
 
   if (document.readyState === "loading") {
