@@ -19,10 +19,10 @@ so that
   ``floor(random() * n)``;
 * it **differs from seed to seed**: Problems 1 and 2 have a finite list of
   valid variants, put in one fixed shuffled order; seed ``s`` takes entry
-  ``s mod N``, so seeds 0 to N - 1 are all different (N is in the thousands).
-  Problem 3's variants are too many to list; its seed draws the numbers
-  directly, and two seeds agree with a probability of about one in ten
-  million.
+  ``s mod N``, so seeds 0 to N - 1 are all different (N is several thousand).
+  Problem 3's variants (millions) are too many to list; its seed draws the
+  numbers directly, so two seeds agree only by a chance of the order of one
+  in a million.
 
 The homework's own Given is never a variant.  The answers are the chapter's:
 ``hwlib.worked.problemN.answer_quantities`` (the quantities the homework asks
@@ -48,8 +48,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hwlib import conv, fmt
+import numpy as np
+
+from hwlib import conv, fmt, worked
 from hwlib._checks import check_int
+from hwlib.network import Network
+from hwlib.transcription import load_given
 
 __all__ = [
     "PROBLEMS",
@@ -142,8 +146,6 @@ def _check_problem(problem: object) -> int:
 # ------------------------------------------------------------------ the valid variants
 @functools.lru_cache(maxsize=None)
 def _homework_json(problem: int) -> str:
-    from hwlib.transcription import load_given
-
     return json.dumps(load_given(problem))
 
 
@@ -195,10 +197,6 @@ def _problem2_given(n: int, kernels: tuple[int, ...], c_in: int, c_out: int) -> 
 
 def _problem3_given(seed: int) -> dict[str, Any]:
     """Draw integer weights, inputs and target until the variant is workable by hand and not degenerate."""
-    import numpy as np
-
-    from hwlib.network import Network
-
     homework = _homework_given(3)
     picker = _Picker(seed)
     while True:
@@ -235,8 +233,6 @@ def make_given(problem: int, seed: int) -> dict[str, Any]:
 
 def answers(problem: int, given: Mapping[str, Any]) -> dict[str, float]:
     """The quantities the homework asks for, key -> true value: ``hwlib.worked.problemN.answer_quantities(given)``."""
-    from hwlib import worked
-
     problem = _check_problem(problem)
     module = {1: worked.problem1, 2: worked.problem2, 3: worked.problem3}[problem]
     return {key: float(value) for key, value in module.answer_quantities(given).items()}

@@ -31,7 +31,7 @@ from typing import Any
 
 import sympy as sp
 
-from hwlib import fmt, practice
+from hwlib import fmt, mistakes, practice, worked
 from hwlib.answers import problem1_truth, problem2_truth, problem3_truth
 from hwlib.transcription import load_given
 
@@ -159,8 +159,6 @@ def checker_data(variant: practice.Variant) -> dict[str, Any]:
     the quantity differing from the answer by more than its tolerance, that
     value with the mistake's ``name`` and ``feedback``.
     """
-    from hwlib import mistakes
-
     predictions = [(m, m.predict(variant.given)) for m in mistakes.CATALOGUE if m.problem == variant.problem]
     quantities = {}
     for quantity, answer in variant.answers.items():
@@ -219,8 +217,6 @@ def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
     ``number`` is the variant's place on the page (its heading says "Variant
     <number> (seed <seed>)"); without it the heading names the seed alone.
     """
-    from hwlib import worked
-
     variant = practice.variant(problem, seed)
     module = {1: worked.problem1, 2: worked.problem2, 3: worked.problem3}[variant.problem]
     title = f"Variant {number} (seed {seed})" if number is not None else f"Variant with seed {seed}"
