@@ -14,7 +14,8 @@ ASSETS = Path(__file__).resolve().parent.parent / "book" / "practice"
 
 
 def _add_static_path(app, config) -> None:
-    if str(ASSETS) not in config.html_static_path:
+    # A book without the practice folder (a test's one-page book) has nothing to add.
+    if ASSETS.is_dir() and str(ASSETS) not in config.html_static_path:
         config.html_static_path.append(str(ASSETS))
 
 
