@@ -18,6 +18,11 @@ server:
 
 After a check, each input carries ``data-verdict="correct"`` or ``"wrong"``;
 the feedback says which in words and with a sign (✓, ✗), not by colour alone.
+
+The practice pages (``book/practice_problemN.ipynb``) call :func:`variant_markdown`
+for 20 seeds each.  The build renders their committed outputs without executing
+them (notebook metadata ``mystnb.execution_mode: off``); nbval checks those
+outputs against a fresh run.
 """
 
 from __future__ import annotations
@@ -193,9 +198,11 @@ def _form(variant: practice.Variant, data: Mapping[str, Any]) -> str:
     rows = []
     for quantity, spec in data["quantities"].items():
         field = f"{prefix}-{_slug(quantity)}"
+        # a digits keypad on phones for counts; other values may be negative, and phones' number pads lack a minus
+        keypad = ' inputmode="numeric"' if practice.is_count(quantity) else ""
         rows.append(
             f'<div class="practice-field"><label for="{field}">{html.escape(spec["label"])}</label>'
-            f'<input id="{field}" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" '
+            f'<input id="{field}" type="text"{keypad} autocomplete="off" spellcheck="false" '
             f'data-quantity="{html.escape(quantity)}" aria-describedby="{field}-feedback">'
             f'<span id="{field}-feedback" class="practice-feedback"></span></div>'
         )
