@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from hwlib import mistakes
 from hwlib.mistakes import CATALOGUE, Mistake, by_name, diagnose, diagnose_step
 from hwlib.network import Network
 from hwlib.transcription import load_given
@@ -183,3 +182,9 @@ def test_predictions_match_a_network_run_with_the_mistake(w1, w2, w3, x, t):
         if m.problem == 3:
             for quantity, value in m.predict(g).items():
                 assert m in diagnose(3, g, quantity, value)
+
+
+def test_every_mistake_has_a_test_that_reproduces_it():
+    source = open(__file__, encoding="utf-8").read()
+    for m in CATALOGUE:
+        assert f'predict("{m.name}"' in source, f"no test reproduces {m.name}"
