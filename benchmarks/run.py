@@ -158,7 +158,8 @@ def bench_conv2d(runs: int) -> list[tuple[str, float, float, float]]:
 
 # ------------------------------------------------------------------ symbolic gradients
 def bench_symbolic(runs: int, quick: bool) -> list[tuple[int, int, float]]:
-    from hwlib.network import Network, symbolic_gradients
+    from hwlib.network import Network
+    from hwlib.symbolic_network import symbolic_gradients
 
     rng = np.random.default_rng(0)
     rows = []

@@ -8,37 +8,74 @@ derivative is taken by ``sympy.diff`` rather than written by hand:
     dL/dw^l_ij   = dL/dz^l_j * diff(sum_k v_k w^l_kj, w^l_ij) at v = a^{l-1}
     dL/da^{l-1}_i = sum_j dL/dz^l_j * diff(sum_k v_k w^l_kj, v_i)
 
-The results are expressions in the weight symbols that share their common
-parts, so they stay small however deep the network is (differentiating the
-fully expanded loss polynomial instead grows exponentially with depth).
-:meth:`SymbolicGradients.evaluate` compiles them with ``sympy.lambdify`` and
-common-subexpression elimination.
+Each of these is one *step*: a small expression in the weight symbols and in
+one symbol per earlier step (one per pre-activation z, activation a and
+derivative), so the derivation grows like the network (depth x width^2 terms),
+whatever the activation. :meth:`SymbolicGradients.evaluate` compiles the
+chain of steps with ``sympy.lambdify``, one line per step.  The composed
+expressions (``loss``, ``weights``, ``activations``: every step substituted)
+grow exponentially with depth, so they are built only when asked for.
+
+The sigmoid is the unevaluated function :class:`sigmoid` (derivative
+sigmoid(u) sigmoid(-u), which equals sympy's derivative of 1/(1 + exp(-u))),
+so that lambdify evaluates it with the two-branch formula of
+:func:`hwlib.network.sigmoid`: accurate to a few ulps, never ``nan``.
+
+This module imports :mod:`hwlib.network`; that module does not import this one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import sympy as sp
 
-__all__ = ["SymbolicGradients", "symbolic_gradients", "weight_symbol_name"]
+from hwlib import network as _network
+from hwlib.naming import weight_label
+from hwlib.network import Network
+
+__all__ = ["SymbolicGradients", "sigmoid", "symbolic_gradients", "weight_symbol_name"]
 
 _u = sp.Symbol("u", real=True)
+
+
+class sigmoid(sp.Function):  # noqa: N801 - named as sympy names its functions (exp, tanh)
+    r"""The logistic function sigmoid(u) = 1 / (1 + exp(-u)), kept unevaluated.
+
+    Its derivative is sigmoid(u) sigmoid(-u); ``expr.rewrite(sp.exp)`` writes it out.
+    ``sympy.lambdify`` evaluates it with :func:`hwlib.network.sigmoid`.
+    """
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        u = self.args[0]
+        return sigmoid(u) * sigmoid(-u)
+
+    def _eval_rewrite_as_exp(self, u: sp.Expr, **kwargs: object) -> sp.Expr:
+        return 1 / (1 + sp.exp(-u))
+
 
 #: name -> f(u) as a sympy expression; relu is a Piecewise so that relu'(0) = 0.
 SYMPY_ACTIVATIONS: dict[str, sp.Expr] = {
     "identity": _u,
     "relu": sp.Piecewise((_u, _u > 0), (0, True)),
-    "sigmoid": 1 / (1 + sp.exp(-_u)),
+    "sigmoid": sigmoid(_u),
     "tanh": sp.tanh(_u),
 }
 
+#: What lambdify calls for the functions it does not know.
+_NUMERIC = {"sigmoid": _network.sigmoid}
+
 
 def weight_symbol_name(layer: int, i: int, j: int, wide: bool = False) -> str:
-    """LaTeX name of the homework's w^{layer}_{ij} (1-based); indices are comma-separated when wide."""
-    sub = f"{i},{j}" if wide else f"{i}{j}"
-    return f"w^{{{layer}}}_{{{sub}}}"
+    """LaTeX name of the homework's w^{layer}_{ij} (1-based), as :func:`hwlib.naming.weight_label` writes it.
+
+    The two indices are comma-separated when one has two digits, or always when ``wide``.
+    """
+    if wide:
+        return f"w^{{{layer}}}_{{{i},{j}}}"
+    return weight_label(layer - 1, i - 1, j - 1)
 
 
 def _number(value: float) -> sp.Expr:
@@ -46,28 +83,58 @@ def _number(value: float) -> sp.Expr:
     return sp.Integer(int(value)) if float(value).is_integer() else sp.Float(float(value))
 
 
+def _written_out(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with every sigmoid(u) written as 1/(1 + exp(-u)) (tanh and the rest untouched)."""
+    if not expr.has(sigmoid):
+        return expr
+    return expr.replace(sigmoid, lambda u: 1 / (1 + sp.exp(-u)))
+
+
 @dataclass(frozen=True)
 class SymbolicGradients:
-    """The loss and its derivatives as sympy expressions in the weight symbols.
+    """The loss and its derivatives, as a chain of small sympy steps in the weight symbols.
 
     weight_symbols: sympy Matrices of symbols shaped like the weights (w^{l}_{ij})
-    loss:           L with x and t substituted
-    weights:        sympy Matrices of dL/dW, shaped like the weights
-    activations:    sympy column Matrices of dL/da for each layer (index 0 is dL/dx)
     values:         the numeric weights at which :meth:`evaluate` evaluates
     steps:          the derivation as a chain of small definitions (symbol, expression),
                     each in the weight symbols and earlier steps' symbols
+
+    ``loss``, ``weights`` and ``activations`` (the composed expressions, every
+    step substituted) are computed on first use: their size grows
+    exponentially with depth, while :meth:`evaluate` needs only the steps.
     """
 
     weight_symbols: list[sp.Matrix]
-    loss: sp.Expr
-    weights: list[sp.Matrix]
-    activations: list[sp.Matrix]
     values: list[np.ndarray] = field(repr=False)
     steps: list[tuple[sp.Symbol, sp.Expr]] = field(repr=False)
     _loss_step: sp.Expr = field(repr=False)
     _weight_steps: list[sp.Matrix] = field(repr=False)
     _activation_steps: list[sp.Matrix] = field(repr=False)
+
+    @cached_property
+    def _composed(self) -> dict[sp.Symbol, sp.Expr]:
+        composed: dict[sp.Symbol, sp.Expr] = {}
+        for symbol, expr in self.steps:
+            composed[symbol] = expr.xreplace(composed)
+        return composed
+
+    def _compose(self, expr: sp.Expr) -> sp.Expr:
+        return _written_out(sp.sympify(expr).xreplace(self._composed))
+
+    @cached_property
+    def loss(self) -> sp.Expr:
+        """L with x and t substituted, as one expression in the weight symbols."""
+        return self._compose(self._loss_step)
+
+    @cached_property
+    def weights(self) -> list[sp.Matrix]:
+        """dL/dW as sympy Matrices shaped like the weights, each entry one expression in the weight symbols."""
+        return [m.applyfunc(self._compose) for m in self._weight_steps]
+
+    @cached_property
+    def activations(self) -> list[sp.Matrix]:
+        """dL/da for each layer as sympy column Matrices (index 0 is dL/dx)."""
+        return [m.applyfunc(self._compose) for m in self._activation_steps]
 
     def _evaluate(self, matrices: list[sp.Matrix]) -> list[np.ndarray]:
         # lambdify prints the chain of steps as assignments, one line each, so
@@ -78,7 +145,9 @@ class SymbolicGradients:
         steps = [(name, expr.xreplace(plain)) for name, expr in self.steps]
         outputs = [[e.xreplace(plain) for e in m] for m in matrices]
         numbers = [float(v) for array in self.values for v in array.ravel()]
-        function = sp.lambdify(list(plain.values()), outputs, modules="numpy", cse=lambda exprs: (steps, exprs))
+        function = sp.lambdify(
+            list(plain.values()), outputs, modules=[_NUMERIC, "numpy"], cse=lambda exprs: (steps, exprs)
+        )
         flat = function(*numbers)
         return [np.array(f, dtype=float).reshape(m.shape) for f, m in zip(flat, matrices)]
 
@@ -96,35 +165,28 @@ class SymbolicGradients:
 
 
 class _Derivation:
-    """A chain of small definitions; each new symbol also gets its composed expression."""
+    """A chain of small definitions, one symbol each (composed only when asked for, in SymbolicGradients)."""
 
     def __init__(self) -> None:
         self.steps: list[tuple[sp.Symbol, sp.Expr]] = []
-        self.composed: dict[sp.Symbol, sp.Expr] = {}
 
     def define(self, expr: sp.Expr) -> sp.Expr:
+        expr = sp.sympify(expr)
         if expr.is_Atom:  # a number or a symbol needs no step of its own
             return expr
         symbol = sp.Symbol(f"_hwlib_step{len(self.steps)}", real=True)
         self.steps.append((symbol, expr))
-        self.composed[symbol] = expr.xreplace(self.composed)  # walks only the small expr
         return symbol
 
-    def expand_steps(self, expr: sp.Expr) -> sp.Expr:
-        return sp.sympify(expr).xreplace(self.composed)
 
-
-def symbolic_gradients(net, x, t) -> SymbolicGradients:
-    """Derive L and dL/dW of ``net`` at input x and target t with sympy, layer by layer."""
-    from hwlib.network import Network  # a late import: hwlib.network re-exports this function
-
+def symbolic_gradients(net: Network, x: np.ndarray, t: float | np.ndarray) -> SymbolicGradients:
+    """Derive L and dL/dW of ``net`` at input x and target t with sympy, layer by layer (the chain rule above)."""
     if not isinstance(net, Network):
         raise TypeError(f"net must be a hwlib.network.Network, got {type(net).__name__}")
     x, t = net._check_x(x), net._check_t(t)
     sizes = net.layer_sizes
-    wide = max(sizes) > 9
     symbols = [
-        sp.Matrix(rows, cols, lambda i, j, layer=layer: sp.Symbol(weight_symbol_name(layer + 1, i + 1, j + 1, wide), real=True))
+        sp.Matrix(rows, cols, lambda i, j, layer=layer: sp.Symbol(weight_label(layer, i, j), real=True))
         for layer, (rows, cols) in enumerate(w.shape for w in net.weights)
     ]
     f = SYMPY_ACTIVATIONS[net.hidden_activation]
@@ -170,9 +232,6 @@ def symbolic_gradients(net, x, t) -> SymbolicGradients:
     activation_steps = [sp.Matrix(g) for g in grad_values]
     return SymbolicGradients(
         weight_symbols=symbols,
-        loss=chain.expand_steps(loss_step),
-        weights=[m.applyfunc(chain.expand_steps) for m in grad_weights],
-        activations=[m.applyfunc(chain.expand_steps) for m in activation_steps],
         values=[w.copy() for w in net.weights],
         steps=chain.steps,
         _loss_step=loss_step,

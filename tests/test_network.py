@@ -9,7 +9,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from hwlib.network import ACTIVATIONS, Gradients, Network, SymbolicGradients, symbolic_gradients
+from hwlib.network import ACTIVATIONS, Gradients, Network
+from hwlib.symbolic_network import SymbolicGradients, symbolic_gradients
 
 HOMEWORK_WEIGHTS = [
     np.array([[2.0, 0.0], [1.0, 1.0]]),  # w^1_11, w^1_12 / w^1_21, w^1_22
