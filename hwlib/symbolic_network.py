@@ -136,10 +136,13 @@ class SymbolicGradients:
         """dL/da for each layer as sympy column Matrices (index 0 is dL/dx)."""
         return [m.applyfunc(self._compose) for m in self._activation_steps]
 
-    def _evaluate(self, matrices: list[sp.Matrix]) -> list[np.ndarray]:
+    @cached_property
+    def _compiled(self) -> list[np.ndarray]:
+        """[L, dL/dW^1, ..., dL/da^0, ...] as float arrays: the chain of steps compiled once and run."""
         # lambdify prints the chain of steps as assignments, one line each, so
         # the compiled function is as short as the derivation (no blow-up).
         # Plain argument names spare lambdify from renaming w^{l}_{ij} in every step.
+        matrices = [sp.Matrix([[self._loss_step]]), *self._weight_steps, *self._activation_steps]
         symbols = [s for m in self.weight_symbols for s in m]
         plain = {s: sp.Symbol(f"_hwlib_w{n}", real=True) for n, s in enumerate(symbols)}
         steps = [(name, expr.xreplace(plain)) for name, expr in self.steps]
@@ -153,15 +156,17 @@ class SymbolicGradients:
 
     def evaluate(self) -> list[np.ndarray]:
         """dL/dW as float arrays, at the network's own weights."""
-        return self._evaluate(self._weight_steps)
+        n = len(self._weight_steps)
+        return [a.copy() for a in self._compiled[1 : 1 + n]]
 
     def evaluate_activations(self) -> list[np.ndarray]:
         """dL/da for each layer as 1-D float arrays (index 0 is dL/dx)."""
-        return [a.ravel() for a in self._evaluate(self._activation_steps)]
+        n = len(self._weight_steps)
+        return [a.ravel().copy() for a in self._compiled[1 + n :]]
 
     def evaluate_loss(self) -> float:
         """L at the network's own weights."""
-        return float(self._evaluate([sp.Matrix([[self._loss_step]])])[0][0, 0])
+        return float(self._compiled[0][0, 0])
 
 
 class _Derivation:
@@ -199,12 +204,12 @@ def symbolic_gradients(net: Network, x: np.ndarray, t: float | np.ndarray) -> Sy
     pre = [values[0]]
     for layer, matrix in enumerate(symbols):
         rows, cols = matrix.shape
-        z = [chain.define(sum(values[-1][k] * matrix[k, j] for k in range(rows))) for j in range(cols)]
+        z = [chain.define(sp.Add(*(values[-1][k] * matrix[k, j] for k in range(rows)))) for j in range(cols)]
         pre.append(z)
         values.append(z if layer == n_layers - 1 else [chain.define(f.xreplace({_u: e})) for e in z])
     outs = sp.symbols(f"o0:{sizes[-1]}", real=True)
     targets = [_number(v) for v in t]
-    local_loss = sum((o - target) ** 2 for o, target in zip(outs, targets))
+    local_loss = sp.Add(*((o - target) ** 2 for o, target in zip(outs, targets)))
     at_output = dict(zip(outs, values[-1]))
     loss_step = chain.define(local_loss.xreplace(at_output))
 
@@ -220,14 +225,20 @@ def symbolic_gradients(net: Network, x: np.ndarray, t: float | np.ndarray) -> Sy
             grad_pre = grad
         else:
             grad_pre = [chain.define(g * f_prime.xreplace({_u: z})) for g, z in zip(grad, pre[layer + 1])]
+        # the local expression z_j = sum_k v_k w_kj, differentiated once per layer in generic
+        # symbols (v_k, omega_k) and then read for every column j: O(rows) calls to sympy.diff
         below = sp.symbols(f"v0:{rows}", real=True)
+        column = sp.symbols(f"omega0:{rows}", real=True)
+        local_z = sp.Add(*(below[k] * column[k] for k in range(rows)))
+        by_weight = [sp.diff(local_z, column[i]) for i in range(rows)]  # dz_j/dw_ij = v_i
+        by_value = [sp.diff(local_z, below[i]) for i in range(rows)]  # dz_j/dv_i = w_ij
         at_below = dict(zip(below, values[layer]))
-        local_z = [sum(below[k] * matrix[k, j] for k in range(rows)) for j in range(cols)]
+        in_column = [dict(zip(column, matrix[:, j])) for j in range(cols)]
         grad_weights[layer] = sp.Matrix(
             rows, cols,
-            lambda i, j: grad_pre[j] * sp.diff(local_z[j], matrix[i, j]).xreplace(at_below),
+            lambda i, j: grad_pre[j] * by_weight[i].xreplace(at_below).xreplace(in_column[j]),
         )
-        grad = [chain.define(sum(grad_pre[j] * sp.diff(local_z[j], below[i]) for j in range(cols))) for i in range(rows)]
+        grad = [chain.define(sp.Add(*(grad_pre[j] * by_value[i].xreplace(in_column[j]) for j in range(cols)))) for i in range(rows)]
         grad_values[layer] = grad
     activation_steps = [sp.Matrix(g) for g in grad_values]
     return SymbolicGradients(
