@@ -237,7 +237,8 @@ def _check_entry(number: int, raw: Any, source: str) -> Entry:
         try:
             expression = _parse_formula(raw["formula"], names)
         except _FormulaError as exc:
-            raise _fail(where, f"field 'formula' {raw['formula']!r}: {exc.reason} (at {exc.token!r})") from None
+            shown = raw["formula"] if len(raw["formula"]) <= 60 else raw["formula"][:57] + "..."
+            raise _fail(where, f"field 'formula' {shown!r}: {exc.reason} (at {exc.token!r})") from None
     return Entry(
         id=raw["id"], problem=raw["problem"], part=raw["part"], quantity=raw["quantity"], label=raw["label"],
         written=float(raw["written"]), working=raw.get("working"), formula=raw.get("formula"),
