@@ -51,13 +51,14 @@ def plot_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> 
     fig, (ax_in, ax_out) = plt.subplots(
         1, 2, figsize=(9, 4.6), gridspec_kw={"width_ratios": [size, max(o, 1)]}
     )
-    # one collection per kind of cell, its squares computed at once (no Python object per cell)
+    # one collection per kind of cell, its squares computed at once (no Rectangle per cell);
+    # the limits are set below, so the collections need not measure their extent (slow for 10^5 cells)
     rows, cols = np.indices((size, size)).reshape(2, -1)
     inside = (padding <= rows) & (rows < padding + n) & (padding <= cols) & (cols < padding + n)
     grid = np.stack([rows, cols], axis=1)
-    ax_in.add_collection(PolyCollection(_squares(grid[inside], size), facecolor="#9ecae1", edgecolor="0.35", linewidth=0.6))
+    ax_in.add_collection(PolyCollection(_squares(grid[inside], size), facecolor="#9ecae1", edgecolor="0.35", linewidth=0.6), autolim=False)
     if padding:
-        ax_in.add_collection(PolyCollection(_squares(grid[~inside], size), facecolor="white", edgecolor="0.6", linestyle="--", linewidth=0.6))
+        ax_in.add_collection(PolyCollection(_squares(grid[~inside], size), facecolor="white", edgecolor="0.6", linestyle="--", linewidth=0.6), autolim=False)
     for colour, (i, j) in zip(_COLOURS, _positions_to_show(o)):
         top, left = stride * i, stride * j
         ax_in.add_patch(
@@ -68,7 +69,7 @@ def plot_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> 
         )
         ax_out.add_patch(Rectangle((j, o - 1 - i), 1, 1, facecolor=colour, alpha=0.75))
     out_cells = np.stack(np.indices((o, o)).reshape(2, -1), axis=1)
-    ax_out.add_collection(PolyCollection(_squares(out_cells, o), facecolor="none", edgecolor="0.35", linewidth=0.6))
+    ax_out.add_collection(PolyCollection(_squares(out_cells, o), facecolor="none", edgecolor="0.35", linewidth=0.6), autolim=False)
     ax_in.set_title(f"padded input: i = {n}, p = {padding} (size {size}), k = {kernel}, s = {stride}")
     ax_out.set_title(f"output: o = {o}")
     for ax, extent in ((ax_in, size), (ax_out, o)):
