@@ -149,7 +149,8 @@ class SymbolicGradients:
         outputs = [[e.xreplace(plain) for e in m] for m in matrices]
         numbers = [float(v) for array in self.values for v in array.ravel()]
         function = sp.lambdify(
-            list(plain.values()), outputs, modules=[_NUMERIC, "numpy"], cse=lambda exprs: (steps, exprs)
+            list(plain.values()), outputs, modules=[_NUMERIC, "numpy"], cse=lambda exprs: (steps, exprs),
+            docstring_limit=0,  # the docstring would print every expression a second time
         )
         flat = function(*numbers)
         return [np.array(f, dtype=float).reshape(m.shape) for f, m in zip(flat, matrices)]
