@@ -35,6 +35,7 @@ _REQUIRED = {"id": str, "problem": int, "part": str, "quantity": str, "label": s
 _OPTIONAL = {"working": str, "formula": str, "inputs": dict, "note": str}
 #: Text fields that end up in a cell of a Markdown table (a '|' or a line break would break the row).
 _ONE_LINE = ("id", "part", "quantity", "label", "working")
+_TABLE_BREAKING = "|\n\r\t\v\f\x85\u2028\u2029"
 _PROBLEMS = (1, 2, 3)
 
 #: Limits on a formula: characters, syntax-tree nodes, size of a number, size of an exponent,
@@ -137,8 +138,12 @@ def _build(node: ast.AST, text: str, names: dict[str, sp.Symbol]) -> sp.Expr:
             if isinstance(node.op, ast.Div) and right.is_zero:
                 raise _FormulaError(_segment(text, node), "division by zero")
             result = {ast.Add: sp.Add, ast.Sub: lambda a, b: a - b, ast.Mult: sp.Mul, ast.Div: lambda a, b: a / b}[type(node.op)](left, right)
-        if result.is_Number and (not result.is_finite or abs(result) > MAX_FORMULA_NUMBER**2):
-            raise _FormulaError(_segment(text, node), f"the numbers grow beyond {MAX_FORMULA_NUMBER**2:.0e}")
+        if result.is_Number and (
+            not result.is_finite
+            or abs(result) > MAX_FORMULA_NUMBER**2
+            or (result.is_Rational and result.q > MAX_FORMULA_NUMBER**2)  # 1/10**30 and smaller
+        ):
+            raise _FormulaError(_segment(text, node), f"the numbers grow beyond {MAX_FORMULA_NUMBER**2:.0e} (or their denominators do)")
         return result
     if isinstance(node, ast.Call):
         raise _FormulaError(_segment(text, node.func), "function calls are not allowed")
@@ -212,7 +217,7 @@ def _check_entry(number: int, raw: Any, source: str) -> Entry:
     for name in _ONE_LINE:
         text = raw.get(name)
         if isinstance(text, str):
-            bad = next((c for c in text if c == "|" or (c.isspace() and c != " ")), None)
+            bad = next((c for c in text if c in _TABLE_BREAKING), None)
             if bad is not None:
                 raise _fail(where, f"field {name!r} must be one line without '|' (it goes into a table row), got {text!r} containing {bad!r}")
         if isinstance(text, str) and not text.strip():
