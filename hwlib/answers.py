@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from hwlib import conv
+from hwlib import conv, givens
 from hwlib.naming import gradient_key, gradient_label, network_keys, unit_key, unit_label, weight_key, weight_label
 from hwlib.network import Network
 
@@ -33,13 +33,25 @@ class Truth:
     formulas: dict[str, sp.Expr] = field(default_factory=dict)
 
 
+def _pairs_for_both_axes(in_hw: Sequence[int], out_hw: Sequence[int], kernel: int) -> list[tuple[int, int]]:
+    """The (padding, stride) pairs that take the height and the width to their output sizes alike."""
+    by_height = conv.solve_padding_stride(in_hw[0], out_hw[0], kernel)
+    by_width = conv.solve_padding_stride(in_hw[1], out_hw[1], kernel)
+    return [pair for pair in by_height if pair in by_width]
+
+
 def problem1_truth(in_shape: Sequence[int], out_shape: Sequence[int], kernel: int) -> Truth:
-    """Weights and MACs of the standard and depthwise separable layers (Problem 1)."""
-    h_in, w_in, c_in = in_shape
-    h_out, w_out, c_out = out_shape
-    solutions = conv.solve_padding_stride(h_in, h_out, kernel)
+    """Weights and MACs of the standard and depthwise separable layers (Problem 1).
+
+    The (padding, stride) is the first pair (smallest stride, then padding) that takes both the height and
+    the width to the output size; none raises ValueError (``hwlib.worked.problem1.solve`` says why in words).
+    """
+    checked = givens.problem1({"in_shape": in_shape, "out_shape": out_shape, "kernel": kernel})
+    (h_in, w_in, c_in), (h_out, w_out, c_out) = checked["in_shape"], checked["out_shape"]
+    solutions = _pairs_for_both_axes((h_in, w_in), (h_out, w_out), kernel)
     if not solutions:
-        raise ValueError(f"no (padding, stride) takes {h_in} to {h_out} with kernel {kernel}")
+        raise ValueError(f"no (padding, stride) takes in_shape {checked['in_shape']} to out_shape "
+                         f"{checked['out_shape']} with kernel {kernel} (height and width alike)")
     padding, stride = solutions[0]
     standard = conv.conv2d_cost((h_in, w_in, c_in), c_out, kernel, stride, padding)
     separable = conv.depthwise_separable_cost((h_in, w_in, c_in), c_out, kernel, stride, padding)
@@ -71,19 +83,22 @@ def problem1_truth(in_shape: Sequence[int], out_shape: Sequence[int], kernel: in
 
 
 def problem2_truth(in_volume: Sequence[int], out_volume: Sequence[int], kernels: dict[str, int]) -> Truth:
-    """Padding, stride and number of filters of each part (Problem 2); the first solution when several exist."""
-    n, _, _ = in_volume
-    n_out, _, c_out = out_volume
+    """Padding, stride and number of filters of each part (Problem 2); the first solution when several exist.
+
+    filters = C_out; (padding, stride) is the first pair that takes height and width alike to the output size.
+    A part that no symmetric (padding, stride) solves has no ``padding`` and ``stride`` values (never NaN):
+    ``hwlib.worked.problem2`` answers it in words.
+    """
+    checked = givens.problem2({"in_volume": in_volume, "out_volume": out_volume, "kernels": kernels})
+    (n, _, _), (n_out, _, c_out) = checked["in_volume"], checked["out_volume"]
     values: dict[str, float] = {"n": n, "C_out": c_out}
     labels = {"n": "i", "C_out": r"C_\text{out}"}
-    for part, kernel in kernels.items():
-        solutions = conv.solve_padding_stride(n, n_out, kernel)
+    for part, kernel in checked["kernels"].items():
+        solutions = _pairs_for_both_axes(checked["in_volume"], checked["out_volume"], kernel)
         values[f"{part}.k"] = kernel
         labels[f"{part}.k"] = "k"
         if solutions:
             values[f"{part}.padding"], values[f"{part}.stride"] = solutions[0]
-        else:
-            values[f"{part}.padding"] = values[f"{part}.stride"] = float("nan")
         values[f"{part}.filters"] = c_out
         labels.update({f"{part}.padding": "p", f"{part}.stride": "s", f"{part}.filters": r"\text{filters}"})
     return Truth({key: float(v) for key, v in values.items()}, labels, {})

@@ -1,66 +1,99 @@
-"""Mark the handwritten solution: compare each transcribed value with the book's and explain the difference.
+"""Mark a solution value by value, with follow-through credit and one coherent reason per wrong value.
 
 Verdicts:
 
 * ``correct``: the value is right (and so is the working, where it was transcribed);
-* ``correct value, wrong working``: the value is right but the working does not give it;
-* ``wrong``: the value is not right.
+* ``correct value, wrong working``: the value is right but the working does not give it
+  (counted as correct);
+* ``carried``: the value is wrong, but the step is right on the student's own written
+  upstream values: the book's local formula (:attr:`hwlib.answers.Truth.formulas`),
+  fed with the values the student wrote (true values only where they wrote none),
+  gives it.  This is the strict "error carried forward" rule;
+* ``wrong``: a new mistake is made in this step;
+* ``blank``: no value (class marking only).
 
-Each diagnosis is *computed*, never typed:
+Two scores: **correct**, and **with follow-through** (correct + carried).
 
-* ``sign``: the value is the negative of the true one, or of what the working gives;
-* ``arithmetic``: the working, evaluated with the student's own numbers, gives another value;
-* ``carried_forward``: the chain rule (the book's local formula), fed with the student's
-  own upstream values, gives the written value: the step is right, an earlier value is wrong;
-* ``wrong_value_used``: the working uses a number in place of a quantity whose true value differs;
-* ``wrong_symbol``: the working uses one weight or input where another is needed (found by
-  trying each swap within the same layer and keeping the one that makes the working right);
-* ``wrong_formula``: the working is wrong even with every number right.
+Each wrong value gets one reason first, then remarks; every reason is computed:
+
+* from the transcribed working: an arithmetic or sign slip, a mistake of the catalogue
+  :mod:`hwlib.mistakes` applied to the values the working uses (a lost sign, a transposed
+  weight, ...), a structural slip (a product where the chain rule has a sum, a weight of the
+  wrong edge, a path left out);
+* an *unexplained change* of an upstream value (the working uses a number other than the one
+  the student wrote for that quantity): named in full once, at the first step where it appears,
+  and referred to after that;
+* without working: a catalogue mistake applied to the student's own values, else one whose
+  prediction from the Given matches, else "a new mistake in this step" with the value the
+  step's formula gives on the student's own values.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
 
+from hwlib import fmt, mistakes
 from hwlib.answers import Truth
 from hwlib.transcription import Entry
 
-__all__ = ["Mark", "mark", "marks_table", "comparison_markdown", "CORRECT", "WRONG", "WRONG_WORKING"]
+__all__ = ["Mark", "mark", "marks_table", "score", "comparison_markdown", "ValueMarker", "answer_quantities",
+           "CORRECT", "WRONG_WORKING", "CARRIED", "WRONG", "BLANK", "VERDICTS"]
 
 CORRECT = "correct"
-WRONG = "wrong"
 WRONG_WORKING = "correct value, wrong working"
+CARRIED = "carried"
+WRONG = "wrong"
+BLANK = "blank"
+VERDICTS = (CORRECT, WRONG_WORKING, CARRIED, WRONG, BLANK)
 
 
 @dataclass(frozen=True)
 class Mark:
-    """The verdict on one transcribed entry, with the value the book computes and the diagnoses."""
+    """The verdict on one value: the reason first in ``diagnoses``, then remarks; ``mistakes`` are catalogue names."""
 
-    entry: Entry
+    quantity: str
+    label: str
+    written: float | None
     computed: float
     verdict: str
-    codes: tuple[str, ...]
-    diagnoses: tuple[str, ...]
+    codes: tuple[str, ...] = ()
+    diagnoses: tuple[str, ...] = ()
+    mistakes: tuple[str, ...] = ()
+    entry: Entry | None = None
 
     @property
     def is_correct(self) -> bool:
-        return self.verdict == CORRECT
+        """Credit without follow-through: correct, or a correct value by wrong working."""
+        return self.verdict in (CORRECT, WRONG_WORKING)
+
+    @property
+    def follows_through(self) -> bool:
+        """Credit with follow-through: correct, or carried."""
+        return self.is_correct or self.verdict == CARRIED
+
+    @property
+    def reason(self) -> str | None:
+        """The one reason of a wrong (or carried) value; ``None`` for a correct one."""
+        return self.diagnoses[0] if self.diagnoses else None
 
 
-def _close(a: float | None, b: float | None, tol: float = 1e-9) -> bool:
-    return a is not None and b is not None and math.isclose(a, b, rel_tol=tol, abs_tol=tol)
+def score(marks: Sequence[Mark]) -> tuple[int, int]:
+    """(correct, with follow-through) over ``marks``."""
+    return sum(m.is_correct for m in marks), sum(m.follows_through for m in marks)
 
 
-def _fmt(value: float) -> str:
-    value = float(value) + 0.0
-    return str(int(value)) if value.is_integer() else f"{value:.6g}"
+def _close(quantity: str, a: float | None, b: float | None) -> bool:
+    return a is not None and b is not None and not math.isnan(a) and not math.isnan(b) and mistakes.agrees(quantity, a, b)
+
+
+def _eval(expr: sp.Expr, env: Mapping[str, float]) -> float:
+    return float(expr.xreplace({s: sp.Float(env[str(s)]) for s in expr.free_symbols}))
 
 
 def _swap_candidates(quantity: str, truth: Truth) -> list[str]:
@@ -72,174 +105,315 @@ def _swap_candidates(quantity: str, truth: Truth) -> list[str]:
     return [q for q in truth.values if q != quantity and re.fullmatch(re.escape(prefix) + r"\d+", q)]
 
 
-class _Context:
-    def __init__(self, entries: Sequence[Entry], truth: Truth) -> None:
+class _Student:
+    """What one student wrote, and what the marker has already said about it (changes named once)."""
+
+    def __init__(self, entries: Sequence[Entry], truth: Truth, problem: int | None, given: Mapping | None) -> None:
         self.truth = truth
+        self.problem = problem
+        self.given = given
         self.written = {e.quantity: e.written for e in entries}
-        used: dict[str, Counter] = {}
-        for e in entries:
-            for i in e.inputs:
-                if i.means is not None:
-                    used.setdefault(i.means, Counter())[i.value] += 1
-        self.used = used
+        self.changes: dict[tuple[str, float], str] = {}  # (quantity, value used) -> where first named
+        self.changed: dict[str, float] = {}  # latest changed value of each quantity
 
     def label(self, quantity: str) -> str:
-        return f"${self.truth.labels.get(quantity, quantity)}$"
+        return self.truth.labels.get(quantity, quantity)
 
-    def true(self, quantity: str, entry: Entry) -> float:
+    def math(self, quantity: str, value: float | None = None) -> str:
+        text = self.label(quantity)
+        return f"${text}$" if value is None else f"${text} = {fmt.latex(value)}$"
+
+    def true(self, quantity: str, where: str) -> float:
         if quantity not in self.truth.values:
-            raise ValueError(f"entry {entry.id!r}: the book computes no quantity {quantity!r}")
+            raise ValueError(f"entry {where!r}: the book computes no quantity {quantity!r}")
         return self.truth.values[quantity]
 
-    def own(self, quantity: str, entry: Entry) -> float:
+    def own(self, quantity: str, where: str = "?") -> float:
         """The student's value of a quantity: what they wrote for it, else the true value (a given)."""
-        return self.written.get(quantity, self.true(quantity, entry))
+        return self.written.get(quantity, self.true(quantity, where))
 
-    def most_used(self, quantity: str) -> float | None:
-        counts = self.used.get(quantity)
-        return counts.most_common(1)[0][0] if counts else None
-
-
-def _evaluate(entry: Entry, env: dict[str, float]) -> float:
-    return float(entry.expression.xreplace({sp.Symbol(k): sp.Float(v) for k, v in env.items()}))
-
-
-def _structure(entry: Entry, ctx: _Context, truth: float, true_route: float) -> list[tuple[str, str]]:
-    """Why the working is wrong even with true numbers: compare it with the chain rule's local formula."""
-    local = ctx.truth.formulas.get(entry.quantity)
-    used = {i.ref or i.means for i in entry.inputs}
-    if local is not None:
-        needed = {str(s) for s in local.free_symbols}
-        extra, missing = sorted(used - needed), sorted(needed - used)
-        found = []
-        swappable_extra = [q for q in extra if _swap_candidates(q, ctx.truth)]
-        for q in swappable_extra:
-            partners = [m for m in missing if m in _swap_candidates(q, ctx.truth)]
-            if len(partners) == 1:
-                found.append(("wrong_symbol", f"uses {ctx.label(q)} where the chain rule needs {ctx.label(partners[0])}"))
-                missing.remove(partners[0])
-                extra.remove(q)
-        if extra:
-            found.append(("wrong_formula", "uses " + ", ".join(ctx.label(q) for q in extra) + ", which this step does not involve"))
-        if missing:
-            found.append(("wrong_formula", "leaves out " + ", ".join(ctx.label(q) for q in missing)))
-        if found:
-            return found
-    for i in entry.inputs:  # no local formula to compare with: try each swap within a layer
-        target = i.ref or i.means
-        for other in _swap_candidates(target, ctx.truth):
-            env = {j.name: ctx.true(j.ref or j.means, entry) for j in entry.inputs}
-            env[i.name] = ctx.true(other, entry)
-            if _close(_evaluate(entry, env), truth):
-                return [("wrong_symbol", f"uses {ctx.label(target)} where {ctx.label(other)} is needed")]
-    return [("wrong_formula", f"the working is wrong even with every number right: it gives {_fmt(true_route)}, not {_fmt(truth)}")]
+    def follow_through(self, quantity: str) -> float | None:
+        """The book's local formula fed with the student's own written values."""
+        local = self.truth.formulas.get(quantity)
+        if local is None:
+            return None
+        return _eval(local, {str(s): self.own(str(s)) for s in local.free_symbols})
 
 
-def _mark_one(entry: Entry, ctx: _Context) -> Mark:
-    truth = ctx.true(entry.quantity, entry)
-    written = entry.written
-    codes: list[str] = []
-    notes: list[str] = []
-    student = true_route = None
-    if entry.expression is not None:
-        student_env = {i.name: ctx.own(i.ref, entry) if i.ref else i.value for i in entry.inputs}
-        true_env = {i.name: ctx.true(i.ref or i.means, entry) for i in entry.inputs}
-        student = _evaluate(entry, student_env)
-        true_route = _evaluate(entry, true_env)
-    arithmetic_ok = student is None or _close(student, written)
-    formula_ok = true_route is None or _close(true_route, truth)
+# ------------------------------------------------------------------ reading the working
+@dataclass
+class _Working:
+    used: dict[str, float]  # quantity -> value the working uses for it
+    value: float  # the working evaluated with those values
+    as_sum: float | None  # the chain rule's sum with those values, where the working joins its terms by ×
+    structure: list[tuple[str, str, bool]]  # (code, text, changes the value)
 
-    if not formula_ok:
-        codes_notes = _structure(entry, ctx, truth, true_route)
-        for code, note in codes_notes:
-            codes.append(code)
-            notes.append(note)
-    if not arithmetic_ok:
-        if student != 0 and _close(written, -student):
-            codes.append("sign")
-            notes.append(f"sign slip: the working gives {_fmt(student)}, the written value is its negative")
+
+def _read_working(entry: Entry, st: _Student) -> _Working | None:
+    if entry.expression is None:
+        return None
+    env = {i.name: st.own(i.ref, entry.id) if i.ref else i.value for i in entry.inputs}
+    used = {(i.ref or i.means): env[i.name] for i in entry.inputs}
+    value = _eval(entry.expression, env)
+    mapped = entry.expression.xreplace({sp.Symbol(i.name): sp.Symbol(i.ref or i.means) for i in entry.inputs})
+    local = st.truth.formulas.get(entry.quantity)
+    structure: list[tuple[str, str, bool]] = []
+    as_sum = None
+    if local is not None and sp.expand(mapped - local) != 0:
+        full_used = {str(s): used.get(str(s), st.own(str(s), entry.id)) for s in local.free_symbols}
+        right_on_used = _eval(local, full_used)
+        if isinstance(local, sp.Add) and sp.expand(mapped - sp.Mul(*local.args)) == 0:
+            as_sum = right_on_used
+            structure.append(("product_for_sum", "the working joins the chain rule's terms with × where + is meant",
+                              not _close(entry.quantity, entry.written, as_sum)))
         else:
-            codes.append("arithmetic")
-            notes.append(f"arithmetic: the working gives {_fmt(student)}, not {_fmt(written)}")
+            structure.extend(_structure(entry, mapped, local, st, changes_value=not _close(entry.quantity, value, right_on_used)))
+    return _Working(used, value, as_sum, structure)
+
+
+def _structure(entry: Entry, mapped: sp.Expr, local: sp.Expr, st: _Student, changes_value: bool) -> list[tuple[str, str, bool]]:
+    """Why the working differs from the chain rule's local formula: a weight of the wrong edge, a term left out or added."""
+    used = {str(s) for s in mapped.free_symbols}
+    needed = {str(s) for s in local.free_symbols}
+    extra, missing = sorted(used - needed), sorted(needed - used)
+    found = []
+    for q in [q for q in extra if _swap_candidates(q, st.truth)]:
+        partners = [m for m in missing if m in _swap_candidates(q, st.truth)]
+        if len(partners) == 1:
+            found.append(("wrong_symbol", f"uses {st.math(q)} where the chain rule needs {st.math(partners[0])}", changes_value))
+            missing.remove(partners[0])
+            extra.remove(q)
+    if extra:
+        found.append(("wrong_formula", "uses " + ", ".join(st.math(q) for q in extra) + ", which this step does not involve", changes_value))
+    if missing:
+        found.append(("wrong_formula", "leaves out " + ", ".join(st.math(q) for q in missing), changes_value))
+    if not found:
+        found.append(("wrong_formula", "the working is not the chain rule's formula for this step", changes_value))
+    return found
+
+
+def _listing(st: _Student, values: Mapping[str, float]) -> str:
+    return ", ".join(st.math(q, v) for q, v in values.items())
+
+
+def _change_remarks(entry: Entry, working: _Working, st: _Student) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Changed upstream values the working uses: (named here for the first time, named before)."""
+    first, again = [], []
     for i in entry.inputs:
-        if i.means is not None and not _close(i.value, ctx.true(i.means, entry)):
-            own = ctx.written.get(i.means)
-            own_note = f"; the student's own value was {_fmt(own)}" if own is not None and not _close(own, i.value) else ""
-            codes.append("wrong_value_used")
-            notes.append(f"uses {_fmt(i.value)} for {ctx.label(i.means)}, whose value is {_fmt(ctx.true(i.means, entry))}{own_note}")
-        elif i.ref is not None and not _close(ctx.own(i.ref, entry), ctx.true(i.ref, entry)):
-            codes.append("carried_forward")
-            notes.append(f"carries forward the wrong {ctx.label(i.ref)} = {_fmt(ctx.own(i.ref, entry))} (true {_fmt(ctx.true(i.ref, entry))})")
+        if i.means is None:
+            continue
+        q, v = i.means, working.used[i.means]
+        if q in st.written:
+            if _close(q, v, st.written[q]):
+                continue
+            key = (q, v)
+            if key in st.changes:
+                again.append(("changed_value", f"{st.math(q, v)} (named at {st.changes[key]})"))
+                continue
+            text = (f"uses {st.math(q, v)}, though the student wrote {fmt.number(st.written[q])} for it: an unexplained "
+                    f"change (the true value is {fmt.number(st.true(q, entry.id))})")
+            local = st.truth.formulas.get(q)
+            upstream_changed = {str(s): st.changed[str(s)] for s in (local.free_symbols if local is not None else ())
+                                if str(s) in st.changed}
+            if upstream_changed:
+                env = {str(s): st.changed.get(str(s), st.own(str(s), entry.id)) for s in local.free_symbols}
+                follows = _eval(local, env)
+                named = _listing(st, upstream_changed)
+                if _close(q, follows, v):
+                    text += f"; it is what the chain rule gives from the changed {named}"
+                else:
+                    text += (f"; not even the changed {named} gives it: the chain rule with that gives "
+                             f"{fmt.number(follows)}")
+            st.changes[key] = st.math(entry.quantity)
+            st.changed[q] = v
+            first.append(("changed_value", text))
+        elif not _close(q, v, st.true(q, entry.id)):
+            first.append(("wrong_value_used", f"uses {fmt.number(v)} for {st.math(q)}, whose value is {fmt.number(st.true(q, entry.id))}"))
+    return first, again
 
-    correct = _close(written, truth)
-    if not correct:
-        if truth != 0 and _close(written, -truth) and "sign" not in codes:
-            codes.append("sign")
-            notes.append(f"sign error: the true value is {_fmt(truth)}")
-        local = ctx.truth.formulas.get(entry.quantity)
-        if local is not None and "carried_forward" not in codes:
-            upstream = sorted(str(s) for s in local.free_symbols)
-            for source in ("own", "used"):
-                env = {}
-                for q in upstream:
-                    value = ctx.own(q, entry)
-                    if source == "used" and ctx.most_used(q) is not None:
-                        value = ctx.most_used(q)
-                    env[q] = value
-                if any(not _close(env[q], ctx.true(q, entry)) for q in upstream):
-                    result = float(local.xreplace({sp.Symbol(q): sp.Float(v) for q, v in env.items()}))
-                    if _close(result, written):
-                        wrong = [q for q in upstream if not _close(env[q], ctx.true(q, entry))]
-                        how = "the student's own values" if source == "own" else "the values the student used"
-                        listed = ", ".join(f"{ctx.label(q)} = {_fmt(env[q])} (true {_fmt(ctx.true(q, entry))})" for q in wrong)
-                        codes.append("carried_forward")
-                        notes.append(f"the step itself is right: the chain rule with {how} for {listed} gives {_fmt(written)}")
-                        break
-        if local is not None and "carried_forward" not in codes and entry.expression is None:
-            upstream = sorted(str(s) for s in local.free_symbols)
-            result = float(local.xreplace({sp.Symbol(q): sp.Float(ctx.own(q, entry)) for q in upstream}))
-            listed = ", ".join(f"{ctx.label(q)} = {_fmt(ctx.own(q, entry))}" for q in upstream)
-            codes.append("this_step")
-            notes.append(f"not carried forward: the chain rule with the student's own values ({listed}) gives "
-                         f"{_fmt(result)}, so the error is made in this step")
-        if not notes:
-            codes.append("unexplained")
-            notes.append(f"no single cause found: the true value is {_fmt(truth)}")
-        verdict = WRONG
-    elif codes:
-        verdict = WRONG_WORKING
+
+def _catalogue_names(found: Sequence[mistakes.Mistake]) -> tuple[str, ...]:
+    return tuple(m.name for m in found)
+
+
+def _slip(entry: Entry, working: _Working, st: _Student) -> tuple[str, str, tuple[str, ...]] | None:
+    """The slip between the working (with the values it uses) and the written value, if any."""
+    q, written = entry.quantity, entry.written
+    reading = working.as_sum if working.as_sum is not None else working.value
+    if _close(q, reading, written):
+        return None
+    if st.problem is not None and st.given is not None:
+        found = mistakes.diagnose_step(st.problem, st.given, q, written, working.used)
+        if found:
+            return ("catalogue", f"{found[0].feedback} (with {_listing(st, working.used)} the working gives "
+                                 f"{fmt.number(reading)}, not {fmt.number(written)})", _catalogue_names(found))
+    if reading != 0 and _close(q, written, -reading):
+        return ("sign", f"sign slip: the working gives {fmt.number(reading)}, and {fmt.number(written)} is its negative", ())
+    values = _listing(st, working.used)
+    return ("arithmetic", f"arithmetic slip: with {values} the working gives {fmt.number(reading)}, not {fmt.number(written)}", ())
+
+
+def _carried_text(entry: Entry, st: _Student) -> str:
+    local = st.truth.formulas[entry.quantity]
+    wrong = {str(s): st.own(str(s)) for s in sorted(local.free_symbols, key=str)
+             if not _close(str(s), st.own(str(s)), st.true(str(s), entry.id))}
+    listed = ", ".join(f"{st.math(q, v)} (true {fmt.number(st.true(q, entry.id))})" for q, v in wrong.items())
+    return f"carries the student's own {listed}: the step itself is right"
+
+
+def _mark_entry(entry: Entry, st: _Student) -> Mark:
+    q, written = entry.quantity, entry.written
+    true = st.true(q, entry.id)
+    working = _read_working(entry, st)
+    follow = st.follow_through(q)
+    label = st.label(q)
+    reasons: list[tuple[str, str]] = []  # (code, text), the reason first
+    remarks: list[tuple[str, str]] = []
+    names: tuple[str, ...] = ()
+
+    if _close(q, written, true):
+        if working is not None:
+            slip = _slip(entry, working, st)
+            if slip:
+                remarks.append(slip[:2])
+            remarks.extend((c, t) for c, t, _ in working.structure)
+        verdict = WRONG_WORKING if remarks else CORRECT
+        return Mark(q, label, written, true, verdict, tuple(dict.fromkeys(c for c, _ in remarks)),
+                    tuple(t for _, t in remarks), (), entry)
+
+    if working is not None:
+        first, again = _change_remarks(entry, working, st)
     else:
-        verdict = CORRECT
-    return Mark(entry=entry, computed=truth, verdict=verdict, codes=tuple(dict.fromkeys(codes)), diagnoses=tuple(notes))
+        first, again = [], []
+    if follow is not None and _close(q, written, follow):
+        verdict = CARRIED
+        reasons.append(("carried_forward", _carried_text(entry, st)))
+        remarks.extend(first)
+        if working is not None:
+            remarks.extend((c, t) for c, t, _ in working.structure)
+    else:
+        verdict = WRONG
+        new: list[tuple[str, str]] = []
+        notes: list[tuple[str, str]] = []
+        if working is not None:
+            slip = _slip(entry, working, st)
+            if slip:
+                new.append(slip[:2])
+                names = slip[2]
+            for code, text, changes in working.structure:
+                (new if changes else notes).append((code, text + ("" if changes else "; the value follows the sum"
+                                                                    if code == "product_for_sum" else "")))
+        elif follow is not None and st.problem is not None and st.given is not None:
+            own = {str(s): st.own(str(s)) for s in st.truth.formulas[q].free_symbols}
+            found = mistakes.diagnose_step(st.problem, st.given, q, written, own)
+            if found:
+                names = _catalogue_names(found)
+                new.append(("catalogue", found[0].feedback))
+        if not new and not first and not again and st.problem is not None and st.given is not None:
+            found = mistakes.diagnose(st.problem, st.given, q, written)
+            if found:
+                names = _catalogue_names(found)
+                new.append(("catalogue", found[0].feedback))
+        if not new and not first and not again:
+            if follow is not None:
+                upstream = sorted((str(s) for s in st.truth.formulas[q].free_symbols), key=lambda n: (n not in st.written, n))
+                own = {n: st.own(n) for n in upstream if n in st.written}
+                rest = {n: st.own(n) for n in upstream if n not in st.written}
+                values = f"the student's own {_listing(st, own)}" if own else ""
+                values += (" and " if own and rest else "") + (_listing(st, rest) if rest else "")
+                new.append(("this_step", f"a new mistake in this step: the formula with {values} gives "
+                                         f"{fmt.number(follow)}, not {fmt.number(written)}"))
+            else:
+                new.append(("unexplained", f"no known mistake gives {fmt.number(written)}; the true value is {fmt.number(true)}"))
+        rests = ""
+        if again:
+            rests = "rests on the changed " + " and ".join(t for _, t in again)
+        if new:
+            reasons.extend(new)
+            remarks.extend(first)
+            if rests:
+                remarks.append(("changed_value", rests))
+        else:
+            reasons.extend(first)
+            if rests:
+                (remarks if first else reasons).append(("changed_value", rests))
+        remarks.extend(notes)
+        if working is not None:
+            wrong_own = {i.ref: st.own(i.ref) for i in entry.inputs
+                         if i.ref and not _close(i.ref, st.own(i.ref), st.true(i.ref, entry.id))}
+            if wrong_own:
+                listed = ", ".join(f"{st.math(r, v)} (true {fmt.number(st.true(r, entry.id))})" for r, v in wrong_own.items())
+                remarks.append(("carried_forward", "also carries the student's own " + listed))
+    codes = tuple(dict.fromkeys(c for c, _ in reasons + remarks))
+    return Mark(q, label, written, true, verdict, codes, tuple(t for _, t in reasons + remarks), names, entry)
 
 
-def mark(entries: Sequence[Entry], truth: Truth) -> list[Mark]:
-    """Mark every entry against the book's values; diagnoses use the other entries as the student's own values."""
-    ctx = _Context(entries, truth)
-    return [_mark_one(entry, ctx) for entry in entries]
+def _homework_given(entries: Sequence[Entry], truth: Truth) -> tuple[int | None, Mapping | None]:
+    problems = {e.problem for e in entries}
+    if len(problems) != 1:
+        return None, None
+    (problem,) = problems
+    from hwlib.transcription import load_given
+    given = load_given(problem)
+    try:
+        same = mistakes.truth_of(problem, given).values
+    except (ValueError, TypeError):
+        return None, None
+    if set(same) == set(truth.values) and all(_close(k, same[k], truth.values[k]) or (math.isnan(same[k]) and math.isnan(truth.values[k]))
+                                              for k in same):
+        return problem, given
+    return None, None
+
+
+def mark(entries: Sequence[Entry], truth: Truth, given: Mapping[str, Any] | None = None) -> list[Mark]:
+    """Mark every entry, in order, against ``truth``; diagnoses use the other entries as the student's own values.
+
+    ``given`` (the Given ``truth`` was computed from) lets the diagnoses name catalogue mistakes;
+    by default it is the homework's, when ``truth`` is the homework's.
+    """
+    if given is not None:
+        problems = {e.problem for e in entries}
+        problem = problems.pop() if len(problems) == 1 else None
+    else:
+        problem, given = _homework_given(entries, truth)
+    st = _Student(entries, truth, problem, given)
+    return [_mark_entry(entry, st) for entry in entries]
+
+
+_GLYPH = {CORRECT: "✓ correct", WRONG_WORKING: "✓ value, ✗ working", CARRIED: "↪ carried", WRONG: "✗ wrong", BLANK: "blank"}
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def marks_table(marks: Sequence[Mark]) -> str:
-    """A Markdown table: quantity, written value, computed value, verdict and diagnoses."""
-    rows = ["| quantity | written | computed | verdict | why |", "|---|--:|--:|---|---|"]
+    """A Markdown table: quantity, written value, the book's value, verdict, and the reason (then remarks)."""
+    rows = ["| quantity | written | answer | verdict | why |", "|---|--:|--:|---|---|"]
     for m in marks:
-        why = "; ".join(m.diagnoses) if m.diagnoses else ""
-        if m.entry.note:
-            why = (why + "; " if why else "") + f"*{m.entry.note}*"
-        verdict = {CORRECT: "✓ correct", WRONG: "✗ wrong", WRONG_WORKING: "✓ value, ✗ working"}[m.verdict]
-        rows.append(f"| ${m.entry.label}$ | {_fmt(m.entry.written)} | {_fmt(m.computed)} | {verdict} | {why} |")
+        why = "; ".join(m.diagnoses)
+        if m.entry is not None and m.entry.note:
+            why = (why + ". " if why else "") + f"*{m.entry.note}*"
+        written = "" if m.written is None else fmt.number(m.written)
+        rows.append(f"| ${m.label}$ | {written} | {fmt.number(m.computed)} | {_GLYPH[m.verdict]} | {_upper_first(why)} |")
     return "\n".join(rows)
 
 
 def _same_given(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Equal as data: lists and tuples alike, 2 and 2.0 alike."""
-    def norm(v: Any) -> Any:
-        if isinstance(v, Mapping):
-            return {k: norm(x) for k, x in v.items()}
-        if isinstance(v, (list, tuple)) or hasattr(v, "tolist"):
-            return [norm(x) for x in (v.tolist() if hasattr(v, "tolist") else v)]
-        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
-    return norm(dict(a)) == norm(dict(b))
+    return mistakes._key(a) == mistakes._key(b)
+
+
+def score_sentence(marks: Sequence[Mark]) -> str:
+    """"Of the N written results, C are correct, and F with follow-through ..." for ``marks``."""
+    right, follow = score(marks)
+    text = f"Of the {fmt.number(len(marks))} written results, {fmt.number(right)} are correct"
+    if follow > right:
+        text += (f", and {fmt.number(follow)} with follow-through: {fmt.number(follow - right)} more are wrong only "
+                 "because they carry an earlier wrong value, the step itself done right on the student's own numbers")
+    else:
+        text += f"; with follow-through the score is the same, {fmt.number(follow)}"
+    return text + "."
 
 
 def comparison_markdown(problem: int, given: Mapping[str, Any] | None = None) -> str:
@@ -247,20 +421,120 @@ def comparison_markdown(problem: int, given: Mapping[str, Any] | None = None) ->
 
     It always marks the homework's own numbers (``[given.pN]`` of the transcription).  When
     ``given`` (the chapter's Given) differs from them, it opens with one sentence saying so.
+    The scores (correct, and with follow-through) come first, then one row per written value.
     """
-    from hwlib import answers
     from hwlib.transcription import load_given, load_transcription
 
-    truth_of = {1: answers.problem1_truth, 2: answers.problem2_truth, 3: answers.problem3_truth}
-    if problem not in truth_of:
+    if isinstance(problem, bool) or problem not in (1, 2, 3):
         raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
     homework = load_given(problem)
-    marks = mark(load_transcription(problem=problem), truth_of[problem](**homework))
+    marks = mark(load_transcription(problem=problem), mistakes.truth_of(problem, homework), homework)
     parts = []
     if given is not None and not _same_given(given, homework):
         parts.append("The Given above differs from the homework's, so this section does not use it: the handwritten "
                      "solution answers the homework's own numbers, and is marked against those.")
-    right = sum(m.verdict == CORRECT for m in marks)
+    parts.append(score_sentence(marks))
     parts.append(marks_table(marks))
-    parts.append(f"Of the {len(marks)} written results, {right} are correct.")
     return "\n\n".join(parts)
+
+
+# ------------------------------------------------------------------ marking values alone (a class)
+_GIVENS = {
+    1: {"k", "C_in", "C_out", "H_out", "W_out"},
+    2: {"n", "C_out"},
+}
+
+
+def answer_quantities(problem: int, truth: Truth) -> list[str]:
+    """The quantities a student is asked for: every quantity of ``truth`` that is not part of the Given."""
+    if problem == 1:
+        return [q for q in truth.values if q not in _GIVENS[1]]
+    if problem == 2:
+        return [q for q in truth.values if q not in _GIVENS[2] and not q.endswith(".k")]
+    if problem == 3:
+        # forward values in layer order and the loss; then, from the output back, each layer's gradients
+        # followed by those of the weights out of it (the order of backpropagation)
+        units = [q for q in truth.values if re.fullmatch(r"[A-Za-z]\d*", q) and q not in ("t", "L")]
+        layer_of = {}
+        for q in units:  # a unit's layer: 1 + the layer of the units its formula uses (inputs have none)
+            formula = truth.formulas.get(q)
+            layer_of[q] = 0 if formula is None else 1 + max(layer_of[str(s)] for s in formula.free_symbols
+                                                            if str(s) in layer_of)
+        forward = [q for q in units if layer_of[q] > 0] + ["L"]
+        backward = []
+        for layer in sorted(set(layer_of.values()), reverse=True):
+            backward += [f"dL/d{q}" for q in units if layer_of[q] == layer]
+            backward += [q for q in truth.values if re.fullmatch(rf"dL/dw{layer + 1}_\d+", q)]
+        return forward + backward
+    raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
+
+
+class ValueMarker:
+    """Marks bare values (no working) of one problem for one Given, fast: formulas compiled once.
+
+    ``verdicts(values)`` takes quantity -> value (``None`` for a blank) and returns
+    quantity -> (verdict, catalogue mistake names), with the same rules as :func:`mark`.
+    """
+
+    def __init__(self, problem: int, given: Mapping[str, Any]) -> None:
+        self.problem = problem
+        self.given = dict(given)
+        self.truth = mistakes.truth_of(problem, given)
+        self.quantities = answer_quantities(problem, self.truth)
+        self._local = {}
+        for q, expr in self.truth.formulas.items():
+            symbols = sorted(expr.free_symbols, key=str)
+            self._local[q] = ([str(s) for s in symbols], sp.lambdify(symbols, expr, modules="math", dummify=True))
+        key = mistakes._key(given)
+        self._steps: dict[str, list[tuple[str, list[str], Any]]] = {}
+        self._predicted: dict[str, list[tuple[float, str]]] = {}
+        for m in mistakes.CATALOGUE:
+            if m.problem != problem:
+                continue
+            for q, (names, function, _) in mistakes._compiled_steps(m, key).items():
+                self._steps.setdefault(q, []).append((m.name, list(names), function))
+            for q, value in mistakes._prediction(m, key):
+                self._predicted.setdefault(q, []).append((value, m.name))
+
+    def verdicts(self, values: Mapping[str, float | None]) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """quantity -> (verdict, catalogue names) for one student's ``values`` (``None``: blank).
+
+        correct: |value − true| within tolerance; carried: the local formula on the student's own written
+        values (true ones where none is written) gives it; wrong otherwise, named by the catalogue mistakes
+        whose step formula on those values gives it, else those whose prediction from the Given does.
+        """
+        truth = self.truth.values
+        own = {q: v for q, v in values.items() if v is not None}
+        rel, tiny = mistakes.RELATIVE_TOLERANCE, mistakes.ABSOLUTE_TOLERANCE
+
+        def same(v: float, ref: float) -> bool:  # mistakes.agrees, inlined: this runs once per value of a class
+            return abs(v - ref) <= max(tiny, rel * abs(ref))
+
+        out = {}
+        for q, v in values.items():
+            if v is None:
+                out[q] = (BLANK, ())
+                continue
+            if same(v, truth[q]):
+                out[q] = (CORRECT, ())
+                continue
+            local = self._local.get(q)
+            if local is not None:
+                names, function = local
+                try:
+                    if same(v, float(function(*[own[n] if n in own else truth[n] for n in names]))):
+                        out[q] = (CARRIED, ())
+                        continue
+                except (ArithmeticError, ValueError):
+                    pass
+            found = []
+            for name, names, function in self._steps.get(q, ()):
+                try:
+                    if same(v, float(function(*[own[n] if n in own else truth[n] for n in names]))):
+                        found.append(name)
+                except (ArithmeticError, ValueError):
+                    pass
+            if not found:
+                found = [name for value, name in self._predicted.get(q, ()) if same(v, value)]
+            out[q] = (WRONG, tuple(found))
+        return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,9 +19,27 @@ def test_problem1_truth():
         assert float(formula.xreplace({sp.Symbol(k): v for k, v in truth.values.items()})) == truth.values[quantity]
 
 
-def test_problem2_truth_marks_impossible_parts_with_nan():
+def test_problem2_truth_leaves_impossible_parts_without_padding_and_never_nan():
     truth = problem2_truth([20, 20, 10], [20, 20, 10], {"a": 1, "b": 2})
-    assert truth.values["a.padding"] == 0 and np.isnan(truth.values["b.padding"])
+    assert truth.values["a.padding"] == 0 and truth.values["b.filters"] == 10
+    assert "b.padding" not in truth.values and "b.stride" not in truth.values
+    assert not any(np.isnan(v) for v in truth.values.values())
+
+
+def test_truths_check_height_and_width():
+    """Issue 9: the width is checked, not assumed equal to the height."""
+    with pytest.raises(ValueError, match="height and width alike"):
+        problem1_truth([30, 20, 20], [15, 15, 40], 3)
+    truth = problem1_truth((30, 20, 20), (15, 10, 40), 3)  # (1, 2) serves 30 -> 15 and 20 -> 10
+    assert (truth.values["H_out"], truth.values["W_out"]) == (15, 10)
+    assert truth.values["standard.macs"] == 15 * 10 * 40 * 9 * 20
+    truth = problem2_truth([20, 30, 10], [20, 15, 4], {"a": 3})  # height needs stride 1, width stride 2
+    assert "a.padding" not in truth.values and truth.values["a.filters"] == 4
+
+
+def test_truths_accept_lists_and_tuples_alike():
+    assert problem1_truth([30, 30, 20], [15, 15, 40], 3) == problem1_truth((30, 30, 20), (15, 15, 40), 3)
+    assert problem2_truth([20, 20, 10], [20, 20, 10], {"a": 3}) == problem2_truth((20, 20, 10), (20, 20, 10), {"a": 3})
 
 
 @settings(max_examples=40, deadline=None)

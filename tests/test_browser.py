@@ -13,86 +13,18 @@ HWBOOK_REQUIRE_BROWSER=1 (set by .ci/run), where a skip would hide a failure.
 from __future__ import annotations
 
 import functools
-import http.server
-import os
 import re
-import shutil
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
+from browser_support import HTML, SCREENSHOTS, OffsiteRequests, book_pages, book_url, chromium  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "_build" / "html"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\$[^$\s][^$]*\$")
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("HWBOOK_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (HWBOOK_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(reason)
-
-
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def _pages() -> list[str]:
-    pages = sorted(p.relative_to(HTML).as_posix() for p in HTML.glob("*.html"))
-    pages += sorted(p.relative_to(HTML).as_posix() for p in (HTML / "book").glob("*.html"))
-    return pages
 
 
 @functools.lru_cache(maxsize=None)
 def _ids(path: Path) -> frozenset[str]:
     return frozenset(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8", errors="replace")))
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not (HTML / "book" / "intro.html").exists():
-        _unavailable(f"the book is not built ({HTML} has no book/intro.html): run the README's build command first")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = _chromium()
-    if chromium is None:
-        _unavailable("no Chromium on this machine (Debian: apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -r requirements.txt)")
-    with sync_playwright() as playwright:
-        # Playwright starts Chromium headless with a fresh, temporary user-data dir.
-        instance = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
 
 
 def _check_page(browser, base: str, page_path: str) -> list[str]:
@@ -102,12 +34,8 @@ def _check_page(browser, base: str, page_path: str) -> list[str]:
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
 
-    def on_request(request):
-        parts = urlsplit(request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != host:
-            problems.append(f"request to another host: {request.url}")
-
-    page.on("request", on_request)
+    offsite = OffsiteRequests(base)
+    offsite.attach(page)
     page.on("response", lambda r: problems.append(f"HTTP {r.status} for {r.url}") if r.status >= 400 else None)
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}") if urlsplit(r.url).netloc == host else None)
     page.goto(f"{base}/{page_path}", wait_until="load")
@@ -160,13 +88,15 @@ def _check_page(browser, base: str, page_path: str) -> list[str]:
         page.evaluate("() => window.scrollTo(0, 0)")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / (Path(page_path).stem + ".png")), full_page=True)
+    problems += [f"request to another host: {url}" for url in offsite.urls]
     found = list(problems)  # requests that closing the page cancels are not the page's fault
     page.close()
     return found
 
 
-def test_every_page_renders_offline(server, browser):
-    pages = _pages()
+def test_every_page_renders_offline(book_url, chromium):
+    server, browser = book_url, chromium
+    pages = book_pages()
     assert "book/intro.html" in pages and len(pages) >= 5
     assert (HTML / "favicon.ico").is_file()  # browsers ask for it on pages without a <link rel="icon">
     report = {page: _check_page(browser, server, page) for page in pages}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -84,28 +83,22 @@ def test_duplicates_and_empty_files_are_rejected(tmp_path):
         load_given(2, write(tmp_path, GOOD))
 
 
-def _output_text(notebook: Path) -> str:
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    texts = []
-    for cell in cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            texts.append("".join(data.get("text/markdown", "")))
-    return "\n".join(texts)
+@pytest.mark.parametrize("problem", [1, 2, 3])
+def test_every_transcribed_entry_is_in_its_chapters_comparison_table(problem):
+    """Each entry's label and written value appear as a row of the comparison table the chapters show
+    (``hwlib.marker.comparison_markdown``), in the book's notation and number format."""
+    from hwlib import fmt, mistakes
+    from hwlib.marker import comparison_markdown
 
-
-@pytest.mark.parametrize(("problem", "chapter"), [(1, "problem1_separable"), (2, "problem2_padding"), (3, "problem3_backprop")])
-def test_every_transcribed_entry_is_in_its_chapters_comparison_table(problem, chapter):
-    """Each entry's label and written value appear as a row of the chapter's stored comparison table."""
-    text = _output_text(ROOT / "book" / f"{chapter}.ipynb")
-    table = text[text.index("| quantity | written | computed | verdict | why |"):]
+    text = comparison_markdown(problem)
+    table = text[text.index("| quantity | written | answer | verdict | why |"):]
     rows = [line for line in table.splitlines() if line.startswith("| $")]
     entries = load_transcription(problem=problem)
+    labels = mistakes.truth_of(problem, load_given(problem)).labels
     assert len(rows) == len(entries)
     for entry, row in zip(entries, rows):
-        written = int(entry.written) if entry.written.is_integer() else entry.written
-        assert row.startswith(f"| ${entry.label}$ | {written} |"), (entry.id, row)
-        assert re.search(r"\| (✓ correct|✗ wrong|✓ value, ✗ working) \|", row)
+        assert row.startswith(f"| ${labels[entry.quantity]}$ | {fmt.number(entry.written)} |"), (entry.id, row)
+        assert re.search(r"\| (✓ correct|✗ wrong|↪ carried|✓ value, ✗ working) \|", row)
 
 
 # ---------------------------------------------------------------- formulas are data, never code (issue 9, item 1)

@@ -1,0 +1,118 @@
+"""Check and normalise the Given of each problem (the data a chapter's Given cell holds).
+
+Contract of the Given dicts (the homework's own are ``hwlib.transcription.load_given(N)``):
+
+* Problem 1: ``{"in_shape": (H, W, C_in), "out_shape": (H_out, W_out, C_out), "kernel": k}``
+* Problem 2: ``{"in_volume": (H, W, C_in), "out_volume": (H_out, W_out, C_out), "kernels": {"a": 1, "b": 3, ...}}``
+* Problem 3: ``{"weights": [W^1, W^2, ...], "x": [x_1, ...], "t": t}`` with one output unit
+
+Lists, tuples and numpy arrays are all accepted.  Each function returns the
+Given with tuples and Python numbers, or raises one ``TypeError``/``ValueError``
+that names the value and says what would work.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from hwlib._checks import check_int, check_shape3
+
+__all__ = ["problem1", "problem2", "problem3", "check_keys"]
+
+
+def check_keys(problem: int, given: object, required: Sequence[str]) -> Mapping[str, Any]:
+    """``given`` as a mapping holding exactly the keys ``required`` (extra keys are an error too)."""
+    if not isinstance(given, Mapping):
+        raise TypeError(f"the Given of Problem {problem} must be a dict with keys {', '.join(required)}; "
+                        f"got {type(given).__name__}")
+    missing = [key for key in required if key not in given]
+    extra = [key for key in given if key not in required]
+    if missing or extra:
+        parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + \
+                ([f"unknown {', '.join(map(repr, extra))}"] if extra else [])
+        raise TypeError(f"the Given of Problem {problem} must have the keys {', '.join(required)}: {'; '.join(parts)}")
+    return given
+
+
+def problem1(given: object) -> dict[str, Any]:
+    """Problem 1: ``in_shape`` and ``out_shape`` three positive integers each, ``kernel`` a positive integer."""
+    given = check_keys(1, given, ("in_shape", "out_shape", "kernel"))
+    return {
+        "in_shape": check_shape3("in_shape", given["in_shape"]),
+        "out_shape": check_shape3("out_shape", given["out_shape"]),
+        "kernel": check_int("kernel", given["kernel"], minimum=1),
+    }
+
+
+def problem2(given: object) -> dict[str, Any]:
+    """Problem 2: two volumes of three positive integers, ``kernels`` a non-empty dict of part -> filter size."""
+    given = check_keys(2, given, ("in_volume", "out_volume", "kernels"))
+    kernels = given["kernels"]
+    if not isinstance(kernels, Mapping) or not kernels:
+        raise TypeError(f'kernels must be a non-empty dict of part -> filter size, such as {{"a": 1, "b": 3}}; got {kernels!r}')
+    checked = {}
+    for part, size in kernels.items():
+        if not isinstance(part, str) or not part.strip() or "|" in part:
+            raise TypeError(f"kernels: each part must be a short name such as 'a', got {part!r}")
+        checked[part] = check_int(f"kernels[{part!r}]", size, minimum=1)
+    return {
+        "in_volume": check_shape3("in_volume", given["in_volume"]),
+        "out_volume": check_shape3("out_volume", given["out_volume"]),
+        "kernels": checked,
+    }
+
+
+def _real(name: str, value: object) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def _vector(name: str, value: object) -> tuple[float, ...]:
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be a list of numbers, such as [1, -1]; got {value!r}")
+    if not value:
+        raise ValueError(f"{name} must hold at least one number, got {value!r}")
+    return tuple(_real(f"{name}[{i}]", v) for i, v in enumerate(value))
+
+
+def problem3(given: object) -> dict[str, Any]:
+    """Problem 3: ``weights`` a list of matrices (row i, column j is w^l_ij) that chain, ``x`` one number per
+    input unit, ``t`` one number; the last matrix has one column (one output unit, as L = (z - t)^2 needs)."""
+    given = check_keys(3, given, ("weights", "x", "t"))
+    weights = given["weights"]
+    if isinstance(weights, np.ndarray) or isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence):
+        raise TypeError(f"weights must be a list of matrices (lists of rows), got {type(weights).__name__}")
+    if not weights:
+        raise ValueError("weights must hold at least one matrix, got an empty list")
+    matrices = []
+    for index, matrix in enumerate(weights):
+        name = f"weights[{index}]"
+        rows = matrix.tolist() if isinstance(matrix, np.ndarray) else matrix
+        if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence) or not rows:
+            raise TypeError(f"{name} must be a matrix: a non-empty list of rows, such as [[1, -1], [1, 0]]; got {matrix!r}")
+        checked = [_vector(f"{name}[{i}]", row) for i, row in enumerate(rows)]
+        if len({len(row) for row in checked}) != 1:
+            raise ValueError(f"{name} must have rows of one length, got lengths {[len(row) for row in checked]}")
+        if matrices and len(matrices[-1][0]) != len(checked):
+            raise ValueError(f"weight shapes must chain: weights[{index - 1}] has {len(matrices[-1][0])} columns "
+                             f"(units) but {name} has {len(checked)} rows; give {name} {len(matrices[-1][0])} rows")
+        matrices.append(tuple(checked))
+    if len(matrices[-1][0]) != 1:
+        raise ValueError(f"the last matrix, weights[{len(matrices) - 1}], must have one column (one output unit, as the "
+                         f"loss (z - t)^2 needs), got {len(matrices[-1][0])}")
+    x = _vector("x", given["x"])
+    if len(x) != len(matrices[0]):
+        raise ValueError(f"x must have one entry per input unit: weights[0] has {len(matrices[0])} rows, "
+                         f"so x needs {len(matrices[0])} entries, got {len(x)}")
+    return {"weights": tuple(matrices), "x": x, "t": _real("t", given["t"])}

@@ -1,0 +1,440 @@
+"""A catalogue of named mistakes: error models that produce the wrong values a known slip gives.
+
+Each :class:`Mistake` is a small function of the Given that returns the *wrong local
+formulas* the mistake puts in place of the book's (for example ``∂L/∂z = z − t``
+for the dropped factor 2).  :meth:`Mistake.predict` evaluates the book's local
+formulas (:attr:`hwlib.answers.Truth.formulas`) with those replaced, so it returns
+every value the mistake changes, downstream ones included: what a student who
+makes this one mistake, and no other, writes.  :meth:`Mistake.step` evaluates the
+mistake's formula for one quantity with any upstream values (a student's own), which
+is how the marker names the mistake made in one step of a chain.
+
+:func:`diagnose` answers "which known mistakes give this value?" for one quantity;
+the marker (:mod:`hwlib.marker`) and practice feedback use it.  Values agree when
+they are within :func:`tolerance` of each other.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import sympy as sp
+
+from hwlib import answers
+from hwlib.answers import Truth, unit_key
+from hwlib.naming import weight_key
+
+__all__ = ["Mistake", "CATALOGUE", "diagnose", "diagnose_step", "by_name", "tolerance", "truth_of", "agrees"]
+
+RELATIVE_TOLERANCE = 1e-6
+ABSOLUTE_TOLERANCE = 1e-6
+
+_s = sp.Symbol
+
+
+def tolerance(quantity: str, true_value: float) -> float:
+    """The largest difference at which a value still counts as ``true_value``: max(1e−6, 1e−6 |true|).
+
+    Every quantity of the homework is a count or a short decimal, so one rule serves them all;
+    ``quantity`` is part of the signature so that a quantity can get its own rule later.
+    """
+    return max(ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE * abs(true_value))
+
+
+def agrees(quantity: str, value: float, reference: float) -> bool:
+    """|value − reference| <= tolerance(quantity, reference); NaN agrees with nothing."""
+    return abs(value - reference) <= tolerance(quantity, reference)
+
+
+def truth_of(problem: int, given: Mapping[str, Any]) -> Truth:
+    """``hwlib.answers.problemN_truth(**given)`` for problem 1, 2 or 3."""
+    functions = {1: answers.problem1_truth, 2: answers.problem2_truth, 3: answers.problem3_truth}
+    if problem not in functions:
+        raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
+    return functions[problem](**given)
+
+
+Formulas = Callable[[Mapping[str, Any], Truth], dict[str, sp.Expr]]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One known mistake of one problem.
+
+    ``formulas(given, truth)`` returns the wrong local formulas, by quantity key, that the mistake
+    puts in place of the book's (in the symbols of other quantities, or numbers).
+    """
+
+    name: str
+    problem: int
+    feedback: str
+    formulas: Formulas = field(repr=False, compare=False)
+
+    def predict(self, given: Mapping[str, Any]) -> dict[str, float]:
+        """The values this mistake changes, by quantity key (downstream ones included); ``{}`` if none."""
+        return dict(_prediction(self, _key(given)))
+
+    def step(self, quantity: str, given: Mapping[str, Any], values: Mapping[str, float]) -> float | None:
+        """This mistake's formula for ``quantity`` evaluated with ``values`` (true values fill the rest).
+
+        ``None`` where the mistake does not touch that step.
+        """
+        compiled = _compiled_steps(self, _key(given)).get(quantity)
+        if compiled is None:
+            return None
+        names, function, truth = compiled
+        try:
+            return float(function(*[values.get(n, truth.values.get(n, math.nan)) for n in names]))
+        except (ArithmeticError, ValueError):
+            return None
+
+
+# ------------------------------------------------------------------ evaluation
+def _key(given: Mapping[str, Any]) -> str:
+    def plain(v: Any) -> Any:
+        if isinstance(v, Mapping):
+            return {str(k): plain(x) for k, x in v.items()}
+        if hasattr(v, "tolist"):
+            return plain(v.tolist())
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, (int, float)):
+            return float(v)
+        return v
+    return json.dumps(plain(dict(given)), sort_keys=True)
+
+
+@lru_cache(maxsize=64)
+def _truth(problem: int, key: str) -> Truth:
+    return truth_of(problem, _given(key))
+
+
+def _given(key: str) -> dict[str, Any]:
+    """The Given back from its key, with whole numbers as ints (the truth functions want sizes as ints)."""
+    def ints(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: ints(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [ints(x) for x in v]
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        return v
+    return ints(json.loads(key))
+
+
+def propagate(truth: Truth, overrides: Mapping[str, sp.Expr]) -> dict[str, float]:
+    """Every quantity of ``truth`` recomputed from its local formula, with ``overrides`` in place of some.
+
+    Quantities without a formula (the givens) keep their true values unless overridden.
+    """
+    formulas = {**truth.formulas, **overrides}
+    values: dict[str, float] = {}
+
+    def value(q: str, depth: int = 0) -> float:
+        if q not in values:
+            if depth > 200:
+                raise ValueError(f"the formulas of {q!r} refer to each other in a cycle")
+            if q in formulas:
+                expr = sp.sympify(formulas[q])
+                env = {sym: sp.Float(value(str(sym), depth + 1)) for sym in expr.free_symbols}
+                values[q] = float(expr.xreplace(env))
+            else:
+                values[q] = truth.values[q]
+        return values[q]
+
+    for q in list(truth.values) + list(overrides):
+        value(q)
+    return values
+
+
+@lru_cache(maxsize=1024)
+def _prediction(mistake: Mistake, key: str) -> tuple[tuple[str, float], ...]:
+    given = _given(key)
+    try:
+        truth = _truth(mistake.problem, key)
+        overrides = mistake.formulas(given, truth)
+    except (ValueError, TypeError):
+        return ()
+    if not overrides:
+        return ()
+    values = propagate(truth, overrides)
+    changed = []
+    for q, v in values.items():
+        true = truth.values.get(q)
+        if true is None or math.isnan(v) or (not math.isnan(true) and agrees(q, v, true)):
+            continue
+        changed.append((q, v))
+    return tuple(changed)
+
+
+@lru_cache(maxsize=1024)
+def _compiled_steps(mistake: Mistake, key: str) -> dict[str, tuple[tuple[str, ...], Callable[..., float], Truth]]:
+    given = _given(key)
+    try:
+        truth = _truth(mistake.problem, key)
+        overrides = mistake.formulas(given, truth)
+    except (ValueError, TypeError):
+        return {}
+    compiled = {}
+    for q, expr in overrides.items():
+        expr = sp.sympify(expr)
+        symbols = sorted(expr.free_symbols, key=str)
+        compiled[q] = (tuple(str(x) for x in symbols), sp.lambdify(symbols, expr, modules="math", dummify=True), truth)
+    return compiled
+
+
+# ------------------------------------------------------------------ Problem 1
+def _p1_depthwise_weights_with_c_out(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    return {"depthwise.weights": _s("k") ** 2 * _s("C_out")}
+
+
+def _p1_macs_with_input_size(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    h_in, w_in, _ = (int(v) for v in given["in_shape"])
+    k, ci, co = _s("k"), _s("C_in"), _s("C_out")
+    return {"standard.macs": h_in * w_in * co * k**2 * ci, "depthwise.macs": h_in * w_in * ci * k**2,
+            "pointwise.macs": h_in * w_in * ci * co}
+
+
+def _p1_output_size_without_padding(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    h_in, w_in, _ = (int(v) for v in given["in_shape"])
+    k, stride = int(truth.values["k"]), int(truth.values["stride"])
+    if truth.values["padding"] == 0 or min(h_in, w_in) < k:
+        return {}
+    return {"padding": sp.Integer(0), "H_out": sp.Integer((h_in - k) // stride + 1),
+            "W_out": sp.Integer((w_in - k) // stride + 1)}
+
+
+def _p1_macs_without_kernel_area(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    ho, wo, ci, co = _s("H_out"), _s("W_out"), _s("C_in"), _s("C_out")
+    return {"standard.macs": ho * wo * ci * co, "depthwise.macs": ho * wo * ci}
+
+
+def _p1_pointwise_as_k_by_k(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    k, ho, wo, ci, co = _s("k"), _s("H_out"), _s("W_out"), _s("C_in"), _s("C_out")
+    return {"pointwise.weights": k**2 * ci * co, "pointwise.macs": ho * wo * k**2 * ci * co}
+
+
+# ------------------------------------------------------------------ Problem 2
+def _p2_parts(given: Mapping[str, Any]) -> dict[str, int]:
+    return {str(part): int(k) for part, k in given["kernels"].items()}
+
+
+def _p2_no_padding(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    return {f"{part}.padding": sp.Integer(0) for part, k in _p2_parts(given).items() if k > 1}
+
+
+def _p2_padding_k_minus_1(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    return {f"{part}.padding": sp.Integer(k - 1) for part, k in _p2_parts(given).items() if k > 1}
+
+
+def _p2_filters_equal_kernel(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    return {f"{part}.filters": sp.Integer(k) for part, k in _p2_parts(given).items()}
+
+
+def _p2_stride_equals_kernel(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    return {f"{part}.stride": sp.Integer(k) for part, k in _p2_parts(given).items() if k > 1}
+
+
+# ------------------------------------------------------------------ Problem 3
+@dataclass(frozen=True)
+class _Net:
+    sizes: tuple[int, ...]
+    letters: tuple[str, ...] = ("x", "y", "z", "z")
+
+    def unit(self, layer: int, i: int) -> sp.Symbol:
+        return _s(unit_key(self.letters, self.sizes, layer, i))
+
+    def grad(self, layer: int, i: int) -> sp.Symbol:
+        return _s("dL/d" + unit_key(self.letters, self.sizes, layer, i))
+
+    @staticmethod
+    def weight(layer: int, i: int, j: int) -> sp.Symbol:  # weight from unit i of `layer` to unit j of layer + 1
+        return _s(weight_key(layer, i, j))
+
+    @property
+    def square_layers(self) -> list[int]:
+        return [layer for layer in range(len(self.sizes) - 1) if self.sizes[layer] == self.sizes[layer + 1] > 1]
+
+
+def _net(given: Mapping[str, Any]) -> _Net:
+    weights: Sequence = given["weights"]
+    sizes = [len(given["x"])] + [len(w[0]) for w in weights]
+    return _Net(tuple(sizes))
+
+
+def _p3_outputs(net: _Net) -> list[int]:
+    return list(range(net.sizes[-1]))
+
+
+def _p3_dropped_factor_2(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    net = _net(given)
+    last = len(net.sizes) - 1
+    return {str(net.grad(last, j)): net.unit(last, j) - _s("t") for j in _p3_outputs(net)}
+
+
+def _p3_target_minus_output(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    net = _net(given)
+    last = len(net.sizes) - 1
+    return {str(net.grad(last, j)): 2 * (_s("t") - net.unit(last, j)) for j in _p3_outputs(net)}
+
+
+def _p3_transposed_weight(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    net = _net(given)
+    out = {}
+    for layer in net.square_layers:  # dL/da_i = sum_j w_ji dL/da'_j instead of w_ij
+        n = net.sizes[layer]
+        for i in range(n):
+            out[str(net.grad(layer, i))] = sum(net.weight(layer, j, i) * net.grad(layer + 1, j) for j in range(n))
+    return out
+
+
+def _p3_transposed_weight_forward(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    net = _net(given)
+    out = {}
+    for layer in net.square_layers:  # a'_j = sum_i a_i w_ji instead of w_ij
+        n = net.sizes[layer]
+        for j in range(n):
+            out[str(net.unit(layer + 1, j))] = sum(net.unit(layer, i) * net.weight(layer, j, i) for i in range(n))
+    return out
+
+
+def _p3_missing_path(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    net = _net(given)
+    out = {}
+    for layer in range(1, len(net.sizes) - 1):  # dL/da_i keeps only the path through unit j = i (or the first)
+        following = net.sizes[layer + 1]
+        if following < 2:
+            continue
+        for i in range(net.sizes[layer]):
+            j = i if i < following else 0
+            out[str(net.grad(layer, i))] = net.weight(layer, i, j) * net.grad(layer + 1, j)
+    return out
+
+
+def _p3_lost_sign_of_negative_input(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    net = _net(given)
+    out = {}
+    for layer in range(len(net.sizes) - 1):  # dL/dw_ij = |a_i| dL/da'_j instead of a_i dL/da'_j
+        for i in range(net.sizes[layer]):
+            for j in range(net.sizes[layer + 1]):
+                key = "dL/d" + str(net.weight(layer, i, j))
+                out[key] = sp.Abs(net.unit(layer, i)) * net.grad(layer + 1, j)
+    return out
+
+
+CATALOGUE: tuple[Mistake, ...] = (
+    Mistake("depthwise_weights_with_c_out", 1,
+            "the depthwise stage has one k × k filter per input channel, so its weights are k²·C_in, not k²·C_out",
+            _p1_depthwise_weights_with_c_out),
+    Mistake("macs_with_input_size", 1,
+            "a layer does its multiply-accumulates once per output position, H_out × W_out, not once per input position",
+            _p1_macs_with_input_size),
+    Mistake("output_size_without_padding", 1,
+            "the output size is ⌊(i + 2p − k)/s⌋ + 1: leaving the padding out shrinks it and every MAC count with it",
+            _p1_output_size_without_padding),
+    Mistake("macs_without_kernel_area", 1,
+            "each output value takes k × k multiply-accumulates per input channel: the factor k² is missing",
+            _p1_macs_without_kernel_area),
+    Mistake("pointwise_as_k_by_k", 1,
+            "the pointwise stage uses 1 × 1 filters: its counts have no factor k²",
+            _p1_pointwise_as_k_by_k),
+    Mistake("no_padding", 2,
+            "without padding a k × k filter shrinks each side by k − 1; padding (k − 1)/2 keeps the size",
+            _p2_no_padding),
+    Mistake("padding_k_minus_1", 2,
+            "the padding goes on both sides: (k − 1)/2 per side keeps the size, k − 1 per side grows it",
+            _p2_padding_k_minus_1),
+    Mistake("filters_equal_kernel", 2,
+            "the number of filters sets the output depth C_out; it is not the filter size k",
+            _p2_filters_equal_kernel),
+    Mistake("stride_equals_kernel", 2,
+            "a stride as large as the filter shrinks the map; keeping the size needs stride 1",
+            _p2_stride_equals_kernel),
+    Mistake("dropped_factor_2", 3,
+            "this is (z − t) without the factor 2: the derivative of (z − t)² is 2(z − t)",
+            _p3_dropped_factor_2),
+    Mistake("target_minus_output", 3,
+            "this uses (t − z) where the derivative of (z − t)² needs (z − t): every gradient flips its sign",
+            _p3_target_minus_output),
+    Mistake("transposed_weight", 3,
+            "this uses the transposed weight (w²₂₁ for w²₁₂): ∂z_j/∂y_i is the weight on the edge from y_i to z_j",
+            _p3_transposed_weight),
+    Mistake("transposed_weight_forward", 3,
+            "the forward pass uses the transposed weight (w¹₂₁ for w¹₁₂): y_j sums x_i times the weight from x_i to y_j",
+            _p3_transposed_weight_forward),
+    Mistake("missing_path", 3,
+            "a unit that feeds several units collects a gradient along each path; this sum leaves one out",
+            _p3_missing_path),
+    Mistake("lost_sign_of_negative_input", 3,
+            "multiplying by a negative input flips the sign; here the sign of the input was lost",
+            _p3_lost_sign_of_negative_input),
+)
+
+_BY_NAME = {m.name: m for m in CATALOGUE}
+
+
+def by_name(name: str) -> Mistake:
+    """The catalogue's mistake called ``name``."""
+    if name not in _BY_NAME:
+        raise ValueError(f"name must be one of the catalogue's mistakes {sorted(_BY_NAME)}, got {name!r}")
+    return _BY_NAME[name]
+
+
+def _check(problem: int, quantity: str, value: float) -> None:
+    if isinstance(problem, bool) or problem not in (1, 2, 3):
+        raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
+    if not isinstance(quantity, str):
+        raise TypeError(f"quantity must be a str, got {type(quantity).__name__}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"value must be a number, got {value!r}")
+
+
+def diagnose(problem: int, given: Mapping[str, Any], quantity: str, value: float) -> list[Mistake]:
+    """The catalogue's mistakes whose prediction for ``quantity`` agrees with ``value`` (within
+    :func:`tolerance`) while ``value`` differs from the true value; catalogue order."""
+    _check(problem, quantity, value)
+    key = _key(given)
+    truth = _truth(problem, key)
+    if quantity not in truth.values:
+        raise ValueError(f"quantity must be a quantity of problem {problem}, got {quantity!r}")
+    true = truth.values[quantity]
+    if not math.isnan(true) and agrees(quantity, value, true):
+        return []
+    found = []
+    for mistake in CATALOGUE:
+        if mistake.problem != problem:
+            continue
+        predicted = dict(_prediction(mistake, key)).get(quantity)
+        if predicted is not None and agrees(quantity, value, predicted):
+            found.append(mistake)
+    return found
+
+
+def diagnose_step(problem: int, given: Mapping[str, Any], quantity: str, value: float,
+                  values: Mapping[str, float]) -> list[Mistake]:
+    """The catalogue's mistakes whose formula for this one step, fed with ``values`` (a student's own
+    upstream values; true values fill the rest), gives ``value``, where the book's formula with the
+    same values does not."""
+    _check(problem, quantity, value)
+    key = _key(given)
+    truth = _truth(problem, key)
+    right = truth.formulas.get(quantity)
+    if right is not None:
+        env = {sym: sp.Float(values.get(str(sym), truth.values.get(str(sym), math.nan))) for sym in right.free_symbols}
+        if agrees(quantity, value, float(right.xreplace(env))):
+            return []
+    found = []
+    for mistake in CATALOGUE:
+        if mistake.problem != problem:
+            continue
+        result = mistake.step(quantity, _given(key), values)
+        if result is not None and not math.isnan(result) and agrees(quantity, value, result):
+            found.append(mistake)
+    return found

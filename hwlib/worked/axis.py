@@ -1,0 +1,131 @@
+"""One spatial axis of a convolution in words: which (padding, stride) give a size, and why.
+
+Shared by the worked solutions of Problems 1 and 2.  Notation of Dumoulin &
+Visin: input size i, kernel k, stride s, symmetric zero padding p, output o,
+
+    o = floor((i + 2p - k) / s) + 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hwlib import conv, fmt
+from hwlib.worked.markdown import join_words, pair
+
+__all__ = ["AxisSolution", "solve_axis", "common_solutions", "why_text", "impossible_reason", "asymmetric_padding",
+           "coverage"]
+
+_SEARCH_LIMIT = 2000  # how far the "nearest size that works" search looks on each side
+
+
+@dataclass(frozen=True)
+class AxisSolution:
+    """An axis taken from ``n_in`` to ``n_out`` by a k x k kernel: every symmetric (padding, stride) that does it."""
+
+    name: str          # "height" or "width"
+    n_in: int
+    n_out: int
+    kernel: int
+    solutions: tuple[tuple[int, int], ...]
+
+
+def solve_axis(name: str, n_in: int, n_out: int, kernel: int) -> AxisSolution:
+    """Every (padding, stride) with 0 <= p <= k - 1 for which floor((i + 2p - k)/s) + 1 = o."""
+    return AxisSolution(name, n_in, n_out, kernel, tuple(conv.solve_padding_stride(n_in, n_out, kernel)))
+
+
+def common_solutions(height: AxisSolution, width: AxisSolution) -> tuple[tuple[int, int], ...]:
+    """The (padding, stride) pairs that serve both axes, in the order of the height's."""
+    return tuple(pair_ for pair_ in height.solutions if pair_ in width.solutions)
+
+
+def _nearest_sizes(n_in: int, n_out: int, kernel: int) -> list[tuple[int, tuple[int, int]]]:
+    """The nearest output sizes below and above n_out that some (padding, stride) reaches, with one such pair."""
+    found = []
+    for step in (-1, 1):
+        size = n_out + step
+        for _ in range(_SEARCH_LIMIT):
+            if size < 1 or size > n_in + kernel - 1:
+                break
+            solutions = conv.solve_padding_stride(n_in, size, kernel)
+            if solutions:
+                found.append((size, solutions[0]))
+                break
+            size += step
+    return sorted(found)
+
+
+def asymmetric_padding(n_in: int, n_out: int, kernel: int) -> tuple[int, int, int] | None:
+    """(before, after, stride): the smallest stride, then the least total padding P <= 2(k - 1), with
+    floor((i + P - k)/s) + 1 = o, split as evenly as possible (the extra row after, as 'same' padding does).
+    None when no such padding exists."""
+    for stride in range(1, n_in + 2 * kernel):
+        for total in range(0, 2 * (kernel - 1) + 1):
+            if n_in + total >= kernel and (n_in + total - kernel) // stride + 1 == n_out:
+                return total // 2, total - total // 2, stride
+    return None
+
+
+def impossible_reason(axis: AxisSolution) -> str:
+    """Why no symmetric (padding, stride) takes this axis from i to o, and what would work instead."""
+    i, o, k = axis.n_in, axis.n_out, axis.kernel
+    text = (f"no symmetric zero padding and stride take the {axis.name} from {fmt.number(i)} to {fmt.number(o)} "
+            f"with a {fmt.number(k)} × {fmt.number(k)} kernel")
+    if o > i + k - 1:
+        return text + (f": the largest size it can give is {fmt.number(i + k - 1)} (padding {fmt.number(k - 1)}, "
+                       f"stride 1), as more padding only adds outputs that see nothing but zeros")
+    nearest = _nearest_sizes(i, o, k)
+    if nearest:
+        text += "; the nearest sizes that work are " + join_words(
+            [f"{fmt.number(size)} ({pair(p, s)})" for size, (p, s) in nearest])
+    asym = asymmetric_padding(i, o, k)
+    if asym is not None:
+        before, after, stride = asym
+        text += (f". Asymmetric padding does it: {fmt.number(before)} before and {fmt.number(after)} after, "
+                 f"with stride {fmt.number(stride)}")
+        if k % 2 == 0 and o == i:
+            text += " (an even kernel needs an odd total padding k − 1 to keep the size, which cannot be split evenly)"
+    return text
+
+
+def coverage(n_in: int, kernel: int, stride: int, padding: int) -> int:
+    """Sum over the output positions of how many real (not padded) input rows the window covers."""
+    n_out = conv.output_size(n_in, kernel, stride, padding)
+    total = 0
+    for j in range(n_out):
+        start = stride * j - padding
+        total += max(0, min(start + kernel, n_in) - max(start, 0))
+    return total
+
+
+def why_text(n_in: int, n_out: int, kernel: int, stride: int, padding: int) -> str:
+    """Why (padding, stride) gives n_out outputs, and what the padding changes: the reason true for this case."""
+    i, o, k, s, p = n_in, n_out, kernel, stride, padding
+    positions = i + 2 * p - k + 1
+    parts = [f"a {fmt.number(k)}-wide window fits at i + 2p − k + 1 = {fmt.number(i)} + {fmt.number(2 * p)} − "
+             f"{fmt.number(k)} + 1 = {fmt.number(positions)} positions"]
+    if s == 1:
+        parts[0] += f", and stride 1 uses every one of them: o = {fmt.number(o)}"
+    else:
+        parts[0] += (f", and stride {fmt.number(s)} keeps one position in every {fmt.number(s)}: "
+                     f"⌊({fmt.number(i)} + {fmt.number(2 * p)} − {fmt.number(k)}) / {fmt.number(s)}⌋ + 1 = {fmt.number(o)}")
+        left_over = (i + 2 * p - k) % s
+        if left_over:
+            parts.append(f"the floor drops the part step at the end: the last {fmt.number(left_over)} of the "
+                         f"{fmt.number(i + 2 * p)} {'padded ' if p else ''}rows "
+                         f"{'is' if left_over == 1 else 'are'} read by no window")
+    if p > 0:
+        if i < k:
+            parts.append(f"without padding the {fmt.number(k)}-wide window would not fit in the {fmt.number(i)} "
+                         f"input at all")
+        else:
+            o_nopad = conv.output_size(i, k, s, 0)
+            parts.append(f"without padding the window fits at only i − k + 1 = {fmt.number(i - k + 1)} positions, so "
+                         f"the same stride gives {fmt.number(o_nopad)} outputs, {fmt.number(o - o_nopad)} fewer: "
+                         f"{fmt.number(p)} {'ring' if p == 1 else 'rings'} of zeros {'lets' if p == 1 else 'let'} the window "
+                         "reach past the border")
+    else:
+        parts.append("no padding is needed")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."

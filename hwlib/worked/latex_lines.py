@@ -1,0 +1,152 @@
+"""Long sympy results broken over lines, so they fit a narrow column (the book's is 688 px).
+
+:func:`broken_equation` writes ``lhs = expr`` as an ``aligned`` block whose
+lines stay under a width budget measured in em (an estimate of what MathJax
+draws: a script digit is narrower than a letter, an operator has spaces).
+Sums and products are split between their terms and factors; brackets that
+span lines are ``\\bigl( ... \\bigr)``, which need no matching on one line.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+__all__ = ["broken_equation", "latex_width", "MAX_EM"]
+
+#: width budget of one line in em: 688 px at MathJax's about 18 px per em is 38 em; keep a margin
+MAX_EM = 30.0
+
+_COMMAND = re.compile(r"\\([a-zA-Z]+)")
+_NARROW_COMMANDS = {"left", "right", "bigl", "bigr", "big", "text", "mathrm", "displaystyle", "quad", "qquad"}
+
+
+def latex_width(latex: str) -> float:
+    """Estimated rendered width of ``latex`` in em: letters 0.6, digits 0.5, script characters 0.4,
+    binary operators and relations 1.3 (with their spacing), brackets 0.4, a fraction its wider part."""
+    width = 0.0
+    depth = 0  # brace depth inside a sub- or superscript
+    script_stack: list[int] = []
+    i = 0
+    while i < len(latex):
+        c = latex[i]
+        if c == "\\":
+            match = _COMMAND.match(latex, i)
+            if match:
+                name = match.group(1)
+                i = match.end()
+                if name == "frac":
+                    num, i = _group(latex, i)
+                    den, i = _group(latex, i)
+                    width += max(latex_width(num), latex_width(den)) * (0.8 if script_stack else 1.0) + 0.3
+                    continue
+                if name == "quad":
+                    width += 1.0
+                elif name == "qquad":
+                    width += 2.0
+                elif name in ("cdot", "times"):
+                    width += 1.0
+                elif name not in _NARROW_COMMANDS:
+                    width += 0.6
+                continue
+            i += 2
+            width += 0.3
+            continue
+        if c in "^_":
+            script_stack.append(depth)
+            i += 1
+            if i < len(latex) and latex[i] != "{":  # a one-character script
+                width += 0.4
+                script_stack.pop()
+                i += 1
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if script_stack and script_stack[-1] == depth:
+                script_stack.pop()
+        elif c == " ":
+            pass
+        elif script_stack:
+            width += 0.4
+        elif c in "+-=<>":
+            width += 1.3
+        elif c in "()[]":
+            width += 0.4
+        elif c.isdigit():
+            width += 0.5
+        else:
+            width += 0.6
+        i += 1
+    return width
+
+
+def _group(latex: str, i: int) -> tuple[str, int]:
+    """The brace group starting at latex[i] (after spaces): its content and the index after it."""
+    while i < len(latex) and latex[i] == " ":
+        i += 1
+    if i >= len(latex) or latex[i] != "{":
+        return latex[i:i + 1], i + 1
+    depth, start = 0, i
+    while i < len(latex):
+        depth += {"{": 1, "}": -1}.get(latex[i], 0)
+        i += 1
+        if depth == 0:
+            break
+    return latex[start + 1:i - 1], i
+
+
+def _tokens(expr: sp.Expr) -> list[str]:
+    """Pieces of ``latex(expr)`` that may go on separate lines (their concatenation is the whole)."""
+    if isinstance(expr, sp.Add):
+        pieces: list[str] = []
+        for index, term in enumerate(expr.as_ordered_terms()):
+            negative = term.could_extract_minus_sign()
+            inner = _tokens(-term if negative else term)
+            sign = "-" if negative else ("+" if index else "")
+            inner[0] = f"{sign} {inner[0]}".strip()
+            pieces.extend(inner)
+        return pieces
+    if isinstance(expr, sp.Mul):
+        coeff, factors = expr.as_coeff_mul()
+        pieces = [] if coeff == 1 else [sp.latex(coeff)]
+        for factor in factors:
+            pieces.extend(_bracketed(factor))
+        return pieces
+    if isinstance(expr, sp.Pow) and isinstance(expr.base, sp.Add) and expr.exp.is_Integer:
+        inner = _bracketed(expr.base)
+        inner[-1] += f"^{{{sp.latex(expr.exp)}}}"
+        return inner
+    return [sp.latex(expr)]
+
+
+def _bracketed(factor: sp.Expr) -> list[str]:
+    if isinstance(factor, sp.Add):
+        inner = _tokens(factor)
+        inner[0] = r"\bigl(" + inner[0]
+        inner[-1] += r"\bigr)"
+        return inner
+    return _tokens(factor)
+
+
+def broken_equation(lhs: str, expr: sp.Expr, max_em: float = MAX_EM) -> str:
+    """``lhs = expr`` in LaTeX, broken into ``aligned`` lines of at most ``max_em`` (one line when it fits)."""
+    tokens = _tokens(expr)
+    whole = f"{lhs} = " + " ".join(tokens)
+    if latex_width(whole) <= max_em:
+        return whole
+    lines: list[list[str]] = [[]]
+    budget = max_em - latex_width(lhs) - 1.3
+    used = 0.0
+    for token in tokens:
+        width = latex_width(token) + 0.2
+        if lines[-1] and used + width > budget:
+            lines.append([])
+            used = 1.0  # the \quad indent of a continuation line
+            budget = max_em - latex_width(lhs) - 1.3
+        lines[-1].append(token)
+        used += width
+    body = r" \\ & \quad ".join(" ".join(line) for line in lines)
+    return rf"\begin{{aligned}} {lhs} &= {body} \end{{aligned}}"

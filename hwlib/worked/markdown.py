@@ -1,0 +1,68 @@
+"""Markdown building blocks of the worked solutions: tables, the answer box, lists of pairs.
+
+Every piece reads sensibly in every notebook viewer: the answer box is a plain
+HTML ``<div>`` that the HTML book styles as a "tip" admonition (Sphinx's
+``admonition tip`` classes) while JupyterLab, Colab, VS Code and GitHub show
+its title and content as ordinary Markdown (they drop or ignore the class).
+No MyST role or directive appears in what these functions return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from hwlib import fmt
+
+__all__ = ["table", "answer_box", "pair", "pairs", "join_words", "dims", "dims_latex"]
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[object]], align: str | None = None) -> str:
+    """A Markdown table; ``align`` holds one letter per column, 'l' or 'r' (default: all left)."""
+    header = list(header)
+    align = align or "l" * len(header)
+    if len(align) != len(header):
+        raise ValueError(f"align must have one letter per column ({len(header)}), got {align!r}")
+    rule = "|" + "|".join("--:" if a == "r" else "---" for a in align) + "|"
+    lines = ["| " + " | ".join(header) + " |", rule]
+    for row in rows:
+        row = [str(cell) for cell in row]
+        if len(row) != len(header):
+            raise ValueError(f"every row must have {len(header)} cells, got {len(row)}: {row!r}")
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    return "\n".join(lines)
+
+
+def answer_box(body: str, title: str = "Answer") -> str:
+    """``body`` in a box titled ``title``: a tip admonition in the HTML book, a bold title elsewhere."""
+    return (f'<div class="admonition tip">\n<p class="admonition-title"><strong>{title}</strong></p>\n\n'
+            f"{body.strip()}\n\n</div>")
+
+
+def pair(padding: int, stride: int) -> str:
+    """A (padding, stride) pair, labelled: 'padding 1, stride 2'."""
+    return f"padding {fmt.number(padding)}, stride {fmt.number(stride)}"
+
+
+def join_words(items: Sequence[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def pairs(solutions: Sequence[tuple[int, int]]) -> str:
+    """Several (padding, stride) pairs, labelled and joined: '(padding 0, stride 3) and (padding 1, stride 3)'."""
+    return join_words([f"({pair(p, s)})" for p, s in solutions])
+
+
+def dims(shape: Sequence[int]) -> str:
+    """A shape in prose: '30 × 30 × 20'."""
+    return " × ".join(fmt.number(v) for v in shape)
+
+
+def dims_latex(shape: Sequence[int]) -> str:
+    """A shape inside $...$: '30 \\times 30 \\times 20'."""
+    return r" \times ".join(fmt.latex(v) for v in shape)
