@@ -332,3 +332,113 @@ def conv2d(
     if bias is not None:
         out = out + bias.astype(dtype, copy=False)
     return out
+
+
+# ---------------------------------------------------------------- bytes moved
+# Appended by the "speed" work (issue 13): the memory traffic of one layer
+# under a stated model, and its arithmetic intensity (MACs per byte).
+
+
+def _grouped_layer(
+    in_shape: tuple[int, int, int],
+    out_channels: int,
+    kernel: int,
+    stride: int,
+    padding: int,
+    groups: int,
+    batch: int,
+) -> tuple[tuple[int, int, int], int, int, int, int, int, int]:
+    """Checked arguments of a grouped layer: (in_shape, C_out, k, groups, batch) with H_out, W_out."""
+    in_shape = check_shape3("in_shape", in_shape)
+    out_channels = check_int("out_channels", out_channels, minimum=1)
+    kernel = check_int("kernel", kernel, minimum=1)
+    groups = check_int("groups", groups, minimum=1)
+    batch = check_int("batch", batch, minimum=1)
+    c_in = in_shape[2]
+    if c_in % groups:
+        raise ValueError(f"groups must divide the input channels: C_in = {c_in}, groups = {groups}")
+    if out_channels % groups:
+        raise ValueError(f"groups must divide out_channels: out_channels = {out_channels}, groups = {groups}")
+    h_out, w_out = _spatial_out(in_shape, kernel, stride, padding)
+    return in_shape, out_channels, kernel, groups, batch, h_out, w_out
+
+
+def grouped_conv2d_macs(
+    in_shape: tuple[int, int, int],
+    out_channels: int,
+    kernel: int,
+    stride: int = 1,
+    padding: int = 0,
+    groups: int = 1,
+    batch: int = 1,
+) -> int:
+    """Multiply-accumulates of a grouped k x k convolution over a batch of N inputs.
+
+    macs = N H_out W_out C_out k^2 C_in / groups
+
+    groups=1 is the standard convolution, groups=C_in with C_out=C_in the
+    depthwise step, kernel=1 the pointwise step (padded zeros counted, as in
+    every ``*_cost`` function).
+    """
+    in_shape, out_channels, kernel, groups, batch, h_out, w_out = _grouped_layer(
+        in_shape, out_channels, kernel, stride, padding, groups, batch
+    )
+    return batch * h_out * w_out * out_channels * kernel * kernel * (in_shape[2] // groups)
+
+
+def conv2d_bytes(
+    in_shape: tuple[int, int, int],
+    out_channels: int,
+    kernel: int,
+    stride: int = 1,
+    padding: int = 0,
+    groups: int = 1,
+    bytes_per_element: int = 4,
+    batch: int = 1,
+) -> int:
+    """Bytes moved by one grouped convolution under the "each element once" model.
+
+    bytes = b (N H W C_in  +  k^2 (C_in / groups) C_out  +  N H_out W_out C_out)
+
+    Model: every input element and every weight is read once and every output
+    element written once; b = ``bytes_per_element`` (4 for float32, 2 for
+    bfloat16, 8 for float64).  Padded zeros are not stored, so they move no
+    bytes; biases are left out, as in the MAC count.  This is the least traffic
+    a layer can have: real kernels re-read data that does not fit in cache.
+    groups=C_in with out_channels=C_in gives the depthwise step, kernel=1 the
+    pointwise step.
+    """
+    in_shape, out_channels, kernel, groups, batch, h_out, w_out = _grouped_layer(
+        in_shape, out_channels, kernel, stride, padding, groups, batch
+    )
+    bytes_per_element = check_int("bytes_per_element", bytes_per_element, minimum=1)
+    height, width, c_in = in_shape
+    elements = (
+        batch * height * width * c_in
+        + kernel * kernel * (c_in // groups) * out_channels
+        + batch * h_out * w_out * out_channels
+    )
+    return bytes_per_element * elements
+
+
+def arithmetic_intensity(
+    in_shape: tuple[int, int, int],
+    out_channels: int,
+    kernel: int,
+    stride: int = 1,
+    padding: int = 0,
+    groups: int = 1,
+    bytes_per_element: int = 4,
+    batch: int = 1,
+) -> float:
+    """Arithmetic intensity of one grouped convolution, in MACs per byte moved.
+
+    intensity = grouped_conv2d_macs(...) / conv2d_bytes(...)
+
+    A layer whose intensity is below a machine's balance point (its peak MAC/s
+    divided by its memory bandwidth in bytes/s) cannot keep the arithmetic
+    units busy: memory traffic, not the MAC count, bounds its time.
+    """
+    macs = grouped_conv2d_macs(in_shape, out_channels, kernel, stride, padding, groups, batch)
+    moved = conv2d_bytes(in_shape, out_channels, kernel, stride, padding, groups, bytes_per_element, batch)
+    return macs / moved
