@@ -19,7 +19,9 @@ What it measures:
   them, alternated;
 * ``hwlib.conv.conv2d`` in multiply-accumulates per second, against numpy's
   matrix multiply doing the same number of MACs;
-* ``hwlib.network.symbolic_gradients`` as the network grows.
+* ``hwlib.symbolic_network.symbolic_gradients`` (with ``evaluate()``) on
+  networks of depth 2-9 and width 2-10, for every activation: one table per
+  activation, one run per cell by default (``--symbolic-runs``).
 """
 
 from __future__ import annotations
@@ -191,23 +193,52 @@ def bench_conv2d(runs: int) -> list[tuple[str, float, float, float]]:
 
 
 # ------------------------------------------------------------------ symbolic gradients
-def bench_symbolic(runs: int, quick: bool) -> list[tuple[int, int, float]]:
-    from hwlib.network import Network, symbolic_gradients
+SYMBOLIC_DEPTHS, SYMBOLIC_WIDTHS = range(2, 10), range(2, 11)
 
-    rng = np.random.default_rng(0)
-    rows = []
-    for depth in (2, 3, 4, 5):
-        for width in ((2, 8) if quick else (2, 4, 6, 8)):
-            net = Network([rng.standard_normal((width, width)) for _ in range(depth)], "sigmoid")
-            x = rng.standard_normal(width)
-            rows.append((depth, width, median_time(lambda: symbolic_gradients(net, x, 0.5).evaluate(), runs)))
-    return rows
+
+def bench_symbolic(runs: int, quick: bool) -> tuple[dict[str, dict[tuple[int, int], float]], float]:
+    """Seconds for ``symbolic_gradients(net, x, t).evaluate()`` on depth x width networks, per activation.
+
+    Every layer is width x width with standard normal weights (seed 0); returns
+    {activation: {(depth, width): seconds}} and the total time the table took.
+    """
+    from hwlib.network import ACTIVATIONS, Network
+    from hwlib.symbolic_network import symbolic_gradients
+
+    depths = (2, 5, 9) if quick else SYMBOLIC_DEPTHS
+    widths = (2, 6, 10) if quick else SYMBOLIC_WIDTHS
+    start = time.perf_counter()
+    table: dict[str, dict[tuple[int, int], float]] = {}
+    for activation in sorted(ACTIVATIONS):
+        table[activation] = {}
+        for depth in depths:
+            for width in widths:
+                rng = np.random.default_rng(0)
+                net = Network([rng.standard_normal((width, width)) for _ in range(depth)], activation)
+                x = rng.standard_normal(width)
+                table[activation][depth, width] = median_time(lambda: symbolic_gradients(net, x, 0.5).evaluate(), runs)
+    return table, time.perf_counter() - start
+
+
+def symbolic_tables(table: dict[str, dict[tuple[int, int], float]], total: float, runs: int) -> list[str]:
+    lines = [
+        f"`symbolic_gradients(net, x, t).evaluate()` in seconds, every layer width x width "
+        f"(median of {runs} run{'s' if runs > 1 else ''} each; the whole table took {total:.0f} s):",
+    ]
+    for activation, cells in table.items():
+        depths = sorted({d for d, _ in cells})
+        widths = sorted({w for _, w in cells})
+        lines += ["", f"| {activation}: depth ↓, width → | " + " | ".join(str(w) for w in widths) + " |",
+                  "|---|" + "--:|" * len(widths)]
+        lines += [f"| {d} | " + " | ".join(f"{cells[d, w]:.2f}" for w in widths) + " |" for d in depths]
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the median is reported)")
-    parser.add_argument("--quick", action="store_true", help="skip the builds and the test suite")
+    parser.add_argument("--quick", action="store_true", help="skip the builds and the test suite; a smaller symbolic table")
+    parser.add_argument("--symbolic-runs", type=int, default=1, help="runs per cell of the symbolic-gradient table (288 cells)")
     args = parser.parse_args()
 
     lines = [f"Measured on {time.strftime('%Y-%m-%d')}: {machine()}. Median of {args.runs} runs each.", ""]
@@ -222,8 +253,7 @@ def main() -> None:
         lines.append("")
     lines += ["| `hwlib.conv.conv2d` | GMAC/s | numpy matmul, same MACs, GMAC/s | fraction of matmul rate |", "|---|--:|--:|--:|"]
     lines += [f"| {name} | {rate / 1e9:.2f} | {mm / 1e9:.2f} | {frac:.2f} |" for name, rate, mm, frac in bench_conv2d(args.runs)]
-    lines += ["", "| `symbolic_gradients` + `evaluate()` | width | seconds |", "|---|--:|--:|"]
-    lines += [f"| depth {d} | {w} | {t:.2f} |" for d, w, t in bench_symbolic(args.runs, args.quick)]
+    lines += [""] + symbolic_tables(*bench_symbolic(args.symbolic_runs, args.quick), args.symbolic_runs)
     table = "\n".join(lines) + "\n"
     RESULTS.write_text("# Benchmark results\n\nWritten by `python benchmarks/run.py`.\n\n" + table, encoding="utf-8")
     readme = ROOT / "README.md"

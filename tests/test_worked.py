@@ -72,6 +72,8 @@ def test_problem1_answers_match_the_closed_forms(g):
         assert fmt.number(value) in text
     assert not BAD_WORDS.search(text)
     assert ("times less work" in text) == (expected["separable.macs"] < expected["standard.macs"])
+    if expected["separable.macs"] > expected["standard.macs"]:  # only k = 1 or C_out = 1, and the reason says which
+        assert ("1 × 1 kernel" in text) == (k == 1) and ("single output channel" in text) == (k > 1)
     # several solutions are all named, and the one used is said
     for p, s in case.solutions:
         assert f"padding {p}, stride {s}" in problem1.padding_stride_text(g)
@@ -90,8 +92,8 @@ def test_problem1_reason_for_a_smaller_output_is_the_true_one(g):
     case = problem1.solve(g)
     text = problem1.padding_stride_text(g)
     n, k, s, p = case.in_shape[0], case.kernel, case.stride, case.padding
-    assert ("the floor drops the part step" in text) == ((n + 2 * p - k) % s != 0)
-    assert ("no padding is needed" in text) == (p == 0)
+    assert ("the floor drops the part step" in text.lower()) == ((n + 2 * p - k) % s != 0)
+    assert ("no padding is needed" in text.lower()) == (p == 0)
     if p > 0 and n >= k:
         lost = case.out_shape[0] - conv.output_size(n, k, s, 0)
         assert f"{lost} fewer" in text
@@ -296,3 +298,25 @@ def test_answer_boxes_read_as_plain_markdown():
         assert ":::" not in box and "{glue" not in box and "{admonition}" not in box
         assert box.startswith('<div class="admonition tip">') and "<strong>Answer</strong>" in box
         assert "\n\n|" in box  # the table starts a Markdown block of its own
+
+
+def test_problem3_zero_loss_says_the_step_changes_nothing():
+    g = dict(load_given(3), t=-1)  # the homework's network outputs -1
+    assert problem3.forward_text(g).endswith("so the loss is $L = (-1 - (-1))^2 = 0$. Along the way $y_{1} = 1$, "
+                                             "$y_{2} = -1$, $z_{1} = 0$ and $z_{2} = -1$.")
+    assert "changes nothing" in problem3.descent_text(g, 0.05)
+    assert "falls" in problem3.descent_text(load_given(3), 0.05)
+
+
+def test_problem3_watch_out_sums_over_the_paths_of_a_unit_that_feeds_several():
+    g = {"weights": [[[1, 0, 2], [0, 1, -1], [1, 1, 1]], [[1], [-1], [2]]], "x": [1, 2, -1], "t": 0}
+    text = problem3.watch_out(g)
+    assert "\\frac{\\partial L}{\\partial x_{1}} = w^{1}_{11}" in text and "w^{1}_{13}" in text
+    assert "$x_{3} = -1$" in text  # the negative values of this network, not the homework's x_2
+
+
+@pytest.mark.parametrize(("kernel", "c_out", "words"), [(1, 8, "1 × 1 kernel"), (3, 1, "single output channel")])
+def test_problem1_a_separable_layer_that_costs_more_says_why(kernel, c_out, words):
+    g = {"in_shape": [8, 8, 4], "out_shape": [8, 8, c_out], "kernel": kernel}
+    text = problem1.costs_text(g)
+    assert "times *more* work" in text and words in text and "less work" not in problem1.answer(g)

@@ -127,5 +127,4 @@ def why_text(n_in: int, n_out: int, kernel: int, stride: int, padding: int) -> s
                          "reach past the border")
     else:
         parts.append("no padding is needed")
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:] + "."
+    return " ".join(part[0].upper() + part[1:] + "." for part in parts)

@@ -138,15 +138,26 @@ def broken_equation(lhs: str, expr: sp.Expr, max_em: float = MAX_EM) -> str:
     if latex_width(whole) <= max_em:
         return whole
     lines: list[list[str]] = [[]]
-    budget = max_em - latex_width(lhs) - 1.3
-    used = 0.0
+    first_budget = max_em - latex_width(lhs) - 1.3
+    rest_budget = max_em - latex_width(lhs) - 1.3 - 1.0  # a continuation line starts with a \quad
+
+    def width(line: list[str]) -> float:
+        return sum(latex_width(token) + 0.2 for token in line)
+
     for token in tokens:
-        width = latex_width(token) + 0.2
-        if lines[-1] and used + width > budget:
-            lines.append([])
-            used = 1.0  # the \quad indent of a continuation line
-            budget = max_em - latex_width(lhs) - 1.3
+        line = lines[-1]
+        budget = first_budget if len(lines) == 1 else rest_budget
+        if line and width(line) + latex_width(token) + 0.2 > budget:
+            # break before the last + or - of the line when there is one, so a product stays on one line
+            signs = [i for i, t in enumerate(line) if i > 0 and t.lstrip(r"\bigl(").startswith(("+ ", "- "))]
+            if signs and not token.startswith(("+ ", "- ")):
+                cut = signs[-1]
+                lines[-1], carried = line[:cut], line[cut:]
+                lines.append(carried)
+            else:
+                lines.append([])
         lines[-1].append(token)
-        used += width
-    body = r" \\ & \quad ".join(" ".join(line) for line in lines)
+    # a continuation line that starts with + or - keeps the binary spacing: "{} + ..."
+    texts = [("{} " if i and line[0].startswith(("+ ", "- ")) else "") + " ".join(line) for i, line in enumerate(lines)]
+    body = r" \\ & \quad ".join(texts)
     return rf"\begin{{aligned}} {lhs} &= {body} \end{{aligned}}"

@@ -141,8 +141,12 @@ def _times_words(case: Case) -> str:
         return f"about {fmt.number(speedup, 3)} times less work"
     if case.separable.macs == case.standard.macs:
         return "as much work as the standard layer"
-    return (f"about {fmt.number(1 / speedup, 3)} times *more* work: with a 1 × 1 kernel there is nothing to "
-            "separate, and the depthwise step only adds work")
+    if case.kernel == 1:
+        why = "with a 1 × 1 kernel there is nothing to separate, and the depthwise step only adds work"
+    else:
+        why = ("with a single output channel the standard layer is already one filter, and the pointwise step "
+               "adds its own work on top of the depthwise one")
+    return f"about {fmt.number(1 / speedup, 3)} times *more* work: {why}"
 
 
 def costs_text(given: Mapping[str, Any] | Case) -> str:

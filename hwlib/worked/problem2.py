@@ -114,8 +114,8 @@ def statement(given: Mapping[str, Any] | Case) -> str:
     case = solve(given)
     asks = join_words([f"{part.label} ${fmt.latex(part.kernel)} \\times {fmt.latex(part.kernel)}$ filters"
                        for part in case.parts])
-    keep = "must come out of a convolutional layer as" if case.in_volume != case.out_volume else "must keep its size,"
-    return (f"An input volume of ${dims_latex(case.in_volume)}$ {keep} ${dims_latex(case.out_volume)}$. "
+    return (f"An input volume of ${dims_latex(case.in_volume)}$ must come out of a convolutional layer as "
+            f"${dims_latex(case.out_volume)}$. "
             f"Find the zero padding, the stride and the number of filters for {asks}.")
 
 
@@ -285,3 +285,20 @@ def solution(given: Mapping[str, Any] | Case) -> str:
         pieces.insert(0, note)
     pieces.append(answer(case))
     return "\n\n".join(pieces)
+
+
+def figure_part(given: Mapping[str, Any] | Case) -> Part | None:
+    """The part the padded-grid figure draws: the first with padding, else the first that works; None if none does."""
+    case = solve(given)
+    possible = [part for part in case.parts if part.possible]
+    padded = [part for part in possible if part.padding > 0]
+    return (padded or possible or [None])[0]
+
+
+def figure_text(given: Mapping[str, Any] | Case) -> str:
+    """The sentence that introduces the padded-grid figure (or says there is nothing to draw)."""
+    part = figure_part(given)
+    if part is None:
+        return "No part has a symmetric setting to draw."
+    return (f"The figure draws the input of part {part.label} ({part.filter_words} filter, "
+            f"{pair(part.padding, part.stride)}) with the windows that produce the four corner outputs.")

@@ -19,7 +19,7 @@ import numpy as np
 from hwlib import fmt, givens
 from hwlib.answers import problem3_truth, unit_key, unit_label
 from hwlib.network import Gradients, Network
-from hwlib.symbolic_network import weight_symbol_name
+from hwlib.naming import weight_label
 from hwlib.worked.markdown import answer_box, join_words, table
 
 __all__ = ["Case", "solve", "default_letters", "statement", "solution", "answer_quantities", "forward_equations",
@@ -78,8 +78,8 @@ class Case:
         return unit_label(self.letters, self.sizes, layer, i)
 
     def weight(self, layer: int, i: int, j: int) -> str:
-        """LaTeX name of weights[layer][i, j], the homework's w^{layer+1}_{i+1 j+1}."""
-        return weight_symbol_name(layer + 1, i + 1, j + 1, wide=max(self.sizes) > 9)
+        """LaTeX name of weights[layer][i, j], the homework's w^{layer+1}_{i+1 j+1} (as hwlib.naming and sympy write it)."""
+        return weight_label(layer, i, j)
 
     def edges(self) -> list[tuple[int, int, int]]:
         """(layer, i, j) of every weight, layer by layer, row by row."""
@@ -235,6 +235,9 @@ def descent_table(given: Mapping[str, Any] | Case, learning_rate: float) -> str:
 def descent_text(given: Mapping[str, Any] | Case, learning_rate: float) -> str:
     """What one step does to the output and the loss, and which weights do not move and why."""
     case = solve(given)
+    if case.grads.activations[-1][0] == 0:
+        return (f"Here the output already equals the target, so $\\partial L / \\partial {case.unit(case.n_layers, 0)} = 0$, "
+                "every gradient is zero and the step (with any learning rate) changes nothing: the loss stays at 0.")
     stepped = _stepped(case, learning_rate)
     new_loss = stepped.loss(case.x, case.t)
     change = "falls" if new_loss < case.loss else ("stays" if new_loss == case.loss else "rises")
@@ -291,11 +294,11 @@ def watch_out(given: Mapping[str, Any] | Case) -> str:
     out = case.unit(case.n_layers, 0)
     bullets = [f"* **Start right.** $\\partial L/\\partial {out} = 2({out} - t)$, evaluated with the forward value of "
                f"${out}$; an error here is multiplied into every gradient below."]
-    l = case.n_layers - 1 if case.n_layers > 1 else 0
-    bullets.append(f"* **Use the weight on the edge.** $\\partial {case.unit(l + 1, 0)} / \\partial {case.unit(l, 0)} = "
-                   f"{case.weight(l, 0, 0)}$: the weight *from* ${case.unit(l, 0)}$ *to* ${case.unit(l + 1, 0)}$, "
-                   "not another weight of the same layer.")
-    feeds = [(m, i) for m in range(1, case.n_layers) for i in range(case.sizes[m]) if case.sizes[m + 1] > 1]
+    j = 1 if case.sizes[1] > 1 else 0
+    bullets.append(f"* **Use the weight on the edge.** $\\partial {case.unit(1, j)} / \\partial {case.unit(0, 0)} = "
+                   f"{case.weight(0, 0, j)}$: the weight *from* ${case.unit(0, 0)}$ *to* ${case.unit(1, j)}$ (first "
+                   "index: where the edge starts; second: where it ends), not another weight of the same layer.")
+    feeds = [(m, i) for m in (*range(1, case.n_layers), 0) for i in range(case.sizes[m]) if case.sizes[m + 1] > 1]
     if feeds:
         m, i = feeds[0]
         terms = " + ".join(f"{case.weight(m, i, j)}\\,{d(case.unit(m + 1, j))}" for j in range(case.sizes[m + 1]))
@@ -303,7 +306,7 @@ def watch_out(given: Mapping[str, Any] | Case) -> str:
                        f"${d(case.unit(m, i))} = {terms}$.")
     else:
         bullets.append("* **Sum over every path.** A unit that feeds several units collects a gradient from each (here "
-                       "every hidden unit feeds one unit only, so each sum has one term).")
+                       "every unit feeds one unit only, so each sum has one term).")
     negatives = [f"${case.unit(l, i)} = {fmt.latex(case.values[l][i])}$" for l in range(case.n_layers)
                  for i in range(case.sizes[l]) if case.values[l][i] < 0]
     negatives += [f"${case.weight(l, i, j)} = {fmt.latex(case.weights[l][i, j])}$" for l, i, j in case.edges()
