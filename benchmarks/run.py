@@ -15,9 +15,13 @@ What it measures:
 * ``pytest --nbval`` (the whole suite, and the notebooks alone) and its floor:
   the number of notebooks times the cost of starting a kernel and importing
   numpy, sympy, matplotlib and hwlib, measured in the same run;
+* the practice pages' share of the cold build: cold builds with and without
+  them, alternated;
 * ``hwlib.conv.conv2d`` in multiply-accumulates per second, against numpy's
   matrix multiply doing the same number of MACs;
-* ``hwlib.network.symbolic_gradients`` as the network grows;
+* ``hwlib.symbolic_network.symbolic_gradients`` (with ``evaluate()``) on
+  networks of depth 2-9 and width 2-10, for every activation: one table per
+  activation, one run per cell by default (``--symbolic-runs``);
 * each page of the built book: ready with its formulas typeset, against the
   same page with the math script blocked (``benchmarks/math_ready.py``).
 """
@@ -105,6 +109,38 @@ def bench_builds(runs: int) -> list[tuple[str, float]]:
     return rows
 
 
+# ------------------------------------------------------------------ practice pages' cost
+def bench_practice_cost(runs: int) -> list[tuple[str, float]]:
+    """Cold builds with and without the practice pages (their lines taken out of _toc.yml), alternated."""
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "book"
+        shutil.copytree(ROOT, book, ignore=shutil.ignore_patterns("_build", ".venv", "venv", ".git", "__pycache__", "*.egg-info"))
+        lib = Path(tmp) / "lib"
+        shutil.copytree(ROOT / "hwlib", lib / "hwlib", ignore=shutil.ignore_patterns("__pycache__"))
+        env = dict(os.environ, PYTHONPATH=str(lib))
+        toc = book / "_toc.yml"
+        full = toc.read_text(encoding="utf-8")
+        without = "".join(line for line in full.splitlines(keepends=True) if "book/practice_" not in line)
+
+        def cold(text: str) -> float:
+            toc.write_text(text, encoding="utf-8")
+            shutil.rmtree(book / "_build", ignore_errors=True)
+            start = time.perf_counter()
+            run([str(BIN / "jupyter-book"), "build", str(book)], book, env)
+            return time.perf_counter() - start
+
+        times: dict[str, list[float]] = {"with": [], "without": []}
+        for _ in range(runs):  # alternated, so that a change in the machine's load falls on both
+            times["without"].append(cold(without))
+            times["with"].append(cold(full))
+    with_pages, without_pages = statistics.median(times["with"]), statistics.median(times["without"])
+    return [
+        ("cold build without the practice pages, seconds", without_pages),
+        ("cold build with the practice pages, seconds", with_pages),
+        ("the practice pages' share: with / without - 1, per cent", 100 * (with_pages / without_pages - 1)),
+    ]
+
+
 # ------------------------------------------------------------------ tests and their floor
 def kernel_floor(runs: int) -> float:
     from jupyter_client.manager import start_new_kernel
@@ -159,17 +195,45 @@ def bench_conv2d(runs: int) -> list[tuple[str, float, float, float]]:
 
 
 # ------------------------------------------------------------------ symbolic gradients
-def bench_symbolic(runs: int, quick: bool) -> list[tuple[int, int, float]]:
-    from hwlib.network import Network, symbolic_gradients
+SYMBOLIC_DEPTHS, SYMBOLIC_WIDTHS = range(2, 10), range(2, 11)
 
-    rng = np.random.default_rng(0)
-    rows = []
-    for depth in (2, 3, 4, 5):
-        for width in ((2, 8) if quick else (2, 4, 6, 8)):
-            net = Network([rng.standard_normal((width, width)) for _ in range(depth)], "sigmoid")
-            x = rng.standard_normal(width)
-            rows.append((depth, width, median_time(lambda: symbolic_gradients(net, x, 0.5).evaluate(), runs)))
-    return rows
+
+def bench_symbolic(runs: int, quick: bool) -> tuple[dict[str, dict[tuple[int, int], float]], float]:
+    """Seconds for ``symbolic_gradients(net, x, t).evaluate()`` on depth x width networks, per activation.
+
+    Every layer is width x width with standard normal weights (seed 0); returns
+    {activation: {(depth, width): seconds}} and the total time the table took.
+    """
+    from hwlib.network import ACTIVATIONS, Network
+    from hwlib.symbolic_network import symbolic_gradients
+
+    depths = (2, 5, 9) if quick else SYMBOLIC_DEPTHS
+    widths = (2, 6, 10) if quick else SYMBOLIC_WIDTHS
+    start = time.perf_counter()
+    table: dict[str, dict[tuple[int, int], float]] = {}
+    for activation in sorted(ACTIVATIONS):
+        table[activation] = {}
+        for depth in depths:
+            for width in widths:
+                rng = np.random.default_rng(0)
+                net = Network([rng.standard_normal((width, width)) for _ in range(depth)], activation)
+                x = rng.standard_normal(width)
+                table[activation][depth, width] = median_time(lambda: symbolic_gradients(net, x, 0.5).evaluate(), runs)
+    return table, time.perf_counter() - start
+
+
+def symbolic_tables(table: dict[str, dict[tuple[int, int], float]], total: float, runs: int) -> list[str]:
+    lines = [
+        f"`symbolic_gradients(net, x, t).evaluate()` in seconds, every layer width x width "
+        f"(median of {runs} run{'s' if runs > 1 else ''} each; the whole table took {total:.0f} s):",
+    ]
+    for activation, cells in table.items():
+        depths = sorted({d for d, _ in cells})
+        widths = sorted({w for _, w in cells})
+        lines += ["", f"| {activation}: depth ↓, width → | " + " | ".join(str(w) for w in widths) + " |",
+                  "|---|" + "--:|" * len(widths)]
+        lines += [f"| {d} | " + " | ".join(f"{cells[d, w]:.2f}" for w in widths) + " |" for d in depths]
+    return lines
 
 
 # ------------------------------------------------------------------ math-ready ratios (benchmarks/math_ready.py)
@@ -186,21 +250,23 @@ def bench_math_ready(runs: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the median is reported)")
-    parser.add_argument("--quick", action="store_true", help="skip the builds and the test suite")
+    parser.add_argument("--quick", action="store_true", help="skip the builds and the test suite; a smaller symbolic table")
+    parser.add_argument("--symbolic-runs", type=int, default=1, help="runs per cell of the symbolic-gradient table (288 cells)")
     args = parser.parse_args()
 
     lines = [f"Measured on {time.strftime('%Y-%m-%d')}: {machine()}. Median of {args.runs} runs each.", ""]
     if not args.quick:
         lines += ["| build | seconds |", "|---|--:|"]
         lines += [f"| {name} | {seconds:.1f} |" for name, seconds in bench_builds(args.runs)]
+        lines += ["", "| practice pages (cold builds, alternated) | value |", "|---|--:|"]
+        lines += [f"| {name} | {value:.1f} |" for name, value in bench_practice_cost(args.runs)]
         lines += ["", "| tests | seconds |", "|---|--:|"]
         for name, value in bench_tests(args.runs):
             lines.append(f"| {name} | {value:.2f}{'x' if name.startswith('ratio') else ''} |")
         lines.append("")
     lines += ["| `hwlib.conv.conv2d` | GMAC/s | numpy matmul, same MACs, GMAC/s | fraction of matmul rate |", "|---|--:|--:|--:|"]
     lines += [f"| {name} | {rate / 1e9:.2f} | {mm / 1e9:.2f} | {frac:.2f} |" for name, rate, mm, frac in bench_conv2d(args.runs)]
-    lines += ["", "| `symbolic_gradients` + `evaluate()` | width | seconds |", "|---|--:|--:|"]
-    lines += [f"| depth {d} | {w} | {t:.2f} |" for d, w, t in bench_symbolic(args.runs, args.quick)]
+    lines += [""] + symbolic_tables(*bench_symbolic(args.symbolic_runs, args.quick), args.symbolic_runs)
     lines += ["", *bench_math_ready(args.runs)]
     table = "\n".join(lines) + "\n"
     RESULTS.write_text("# Benchmark results\n\nWritten by `python benchmarks/run.py`.\n\n" + table, encoding="utf-8")

@@ -48,11 +48,28 @@ def check_shape3(name: str, value: object) -> tuple[int, int, int]:
 
 
 def check_finite_array(name: str, value: object, ndim: int | None = None) -> np.ndarray:
-    """Return ``value`` as a float64 array with only finite entries, or raise."""
-    if isinstance(value, (str, bytes)) or value is None:
+    """Return ``value`` as a float64 array with only finite entries, or raise.
+
+    Integers and floats are accepted; bools, strings (even "1.5") and other
+    objects raise TypeError, whether they come as an array or as a list.
+    """
+    if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {value!r}")
     try:
-        array = np.asarray(value, dtype=float)
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of numbers, got {value!r}") from exc
+    if raw.dtype.kind == "O":
+        numeric = all(
+            isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in raw.flat
+        )
+    else:
+        numeric = raw.dtype.kind in "iuf"
+    if not numeric:
+        what = "bools" if raw.dtype.kind == "b" else f"dtype {raw.dtype}"
+        raise TypeError(f"{name} must be an array of numbers (integers or floats), got {what}: {value!r}")
+    try:
+        array = np.asarray(raw, dtype=float)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of numbers, got {value!r}") from exc
     if ndim is not None and array.ndim != ndim:

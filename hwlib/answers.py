@@ -16,9 +16,12 @@ import numpy as np
 import sympy as sp
 
 from hwlib import conv, givens
+from hwlib.naming import gradient_key, gradient_label, network_keys, unit_key, unit_label, weight_key, weight_label
 from hwlib.network import Network
 
 __all__ = ["Truth", "problem1_truth", "problem2_truth", "problem3_truth"]
+
+# unit_key and unit_label live in hwlib.naming; they stay importable from here.
 
 
 @dataclass(frozen=True)
@@ -101,21 +104,11 @@ def problem2_truth(in_volume: Sequence[int], out_volume: Sequence[int], kernels:
     return Truth({key: float(v) for key, v in values.items()}, labels, {})
 
 
-def unit_key(letters: Sequence[str], sizes: Sequence[int], layer: int, i: int) -> str:
-    """Key of unit i (0-based) of a layer: 'y1', 'z2', or the bare letter for a one-unit layer."""
-    return letters[layer] if sizes[layer] == 1 else f"{letters[layer]}{i + 1}"
-
-
-def unit_label(letters: Sequence[str], sizes: Sequence[int], layer: int, i: int) -> str:
-    return letters[layer] if sizes[layer] == 1 else f"{letters[layer]}_{{{i + 1}}}"
-
-
 def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Sequence[str] = ("x", "y", "z", "z")) -> Truth:
     """Forward values, loss and every gradient of the Problem 3 network, with the chain rule's local formulas."""
     net = Network([np.array(w, dtype=float) for w in weights])
     sizes = net.layer_sizes
-    if len(letters) != len(sizes):
-        raise ValueError(f"letters must name each of the {len(sizes)} layers, got {len(letters)}")
+    network_keys(letters, sizes)  # the letters name every layer, and no two keys coincide
     values_by_layer = net.forward(x)
     grads = net.backward(x, t)
     values: dict[str, float] = {"t": float(t)}
@@ -123,32 +116,33 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
     formulas: dict[str, sp.Expr] = {}
     key = lambda layer, i: unit_key(letters, sizes, layer, i)  # noqa: E731
     label = lambda layer, i: unit_label(letters, sizes, layer, i)  # noqa: E731
+    d = gradient_key
     s = sp.Symbol
     for layer, size in enumerate(sizes):
         for i in range(size):
             values[key(layer, i)] = float(values_by_layer[layer][i])
             labels[key(layer, i)] = label(layer, i)
-            values[f"dL/d{key(layer, i)}"] = float(grads.activations[layer][i])
-            labels[f"dL/d{key(layer, i)}"] = rf"\partial L / \partial {label(layer, i)}"
+            values[d(key(layer, i))] = float(grads.activations[layer][i])
+            labels[d(key(layer, i))] = gradient_label(label(layer, i))
     for layer, matrix in enumerate(net.weights):
         for i in range(matrix.shape[0]):
             for j in range(matrix.shape[1]):
-                w = f"w{layer + 1}_{i + 1}{j + 1}"
+                w = weight_key(layer, i, j)
                 values[w] = float(matrix[i, j])
-                labels[w] = f"w^{{{layer + 1}}}_{{{i + 1}{j + 1}}}"
-                values[f"dL/d{w}"] = float(grads.weights[layer][i, j])
-                labels[f"dL/d{w}"] = rf"\partial L / \partial w^{{{layer + 1}}}_{{{i + 1}{j + 1}}}"
+                labels[w] = weight_label(layer, i, j)
+                values[d(w)] = float(grads.weights[layer][i, j])
+                labels[d(w)] = gradient_label(weight_label(layer, i, j))
                 # dL/dw^l_ij = a^{l-1}_i dL/da^l_j
-                formulas[f"dL/d{w}"] = s(key(layer, i)) * s(f"dL/d{key(layer + 1, j)}")
+                formulas[d(w)] = s(key(layer, i)) * s(d(key(layer + 1, j)))
         for j in range(matrix.shape[1]):  # forward: a^l_j = sum_i a^{l-1}_i w^l_ij
-            formulas[key(layer + 1, j)] = sum(s(key(layer, i)) * s(f"w{layer + 1}_{i + 1}{j + 1}") for i in range(matrix.shape[0]))
+            formulas[key(layer + 1, j)] = sum(s(key(layer, i)) * s(weight_key(layer, i, j)) for i in range(matrix.shape[0]))
         for i in range(matrix.shape[0]):  # backward: dL/da^{l-1}_i = sum_j w^l_ij dL/da^l_j
-            formulas[f"dL/d{key(layer, i)}"] = sum(
-                s(f"w{layer + 1}_{i + 1}{j + 1}") * s(f"dL/d{key(layer + 1, j)}") for j in range(matrix.shape[1])
+            formulas[d(key(layer, i))] = sum(
+                s(weight_key(layer, i, j)) * s(d(key(layer + 1, j))) for j in range(matrix.shape[1])
             )
     out = [key(len(sizes) - 1, j) for j in range(sizes[-1])]
     values["L"] = net.loss(x, t)
     formulas["L"] = sum((s(o) - s("t")) ** 2 for o in out)
     for o in out:
-        formulas[f"dL/d{o}"] = 2 * (s(o) - s("t"))
+        formulas[d(o)] = 2 * (s(o) - s("t"))
     return Truth(values, labels, formulas)

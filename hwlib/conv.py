@@ -50,6 +50,11 @@ class Cost:
     macs: int
     out_shape: tuple[int, int, int]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", check_int("weights", self.weights, minimum=0))
+        object.__setattr__(self, "macs", check_int("macs", self.macs, minimum=0))
+        object.__setattr__(self, "out_shape", check_shape3("out_shape", self.out_shape))
+
     @property
     def flops(self) -> int:
         """Floating-point operations, counting one MAC as two FLOPs."""
@@ -67,6 +72,9 @@ class SeparableCost:
     out_shape: tuple[int, int, int] = field(init=False)
 
     def __post_init__(self) -> None:
+        for name in ("depthwise", "pointwise"):
+            if not isinstance(getattr(self, name), Cost):
+                raise TypeError(f"{name} must be a Cost, got {getattr(self, name)!r}")
         object.__setattr__(self, "weights", self.depthwise.weights + self.pointwise.weights)
         object.__setattr__(self, "macs", self.depthwise.macs + self.pointwise.macs)
         object.__setattr__(self, "out_shape", self.pointwise.out_shape)
@@ -221,11 +229,42 @@ def _check_numeric_array(name: str, value: object, ndim: int) -> np.ndarray:
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a numeric array, got {value!r}")
     array = np.asarray(value)
+    if array.dtype.kind == "b":
+        raise TypeError(
+            f"{name} must be a numeric array, got dtype bool: convert it deliberately, "
+            f"e.g. {name}.astype(int) to count True as 1"
+        )
     if array.dtype.kind not in "iufc":
         raise TypeError(f"{name} must be a numeric array, got dtype {array.dtype}")
     if array.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
     return array
+
+
+def _largest(array: np.ndarray) -> int:
+    """max |entry| of an integer array, as a Python int (no overflow, even for int64's minimum)."""
+    return max(abs(int(array.min())), abs(int(array.max()))) if array.size else 0
+
+
+def _accumulation_dtype(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None, taps: int) -> np.dtype:
+    """The dtype conv2d computes in: exact int64 for integers, float64 (or wider) for floats, complex128 for complex.
+
+    Integer inputs accumulate in int64, which holds every sum exactly when
+    max|x| max|w| taps + max|bias| < 2^63 (checked; otherwise ValueError).
+    Narrow floats (float16, float32) are computed in float64 so that long sums
+    keep their digits.
+    """
+    arrays = [a for a in (x, w, bias) if a is not None]
+    if all(a.dtype.kind in "iu" for a in arrays):
+        bound = _largest(x) * _largest(w) * taps + (_largest(bias) if bias is not None else 0)
+        if bound > np.iinfo(np.int64).max:
+            raise ValueError(
+                f"integer inputs too large to convolve exactly: a sum can reach {bound:,} "
+                f"(max|x| {_largest(x):,} x max|w| {_largest(w):,} x {taps} taps), beyond int64's "
+                f"{np.iinfo(np.int64).max:,}; pass float arrays to accept rounding"
+            )
+        return np.dtype(np.int64)
+    return np.result_type(*arrays, np.float64)
 
 
 def conv2d(
@@ -242,6 +281,12 @@ def conv2d(
 
     x is (H, W, C_in); w is (k, k, C_in / groups, C_out); bias is (C_out,) or None.
     Returns (H_out, W_out, C_out) with H_out = output_size(H, k, s, p).
+
+    dtypes: integer inputs give an exact int64 result (sums are accumulated in
+    int64, never in the inputs' narrower type; ValueError if even int64 could
+    overflow); float inputs give float64 (float16 and float32 are widened, so
+    long sums keep their digits); complex gives complex128; bool arrays are
+    refused (convert them deliberately, e.g. ``x.astype(int)``).
     Vectorised: the input windows are a strided view and every group is one
     tensor contraction (a matrix multiply), with no Python loop over pixels.
     """
@@ -271,6 +316,8 @@ def conv2d(
         if bias.shape != (c_out,):
             raise ValueError(f"bias must have shape (C_out,) = ({c_out},), got {bias.shape}")
 
+    dtype = _accumulation_dtype(x, w, bias, kernel * kernel * c_group)
+    x, w = x.astype(dtype, copy=False), w.astype(dtype, copy=False)
     x_pad = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
     # windows[i, j, c, u, v] = x_pad[s i + u, s j + v, c]: a view, nothing copied yet.
     # the stride-s slice of the n + 2p - k + 1 window starts leaves exactly H_out x W_out
@@ -283,7 +330,7 @@ def conv2d(
         outputs.append(np.tensordot(patch, filters, axes=([3, 4, 2], [0, 1, 2])))
     out = outputs[0] if groups == 1 else np.concatenate(outputs, axis=2)
     if bias is not None:
-        out = out + bias
+        out = out + bias.astype(dtype, copy=False)
     return out
 
 

@@ -27,6 +27,7 @@ import sympy as sp
 
 from hwlib import answers
 from hwlib.answers import Truth, unit_key
+from hwlib.naming import weight_key
 
 __all__ = ["Mistake", "CATALOGUE", "diagnose", "diagnose_step", "by_name", "tolerance", "truth_of", "agrees"]
 
@@ -255,7 +256,7 @@ class _Net:
 
     @staticmethod
     def weight(layer: int, i: int, j: int) -> sp.Symbol:  # weight from unit i of `layer` to unit j of layer + 1
-        return _s(f"w{layer + 1}_{i + 1}{j + 1}")
+        return _s(weight_key(layer, i, j))
 
     @property
     def square_layers(self) -> list[int]:

@@ -11,8 +11,11 @@ Three independent routes to dL/dW:
 
 * :meth:`Network.backward`: backpropagation written by hand in numpy;
 * :meth:`Network.numerical_gradients`: central finite differences;
-* :func:`symbolic_gradients`: sympy differentiates each layer's local
-  expression and chains the results (in :mod:`hwlib.symbolic_network`).
+* :func:`hwlib.symbolic_network.symbolic_gradients`: sympy differentiates
+  each layer's local expression and chains the results.
+
+This module does not use sympy: :mod:`hwlib.symbolic_network` imports it, never
+the other way round.
 
 Used in ``book/problem3_backprop.ipynb``.
 """
@@ -26,20 +29,37 @@ import numpy as np
 
 from hwlib._checks import check_finite_array
 
-__all__ = ["ACTIVATIONS", "Gradients", "Network"]
+__all__ = ["ACTIVATIONS", "EPS_RANGE", "Gradients", "Network", "sigmoid", "sigmoid_prime"]
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function 1 / (1 + exp(-z)), accurate to a few ulps for every float64 z.
+
+    Two branches, so that exp never overflows and nothing cancels:
+    1 / (1 + exp(-z)) for z >= 0, and exp(z) / (1 + exp(z)) for z < 0.
+    """
+    z = np.asarray(z, dtype=float)
+    negative = z < 0
+    e = np.exp(np.where(negative, z, -z))  # exp(-|z|) <= 1: never overflows
+    return np.where(negative, e, 1.0) / (1.0 + e)
+
+
+def sigmoid_prime(z: np.ndarray) -> np.ndarray:
+    """sigmoid'(z) = sigmoid(z) sigmoid(-z), with no cancellation (1 - sigmoid(z) rounds to 0 for z > 37)."""
+    z = np.asarray(z, dtype=float)
+    return sigmoid(z) * sigmoid(-z)
 
 
 #: name -> (f, f') for the hidden layers; relu'(0) is taken as 0.
 ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]] = {
     "identity": (lambda z: z, lambda z: np.ones_like(z)),
     "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float)),
-    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
+    "sigmoid": (sigmoid, sigmoid_prime),
     "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
 }
+
+#: (smallest, largest) finite-difference step that numerical_gradients accepts, for values of size about 1.
+EPS_RANGE = (1e-10, 1e-1)
 
 
 @dataclass(frozen=True)
@@ -72,6 +92,7 @@ def _check_weights(weights: object) -> list[np.ndarray]:
                 f"weight shapes must chain: weights[{index - 1}] has {checked[-1].shape[1]} columns "
                 f"but {name} has {array.shape[0]} rows"
             )
+        array.flags.writeable = False  # changes go through the weights setter, which checks them
         checked.append(array)
     return checked
 
@@ -84,14 +105,32 @@ class Network:
     """
 
     def __init__(self, weights: list[np.ndarray], hidden_activation: str = "identity") -> None:
-        self.weights = _check_weights(weights)
+        self.weights = weights
+        self.hidden_activation = hidden_activation
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """The weight matrices, read-only; assigning a new list checks it as the constructor does."""
+        return list(self._weights)
+
+    @weights.setter
+    def weights(self, weights: list[np.ndarray]) -> None:
+        self._weights = tuple(_check_weights(weights))
+
+    @property
+    def hidden_activation(self) -> str:
+        """The activation of every hidden layer; assigning checks it as the constructor does."""
+        return self._hidden_activation
+
+    @hidden_activation.setter
+    def hidden_activation(self, hidden_activation: str) -> None:
         if not isinstance(hidden_activation, str):
             raise TypeError(f"hidden_activation must be a string, got {hidden_activation!r}")
         if hidden_activation not in ACTIVATIONS:
             raise ValueError(
                 f"hidden_activation must be one of {sorted(ACTIVATIONS)}, got {hidden_activation!r}"
             )
-        self.hidden_activation = hidden_activation
+        self._hidden_activation = hidden_activation
 
     def __repr__(self) -> str:
         return f"Network(layer_sizes={self.layer_sizes}, hidden_activation={self.hidden_activation!r})"
@@ -99,7 +138,7 @@ class Network:
     @property
     def layer_sizes(self) -> list[int]:
         """Number of units in each layer, input first."""
-        return [self.weights[0].shape[0]] + [w.shape[1] for w in self.weights]
+        return [self._weights[0].shape[0]] + [w.shape[1] for w in self._weights]
 
     # ------------------------------------------------------------------ checks
     def _check_x(self, x: object) -> np.ndarray:
@@ -122,8 +161,8 @@ class Network:
         """Pre-activations z (z[0] is x) and values a after the activation."""
         f, _ = ACTIVATIONS[self.hidden_activation]
         pre, values = [x], [x]
-        last = len(self.weights) - 1
-        for index, matrix in enumerate(self.weights):
+        last = len(self._weights) - 1
+        for index, matrix in enumerate(self._weights):
             z = values[-1] @ matrix
             pre.append(z)
             values.append(z if index == last else f(z))
@@ -150,7 +189,7 @@ class Network:
         x, t = self._check_x(x), self._check_t(t)
         _, f_prime = ACTIVATIONS[self.hidden_activation]
         pre, values = self._forward(x)
-        n_layers = len(self.weights)
+        n_layers = len(self._weights)
         grad_weights: list[np.ndarray] = [np.empty(0)] * n_layers
         grad_values: list[np.ndarray] = [np.empty(0)] * (n_layers + 1)
         grad = 2.0 * (values[-1] - t)  # dL/da^L
@@ -159,7 +198,7 @@ class Network:
             is_output = index == n_layers - 1
             grad_pre = grad if is_output else grad * f_prime(pre[index + 1])  # dL/dz
             grad_weights[index] = np.outer(values[index], grad_pre)
-            grad = self.weights[index] @ grad_pre  # dL/da of the layer below
+            grad = self._weights[index] @ grad_pre  # dL/da of the layer below
             grad_values[index] = grad
         return Gradients(weights=grad_weights, activations=grad_values)
 
@@ -169,12 +208,34 @@ class Network:
         ``activations`` is computed the same way, by nudging one value of a layer
         and running the rest of the network from there.  Accurate to O(eps^2)
         where L is smooth (not at a ReLU kink).
+
+        ``eps`` must lie in ``EPS_RANGE`` = [1e-10, 0.1], the lower end scaled by
+        the largest value nudged when that exceeds 1: rounding costs about
+        1e-16 |L| / eps, so a smaller step measures rounding noise (and below
+        about 1e-16 |w| the nudged weight is the weight itself and every gradient
+        reads 0); the truncation error is about eps^2 |L'''| / 6, so a larger
+        step measures the slope of a secant.
         """
         x, t = self._check_x(x), self._check_t(t)
         if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, (int, float, np.integer, np.floating)):
             raise TypeError(f"eps must be a number, got {eps!r}")
         if not (np.isfinite(eps) and eps > 0):
             raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
+        values = self._forward(x)[1]
+        scale = max(1.0, max(float(np.abs(a).max()) for a in list(self._weights) + values))
+        low, high = EPS_RANGE
+        if eps < low * scale:
+            raise ValueError(
+                f"eps must be >= {low * scale:g} (1e-10 times the largest value nudged, at least 1), got {eps!r}: "
+                "float64 keeps about 16 digits, so a smaller step leaves fewer than 6 of them in "
+                "L(w + eps) - L(w - eps), and the quotient measures rounding, not the derivative"
+            )
+        if eps > high:
+            raise ValueError(
+                f"eps must be <= {high:g}, got {eps!r}: the central difference is off by about eps^2 times "
+                "the third derivative, so a step this wide measures the slope of a secant, not the derivative"
+            )
+        eps = float(eps)
 
         def loss_from(layer: int, value: np.ndarray, weights: list[np.ndarray]) -> float:
             f, _ = ACTIVATIONS[self.hidden_activation]
@@ -194,19 +255,14 @@ class Network:
             return grad
 
         grad_weights = []
-        for index, matrix in enumerate(self.weights):
+        weights = self.weights
+        for index, matrix in enumerate(weights):
             def with_matrix(m: np.ndarray, index: int = index) -> float:
-                return loss_from(0, x, self.weights[:index] + [m] + self.weights[index + 1 :])
+                return loss_from(0, x, weights[:index] + [m] + weights[index + 1 :])
             grad_weights.append(central(with_matrix, matrix))
-        values = self._forward(x)[1]
         grad_values = [
-            central(lambda a, layer=layer: loss_from(layer, a, self.weights), values[layer])
+            central(lambda a, layer=layer: loss_from(layer, a, weights), values[layer])
             for layer in range(len(values))
         ]
         return Gradients(weights=grad_weights, activations=grad_values)
 
-
-# The sympy route lives in its own module; it is part of this module's public API.
-from hwlib.symbolic_network import SymbolicGradients, symbolic_gradients  # noqa: E402
-
-__all__ += ["SymbolicGradients", "symbolic_gradients"]

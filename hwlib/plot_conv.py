@@ -8,14 +8,25 @@ the cells those positions produce.  Used in ``book/problem2_padding.ipynb``.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.collections import PatchCollection
 from matplotlib.patches import Rectangle
 
 from hwlib.conv import output_size
 from hwlib.figures import book_styled
 
 _COLOURS = ("tab:red", "tab:orange", "tab:green", "tab:purple")
+
+#: The most cells per side the figure draws (each cell is drawn; beyond this they are too small to see).
+MAX_CELLS_PER_SIDE = 400
+
+
+def _squares(cells: np.ndarray, size: int) -> np.ndarray:
+    """Unit squares, as (N, 4, 2) corner coordinates, for (row, col) cells of a grid of ``size`` rows (row 0 on top)."""
+    corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)
+    origin = np.stack([cells[:, 1], size - 1 - cells[:, 0]], axis=1).astype(float)
+    return origin[:, None, :] + corners[None, :, :]
 
 
 def _positions_to_show(o: int) -> list[tuple[int, int]]:
@@ -34,18 +45,22 @@ def plot_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> 
     """
     o = output_size(n, kernel, stride, padding)
     size = n + 2 * padding
+    if size > MAX_CELLS_PER_SIDE:
+        raise ValueError(
+            f"n + 2*padding must be <= {MAX_CELLS_PER_SIDE} cells per side to draw every cell, "
+            f"got {size} (n={n}, padding={padding})"
+        )
     fig, (ax_in, ax_out) = plt.subplots(
         1, 2, figsize=(9, 4.6), gridspec_kw={"width_ratios": [size, max(o, 1)]}
     )
-    # one collection per kind of cell: hundreds of separate patches draw slowly
-    cells = {True: [], False: []}
-    for row in range(size):
-        for col in range(size):
-            inside = padding <= row < padding + n and padding <= col < padding + n
-            cells[inside].append(Rectangle((col, size - 1 - row), 1, 1))
-    ax_in.add_collection(PatchCollection(cells[True], facecolor="#9ecae1", edgecolor="0.35", linewidth=0.6))
-    if cells[False]:
-        ax_in.add_collection(PatchCollection(cells[False], facecolor="white", edgecolor="0.6", linestyle="--", linewidth=0.6))
+    # one collection per kind of cell, its squares computed at once (no Rectangle per cell);
+    # the limits are set below, so the collections need not measure their extent (slow for 10^5 cells)
+    rows, cols = np.indices((size, size)).reshape(2, -1)
+    inside = (padding <= rows) & (rows < padding + n) & (padding <= cols) & (cols < padding + n)
+    grid = np.stack([rows, cols], axis=1)
+    ax_in.add_collection(PolyCollection(_squares(grid[inside], size), facecolor="#9ecae1", edgecolor="0.35", linewidth=0.6), autolim=False)
+    if padding:
+        ax_in.add_collection(PolyCollection(_squares(grid[~inside], size), facecolor="white", edgecolor="0.6", linestyle="--", linewidth=0.6), autolim=False)
     for colour, (i, j) in zip(_COLOURS, _positions_to_show(o)):
         top, left = stride * i, stride * j
         ax_in.add_patch(
@@ -55,10 +70,8 @@ def plot_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> 
             )
         )
         ax_out.add_patch(Rectangle((j, o - 1 - i), 1, 1, facecolor=colour, alpha=0.75))
-    ax_out.add_collection(PatchCollection(
-        [Rectangle((col, o - 1 - row), 1, 1) for row in range(o) for col in range(o)],
-        facecolor="none", edgecolor="0.35", linewidth=0.6,
-    ))
+    out_cells = np.stack(np.indices((o, o)).reshape(2, -1), axis=1)
+    ax_out.add_collection(PolyCollection(_squares(out_cells, o), facecolor="none", edgecolor="0.35", linewidth=0.6), autolim=False)
     ax_in.set_title(f"padded input: i = {n}, p = {padding} (size {size}), k = {kernel}, s = {stride}")
     ax_out.set_title(f"output: o = {o}")
     for ax, extent in ((ax_in, size), (ax_out, o)):

@@ -330,3 +330,126 @@ def test_conv2d_rejects_bad_input():
         conv2d(x, w, groups=1.0)
     with pytest.raises(ValueError, match="stride must be >= 1, got 0"):
         conv2d(x, w, stride=0)
+
+
+# ---------------------------------------------------------------- dtypes: exact integers, deliberate choices (issue 9, item 2)
+
+
+def conv_by_python_ints(x, w, stride=1, padding=0):
+    """The loop definition in Python integers, which never overflow: the oracle for integer inputs."""
+    x = [[[int(v) for v in row] for row in plane] for plane in np.asarray(x).tolist()]
+    h, wd, c_in = len(x), len(x[0]), len(x[0][0])
+    k, _, _, c_out = w.shape
+    padded = [[[0] * c_in for _ in range(wd + 2 * padding)] for _ in range(h + 2 * padding)]
+    for i in range(h):
+        for j in range(wd):
+            padded[i + padding][j + padding] = x[i][j]
+    size = lambda n: (n + 2 * padding - k) // stride + 1  # noqa: E731
+    return [[[sum(padded[stride * i + u][stride * j + v][c] * int(w[u, v, c, o])
+                  for u in range(k) for v in range(k) for c in range(c_in))
+              for o in range(c_out)] for j in range(size(wd))] for i in range(size(h))]
+
+
+@pytest.mark.parametrize(
+    ("dtype", "value", "expected"),
+    [
+        (np.int8, 100, 360_000),  # 100 * 100 * (3 * 3 * 4): int8 gave 64
+        (np.uint8, 200, 1_440_000),  # uint8 gave 0
+        (np.int16, -30_000, 32_400_000_000),
+        (np.uint64, 2**28, 2**56 * 36),
+    ],
+)
+def test_integer_inputs_are_accumulated_exactly(dtype, value, expected):
+    x = np.full((3, 3, 4), value, dtype=dtype)
+    w = np.full((3, 3, 4, 2), value, dtype=dtype)
+    out = conv2d(x, w)
+    assert out.dtype == np.int64
+    assert out.shape == (1, 1, 2) and int(out[0, 0, 0]) == expected == value * value * 36
+
+
+@settings(max_examples=30)
+@given(
+    dtype=st.sampled_from([np.int8, np.uint8, np.int16, np.uint16]),
+    seed=st.integers(0, 2**32 - 1),
+    k=st.integers(1, 3),
+    s=st.integers(1, 2),
+    p=st.integers(0, 1),
+)
+def test_integer_conv2d_equals_python_integer_arithmetic(dtype, seed, k, s, p):
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(seed)
+    x = rng.integers(info.min, info.max, size=(4, 5, 3), endpoint=True).astype(dtype)
+    w = rng.integers(info.min, info.max, size=(k, k, 3, 2), endpoint=True).astype(dtype)
+    got = conv2d(x, w, stride=s, padding=p)
+    assert got.tolist() == conv_by_python_ints(x, w, s, p)
+
+
+def test_integer_bias_is_added_exactly():
+    x = np.full((2, 2, 1), 100, dtype=np.int8)
+    w = np.full((2, 2, 1, 1), 100, dtype=np.int8)
+    out = conv2d(x, w, bias=np.array([127], dtype=np.int8))
+    assert out.dtype == np.int64 and int(out[0, 0, 0]) == 40_127
+
+
+def test_integers_too_large_for_int64_are_refused_not_wrapped():
+    x = np.full((2, 2, 1), 2**40, dtype=np.int64)
+    with pytest.raises(ValueError, match="integer inputs too large to convolve exactly.*pass float arrays"):
+        conv2d(x, x.reshape(2, 2, 1, 1))
+    big = np.full((2, 2, 1), 2**63 + 5, dtype=np.uint64)
+    with pytest.raises(ValueError, match="too large"):
+        conv2d(big, np.ones((1, 1, 1, 1), dtype=np.uint64))
+
+
+def test_bool_arrays_are_refused_with_the_conversion_to_make():
+    with pytest.raises(TypeError, match=r"x must be a numeric array, got dtype bool.*x.astype\(int\)"):
+        conv2d(np.ones((3, 3, 1), dtype=bool), np.ones((3, 3, 1, 1)))
+    with pytest.raises(TypeError, match="w must be a numeric array, got dtype bool"):
+        conv2d(np.ones((3, 3, 1)), np.ones((3, 3, 1, 1), dtype=bool))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_narrow_floats_are_computed_in_float64(dtype):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((6, 6, 8)).astype(dtype)
+    w = rng.standard_normal((3, 3, 8, 2)).astype(dtype)
+    out = conv2d(x, w, padding=1)
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, conv2d(x.astype(np.float64), w.astype(np.float64), padding=1))
+
+
+def test_mixed_integer_and_float_inputs_give_float64():
+    out = conv2d(np.full((3, 3, 1), 100, dtype=np.int8), np.full((3, 3, 1, 1), 0.5))
+    assert out.dtype == np.float64 and out[0, 0, 0] == 450.0
+
+
+def test_complex_inputs_are_convolved_as_complex128():
+    x = np.ones((3, 3, 1), dtype=np.complex64) * (1 + 1j)
+    out = conv2d(x, np.ones((3, 3, 1, 1)))
+    assert out.dtype == np.complex128 and out[0, 0, 0] == 9 + 9j
+
+
+# ---------------------------------------------------------------- Cost checks its fields (item 8)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        (("a", 10, (1, 1, 1)), TypeError, "weights must be an integer, got 'a'"),
+        ((5, "xy", (1, 1, 1)), TypeError, "macs must be an integer, got 'xy'"),
+        ((5, 10, 5), TypeError, r"out_shape must be a sequence \(H, W, C\)"),
+        ((5, 10, (1, 1)), ValueError, "out_shape must have 3 entries"),
+        ((-1, 10, (1, 1, 1)), ValueError, "weights must be >= 0, got -1"),
+        ((5, 2.5, (1, 1, 1)), TypeError, "macs must be an integer"),
+        ((True, 10, (1, 1, 1)), TypeError, "weights must be an integer"),
+    ],
+)
+def test_cost_checks_its_fields(args, error, match):
+    with pytest.raises(error, match=match):
+        Cost(*args)
+
+
+def test_cost_normalises_numpy_integers_and_separable_cost_needs_costs():
+    cost = Cost(np.int64(5), np.int32(10), [1, 2, 3])
+    assert (type(cost.weights), type(cost.macs), cost.out_shape, cost.flops) == (int, int, (1, 2, 3), 20)
+    with pytest.raises(TypeError, match="depthwise must be a Cost"):
+        SeparableCost("a", cost)

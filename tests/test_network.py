@@ -9,7 +9,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from hwlib.network import ACTIVATIONS, Gradients, Network, SymbolicGradients, symbolic_gradients
+from hwlib.network import ACTIVATIONS, Gradients, Network
+from hwlib.symbolic_network import SymbolicGradients, symbolic_gradients
 
 HOMEWORK_WEIGHTS = [
     np.array([[2.0, 0.0], [1.0, 1.0]]),  # w^1_11, w^1_12 / w^1_21, w^1_22
@@ -208,3 +209,198 @@ def test_bad_eps_and_net():
         net.numerical_gradients(X, T, eps="small")
     with pytest.raises(TypeError, match="net must be a hwlib.network.Network"):
         symbolic_gradients(HOMEWORK_WEIGHTS, X, T)
+
+
+# ---------------------------------------------------------------- a step eps can measure with (issue 9, item 4)
+
+
+@pytest.mark.parametrize(("eps", "match"), [(1e-300, r"eps must be >= 2e-10 .*rounding"), (1e-12, r"eps must be >= 2e-10 \(1e-10 times the largest value nudged"), (1.0, r"eps must be <= 0.1, got 1.0: .*secant"), (0.5, "eps must be <= 0.1")])
+def test_eps_that_cannot_measure_a_derivative_is_refused_with_the_reason(eps, match):
+    with pytest.raises(ValueError, match=match):
+        Network(HOMEWORK_WEIGHTS).numerical_gradients(X, T, eps=eps)
+
+
+def test_the_smallest_eps_scales_with_the_values_nudged():
+    net = Network([np.array([[1e8]]), np.array([[1.0]])])
+    with pytest.raises(ValueError, match=r"eps must be >= 0.01 \(1e-10 times the largest value nudged"):
+        net.numerical_gradients([1.0], 0.0, eps=1e-6)
+    grads = net.numerical_gradients([1.0], 0.0, eps=0.05)
+    np.testing.assert_allclose(grads.weights[1], net.backward([1.0], 0.0).weights[1], rtol=1e-8)
+
+
+@pytest.mark.parametrize("eps", [2e-10, 1e-8, 1e-4, 0.1])
+def test_accepted_eps_measure_the_homework_gradients(eps):
+    net = Network(HOMEWORK_WEIGHTS)
+    numeric = net.numerical_gradients(X, T, eps=eps)
+    assert close(numeric.weights, net.backward(X, T).weights, rtol=1e-4, atol=1e-4)
+
+
+# ---------------------------------------------------------------- a stable sigmoid (item 5)
+
+mpmath = pytest.importorskip("mpmath")  # a dependency of sympy
+from hwlib.network import sigmoid, sigmoid_prime  # noqa: E402
+
+EXTREMES = [-1000.0, -746.0, -745.0, -710.0, -709.0, -100.0, -40.0, -37.0, -20.0, -1.0, -1e-20, 0.0, 1e-20, 1.0, 20.0, 37.0, 40.0, 100.0, 710.0, 1000.0]
+
+
+def ulps(got: float, exact) -> float:
+    """|got - exact| in units of the last place of the float nearest to exact."""
+    nearest = float(exact)
+    return float(abs(mpmath.mpf(got) - exact) / mpmath.mpf(np.spacing(abs(nearest))))
+
+
+def exact_sigmoid(z: float):
+    with mpmath.workdps(60):
+        return 1 / (1 + mpmath.exp(-mpmath.mpf(z)))
+
+
+def exact_sigmoid_prime(z: float):
+    with mpmath.workdps(60):
+        e = mpmath.exp(-mpmath.mpf(z))
+        return e / (1 + e) ** 2
+
+
+@pytest.mark.parametrize("z", EXTREMES)
+def test_sigmoid_is_accurate_to_a_few_ulps_at_the_extremes(z):
+    assert ulps(float(sigmoid(np.array([z]))[0]), exact_sigmoid(z)) <= 4
+    assert ulps(float(sigmoid_prime(np.array([z]))[0]), exact_sigmoid_prime(z)) <= 8
+
+
+@settings(max_examples=200)
+@given(z=st.floats(-800, 800, allow_nan=False))
+def test_sigmoid_is_accurate_to_a_few_ulps_everywhere(z):
+    assert ulps(float(sigmoid(np.array([z]))[0]), exact_sigmoid(z)) <= 4
+    assert ulps(float(sigmoid_prime(np.array([z]))[0]), exact_sigmoid_prime(z)) <= 8
+
+
+def test_sigmoid_keeps_shapes_and_warns_about_nothing():
+    z = np.array([[-1000.0, 0.0], [5.0, 1000.0]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        values = sigmoid(z)
+        sigmoid_prime(z)
+    assert values.shape == (2, 2) and values[0, 1] == 0.5 and values[1, 1] == 1.0
+
+
+@pytest.mark.parametrize("z", [-37.0, -710.0, 710.0, -745.0, 40.0])
+def test_symbolic_and_numeric_routes_agree_at_the_extremes(z):
+    """One hidden sigmoid unit with pre-activation z; oracle: the chain rule in mpmath."""
+    net = Network([np.array([[z]]), np.array([[1.0]])], "sigmoid")
+    x, t = np.array([1.0]), 0.5
+    with mpmath.workdps(60):
+        s, ds = exact_sigmoid(z), exact_sigmoid_prime(z)
+        dz = 2 * (s - mpmath.mpf(t))  # dL/d(output) = dL/dw2 / a1
+        exact = [float(dz * ds), float(dz * s)]  # dL/dw1 = dL/dz * f'(z) * x * w2, dL/dw2 = dL/dz * a1
+    hand = [g[0, 0] for g in net.backward(x, t).weights]
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        symbolic = [g[0, 0] for g in symbolic_gradients(net, x, t).evaluate()]
+    for got in (hand, symbolic):
+        assert not np.any(np.isnan(got))
+        np.testing.assert_allclose(got, exact, rtol=1e-12, atol=0)
+
+
+def test_the_symbolic_sigmoid_differentiates_as_sympy_differentiates_the_formula():
+    from hwlib.symbolic_network import sigmoid as symbolic_sigmoid
+
+    u = sp.Symbol("u", real=True)
+    written = 1 / (1 + sp.exp(-u))
+    assert symbolic_sigmoid(u).rewrite(sp.exp) == written
+    assert sp.simplify(sp.diff(symbolic_sigmoid(u), u).rewrite(sp.exp) - sp.diff(written, u)) == 0
+
+
+def test_the_composed_sigmoid_expressions_are_written_out_with_exp():
+    net = Network([np.array([[0.5, -1.0]]), np.array([[1.0], [2.0]])], "sigmoid")
+    sym = symbolic_gradients(net, [1.0], 0.0)
+    assert sym.loss.has(sp.exp) and not any(f.func.__name__ == "sigmoid" for f in sym.loss.atoms(sp.Function))
+    at = {s: sp.Float(v) for m, w in zip(sym.weight_symbols, net.weights) for s, v in zip(m, w.ravel())}
+    assert np.isclose(float(sym.loss.xreplace(at)), net.loss([1.0], 0.0), rtol=1e-12)
+    assert np.isclose(float(sym.weights[0][0, 1].xreplace(at)), net.backward([1.0], 0.0).weights[0][0, 1], rtol=1e-12)
+
+
+# ---------------------------------------------------------------- symbolic gradients that scale (item 6)
+
+
+def step_sizes(sym):
+    return [sum(1 for _ in sp.preorder_traversal(expr)) for _, expr in sym.steps]
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_every_step_stays_small_and_the_derivation_grows_linearly_with_depth(activation):
+    rng = np.random.default_rng(0)
+    width = 4
+
+    def derivation(depth):
+        net = Network([rng.standard_normal((width, width)) for _ in range(depth)], activation)
+        return step_sizes(symbolic_gradients(net, rng.standard_normal(width), 0.5))
+
+    shallow, deep = derivation(3), derivation(6)
+    assert max(shallow + deep) <= 12 * width  # one sum over a layer, at most
+    assert sum(deep) <= 2.2 * sum(shallow)  # twice the depth, about twice the work
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_a_deep_network_needs_no_composed_expression(activation):
+    """Depth 40: the composed loss would have about 3^40 nodes; evaluate() needs only the steps."""
+    rng = np.random.default_rng(1)
+    net = Network([rng.standard_normal((3, 3)) / 2 for _ in range(40)], activation)
+    x = rng.standard_normal(3)
+    sym = symbolic_gradients(net, x, 0.5)
+    hand = net.backward(x, 0.5)
+    assert close(sym.evaluate(), hand.weights, rtol=1e-9, atol=1e-12)
+    assert close(sym.evaluate_activations(), hand.activations, rtol=1e-9, atol=1e-12)
+    assert np.isclose(sym.evaluate_loss(), net.loss(x, 0.5), rtol=1e-12)
+
+
+def test_network_does_not_import_the_symbolic_route():
+    """hwlib.symbolic_network imports hwlib.network, never the other way round (and network needs no sympy)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, hwlib.network; print(sorted(m for m in ('hwlib.symbolic_network', 'sympy') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- weights, x and t as the same checks see them (item 8)
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        [[["1", "2"]]],
+        [[[True, False]]],
+        [np.ones((2, 2)), [[True], [False]]],
+        [[[1.0, None]]],
+    ],
+)
+def test_lists_of_strings_or_bools_are_refused_like_arrays(weights):
+    with pytest.raises(TypeError, match=r"weights\[\d\] must be an array of numbers"):
+        Network(weights)
+
+
+@pytest.mark.parametrize(("x", "t", "name"), [([True, False], 2.0, "x"), (np.array([True, False]), 2.0, "x"), (["1", "2"], 2.0, "x"), ([1.0, -1.0], True, "t"), ([1.0, -1.0], [False], "t")])
+def test_bool_and_string_inputs_are_refused(x, t, name):
+    net = Network(HOMEWORK_WEIGHTS)
+    for call in (net.loss, net.backward, lambda a, b: symbolic_gradients(net, a, b)):
+        with pytest.raises(TypeError, match=f"{name} must be an array of numbers"):
+            call(x, t)
+
+
+def test_reassigned_weights_are_checked_again():
+    net = Network(HOMEWORK_WEIGHTS)
+    with pytest.raises(ValueError, match=r"weights\[0\] must contain only finite"):
+        net.weights = [np.array([[np.nan, 1.0]])]
+    with pytest.raises(ValueError, match="shapes must chain"):
+        net.weights = [np.ones((2, 3)), np.ones((2, 1))]
+    with pytest.raises(ValueError, match="hidden_activation must be one of"):
+        net.hidden_activation = "softmax"
+    assert net.loss(X, T) == 9.0  # a refused assignment leaves the network as it was
+    net.weights = [np.ones((2, 1))]
+    assert net.layer_sizes == [2, 1] and net.loss(X, T) == 4.0
+
+
+def test_weights_cannot_be_changed_behind_the_checks():
+    net = Network(HOMEWORK_WEIGHTS)
+    with pytest.raises(ValueError, match="read-only"):
+        net.weights[0][0, 0] = np.nan
+    net.weights.append(np.ones((1, 1)))
+    assert len(net.weights) == 3 and net.loss(X, T) == 9.0

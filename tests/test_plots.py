@@ -49,6 +49,34 @@ def test_network_drawing_has_a_node_per_unit_and_a_label_per_edge():
     matplotlib.pyplot.close(fig)
 
 
+def test_a_large_grid_draws_every_cell_and_a_larger_one_is_refused_clearly():
+    """300 cells a side drew in 27 s as one Rectangle object per cell; now the cells are computed at once."""
+    from hwlib.plot_conv import MAX_CELLS_PER_SIDE
+
+    fig = plot_padded_grid(300, 3, 1, 1)
+    ax_in, ax_out = fig.axes
+    assert sum(len(c.get_paths()) for c in ax_in.collections) == 302**2
+    assert sum(len(c.get_paths()) for c in ax_out.collections) == 300**2
+    matplotlib.pyplot.close(fig)
+    with pytest.raises(ValueError, match=rf"n \+ 2\*padding must be <= {MAX_CELLS_PER_SIDE} cells per side.*got 402"):
+        plot_padded_grid(400, 3, 1, 1)
+
+
+@pytest.mark.parametrize(("n", "k", "s", "p"), [(7, 3, 2, 1), (9, 3, 3, 0), (10, 4, 3, 2)])
+def test_padded_grid_windows_sit_where_the_stride_puts_them(n, k, s, p):
+    """The window of output (i, j) starts at padded row s*i, column s*j (drawn with y pointing up)."""
+    fig = plot_padded_grid(n, k, s, p)
+    ax_in, ax_out = fig.axes
+    size, o = n + 2 * p, (n + 2 * p - k) // s + 1
+    corners = list(dict.fromkeys([(0, 0), (0, o - 1), (o - 1, 0), (o - 1, o - 1)]))
+    for window, cell, (i, j) in zip(ax_in.patches, ax_out.patches, corners):
+        left, bottom = window.get_xy()
+        assert (round(left), round(size - bottom - window.get_height())) == (s * j, s * i)
+        assert round(window.get_width() + 0.16) == k
+        assert cell.get_xy() == (j, o - 1 - i)
+    matplotlib.pyplot.close(fig)
+
+
 def test_padded_grid_alt_text_states_its_numbers():
     from hwlib.plot_conv import describe_padded_grid
 

@@ -19,7 +19,7 @@ import numpy as np
 from hwlib import fmt, givens
 from hwlib.answers import problem3_truth, unit_key, unit_label
 from hwlib.network import Gradients, Network
-from hwlib.symbolic_network import weight_symbol_name
+from hwlib.naming import weight_label
 from hwlib.worked.markdown import answer_box, join_words, table
 
 __all__ = ["Case", "solve", "default_letters", "statement", "solution", "answer_quantities", "forward_equations",
@@ -78,8 +78,8 @@ class Case:
         return unit_label(self.letters, self.sizes, layer, i)
 
     def weight(self, layer: int, i: int, j: int) -> str:
-        """LaTeX name of weights[layer][i, j], the homework's w^{layer+1}_{i+1 j+1}."""
-        return weight_symbol_name(layer + 1, i + 1, j + 1, wide=max(self.sizes) > 9)
+        """LaTeX name of weights[layer][i, j], the homework's w^{layer+1}_{i+1 j+1} (as hwlib.naming and sympy write it)."""
+        return weight_label(layer, i, j)
 
     def edges(self) -> list[tuple[int, int, int]]:
         """(layer, i, j) of every weight, layer by layer, row by row."""

@@ -1,0 +1,202 @@
+"""Tests of hwlib.practice: variants valid, workable by hand, deterministic and distinct; answers the chapters'."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, strategies as st
+
+from hwlib import conv, practice, worked
+from hwlib.answers import problem1_truth, problem2_truth, problem3_truth
+from hwlib.transcription import load_given
+
+TRUTH = {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}
+WORKED = {1: worked.problem1, 2: worked.problem2, 3: worked.problem3}
+seeds = st.integers(min_value=0, max_value=10**9)
+
+
+# ------------------------------------------------------------------ valid by construction
+@given(seed=seeds)
+def test_problem1_variant_has_one_padding_and_stride(seed):
+    g = practice.make_given(1, seed)
+    (n, w, c_in), (n_out, w_out, c_out), k = g["in_shape"], g["out_shape"], g["kernel"]
+    assert n == w and n_out == w_out and 1 <= n_out <= n
+    solutions = conv.solve_padding_stride(n, n_out, k)
+    assert len(solutions) == 1
+    padding, stride = solutions[0]
+    assert conv.output_size(n, k, stride, padding) == n_out
+
+
+@given(seed=seeds)
+def test_problem2_variant_keeps_the_size_with_one_padding_and_stride_per_part(seed):
+    g = practice.make_given(2, seed)
+    (n, w, _), (n_out, w_out, _) = g["in_volume"], g["out_volume"]
+    assert n == w == n_out == w_out
+    assert list(g["kernels"]) == ["a", "b", "c"]
+    for kernel in g["kernels"].values():
+        assert len(conv.solve_padding_stride(n, n_out, kernel)) == 1
+
+
+@given(seed=seeds)
+def test_problem3_variant_is_the_homework_network_with_integers(seed):
+    g = practice.make_given(3, seed)
+    shapes = [(len(w), len(w[0])) for w in g["weights"]]
+    assert shapes == [(len(w), len(w[0])) for w in load_given(3)["weights"]] == [(2, 2), (2, 2), (2, 1)]
+    numbers = [v for w in g["weights"] for row in w for v in row] + list(g["x"]) + [g["t"]]
+    assert all(isinstance(v, int) and not isinstance(v, bool) for v in numbers)
+    truth = TRUTH[3](**g).values
+    assert truth["dL/dz"] != 0  # z != t: a variant with every gradient zero teaches nothing
+    assert any(truth[k] for k in ("y1", "y2")) and any(truth[k] for k in ("z1", "z2")) and truth["z"] != 0
+    assert sum(truth[k] == 0 for k in truth if k.startswith("dL/dw")) <= 3
+
+
+@pytest.mark.parametrize("problem", [1, 2, 3])
+@given(seed=seeds)
+def test_variant_is_never_the_homework(problem, seed):
+    assert practice.make_given(problem, seed) != load_given(problem)
+
+
+# ------------------------------------------------------------------ workable by hand
+@pytest.mark.parametrize("problem", [1, 2, 3])
+@given(seed=seeds)
+def test_answers_are_small_whole_numbers(problem, seed):
+    v = practice.variant(problem, seed)
+    assert v.answers and all(float(a).is_integer() for a in v.answers.values())
+    bound = {1: 10_000_000, 2: 64, 3: 100}[problem]
+    assert all(abs(a) <= bound for a in v.answers.values())
+    assert all(isinstance(n, int) and abs(n) <= 64 for n in _numbers(v.given))
+
+
+def _numbers(value):
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _numbers(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in _numbers(v)]
+    return [value]
+
+
+# ------------------------------------------------------------------ answers are the chapters'
+@pytest.mark.parametrize("problem", [1, 2, 3])
+@given(seed=seeds)
+def test_answers_are_the_chapters_answers(problem, seed):
+    v = practice.variant(problem, seed)
+    assert v.answers == pytest.approx(WORKED[problem].answer_quantities(v.given))
+    truth = TRUTH[problem](**v.given).values
+    for key, value in v.answers.items():
+        assert value == pytest.approx(truth[key], abs=1e-9), key
+
+
+# ------------------------------------------------------------------ deterministic and distinct
+@pytest.mark.parametrize("problem", [1, 2, 3])
+def test_same_seed_same_variant_in_another_process(problem):
+    env = dict(os.environ, PYTHONHASHSEED="12345")  # another hash seed: no dependence on set or hash order
+    seed = 123_456
+    out = subprocess.run([sys.executable, "-m", "hwlib.practice", "--problem", str(problem), "--seed", str(seed)],
+                         capture_output=True, text=True, check=True, env=env).stdout
+    assert json.loads(out) == practice.variant(problem, seed).as_json()
+    assert practice.variant(problem, seed) == practice.variant(problem, seed)
+
+
+@pytest.mark.parametrize("problem", [1, 2, 3])
+def test_seeds_give_distinct_variants(problem):
+    givens = [json.dumps(practice.make_given(problem, seed), sort_keys=True) for seed in range(200)]
+    assert len(set(givens)) == len(givens)
+
+
+@pytest.mark.parametrize("problem", [1, 2, 3])
+def test_make_given_returns_a_fresh_copy(problem):
+    g = practice.make_given(problem, 3)
+    first = next(iter(g))
+    g[first] = "changed"
+    assert practice.make_given(problem, 3)[first] != "changed"
+
+
+# ------------------------------------------------------------------ tolerances
+def test_counts_are_compared_exactly_and_network_values_to_two_decimals():
+    assert practice.tolerance("standard.macs") == practice.tolerance("b.padding") == practice.tolerance("c.filters") == 0
+    assert practice.tolerance("dL/dw2_11") == practice.tolerance("L") == 0.005
+    with pytest.raises(TypeError, match="quantity must be a string"):
+        practice.tolerance(3)
+
+
+# ------------------------------------------------------------------ bad input
+@pytest.mark.parametrize(
+    "problem, seed, error, message",
+    [
+        (4, 0, ValueError, "problem must be 1, 2 or 3, got 4"),
+        ("1", 0, TypeError, "problem must be an integer"),
+        (1, -1, ValueError, "seed must be >= 0, got -1"),
+        (1, 1.5, TypeError, "seed must be an integer"),
+        (3, True, TypeError, "seed must be an integer"),
+    ],
+)
+def test_bad_problem_or_seed_is_refused(problem, seed, error, message):
+    with pytest.raises(error, match=message):
+        practice.variant(problem, seed)
+
+
+def test_parse_seeds():
+    assert practice.parse_seeds("0-49") == list(range(50))
+    assert practice.parse_seeds("7") == [7]
+    assert practice.parse_seeds("3, 0-2,2") == [3, 0, 1, 2]
+    for bad in ("", "a", "1-", "-3", "1.5", "2-1"):
+        with pytest.raises(ValueError, match="seeds"):
+            practice.parse_seeds(bad)
+
+
+# ------------------------------------------------------------------ command line
+def test_cli_prints_one_variant_as_json(capsys):
+    assert practice.main(["--problem", "2", "--seed", "5"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"problem", "seed", "given", "answers"}
+    assert (out["problem"], out["seed"]) == (2, 5)
+    assert set(out["given"]) == {"in_volume", "out_volume", "kernels"}
+    truth = problem2_truth(**out["given"]).values
+    assert out["answers"] == {key: int(truth[key]) for key in out["answers"]}
+    assert all(isinstance(value, int) for value in out["answers"].values())  # counts print as integers
+
+
+def test_cli_answer_key_csv_is_tidy_and_right(capsys):
+    assert practice.main(["--key", "--seeds", "0-2", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert list(rows[0]) == ["problem", "seed", "given", "quantity", "answer"]
+    assert {(r["problem"], r["seed"]) for r in rows} == {(str(p), str(s)) for p in (1, 2, 3) for s in range(3)}
+    for row in rows:
+        truth = TRUTH[int(row["problem"])](**json.loads(row["given"])).values
+        assert float(row["answer"]) == pytest.approx(truth[row["quantity"]])
+
+
+def test_cli_answer_key_markdown_has_a_row_per_seed(capsys):
+    assert practice.main(["--key", "--problem", "1", "--seeds", "0-9"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "## Problem 1"
+    rows = [line for line in lines if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
+    assert [int(r.split("|")[1]) for r in rows] == list(range(10))
+    g = practice.make_given(1, 4)
+    macs = f"{int(problem1_truth(**g).values['standard.macs']):,}"
+    assert f" {macs} |" in rows[4]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--problem", "1"], "needs --problem and --seed"),
+        (["--problem", "1", "--seed", "-1"], "seed must be >= 0, got -1"),
+        (["--problem", "4", "--seed", "0"], "invalid choice: 4"),
+        (["--key", "--seeds", "9-3"], "seeds range must run upwards"),
+        (["--key", "--seed", "3"], "--seed is for one variant"),
+        (["--key", "--format", "xml"], "invalid choice: 'xml'"),
+    ],
+)
+def test_cli_refuses_bad_arguments(capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_info:
+        practice.main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
