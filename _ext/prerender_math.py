@@ -13,7 +13,10 @@ formula, and the typeset result is written back into the page's HTML:
 * the MathJax scripts are dropped from the page: nothing is left to typeset.
 
 A page that is already pre-rendered is left alone, so an incremental build
-renders only the pages Sphinx wrote again.  Without Chromium (or Playwright)
+renders only the pages Sphinx wrote again.  A page whose formulas are not all
+in its document when it loads (the practice pages keep worked solutions in a
+``<template>`` that their script puts in place and has MathJax typeset) keeps
+MathJax.  Without Chromium (or Playwright)
 the pages keep MathJax, loaded lazily (``mathjax3_config`` in ``_config.yml``):
 the build says so and goes on.
 """
@@ -81,7 +84,7 @@ def typeset_pages(outdir: Path, pages: list[Path]) -> int:
     """Pre-render the formulas of ``pages`` (HTML files under ``outdir``) in place; return the formulas written."""
     from playwright.sync_api import sync_playwright
 
-    written = 0
+    written, kept = 0, []
     with BookServer(outdir) as base, sync_playwright() as playwright, offline_chromium(playwright) as session:
         page = session.browser.new_page(viewport={"width": 1280, "height": 900})
         for path in pages:
@@ -90,13 +93,19 @@ def typeset_pages(outdir: Path, pages: list[Path]) -> int:
             page.evaluate(PAGE_READY_JS)
             result = page.evaluate(TYPESET_JS)
             root_prefix = "../" * relative.count("/")
-            text = rewrite_page(path.read_text(encoding="utf-8"), result["math"], result["styles"], base, root_prefix)
-            path.write_text(text, encoding="utf-8")
+            source = path.read_text(encoding="utf-8")
+            if len(MATH_ELEMENT.findall(source)) != len(result["math"]):
+                # formulas the page's own script puts in place later (a <template>): MathJax stays on it
+                kept.append(relative)
+                continue
+            path.write_text(rewrite_page(source, result["math"], result["styles"], base, root_prefix), encoding="utf-8")
             written += len(result["math"])
         page.close()
         lookups = session.close()
     if lookups:
         logger.warning(f"math: Chromium looked up other hosts while typesetting: {lookups}")
+    if kept:
+        logger.info(f"math: {len(kept)} pages keep MathJax (formulas that their script shows later): {', '.join(kept)}")
     return written
 
 
@@ -121,7 +130,7 @@ def _prerender(app, exception) -> None:
     except Exception as error:  # Chromium is there but typesetting failed: a real failure
         logger.warning(f"math: typesetting at build time failed: {error}")
         return
-    logger.info(f"math: {count} formulas on {len(pages)} pages typeset at build time in {time.perf_counter() - start:.1f} s")
+    logger.info(f"math: {count} formulas typeset at build time ({len(pages)} pages opened) in {time.perf_counter() - start:.1f} s")
 
 
 def setup(app):
