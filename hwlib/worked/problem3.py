@@ -136,10 +136,13 @@ def forward_equations(given: Mapping[str, Any] | Case) -> str:
     parts = []
     for l in range(1, case.n_layers + 1):
         below = case.letters[l - 1]
-        below_unit = f"{below}_i" if case.sizes[l - 1] > 1 else below
         target = f"{case.letters[l]}_j" if case.sizes[l] > 1 else case.letters[l]
-        index = "ij" if case.sizes[l] > 1 else "i1"
-        parts.append(rf"{target} = \sum_i {below_unit} \, w^{{{l}}}_{{{index}}}")
+        if case.sizes[l - 1] > 1:
+            index = "ij" if case.sizes[l] > 1 else "i1"
+            parts.append(rf"{target} = \sum_i {below}_i \, w^{{{l}}}_{{{index}}}")
+        else:  # one unit below: a single term, no sum
+            index = "1j" if case.sizes[l] > 1 else "11"
+            parts.append(rf"{target} = {below} \, w^{{{l}}}_{{{index}}}")
     parts.append(rf"L = ({case.unit(case.n_layers, 0)} - t)^2")
     return "$$\n" + r", \qquad ".join(parts) + " .\n$$"
 
@@ -312,8 +315,8 @@ def watch_out(given: Mapping[str, Any] | Case) -> str:
     negatives += [f"${case.weight(l, i, j)} = {fmt.latex(case.weights[l][i, j])}$" for l, i, j in case.edges()
                   if case.weights[l][i, j] < 0]
     if negatives:
-        bullets.append(f"* **Keep signs.** Multiplying by a negative number flips a sign: here {join_words(negatives[:4])}"
-                       f"{' and more' if len(negatives) > 4 else ''}.")
+        bullets.append(f"* **Keep signs.** Multiplying by a negative number flips a sign: here "
+                       f"{join_words(negatives) if len(negatives) <= 4 else ', '.join(negatives[:4]) + ' and more'}.")
     else:
         bullets.append("* **Keep signs.** Multiplying by a negative number flips a sign (no input, value or weight is "
                        "negative here, but a gradient can be).")
