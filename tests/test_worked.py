@@ -258,7 +258,9 @@ def test_problem3_gradients_equal_exact_central_differences(g):
     assert sum(key.startswith("dL/dw") for key in answers) == len(case.edges())
     text = problem3.solution(g)
     assert not BAD_WORDS.search(text.replace("\\", ""))
-    assert f"(all {len(case.edges())} of them)" in problem3.statement(g)
+    n = len(case.edges())
+    assert {1: "with respect to the weight by", 2: "with respect to both weights by"}.get(
+        n, f"(all {n} of them)") in problem3.statement(g)
     # the loss line parenthesises a negative target
     t = g["t"]
     assert (f"- ({fmt.latex(t)}))^2" in text) == (t < 0)
@@ -356,3 +358,15 @@ def test_problem3_one_input_has_no_sum_and_signs_list_reads_once():
     signs = problem3.watch_out({"weights": [[[0.5, -1, 2], [1, 0, -0.5], [2, 1, 1]], [[1, -2], [0.5, 1], [-1, 3]],
                                             [[2], [-1]]], "x": [1, 2, -1], "t": -3}).splitlines()[-1]
     assert signs.endswith("$z_{2} = -3$ and more.") and signs.count(" and ") == 1, signs
+
+
+def test_problem3_single_layer_words():
+    """Two weights are 'both weights', one is 'the weight'; with no hidden unit the variation says so."""
+    from hwlib.worked import problem3
+
+    two = {"weights": [[[3], [-2]]], "x": [2, 1], "t": 4}
+    assert "with respect to both weights by backpropagation" in problem3.statement(two)
+    assert "with respect to the weight by backpropagation" in problem3.statement({"weights": [[[3]]], "x": [2], "t": 1})
+    assert "all 10 of them" in problem3.statement({"weights": [[[2, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]],
+                                                   "x": [1, -1], "t": 2})
+    assert "no hidden unit" in problem3.variation_text(two, "sigmoid", 0.0)

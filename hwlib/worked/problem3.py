@@ -126,7 +126,8 @@ def statement(given: Mapping[str, Any] | Case) -> str:
     return (f"A network has {network}. The weight $w^l_{{ij}}$ joins unit $i$ of layer $l-1$ to unit $j$ of layer $l$; "
             f"there is no nonlinearity and the loss is $L = ({case.unit(case.n_layers, 0)} - t)^2$. With "
             f"$x = {x_words}$ and target $t = {fmt.latex(case.t)}$: (a) compute the forward pass and the loss; (b) "
-            f"compute the derivative of the loss with respect to every weight (all {fmt.number(n_weights)} of them) "
+            f"compute the derivative of the loss with respect to "
+            f"{'every weight (all ' + fmt.number(n_weights) + ' of them)' if n_weights > 2 else 'both weights' if n_weights == 2 else 'the weight'} "
             "by backpropagation.")
 
 
@@ -282,6 +283,9 @@ def variation_text(given: Mapping[str, Any] | Case, activation: str, worst: floa
             f"agree (largest disagreement {fmt.number(worst, 2)}).")
     changed = [f"${case.unit(l, i)}$ ({fmt.number(case.values[l][i])} becomes {fmt.number(values[l][i])})"
                for l in range(1, case.n_layers) for i in range(case.sizes[l]) if values[l][i] != case.values[l][i]]
+    if case.n_layers == 1:
+        return text + (" This network has no hidden unit, so the activation has nothing to act on and nothing "
+                       "changes.")
     if not changed:
         return text + " At these inputs the activation changes no hidden value, so nothing changes in the gradients either."
     text += f" The hidden units that the activation changes: {join_words(changed)}."
