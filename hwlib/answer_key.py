@@ -39,8 +39,8 @@ def marks_summary(marks: Mapping[int, Sequence[Mark]]) -> str:
                     f"{fmt.number(carried)} | {fmt.number(wrong)} | {fmt.number(follow)} |")
     every = [m for ms in marks.values() for m in ms]
     right, follow = score(every)
-    per_problem = ", ".join(f"Problem {p} {fmt.number(score(ms)[0])} and {fmt.number(score(ms)[1])} of "
-                            f"{fmt.number(len(ms))}" for p, ms in marks.items())
+    per_problem = "; ".join(f"Problem {p}: {fmt.number(score(ms)[0])} of {fmt.number(len(ms))}, "
+                            f"{fmt.number(score(ms)[1])} with follow-through" for p, ms in marks.items())
     sentence = (f"In all, **{fmt.number(right)}** of the {fmt.number(len(every))} written results are correct, and "
                 f"**{fmt.number(follow)}** with follow-through, which also credits a step done right on the student's "
                 f"own earlier (wrong) values ({per_problem}).")

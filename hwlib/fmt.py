@@ -28,18 +28,24 @@ def _check(value: object) -> float:
     return value + 0.0  # -0.0 + 0.0 == 0.0: no negative zero
 
 
+# the exponent of 10 in superscript digits, 1.5 × 10²⁰, so that no viewer shows a bare caret
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_FROM_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+
+
 def _plain(value: float, digits: int) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
     text = f"{value:,.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
-        return f"{mantissa} × 10^{int(exponent)}".replace("-", MINUS)
+        return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
     return text
 
 
 def number(value: float, digits: int = 6) -> str:
-    """``value`` as prose: thousands separators, ``digits`` significant digits at most, U+2212 for minus."""
+    """``value`` as prose: thousands separators, ``digits`` significant digits at most, U+2212 for minus;
+    very large or small values as ``1.5 × 10²⁰``, ``8.4 × 10⁻¹⁰`` (superscript digits)."""
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
         raise ValueError(f"digits must be an integer >= 1, got {digits!r}")
     value = _check(value)
@@ -58,7 +64,7 @@ def term(value: float, digits: int = 6) -> str:
 def latex(value: float, digits: int = 6) -> str:
     """``value`` for use inside ``$...$``: ``1{,}620{,}000``, ``-6``, ``0.136``, ``1.5 \\times 10^{20}``."""
     text = number(value, digits).replace(MINUS, "-").replace(",", "{,}")
-    if " × 10^" in text:
-        mantissa, exponent = text.split(" × 10^")
-        text = rf"{mantissa} \times 10^{{{exponent}}}"
+    if " × 10" in text:
+        mantissa, exponent = text.split(" × 10")
+        text = rf"{mantissa} \times 10^{{{exponent.translate(_FROM_SUPERSCRIPT)}}}"
     return text

@@ -390,12 +390,18 @@ def _upper_first(text: str) -> str:
 def marks_table(marks: Sequence[Mark]) -> str:
     """A Markdown table: quantity, written value, the book's value, verdict, and the reason (then remarks)."""
     rows = ["| quantity | written | answer | verdict | why |", "|---|--:|--:|---|---|"]
+    repeated = {label for label in (m.label for m in marks) if sum(n.label == label for n in marks) > 1}
     for m in marks:
+        quantity = f"${m.label}$"
+        if m.label in repeated and m.entry is not None and m.entry.part:
+            # the same symbol in several parts (Problem 2's p, s, filters): name the part, "(a) $p$"
+            part = m.entry.part
+            quantity = f"{part.split()[0] if part.startswith('(') else part} {quantity}"
         why = "; ".join(m.diagnoses)
         if m.entry is not None and m.entry.note:
             why = (why + ". " if why else "") + f"*{m.entry.note}*"
         written = "" if m.written is None else fmt.number(m.written)
-        rows.append(f"| ${m.label}$ | {written} | {fmt.number(m.computed)} | {_GLYPH[m.verdict]} | {_upper_first(why)} |")
+        rows.append(f"| {quantity} | {written} | {fmt.number(m.computed)} | {_GLYPH[m.verdict]} | {_upper_first(why)} |")
     return "\n".join(rows)
 
 

@@ -358,7 +358,7 @@ CATALOGUE: tuple[Mistake, ...] = (
             "a stride as large as the filter shrinks the map; keeping the size needs stride 1",
             _p2_stride_equals_kernel),
     Mistake("dropped_factor_2", 3,
-            "this is (z − t) without the factor 2: the derivative of (z − t)² is 2(z − t)",
+            "the factor 2 is missing: the derivative of (z − t)² is 2(z − t), so ∂L/∂z and every gradient after it come out half as large",
             _p3_dropped_factor_2),
     Mistake("target_minus_output", 3,
             "this uses (t − z) where the derivative of (z − t)² needs (z − t): every gradient flips its sign",

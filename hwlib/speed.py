@@ -366,7 +366,7 @@ def _overhead_sentence(small: LayerRatio, large: LayerRatio) -> str:
                  f"MACs, dominates the small batch")
         text += ("; the separable layer pays it twice, once per step." if "separable" in dominated else ".")
     elif all(factor >= 0.5 for factor in factors.values()):
-        text += " The time per sample hardly depends on the batch: no large fixed cost per call shows here."
+        text += " The time per sample changes by less than a factor of 2 with the batch: no large fixed cost per call shows here."
     else:
         cheaper = [name for name, factor in factors.items() if factor < 0.5]
         text += (f" For the {' and the '.join(cheaper)} layer{'s' if len(cheaper) > 1 else ''}, the small batch is "

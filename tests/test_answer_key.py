@@ -84,3 +84,13 @@ def test_one_number_format(source):
     plain = prose(text)
     assert not re.search(r"(?<![\w.])-\d", plain), "a hyphen-minus where U+2212 belongs"
     assert not re.search(r"(?<![\d,.])\d{4,}", plain), "a number of four or more digits without separators"
+
+
+def test_marks_sentence_reads_per_problem():
+    """The per-problem scores after the totals read 'Problem 3: 6 of 23, 12 with follow-through', not '6 and 12 of 23'."""
+    from hwlib import answer_key
+
+    text = answer_key.marks_summary(answer_key.homework_marks())
+    assert "**23** of the 40 written results are correct, and **29** with follow-through" in text
+    assert ("(Problem 1: 8 of 8, 8 with follow-through; Problem 2: 9 of 9, 9 with follow-through; "
+            "Problem 3: 6 of 23, 12 with follow-through)") in text

@@ -215,7 +215,8 @@ def check_problem3(page: Page, g: dict) -> None:
                 label = f"$\\frac{{\\partial L}}{{\\partial w^{{{l + 1}}}_{{{i + 1}{j + 1}}}}}$"
                 assert rows[label] == fmt.number(exact), label
     n_weights = sum(len(m) * len(m[0]) for m in g["weights"])
-    assert f"(all {n_weights} of them)" in page.before
+    assert {1: "with respect to the weight by", 2: "with respect to both weights by"}.get(
+        n_weights, f"(all {n_weights} of them)") in page.before
     assert "ten weights" not in page.before and "the ten derivatives" not in page.before
     assert not re.search(r"- -\d|− −", page.before)
     if g["t"] < 0:

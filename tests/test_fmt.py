@@ -9,7 +9,7 @@ from hwlib import fmt
 
 @pytest.mark.parametrize(("value", "text"), [
     (1620000, "1,620,000"), (1620000.0, "1,620,000"), (-6, "−6"), (-0.0, "0"), (0.136, "0.136"),
-    (7.352941176, "7.35294"), (1.5e20, "1.5 × 10^20"), (-1e-7, "−1 × 10^−7"),
+    (7.352941176, "7.35294"), (1.5e20, "1.5 × 10²⁰"), (-1e-7, "−1 × 10⁻⁷"), (8.4e-10, "8.4 × 10⁻¹⁰"),
 ])
 def test_number(value, text):
     assert fmt.number(value) == text
@@ -25,6 +25,7 @@ def test_latex():
     assert fmt.latex(1620000) == "1{,}620{,}000"
     assert fmt.latex(-6) == "-6"
     assert fmt.latex(1.5e20) == r"1.5 \times 10^{20}"
+    assert fmt.latex(-8.4e-10) == r"-8.4 \times 10^{-10}"
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf])

@@ -188,3 +188,19 @@ def test_every_mistake_has_a_test_that_reproduces_it():
     source = open(__file__, encoding="utf-8").read()
     for m in CATALOGUE:
         assert f'predict("{m.name}"' in source, f"no test reproduces {m.name}"
+
+
+def test_dropped_factor_2_feedback_is_true_of_every_value_it_names():
+    """The feedback shows on every value the slip changes (a weight's gradient too), so it must not say
+    "this is (z − t)": every gradient it predicts is half the true one, and the feedback says so."""
+    from hwlib.mistakes import by_name, truth_of
+    from hwlib.transcription import load_given
+
+    mistake = by_name("dropped_factor_2")
+    given = load_given(3)
+    truth = truth_of(3, given)
+    predicted = mistake.predict(given)
+    assert "dL/dz" in predicted and any(q.startswith("dL/dw") for q in predicted)
+    for quantity, value in predicted.items():
+        assert value == truth.values[quantity] / 2, quantity
+    assert "half as large" in mistake.feedback and not mistake.feedback.startswith("this is (z − t)")

@@ -123,6 +123,7 @@ def test_practice_page_checks_answers(practice_url, chromium, problem):
     verdict = _check(form)[quantity]
     assert verdict["verdict"] == "wrong"
     assert mistake.feedback in verdict["feedback"]
+    assert verdict["feedback"].endswith(".") and " Or: " not in verdict["feedback"].replace(". Or: ", "")
     assert mistake.name in verdict["mistake"].split()
 
     # The worked solution is behind a toggle: closed, then opened from the keyboard, in place and typeset.

@@ -212,7 +212,7 @@ def test_prose_when_separable_is_faster_at_batch_1(separable_faster_at_batch_1):
     text = speed.speed_markdown(separable_faster_at_batch_1)
     assert "At batch 1 it is faster than the standard one, taking 0.5 of its time" in text
     assert "slower" not in text
-    assert "hardly depends on the batch" in text and "fixed cost per call (dispatch" not in text
+    assert "changes by less than a factor of 2 with the batch" in text and "fixed cost per call (dispatch" not in text
     assert "Every step is above it" in text and "Below it" not in text
     assert "takes 15\u00a0% of the two steps' time at batch 16: no more than its share" in text
 

@@ -92,13 +92,29 @@ def test_every_transcribed_entry_is_in_its_chapters_comparison_table(problem):
 
     text = comparison_markdown(problem)
     table = text[text.index("| quantity | written | answer | verdict | why |"):]
-    rows = [line for line in table.splitlines() if line.startswith("| $")]
+    rows = table.splitlines()[2:]
     entries = load_transcription(problem=problem)
     labels = mistakes.truth_of(problem, load_given(problem)).labels
     assert len(rows) == len(entries)
     for entry, row in zip(entries, rows):
-        assert row.startswith(f"| ${labels[entry.quantity]}$ | {fmt.number(entry.written)} |"), (entry.id, row)
+        label_cell = f"${labels[entry.quantity]}$ | {fmt.number(entry.written)} |"
+        assert row.startswith(f"| {label_cell}") or row.startswith(f"| {entry.part.split()[0]} {label_cell}"), \
+            (entry.id, row)
         assert re.search(r"\| (✓ correct|✗ wrong|↪ carried|✓ value, ✗ working) \|", row)
+
+
+@pytest.mark.parametrize("problem", [1, 2, 3])
+def test_comparison_rows_name_distinct_quantities(problem):
+    """No two rows of a comparison table show the same quantity cell: Problem 2's p, s and filters
+    of parts (a), (b), (c) are told apart by their part ("(b) $p$")."""
+    from hwlib.marker import comparison_markdown
+
+    text = comparison_markdown(problem)
+    table = text[text.index("| quantity | written | answer | verdict | why |"):]
+    cells = [row.split(" | ")[0] for row in table.splitlines()[2:]]
+    assert len(cells) == len(set(cells)), cells
+    if problem == 2:
+        assert "| (b) $p$ | 1 | 1 |" in table
 
 
 # ---------------------------------------------------------------- formulas are data, never code (issue 9, item 1)

@@ -92,8 +92,9 @@ def test_problem1_reason_for_a_smaller_output_is_the_true_one(g):
     case = problem1.solve(g)
     text = problem1.padding_stride_text(g)
     n, k, s, p = case.in_shape[0], case.kernel, case.stride, case.padding
-    assert ("the floor drops the part step" in text.lower()) == ((n + 2 * p - k) % s != 0)
+    assert ("the floor drops a partial step" in text.lower()) == ((n + 2 * p - k) % s != 0)
     assert ("no padding is needed" in text.lower()) == (p == 0)
+    assert not re.search(r"(?<![\d,.])1 (positions|outputs)\b", text), text  # one position, one output
     if p > 0 and n >= k:
         lost = case.out_shape[0] - conv.output_size(n, k, s, 0)
         assert f"{lost} fewer" in text
@@ -257,7 +258,9 @@ def test_problem3_gradients_equal_exact_central_differences(g):
     assert sum(key.startswith("dL/dw") for key in answers) == len(case.edges())
     text = problem3.solution(g)
     assert not BAD_WORDS.search(text.replace("\\", ""))
-    assert f"(all {len(case.edges())} of them)" in problem3.statement(g)
+    n = len(case.edges())
+    assert {1: "with respect to the weight by", 2: "with respect to both weights by"}.get(
+        n, f"(all {n} of them)") in problem3.statement(g)
     # the loss line parenthesises a negative target
     t = g["t"]
     assert (f"- ({fmt.latex(t)}))^2" in text) == (t < 0)
@@ -320,3 +323,50 @@ def test_problem1_a_separable_layer_that_costs_more_says_why(kernel, c_out, word
     g = {"in_shape": [8, 8, 4], "out_shape": [8, 8, c_out], "kernel": kernel}
     text = problem1.costs_text(g)
     assert "times *more* work" in text and words in text and "less work" not in problem1.answer(g)
+
+
+def test_axis_reason_counts_in_the_singular():
+    """A 7 x 7 kernel taking 7 to 1 fits at 1 position; 3 to 3 with k = 3 gives 1 output without padding."""
+    from hwlib.worked.axis import why_text
+
+    text = why_text(7, 1, 7, 1, 0)
+    assert "= 1 position, and stride 1 uses it: o = 1" in text
+    text = why_text(3, 3, 3, 1, 1)  # unpadded: 3 - 3 + 1 = 1 position, 1 output
+    assert "1 position, so the same stride gives 1 output, 2 fewer" in text
+    assert why_text(30, 15, 3, 2, 1).count("of the 32 rows of the padded input is read by no window") == 1
+
+
+def test_problem2_figure_text_says_a_non_square_input_is_drawn_by_its_height():
+    """plot_padded_grid draws one size on both axes: for a 9 x 7 input the page must not claim a 9 x 9 one."""
+    from hwlib.worked import problem2
+
+    g = {"in_volume": (9, 7, 4), "out_volume": (5, 4, 6), "kernels": {"a": 3}}
+    text = problem2.figure_text(g)
+    assert "It draws the height on both axes, as a 9 × 9 input giving 5 × 5; the width, 7," in text
+    assert "gives 4." in text
+    assert "both axes" not in problem2.figure_text({"in_volume": (9, 9, 4), "out_volume": (5, 5, 6),
+                                                    "kernels": {"a": 3}})
+
+
+def test_problem3_one_input_has_no_sum_and_signs_list_reads_once():
+    """One unit below a layer: y_j = x w_1j, not a sum over i of an x without index; a long list of
+    negatives ends '..., z_2 = -3 and more', not '... and z_2 = -3 and more'."""
+    from hwlib.worked import problem3
+
+    text = problem3.forward_equations({"weights": [[[1, 2]], [[1], [1]]], "x": [1], "t": 3})
+    assert r"y_j = x \, w^{1}_{1j}" in text and r"\sum_i x \," not in text
+    signs = problem3.watch_out({"weights": [[[0.5, -1, 2], [1, 0, -0.5], [2, 1, 1]], [[1, -2], [0.5, 1], [-1, 3]],
+                                            [[2], [-1]]], "x": [1, 2, -1], "t": -3}).splitlines()[-1]
+    assert signs.endswith("$z_{2} = -3$ and more.") and signs.count(" and ") == 1, signs
+
+
+def test_problem3_single_layer_words():
+    """Two weights are 'both weights', one is 'the weight'; with no hidden unit the variation says so."""
+    from hwlib.worked import problem3
+
+    two = {"weights": [[[3], [-2]]], "x": [2, 1], "t": 4}
+    assert "with respect to both weights by backpropagation" in problem3.statement(two)
+    assert "with respect to the weight by backpropagation" in problem3.statement({"weights": [[[3]]], "x": [2], "t": 1})
+    assert "all 10 of them" in problem3.statement({"weights": [[[2, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]],
+                                                   "x": [1, -1], "t": 2})
+    assert "no hidden unit" in problem3.variation_text(two, "sigmoid", 0.0)

@@ -54,7 +54,7 @@
     if (named.length) {
       return {
         verdict: "wrong",
-        message: "✗ Not right: " + named.map(function (m) { return m.feedback; }).join(" Or: "),
+        message: "✗ Not right: " + named.map(function (m) { return m.feedback; }).join(". Or: ") + ".",
         mistakes: named.map(function (m) { return m.name; })
       };
     }

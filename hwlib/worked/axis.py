@@ -99,21 +99,25 @@ def coverage(n_in: int, kernel: int, stride: int, padding: int) -> int:
     return total
 
 
+def _plural(count: int, noun: str) -> str:
+    return noun if count == 1 else noun + "s"
+
+
 def why_text(n_in: int, n_out: int, kernel: int, stride: int, padding: int) -> str:
     """Why (padding, stride) gives n_out outputs, and what the padding changes: the reason true for this case."""
     i, o, k, s, p = n_in, n_out, kernel, stride, padding
     positions = i + 2 * p - k + 1
     parts = [f"a {fmt.number(k)}-wide window fits at i + 2p − k + 1 = {fmt.number(i)} + {fmt.number(2 * p)} − "
-             f"{fmt.number(k)} + 1 = {fmt.number(positions)} positions"]
+             f"{fmt.number(k)} + 1 = {fmt.number(positions)} {_plural(positions, 'position')}"]
     if s == 1:
-        parts[0] += f", and stride 1 uses every one of them: o = {fmt.number(o)}"
+        parts[0] += f", and stride 1 uses {'every one of them' if positions != 1 else 'it'}: o = {fmt.number(o)}"
     else:
         parts[0] += (f", and stride {fmt.number(s)} keeps one position in every {fmt.number(s)}: "
                      f"⌊({fmt.number(i)} + {fmt.number(2 * p)} − {fmt.number(k)}) / {fmt.number(s)}⌋ + 1 = {fmt.number(o)}")
         left_over = (i + 2 * p - k) % s
         if left_over:
-            parts.append(f"the floor drops the part step at the end: the last {fmt.number(left_over)} of the "
-                         f"{fmt.number(i + 2 * p)} {'padded ' if p else ''}rows "
+            parts.append(f"the floor drops a partial step at the end: the last {fmt.number(left_over)} of the "
+                         f"{fmt.number(i + 2 * p)} rows{' of the padded input' if p else ''} "
                          f"{'is' if left_over == 1 else 'are'} read by no window")
     if p > 0:
         if i < k:
@@ -121,8 +125,9 @@ def why_text(n_in: int, n_out: int, kernel: int, stride: int, padding: int) -> s
                          f"input at all")
         else:
             o_nopad = conv.output_size(i, k, s, 0)
-            parts.append(f"without padding the window fits at only i − k + 1 = {fmt.number(i - k + 1)} positions, so "
-                         f"the same stride gives {fmt.number(o_nopad)} outputs, {fmt.number(o - o_nopad)} fewer: "
+            parts.append(f"without padding the window fits at only i − k + 1 = {fmt.number(i - k + 1)} "
+                         f"{_plural(i - k + 1, 'position')}, so the same stride gives {fmt.number(o_nopad)} "
+                         f"{_plural(o_nopad, 'output')}, {fmt.number(o - o_nopad)} fewer: "
                          f"{fmt.number(p)} {'ring' if p == 1 else 'rings'} of zeros {'lets' if p == 1 else 'let'} the window "
                          "reach past the border")
     else:

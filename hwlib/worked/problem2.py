@@ -300,5 +300,12 @@ def figure_text(given: Mapping[str, Any] | Case) -> str:
     part = figure_part(given)
     if part is None:
         return "No part has a symmetric setting to draw."
-    return (f"The figure draws the input of part {part.label} ({part.filter_words} filter, "
+    text = (f"The figure draws the input of part {part.label} ({part.filter_words} filter, "
             f"{pair(part.padding, part.stride)}) with the windows that produce the four corner outputs.")
+    case = solve(given)
+    if not case.square:
+        (h, w, _), (h_out, w_out, _) = case.in_volume, case.out_volume
+        text += (f" It draws the height on both axes, as a {fmt.number(h)} × {fmt.number(h)} input giving "
+                 f"{fmt.number(h_out)} × {fmt.number(h_out)}; the width, {fmt.number(w)}, is padded and strided "
+                 f"the same way and gives {fmt.number(w_out)}.")
+    return text

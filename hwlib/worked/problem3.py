@@ -126,7 +126,8 @@ def statement(given: Mapping[str, Any] | Case) -> str:
     return (f"A network has {network}. The weight $w^l_{{ij}}$ joins unit $i$ of layer $l-1$ to unit $j$ of layer $l$; "
             f"there is no nonlinearity and the loss is $L = ({case.unit(case.n_layers, 0)} - t)^2$. With "
             f"$x = {x_words}$ and target $t = {fmt.latex(case.t)}$: (a) compute the forward pass and the loss; (b) "
-            f"compute the derivative of the loss with respect to every weight (all {fmt.number(n_weights)} of them) "
+            f"compute the derivative of the loss with respect to "
+            f"{'every weight (all ' + fmt.number(n_weights) + ' of them)' if n_weights > 2 else 'both weights' if n_weights == 2 else 'the weight'} "
             "by backpropagation.")
 
 
@@ -136,10 +137,13 @@ def forward_equations(given: Mapping[str, Any] | Case) -> str:
     parts = []
     for l in range(1, case.n_layers + 1):
         below = case.letters[l - 1]
-        below_unit = f"{below}_i" if case.sizes[l - 1] > 1 else below
         target = f"{case.letters[l]}_j" if case.sizes[l] > 1 else case.letters[l]
-        index = "ij" if case.sizes[l] > 1 else "i1"
-        parts.append(rf"{target} = \sum_i {below_unit} \, w^{{{l}}}_{{{index}}}")
+        if case.sizes[l - 1] > 1:
+            index = "ij" if case.sizes[l] > 1 else "i1"
+            parts.append(rf"{target} = \sum_i {below}_i \, w^{{{l}}}_{{{index}}}")
+        else:  # one unit below: a single term, no sum
+            index = "1j" if case.sizes[l] > 1 else "11"
+            parts.append(rf"{target} = {below} \, w^{{{l}}}_{{{index}}}")
     parts.append(rf"L = ({case.unit(case.n_layers, 0)} - t)^2")
     return "$$\n" + r", \qquad ".join(parts) + " .\n$$"
 
@@ -279,6 +283,9 @@ def variation_text(given: Mapping[str, Any] | Case, activation: str, worst: floa
             f"agree (largest disagreement {fmt.number(worst, 2)}).")
     changed = [f"${case.unit(l, i)}$ ({fmt.number(case.values[l][i])} becomes {fmt.number(values[l][i])})"
                for l in range(1, case.n_layers) for i in range(case.sizes[l]) if values[l][i] != case.values[l][i]]
+    if case.n_layers == 1:
+        return text + (" This network has no hidden unit, so the activation has nothing to act on and nothing "
+                       "changes.")
     if not changed:
         return text + " At these inputs the activation changes no hidden value, so nothing changes in the gradients either."
     text += f" The hidden units that the activation changes: {join_words(changed)}."
@@ -312,8 +319,8 @@ def watch_out(given: Mapping[str, Any] | Case) -> str:
     negatives += [f"${case.weight(l, i, j)} = {fmt.latex(case.weights[l][i, j])}$" for l, i, j in case.edges()
                   if case.weights[l][i, j] < 0]
     if negatives:
-        bullets.append(f"* **Keep signs.** Multiplying by a negative number flips a sign: here {join_words(negatives[:4])}"
-                       f"{' and more' if len(negatives) > 4 else ''}.")
+        bullets.append(f"* **Keep signs.** Multiplying by a negative number flips a sign: here "
+                       f"{join_words(negatives) if len(negatives) <= 4 else ', '.join(negatives[:4]) + ' and more'}.")
     else:
         bullets.append("* **Keep signs.** Multiplying by a negative number flips a sign (no input, value or weight is "
                        "negative here, but a gradient can be).")
