@@ -4,7 +4,9 @@ After an HTML build, every page of the table of contents is opened in headless
 Chromium (through Playwright, offline: ``offline_chromium.py``), its formulas
 typeset and its figures loaded, printed with ``page.pdf()``, and the pages are
 joined in table-of-contents order into ``_build/html/book.pdf`` with ``pypdf``
-(one bookmark per chapter).  Every page's download menu links to it.
+(one bookmark per chapter).  Every page's download menu links to it.  Pages
+matched by ``hwlib_pdf_exclude`` (glob patterns of document names; the practice
+pages, whose answer fields and Check buttons do nothing on paper) are left out.
 
 Without Chromium (or Playwright) the build says so plainly and goes on without
 a PDF and without the link.  A PDF whose pages have not changed is kept.
@@ -12,6 +14,7 @@ a PDF and without the link.  A PDF whose pages have not changed is kept.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import io
 import sys
@@ -120,7 +123,9 @@ def _make_pdf(app, exception) -> None:
     if exception is not None or getattr(app, "hwlib_pdf_missing", "unknown"):
         return
     outdir = Path(app.outdir)
-    pages = [name for name in toc_order(app) if (outdir / f"{name}.html").is_file()]
+    excluded = app.config.hwlib_pdf_exclude
+    pages = [name for name in toc_order(app) if (outdir / f"{name}.html").is_file()
+             and not any(fnmatch.fnmatchcase(name, pattern) for pattern in excluded)]
     target = outdir / PDF_NAME
     stamp = Path(app.outdir).parent / _DIGEST_NAME
     digest = _digest(outdir, pages)
@@ -141,6 +146,7 @@ def _make_pdf(app, exception) -> None:
 
 
 def setup(app):
+    app.add_config_value("hwlib_pdf_exclude", [], "env", types=[list])
     app.connect("builder-inited", _check_availability)
     app.connect("html-page-context", _pdf_link, priority=950)
     app.connect("build-finished", _make_pdf, priority=900)

@@ -15,7 +15,9 @@ from hwlib.transcription import load_given, load_transcription
 __all__ = ["CHAPTERS", "homework_marks", "marks_summary", "mistakes_in_order", "answers_problem1",
            "answers_problem2", "answers_problem3"]
 
-CHAPTERS = {1: "p1-compare", 2: "p2-compare", 3: "p3-compare"}
+# Plain Markdown links to the chapters' notebooks: Sphinx resolves them to the pages, and
+# GitHub, Colab and JupyterLab (which render no MyST roles) show them as links too.
+CHAPTERS = {1: "problem1_separable.ipynb", 2: "problem2_padding.ipynb", 3: "problem3_backprop.ipynb"}
 
 
 def homework_marks() -> dict[int, list[Mark]]:
@@ -35,7 +37,7 @@ def marks_summary(marks: Mapping[int, Sequence[Mark]]) -> str:
         right, follow = score(ms)
         carried = sum(m.verdict == CARRIED for m in ms)
         wrong = sum(m.verdict == WRONG for m in ms)
-        rows.append(f"| {{ref}}`Problem {p} <{CHAPTERS[p]}>` | {fmt.number(len(ms))} | {fmt.number(right)} | "
+        rows.append(f"| [Problem {p}]({CHAPTERS[p]}) | {fmt.number(len(ms))} | {fmt.number(right)} | "
                     f"{fmt.number(carried)} | {fmt.number(wrong)} | {fmt.number(follow)} |")
     every = [m for ms in marks.values() for m in ms]
     right, follow = score(every)
@@ -70,7 +72,7 @@ def mistakes_in_order(marks: Mapping[int, Sequence[Mark]]) -> str:
                 text += f" *{m.entry.note}*"
             if m.mistakes:
                 text += " (Catalogue: " + ", ".join(f"`{name}`" for name in m.mistakes) + ".)"
-            text += f" ({{ref}}`see the chapter <{CHAPTERS[p]}>`)"
+            text += f" ([see the chapter]({CHAPTERS[p]}))"
             items.append(text)
     parts = ["\n".join(items) if items else "None: every written result is correct or carries an earlier value."]
     if carried:

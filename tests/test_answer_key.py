@@ -58,7 +58,7 @@ def test_no_lowercased_labels():
 def test_the_marks_read_23_correct_and_29_with_follow_through():
     summary = rendered()[0]
     assert "**23** of the 40 written results are correct, and **29** with follow-through" in summary
-    assert "| {ref}`Problem 3 <p3-compare>` | 23 | 6 | 6 | 11 | 12 |" in summary
+    assert "| [Problem 3](problem3_backprop.ipynb) | 23 | 6 | 6 | 11 | 12 |" in summary
 
 
 def test_each_wrong_value_once_with_one_reason_and_no_contradiction():

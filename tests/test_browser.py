@@ -233,9 +233,23 @@ def test_alt_text_check_tells_a_description_from_a_file_name(src, alt, ok):
     assert (alt_text_problem(src, alt) is None) is ok
 
 
-def _chapter_titles() -> dict[str, str]:
+def _pdf_excluded(name: str) -> bool:
+    """Whether _config.yml's ``hwlib_pdf_exclude`` leaves book/NAME out of the PDF (the practice pages)."""
+    import fnmatch
+
+    import yaml
+
+    config = yaml.safe_load((HTML.parent.parent / "_config.yml").read_text(encoding="utf-8"))
+    patterns = config["sphinx"]["config"].get("hwlib_pdf_exclude", [])
+    return any(fnmatch.fnmatchcase(f"book/{name}", pattern) for pattern in patterns)
+
+
+def _chapter_titles(in_pdf: bool = True) -> dict[str, str]:
+    """h1 of every built page of book/ that the PDF holds (``in_pdf``), or that it leaves out."""
     titles = {}
     for page in sorted((HTML / "book").glob("*.html")):
+        if _pdf_excluded(page.stem) == in_pdf:
+            continue
         text = page.read_text(encoding="utf-8")
         article = text[text.find('class="bd-article"'):]
         match = re.search(r"<h1>(.*?)</h1>", article, re.DOTALL)
@@ -259,6 +273,10 @@ def test_book_pdf_holds_every_chapter_and_every_page_links_it():
     assert len(titles) >= 5
     missing = [title for title in titles.values() if title not in text]
     assert not missing, f"chapters missing from {pdf.name}: {missing}"
+    left_out = _chapter_titles(in_pdf=False)  # the practice pages: fields and buttons do nothing on paper
+    assert left_out, "no page is left out of the PDF: check hwlib_pdf_exclude in _config.yml"
+    printed = [title for title in left_out.values() if title in [item.title for item in reader.outline if not isinstance(item, list)]]
+    assert not printed, f"pages printed although hwlib_pdf_exclude leaves them out: {printed}"
     # Sphinx writes a formula's TeX between \( \) or \[ \]: none left means every formula was typeset
     # (a `$` can be code the PDF prints, so the HTML test's stricter pattern does not apply here)
     untypeset = re.search(r"\\\(|\\\)|\\\[|\\\]", text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 from hwlib.transcription import load_given
 
 ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
 spec = importlib.util.spec_from_file_location("notebooks_tool", ROOT / "tools" / "notebooks.py")
 notebooks = importlib.util.module_from_spec(spec)
 sys.modules["notebooks_tool"] = notebooks
@@ -72,3 +74,17 @@ def test_rerunning_an_unchanged_chapter_leaves_no_diff(name):
     committed = (ROOT / "book" / f"{name}.ipynb").read_text(encoding="utf-8")
     rerun = notebooks.execute(read(name))
     assert nbformat.writes(rerun) + "\n" == committed or nbformat.writes(rerun) == committed
+
+
+MYST_ROLE = re.compile(r"\{(ref|glue|glue:text|glue:md|eq|doc|numref|eval)\}`|:::\{|```\{")
+
+
+@pytest.mark.parametrize("path", sorted(BOOK.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_generated_markdown_holds_no_myst_role(path):
+    """Generated text shows in every viewer: JupyterLab, Colab and GitHub render no MyST roles or directives."""
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown", "")
+            found = MYST_ROLE.search(text)
+            assert not found, f"{path.name} cell {index}: {text[max(found.start() - 40, 0):found.end() + 40]!r}"
