@@ -110,7 +110,7 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
     The Given is checked as the chapter checks it (:func:`hwlib.givens.problem3`); ``letters`` name the layers,
     by default as the chapter names them (``hwlib.worked.problem3.default_letters``: x, y, z, z for the homework's).
     """
-    checked = givens.problem3({"weights": weights, "x": x, "t": t})
+    checked = givens.problem3({"weights": weights, "x": x, "t": t}, one_output=False)
     weights, x, t = checked["weights"], checked["x"], checked["t"]
     net = Network([np.array(w, dtype=float) for w in weights])
     sizes = net.layer_sizes
