@@ -73,3 +73,16 @@ def test_overflow_is_one_clear_error_never_inf_or_nan(change):
     net = Network([__import__("numpy").array(w, dtype=float) for w in given["weights"]])
     with pytest.raises(ValueError, match="too large for float64"):
         net.backward(given["x"], given["t"])
+
+
+def test_a_measurements_file_that_is_not_utf8_or_has_a_bom_names_the_file(tmp_path):
+    from hwlib import speed
+
+    good = speed.default_csv().read_bytes()
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(good + b"\xe9\n")
+    with pytest.raises(ValueError, match=r"latin.csv: not UTF-8 text \(byte 0xe9"):
+        speed.load_measurements(latin)
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + good)
+    assert len(speed.load_measurements(bom)) == len(speed.load_measurements())
