@@ -104,10 +104,20 @@ def problem2_truth(in_volume: Sequence[int], out_volume: Sequence[int], kernels:
     return Truth({key: float(v) for key, v in values.items()}, labels, {})
 
 
-def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Sequence[str] = ("x", "y", "z", "z")) -> Truth:
-    """Forward values, loss and every gradient of the Problem 3 network, with the chain rule's local formulas."""
+def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Sequence[str] | None = None) -> Truth:
+    """Forward values, loss and every gradient of the Problem 3 network, with the chain rule's local formulas.
+
+    The Given is checked as the chapter checks it (:func:`hwlib.givens.problem3`); ``letters`` name the layers,
+    by default as the chapter names them (``hwlib.worked.problem3.default_letters``: x, y, z, z for the homework's).
+    """
+    checked = givens.problem3({"weights": weights, "x": x, "t": t}, one_output=False)
+    weights, x, t = checked["weights"], checked["x"], checked["t"]
     net = Network([np.array(w, dtype=float) for w in weights])
     sizes = net.layer_sizes
+    if letters is None:
+        from hwlib.worked.problem3 import default_letters  # imports this module: imported here, not at the top
+
+        letters = default_letters(sizes)
     network_keys(letters, sizes)  # the letters name every layer, and no two keys coincide
     values_by_layer = net.forward(x)
     grads = net.backward(x, t)

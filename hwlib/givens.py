@@ -86,9 +86,10 @@ def _vector(name: str, value: object) -> tuple[float, ...]:
     return tuple(_real(f"{name}[{i}]", v) for i, v in enumerate(value))
 
 
-def problem3(given: object) -> dict[str, Any]:
+def problem3(given: object, one_output: bool = True) -> dict[str, Any]:
     """Problem 3: ``weights`` a list of matrices (row i, column j is w^l_ij) that chain, ``x`` one number per
-    input unit, ``t`` one number; the last matrix has one column (one output unit, as L = (z - t)^2 needs)."""
+    input unit, ``t`` one number; the last matrix has one column (one output unit, as L = (z - t)^2 needs),
+    unless ``one_output`` is False (L = sum_j (z_j - t)^2, as :func:`hwlib.answers.problem3_truth` allows)."""
     given = check_keys(3, given, ("weights", "x", "t"))
     weights = given["weights"]
     if isinstance(weights, np.ndarray) or isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence):
@@ -108,7 +109,7 @@ def problem3(given: object) -> dict[str, Any]:
             raise ValueError(f"weight shapes must chain: weights[{index - 1}] has {len(matrices[-1][0])} columns "
                              f"(units) but {name} has {len(checked)} rows; give {name} {len(matrices[-1][0])} rows")
         matrices.append(tuple(checked))
-    if len(matrices[-1][0]) != 1:
+    if one_output and len(matrices[-1][0]) != 1:
         raise ValueError(f"the last matrix, weights[{len(matrices) - 1}], must have one column (one output unit, as the "
                          f"loss (z - t)^2 needs), got {len(matrices[-1][0])}")
     x = _vector("x", given["x"])

@@ -224,7 +224,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.problems:
             print(f"error: {line}", file=sys.stderr)
         return 2
-    write(args.out, columns, answers, givens, given_note)
+    try:
+        write(args.out, columns, answers, givens, given_note)
+    except OSError as exc:  # a folder that cannot be made or written: one line, not a traceback
+        print(f"error: {args.out}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"marked {len(answers):,} students: {args.out / 'marks.csv'}, {args.out / 'report.md'}")
     return 0
 

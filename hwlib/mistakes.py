@@ -25,7 +25,7 @@ from typing import Any
 
 import sympy as sp
 
-from hwlib import answers
+from hwlib import answers, givens
 from hwlib.answers import Truth, unit_key
 from hwlib.naming import weight_key
 
@@ -56,7 +56,8 @@ def truth_of(problem: int, given: Mapping[str, Any]) -> Truth:
     functions = {1: answers.problem1_truth, 2: answers.problem2_truth, 3: answers.problem3_truth}
     if problem not in functions:
         raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
-    return functions[problem](**given)
+    keys = {1: ("in_shape", "out_shape", "kernel"), 2: ("in_volume", "out_volume", "kernels"), 3: ("weights", "x", "t")}
+    return functions[problem](**givens.check_keys(problem, given, keys[problem]))
 
 
 Formulas = Callable[[Mapping[str, Any], Truth], dict[str, sp.Expr]]
@@ -266,7 +267,9 @@ class _Net:
 def _net(given: Mapping[str, Any]) -> _Net:
     weights: Sequence = given["weights"]
     sizes = [len(given["x"])] + [len(w[0]) for w in weights]
-    return _Net(tuple(sizes))
+    from hwlib.worked.problem3 import default_letters  # the chapter's letters, as problem3_truth names the units
+
+    return _Net(tuple(sizes), default_letters(sizes))
 
 
 def _p3_outputs(net: _Net) -> list[int]:

@@ -74,6 +74,13 @@ class Gradients:
     activations: list[np.ndarray]
 
 
+def _check_finite(what: str, *arrays: np.ndarray) -> None:
+    """Raise when a computed value overflowed float64 (inf, or nan from inf - inf): never a silent inf or nan."""
+    if not all(np.all(np.isfinite(a)) for a in arrays):
+        raise ValueError(f"weights, x and t are too large for float64: computing {what} overflows (past about "
+                         "1.8e308); scale the weights, x or t down")
+
+
 def _check_weights(weights: object) -> list[np.ndarray]:
     if isinstance(weights, np.ndarray) or not isinstance(weights, (list, tuple)):
         raise TypeError(f"weights must be a list of 2-D arrays, got {type(weights).__name__}")
@@ -163,7 +170,9 @@ class Network:
         pre, values = [x], [x]
         last = len(self._weights) - 1
         for index, matrix in enumerate(self._weights):
-            z = values[-1] @ matrix
+            with np.errstate(over="ignore", invalid="ignore"):
+                z = values[-1] @ matrix
+            _check_finite(f"layer {index + 1}'s values (x @ weights[0] @ ...)", z)
             pre.append(z)
             values.append(z if index == last else f(z))
         return pre, values
@@ -175,7 +184,10 @@ class Network:
     def loss(self, x: np.ndarray, t: float | np.ndarray) -> float:
         """L = sum_j (a^L_j - t_j)^2."""
         output = self.forward(x)[-1]
-        return float(np.sum((output - self._check_t(t)) ** 2))
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = np.sum((output - self._check_t(t)) ** 2)
+        _check_finite("the loss L", loss)
+        return float(loss)
 
     # ------------------------------------------------------------------ gradients
     def backward(self, x: np.ndarray, t: float | np.ndarray) -> Gradients:
@@ -192,13 +204,17 @@ class Network:
         n_layers = len(self._weights)
         grad_weights: list[np.ndarray] = [np.empty(0)] * n_layers
         grad_values: list[np.ndarray] = [np.empty(0)] * (n_layers + 1)
-        grad = 2.0 * (values[-1] - t)  # dL/da^L
+        with np.errstate(over="ignore", invalid="ignore"):
+            grad = 2.0 * (values[-1] - t)  # dL/da^L
+        _check_finite("dL/da of the output", grad)
         grad_values[-1] = grad
         for index in reversed(range(n_layers)):
             is_output = index == n_layers - 1
-            grad_pre = grad if is_output else grad * f_prime(pre[index + 1])  # dL/dz
-            grad_weights[index] = np.outer(values[index], grad_pre)
-            grad = self._weights[index] @ grad_pre  # dL/da of the layer below
+            with np.errstate(over="ignore", invalid="ignore"):
+                grad_pre = grad if is_output else grad * f_prime(pre[index + 1])  # dL/dz
+                grad_weights[index] = np.outer(values[index], grad_pre)
+                grad = self._weights[index] @ grad_pre  # dL/da of the layer below
+            _check_finite(f"the gradients of layer {index + 1}", grad_weights[index], grad_pre, grad)
             grad_values[index] = grad
         return Gradients(weights=grad_weights, activations=grad_values)
 

@@ -26,6 +26,7 @@ once).  A time is the median over the benchmark's rounds of the time per call.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -233,7 +234,11 @@ def load_measurements(path: str | Path | None = None) -> list[Measurement]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no measurements file at {path}")
-    with path.open(newline="", encoding="utf-8") as handle:
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's byte-order mark is not part of 'kind'
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from exc
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []
         missing = [column for column in REQUIRED_COLUMNS if column not in header]
