@@ -36,6 +36,12 @@ _FROM_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789
 def _plain(value: float, digits: int) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
+    if 1e-4 <= value < 1e15:  # positional notation, rounded to `digits` significant digits first
+        rounded = float(f"{value:.{digits}g}")  # 999999.5 -> 1000000.0, written 1,000,000, not 1 × 10⁶
+        if rounded.is_integer():
+            return f"{int(rounded):,}"
+        decimals = max(digits - 1 - math.floor(math.log10(rounded)), 0)
+        return f"{rounded:,.{decimals}f}".rstrip("0").rstrip(".")
     text = f"{value:,.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
@@ -48,6 +54,8 @@ def number(value: float, digits: int = 6) -> str:
     very large or small values as ``1.5 × 10²⁰``, ``8.4 × 10⁻¹⁰`` (superscript digits)."""
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
         raise ValueError(f"digits must be an integer >= 1, got {digits!r}")
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):  # exact, however large: 2**53 + 1
+        return (MINUS if value < 0 else "") + f"{abs(int(value)):,}"
     value = _check(value)
     text = _plain(abs(value), digits)
     if text.strip("0.,") == "":  # rounds to zero: no "−0"

@@ -22,7 +22,32 @@ import numpy as np
 
 from hwlib._checks import check_int, check_shape3
 
-__all__ = ["problem1", "problem2", "problem3", "check_keys"]
+__all__ = ["problem1", "problem2", "problem3", "check_keys", "MAX_SIZE", "MAX_CHANNELS", "MAX_KERNEL"]
+
+# Bounds of a Given that a worked solution can show: a page lists every (padding, stride)
+# pair that works and draws the padded grid, so a side of a million pixels would mean a
+# list of millions of pairs (and minutes of work) rather than a solution.  Real layers sit
+# far inside: ImageNet inputs are 224 a side, wide layers a few thousand channels.
+MAX_SIZE = 4096
+MAX_CHANNELS = 100_000
+MAX_KERNEL = 64
+
+
+def _bounded(name: str, shape: tuple[int, int, int]) -> tuple[int, int, int]:
+    """``shape`` (H, W, C) within MAX_SIZE a side and MAX_CHANNELS channels."""
+    h, w, c = shape
+    if max(h, w) > MAX_SIZE:
+        raise ValueError(f"{name}: height and width must be at most {MAX_SIZE:,} for a worked solution, got {h} x {w}")
+    if c > MAX_CHANNELS:
+        raise ValueError(f"{name}: channels must be at most {MAX_CHANNELS:,} for a worked solution, got {c}")
+    return shape
+
+
+def _kernel(name: str, value: object) -> int:
+    kernel = check_int(name, value, minimum=1)
+    if kernel > MAX_KERNEL:
+        raise ValueError(f"{name} must be at most {MAX_KERNEL} for a worked solution, got {kernel}")
+    return kernel
 
 
 def check_keys(problem: int, given: object, required: Sequence[str]) -> Mapping[str, Any]:
@@ -43,9 +68,9 @@ def problem1(given: object) -> dict[str, Any]:
     """Problem 1: ``in_shape`` and ``out_shape`` three positive integers each, ``kernel`` a positive integer."""
     given = check_keys(1, given, ("in_shape", "out_shape", "kernel"))
     return {
-        "in_shape": check_shape3("in_shape", given["in_shape"]),
-        "out_shape": check_shape3("out_shape", given["out_shape"]),
-        "kernel": check_int("kernel", given["kernel"], minimum=1),
+        "in_shape": _bounded("in_shape", check_shape3("in_shape", given["in_shape"])),
+        "out_shape": _bounded("out_shape", check_shape3("out_shape", given["out_shape"])),
+        "kernel": _kernel("kernel", given["kernel"]),
     }
 
 
@@ -59,10 +84,10 @@ def problem2(given: object) -> dict[str, Any]:
     for part, size in kernels.items():
         if not isinstance(part, str) or not part.strip() or "|" in part:
             raise TypeError(f"kernels: each part must be a short name such as 'a', got {part!r}")
-        checked[part] = check_int(f"kernels[{part!r}]", size, minimum=1)
+        checked[part] = _kernel(f"kernels[{part!r}]", size)
     return {
-        "in_volume": check_shape3("in_volume", given["in_volume"]),
-        "out_volume": check_shape3("out_volume", given["out_volume"]),
+        "in_volume": _bounded("in_volume", check_shape3("in_volume", given["in_volume"])),
+        "out_volume": _bounded("out_volume", check_shape3("out_volume", given["out_volume"])),
         "kernels": checked,
     }
 

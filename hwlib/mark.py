@@ -233,6 +233,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _cell_text(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet opens as text, never as a formula (OWASP "CSV injection"):
+    a leading ``= + - @``, tab or carriage return gets a leading apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _plain(value: float | None) -> str:
     """A number for a CSV cell: whole numbers without a decimal point, others as Python writes them."""
     if value is None:
@@ -257,13 +263,13 @@ def write(out: Path, columns: Sequence[str], answers: Mapping[str, Mapping[str, 
         w = csv.writer(f)
         w.writerow(["student", "answered", "correct", "follow_through", *columns])
         for m in marks:
-            w.writerow([m.student, m.answered, m.correct, m.follow_through, *(m.verdicts[q] for q in columns)])
+            w.writerow([_cell_text(m.student), m.answered, m.correct, m.follow_through, *(m.verdicts[q] for q in columns)])
     with open(out / "mistakes.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["student", "quantity", "written", "answer", "mistakes"])
         for m in marks:
             for q, names in m.mistakes.items():
-                w.writerow([m.student, q, _plain(answers[m.student][q]), _plain(truth_values[q]), ";".join(names)])
+                w.writerow([_cell_text(m.student), q, _plain(answers[m.student][q]), _plain(truth_values[q]), ";".join(names)])
     (out / "report.md").write_text(report_markdown(marks, columns, "marks.png", given_note), encoding="utf-8")
     fig = marks_chart(marks, columns)
     fig.savefig(out / "marks.png", dpi=110)

@@ -261,11 +261,14 @@ def tolerance(quantity: str) -> float:
 
 
 # ------------------------------------------------------------------ answer keys
+MAX_SEEDS = 10_000
+
+
 def parse_seeds(text: str) -> list[int]:
     """Seeds from ``"0-49"``, ``"7"`` or ``"0-9,20,30-32"`` (inclusive ranges), in order, without repeats."""
     if not isinstance(text, str):
         raise TypeError(f"seeds must be a string such as '0-49', got {text!r}")
-    seeds: list[int] = []
+    seeds: dict[int, None] = {}  # ordered, without repeats
     for part in text.replace(" ", "").split(","):
         low, sep, high = part.partition("-")
         if not low.isdigit() or (sep and not high.isdigit()):
@@ -273,8 +276,10 @@ def parse_seeds(text: str) -> list[int]:
         first, last = int(low), int(high) if sep else int(low)
         if last < first:
             raise ValueError(f"seeds range must run upwards (low-high), got {part!r}")
-        seeds.extend(s for s in range(first, last + 1) if s not in seeds)
-    return seeds
+        if last - first + 1 + len(seeds) > MAX_SEEDS:
+            raise ValueError(f"seeds: at most {MAX_SEEDS:,} at a time (an answer key for a term), got {text!r}")
+        seeds.update(dict.fromkeys(range(first, last + 1)))
+    return list(seeds)
 
 
 def _given_text(value: Any) -> str:

@@ -43,3 +43,11 @@ def test_rejects_non_numbers(bad):
 def test_rejects_bad_digits():
     with pytest.raises(ValueError, match="digits"):
         fmt.number(1.5, digits=0)
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (999999.5, "1,000,000"), (0.1234567, "0.123457"), (12345.678, "12,345.7"), (0.00012, "0.00012"),
+    (2**53 + 1, "9,007,199,254,740,993"), (-(10**20), "−100,000,000,000,000,000,000"),
+])
+def test_rounding_stays_positional_and_integers_stay_exact(value, text):
+    assert fmt.number(value) == text

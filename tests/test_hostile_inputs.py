@@ -86,3 +86,19 @@ def test_a_measurements_file_that_is_not_utf8_or_has_a_bom_names_the_file(tmp_pa
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf" + good)
     assert len(speed.load_measurements(bom)) == len(speed.load_measurements())
+
+
+@pytest.mark.parametrize(("problem", "given", "match"), [
+    (1, {"in_shape": [10**9, 10**9, 3], "out_shape": [7, 7, 3], "kernel": 3}, "in_shape: height and width must be at most"),
+    (1, {"in_shape": [30, 30, 20], "out_shape": [15, 15, 40], "kernel": 10**9}, "kernel must be at most"),
+    (1, {"in_shape": [30, 30, 10**7], "out_shape": [15, 15, 40], "kernel": 3}, "in_shape: channels must be at most"),
+    (2, {"in_volume": [20, 20, 10], "out_volume": [20, 20, 10], "kernels": {"a": 10**9}}, r"kernels\['a'\] must be at most"),
+    (2, {"in_volume": [20, 20, 10], "out_volume": [10**6, 20, 10], "kernels": {"a": 1}}, "out_volume: height and width"),
+])
+def test_huge_sizes_are_refused_at_once_not_searched(problem, given, match):
+    """A size no worked solution can show stops with one ValueError instead of a search that runs for minutes."""
+    from hwlib.worked import problem1, problem2
+
+    module = {1: problem1, 2: problem2}[problem]
+    with pytest.raises(ValueError, match=match):
+        module.answer_quantities(given)

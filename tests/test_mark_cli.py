@@ -59,6 +59,18 @@ def test_a_spreadsheet_export_with_bom_quotes_separators_and_unicode_minus(tmp_p
     assert read_marks(out)["Lee, Ann"]["correct"] == "2"
 
 
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv_files(tmp_path):
+    """A name such as =HYPERLINK(...) would run as a formula when marks.csv opens in a spreadsheet."""
+    answers = write(tmp_path, 'student,dL/dz\n"=HYPERLINK(""x"")",-2\n@ann,-6\nbob,-6\n')
+    out = tmp_path / "out"
+    assert main([str(answers), "--out", str(out)]) == 0
+    students = set(read_marks(out))
+    assert students == {"'=HYPERLINK(\"x\")", "'@ann", "bob"}
+    with open(out / "mistakes.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and {row["student"] for row in rows} == {"'=HYPERLINK(\"x\")"}
+
+
 @pytest.mark.parametrize("content, message", [
     (b"", "the file is empty"),
     ("name,dL/dz\nann,1\n", "no 'student' column"),

@@ -200,3 +200,14 @@ def test_cli_refuses_bad_arguments(capsys, argv, message):
         practice.main(argv)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_huge_seed_range_is_refused_at_once():
+    """`--seeds 0-1000000` would build a million variants before printing anything: a clear limit instead."""
+    from hwlib.practice import MAX_SEEDS, parse_seeds
+
+    assert parse_seeds(f"0-{MAX_SEEDS - 1}") == list(range(MAX_SEEDS))
+    with pytest.raises(ValueError, match="at most 10,000"):
+        parse_seeds("0-1000000")
+    with pytest.raises(ValueError, match="at most 10,000"):
+        parse_seeds(f"0-{MAX_SEEDS - 1},{MAX_SEEDS}")
