@@ -63,7 +63,15 @@ class InputError(Exception):
         self.problems = list(problems)
 
 
+_ASCII_OR_MINUS = frozenset(chr(c) for c in range(128)) | {"\u2212"}
+
+
 def _number(text: str) -> float | None:
+    """A cell as a number: decimal digits (``1620000``, ``1,620,000``, ``-6``, ``−6``, ``0.5``, ``1e3``), else None.
+
+    Python's own literal forms that are no way to write a mark (``7_200``, full-width digits) are refused."""
+    if "_" in text or not text.isascii() and not set(text) <= _ASCII_OR_MINUS:
+        return None
     try:
         value = float(text)  # the common case, fast
         return value if math.isfinite(value) else None
@@ -96,7 +104,7 @@ def read_answers(path: Path, known: Mapping[str, Any]) -> tuple[list[str], dict[
     if not text.strip():
         raise InputError([f"{path}: the file is empty; it needs a header row with a 'student' column"])
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))  # an unclosed quote is an error
     except csv.Error as exc:
         raise InputError([f"{path}: not a CSV file: {exc}"]) from exc
     header = [h.strip() for h in rows[0]]
@@ -229,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a folder that cannot be made or written: one line, not a traceback
         print(f"error: {args.out}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"marked {len(answers):,} students: {args.out / 'marks.csv'}, {args.out / 'report.md'}")
+    print(f"marked {len(answers):,} student{'' if len(answers) == 1 else 's'}: {args.out / 'marks.csv'}, {args.out / 'report.md'}")
     return 0
 
 
