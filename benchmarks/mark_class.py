@@ -18,7 +18,6 @@ import csv
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,19 +25,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from run import median_time  # benchmarks/run.py: one timing helper for every benchmark
+
 from hwlib.class_marking import mark_class, quantities, synthetic_class
 from hwlib.transcription import load_given
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def median_time(function, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
