@@ -1,7 +1,7 @@
 """Debian's Chromium, started so that it reaches nothing but this machine.
 
-Shared by the book's PDF (``_ext/book_pdf.py``) and the browser tests
-(``tests/browser_support.py``).  Playwright's own ``--disable-background-networking``
+Shared by the build (math typeset at build time, the book's PDF: one
+session, :func:`book_browser`) and the browser tests (``tests/browser_support.py``).  Playwright's own ``--disable-background-networking``
 is not enough: Chromium 156 still asks accounts.google.com (the signed-in
 account list) and update.googleapis.com (a component update) at start-up.
 Those services are switched off by flag where a flag exists, and otherwise
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.util
 import http.server
 import json
 import os
@@ -58,6 +59,17 @@ def find_chromium() -> str | None:
                 return name
         elif shutil.which(name):
             return shutil.which(name)
+    return None
+
+
+@functools.cache
+def why_unavailable() -> str | None:
+    """Why the build cannot use Chromium on this machine (no Chromium, Playwright or pypdf), or None."""
+    if find_chromium() is None:
+        return "Chromium is not installed (Debian: apt-get install chromium)"
+    for module in ("playwright", "pypdf"):
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not installed (pip install -r requirements.txt)"
     return None
 
 
@@ -174,3 +186,15 @@ PAGE_READY_JS = """async () => {
     await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
     await document.fonts.ready;
 }"""
+
+
+@contextlib.contextmanager
+def book_browser(directory: Path) -> Iterator[tuple[str, OfflineChromium]]:
+    """Serve ``directory`` on 127.0.0.1 and launch one offline Chromium: ``with book_browser(html) as (url, session)``.
+
+    The build typesets the math and then prints the PDF in this one session.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with BookServer(directory) as base, sync_playwright() as playwright, offline_chromium(playwright) as session:
+        yield base, session
