@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from notebooks import PAGES, ROOT, PageError, refresh_sources, source_path
 
 MARK = 'find_spec("hwlib")'

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.util
 import http.server
+import importlib.util
 import json
 import os
 import shutil

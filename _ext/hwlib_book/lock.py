@@ -53,7 +53,7 @@ def hold_build_lock(build_dir: Path, poll_seconds: float = 0.2) -> bool:
     if path in _HELD:
         return False
     build_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+b")
+    handle = open(path, "a+b")  # noqa: SIM115 (held open, and locked, until the process exits)
     if not try_lock(handle):
         pid = build_dir / PID_NAME
         holder = pid.read_text(encoding="utf-8").strip() if pid.is_file() else ""
