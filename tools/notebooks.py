@@ -160,6 +160,8 @@ def refresh_sources(name: str) -> bool:
     Only for edits that change no output (the install cell's URL): a code cell that has outputs and whose
     text changed, or a different sequence of cells, raises :class:`PageError` (run ``build``).
     """
+    if not notebook_path(name).is_file():
+        raise PageError(f"book/{name}.ipynb does not exist: run `python tools/notebooks.py build {name}`")
     new, old = from_source(name), read_notebook(name)
     if [c.cell_type for c in new.cells] != [c.cell_type for c in old.cells]:
         raise PageError(f"myst/{name}.md has other cells than book/{name}.ipynb: run `python tools/notebooks.py build {name}`")
