@@ -19,11 +19,16 @@ Layers under ten units keep exactly the keys the book has always used.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from hwlib._checks import check_int
 
 __all__ = [
+    "SUBSCRIPTS",
+    "SUPERSCRIPTS",
+    "FROM_SUPERSCRIPTS",
+    "plain_label",
     "HIDDEN_LETTERS",
     "default_letters",
     "gradient_key",
@@ -35,6 +40,39 @@ __all__ = [
     "weight_key",
     "weight_label",
 ]
+
+
+# Unicode sub- and superscripts, for labels in plain text (w²₁₁) and exponents (10⁻⁶)
+SUBSCRIPTS = str.maketrans("0123456789+-()", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎")
+SUPERSCRIPTS = str.maketrans("0123456789+-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾")
+FROM_SUPERSCRIPTS = {to: frm for frm, to in SUPERSCRIPTS.items()}
+
+
+def _script(text: str, table: dict[int, int], fallback: str) -> str:
+    """``text`` in sub- or superscript characters where each has one, else ``_(text)`` / ``^(text)``."""
+    if all(ord(c) in table for c in text):
+        return text.translate(table)
+    return f"{fallback}{text}" if text.isalnum() else f"{fallback}({text})"
+
+
+def plain_label(label: str) -> str:
+    """A LaTeX or matplotlib label as plain text (an alt text, a practice page's label, a report's column):
+    ``$w^{1}_{11} = 2$`` -> ``w¹₁₁ = 2``, ``\\partial L / \\partial y_{1}`` -> ``∂L/∂y₁``.
+
+    Drops the ``$`` delimiters, writes ``_{..}``/``^{..}`` as Unicode sub- and
+    superscripts where every character has one (else ``_(..)``), ``\\partial`` as
+    ∂ (with no space around the slash of ∂L/∂x), a minus as U+2212, and joins lines with ", ".
+    """
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a str, got {type(label).__name__}")
+    text = label.replace("$", "")
+    text = re.sub(r"\\(?:mathrm|text)\{([^}]*)\}", r"{\1}", text)
+    text = re.sub(r"\\partial\s*", "∂", text).replace(r"\partial", "∂").replace(r"\times", "×").replace(r"\cdot", "·").replace(r"\,", " ")
+    text = re.sub(r"_\{([^}]*)\}|_(\w)", lambda m: _script(m.group(1) or m.group(2), SUBSCRIPTS, "_"), text)
+    text = re.sub(r"\^\{([^}]*)\}|\^(\w)", lambda m: _script(m.group(1) or m.group(2), SUPERSCRIPTS, "^"), text)
+    text = re.sub(r"\s*/\s*(?=∂)", "/", text)
+    text = re.sub(r"(?<![\w)])-(?=\d)", "\u2212", text).replace("{", "").replace("}", "")
+    return ", ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 HIDDEN_LETTERS = ("y", "z", "u", "v", "p", "q", "r", "s")

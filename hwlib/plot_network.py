@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from hwlib.figures import book_styled, plain_label
+from hwlib.figures import book_styled
+from hwlib.naming import plain_label
 
 
 def _node_positions(layer_sizes: Sequence[int]) -> list[list[tuple[float, float]]]:
