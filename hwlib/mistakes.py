@@ -36,7 +36,8 @@ _s = sp.Symbol
 
 
 def truth_of(problem: int, given: Mapping[str, Any]) -> Truth:
-    """``hwlib.answers.problemN_truth(**given)`` for problem 1, 2 or 3, from the one cache (:func:`hwlib.answers.truth`)."""
+    """``hwlib.answers.problemN_truth(**given)`` for problem 1, 2 or 3, from the one cache
+    (:func:`hwlib.answers.truth`)."""
     return answers.truth(problem, given)
 
 
@@ -300,7 +301,8 @@ CATALOGUE: tuple[Mistake, ...] = (
             "the depthwise stage has one k × k filter per input channel, so its weights are k²·C_in, not k²·C_out",
             _p1_depthwise_weights_with_c_out),
     Mistake("macs_with_input_size", 1,
-            "a layer does its multiply-accumulates once per output position, H_out × W_out, not once per input position",
+            "a layer does its multiply-accumulates once per output position, H_out × W_out, "
+            "not once per input position",
             _p1_macs_with_input_size),
     Mistake("output_size_without_padding", 1,
             "the output size is ⌊(i + 2p − k)/s⌋ + 1: leaving the padding out shrinks it and every MAC count with it",
@@ -324,7 +326,8 @@ CATALOGUE: tuple[Mistake, ...] = (
             "a stride as large as the filter shrinks the map; keeping the size needs stride 1",
             _p2_stride_equals_kernel),
     Mistake("dropped_factor_2", 3,
-            "the factor 2 is missing: the derivative of (z − t)² is 2(z − t), so ∂L/∂z and every gradient after it come out half as large",
+            "the factor 2 is missing: the derivative of (z − t)² is 2(z − t), so ∂L/∂z and every gradient after it "
+            "come out half as large",
             _p3_dropped_factor_2),
     Mistake("target_minus_output", 3,
             "this uses (t − z) where the derivative of (z − t)² needs (z − t): every gradient flips its sign",
@@ -333,7 +336,8 @@ CATALOGUE: tuple[Mistake, ...] = (
             "this uses the transposed weight (w²₂₁ for w²₁₂): ∂z_j/∂y_i is the weight on the edge from y_i to z_j",
             _p3_transposed_weight),
     Mistake("transposed_weight_forward", 3,
-            "the forward pass uses the transposed weight (w¹₂₁ for w¹₁₂): y_j sums x_i times the weight from x_i to y_j",
+            "the forward pass uses the transposed weight (w¹₂₁ for w¹₁₂): "
+            "y_j sums x_i times the weight from x_i to y_j",
             _p3_transposed_weight_forward),
     Mistake("missing_path", 3,
             "a unit that feeds several units collects a gradient along each path; this sum leaves one out",

@@ -67,7 +67,8 @@ def plain_label(label: str) -> str:
         raise TypeError(f"label must be a str, got {type(label).__name__}")
     text = label.replace("$", "")
     text = re.sub(r"\\(?:mathrm|text)\{([^}]*)\}", r"{\1}", text)
-    text = re.sub(r"\\partial\s*", "∂", text).replace(r"\partial", "∂").replace(r"\times", "×").replace(r"\cdot", "·").replace(r"\,", " ")
+    text = re.sub(r"\\partial\s*", "∂", text)
+    text = text.replace(r"\times", "×").replace(r"\cdot", "·").replace(r"\,", " ")
     text = re.sub(r"_\{([^}]*)\}|_(\w)", lambda m: _script(m.group(1) or m.group(2), SUBSCRIPTS, "_"), text)
     text = re.sub(r"\^\{([^}]*)\}|\^(\w)", lambda m: _script(m.group(1) or m.group(2), SUPERSCRIPTS, "^"), text)
     text = re.sub(r"\s*/\s*(?=∂)", "/", text)
@@ -97,7 +98,8 @@ def _unit_position(letters: Sequence[str], sizes: Sequence[int], layer: int, i: 
     layer = check_int("layer", layer, minimum=0)
     i = check_int("i", i, minimum=0)
     if layer >= len(sizes) or layer >= len(letters):
-        raise ValueError(f"layer must be < {min(len(sizes), len(letters))} (one letter and one size per layer), got {layer}")
+        raise ValueError(f"layer must be < {min(len(sizes), len(letters))} (one letter and one size per layer), "
+                         f"got {layer}")
     size = check_int(f"sizes[{layer}]", sizes[layer], minimum=1)
     if i >= size:
         raise ValueError(f"i must be < sizes[{layer}] = {size}, got {i}")
@@ -114,7 +116,8 @@ def unit_key(letters: Sequence[str], sizes: Sequence[int], layer: int, i: int) -
 
 
 def unit_label(letters: Sequence[str], sizes: Sequence[int], layer: int, i: int) -> str:
-    """LaTeX label of unit i (0-based) of a layer: letter_{i + 1}, e.g. 'y_{1}', or the bare letter for a one-unit layer."""
+    """LaTeX label of unit i (0-based) of a layer: letter_{i + 1}, e.g. 'y_{1}', or the bare letter for a
+    one-unit layer."""
     letter, size = _unit_position(letters, sizes, layer, i)
     return letter if size == 1 else f"{letter}_{{{i + 1}}}"
 
@@ -129,7 +132,8 @@ def weight_indices(i: int, j: int, separator: str) -> str:
 
 
 def weight_key(layer: int, i: int, j: int) -> str:
-    """Key of ``weights[layer][i, j]``, the homework's w^{layer+1}_{i+1, j+1}: 'w2_21', or 'w1_10_2' for two-digit indices."""
+    """Key of ``weights[layer][i, j]``, the homework's w^{layer+1}_{i+1, j+1}: 'w2_21', or 'w1_10_2' for
+    two-digit indices."""
     layer = check_int("layer", layer, minimum=0)
     return f"w{layer + 1}_{weight_indices(i, j, '_')}"
 

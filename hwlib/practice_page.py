@@ -59,7 +59,8 @@ _P1_HINTS = {
     "separable.weights": "the separable total is the depthwise step plus the pointwise step.",
     "separable.macs": "the separable total is the depthwise step plus the pointwise step.",
 }
-_NAMES = {"weights": "weights", "macs": "MACs", "padding": "padding p", "stride": "stride s", "filters": "number of filters"}
+_NAMES = {"weights": "weights", "macs": "MACs", "padding": "padding p", "stride": "stride s",
+          "filters": "number of filters"}
 @functools.lru_cache(maxsize=1)
 def _problem3_labels() -> dict[str, str]:
     """Problem 3's labels, which depend on the 2-2-2-1 shape alone (the homework's)."""
@@ -115,7 +116,8 @@ def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
     labels = truth.labels
     label = plain_label(labels[quantity])
     if quantity == "L":
-        outputs = [q for q in truth.values if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
+        outputs = [q for q in truth.values
+                   if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
         return "Look at the loss: L = " + " + ".join(f"({plain_label(labels[o])} − t)²" for o in outputs) + "."
     formula = truth.formulas.get(quantity)
     if formula is None:
@@ -177,7 +179,8 @@ def _slug(text: str) -> str:
 
 
 def _form(variant: practice.Variant, data: Mapping[str, Any]) -> str:
-    """The variant's container: labelled inputs, Check button, status line and data, as one HTML block (no blank line)."""
+    """The variant's container: labelled inputs, Check button, status line and data, as one HTML block
+    (no blank line)."""
     prefix = f"practice-p{variant.problem}-s{variant.seed}"
     rows = []
     for quantity, spec in data["quantities"].items():
@@ -216,7 +219,8 @@ def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
         module.statement(variant.given).strip(),
         *([weights_markdown(variant.given)] if variant.problem == 3 else []),
         _form(variant, checker_data(variant)),
-        '<details class="practice-solution">\n<summary>Worked solution</summary>\n<template class="practice-solution-body">',
+        '<details class="practice-solution">\n<summary>Worked solution</summary>\n'
+        '<template class="practice-solution-body">',
         module.solution(variant.given).strip(),
         "</template>\n</details>",
     ]) + "\n"

@@ -21,7 +21,6 @@ from hwlib.practice import make_given
 from browser_support import HTML, OffsiteRequests, book_url, chromium, unavailable  # noqa: F401
 
 
-
 @pytest.fixture(scope="module")
 def practice_url(book_url):
     if not (HTML / "book" / "practice_problem1.html").exists():
