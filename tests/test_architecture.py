@@ -2,6 +2,11 @@
 
 Every module of :mod:`hwlib` is parsed (not imported), and every ``import`` statement counts, at the top
 of a module or inside a function alike.  The layers are declared once, in :data:`hwlib.LAYERS`.
+
+A private name is an attribute or imported name with one leading underscore (``mistakes._key``); a module
+whose own name starts with one (``hwlib._checks``) is private to the package, not to a module, and may be
+imported by any module of hwlib.  Importing a name from a package counts as importing the module that
+holds it (``from hwlib.worked import problem1`` imports ``hwlib.worked.problem1``).
 """
 
 from __future__ import annotations
