@@ -12,6 +12,7 @@ printed value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -192,7 +193,8 @@ def _shape(shape: tuple[int, ...]) -> str:
 
 
 def _filter(text: str) -> str:
-    return text.replace("x", " × ")
+    """A filter shape as printed ("3x3x1024 dw"), written as the book writes numbers: 3 × 3 × 1,024 dw."""
+    return re.sub(r"\d+", lambda m: fmt.number(int(m.group(0))), text).replace("x", " × ")
 
 
 def layer_table(f: Facts | None = None) -> str:
@@ -307,6 +309,7 @@ def differences_text(f: Facts | None = None) -> str:
                 count=getattr(f.cost, f"{of}_by_kind")[kind], total=getattr(f.cost, of),
                 column_sum=f.paper_column_sum(of), others=others, implied=implied,
                 implied_agrees=abs(implied - c.rounded) <= Decimal("0.02"),
+                four_hold_all=sum(getattr(f.cost, f"{of}_by_kind")[k] for k in KINDS) == getattr(f.cost, of),
                 swapped=sorted(str(c.printed)) == sorted(str(c.rounded)) and c.printed != c.rounded))
     totals = []
     for c in f.totals():
@@ -351,8 +354,16 @@ def lesson_text(f: Facts | None = None) -> str:
     separable = f.cost.macs_by_kind["depthwise"] + f.cost.macs_by_kind["pointwise"]
     widest = max(ratios, key=lambda r: r[0])
     narrowest = min(ratios, key=lambda r: r[0])
+    claim_kernel, low, high = f.paper.claim
+    if claim_kernel != kernel:
+        raise ValueError(f"the paper's claim is about {claim_kernel} x {claim_kernel} layers, MobileNet's are {kernel} x {kernel}")
+    # 1/C + 1/k^2 <= 1/low  <=>  C >= 1 / (1/low - 1/k^2)
+    bound = 1 / (1 / Fraction(low) - Fraction(1, kernel**2))
+    reaches_low = bound.numerator // bound.denominator + (1 if bound.denominator > 1 else 0)
+    within = sum(1 for _, r in ratios if Fraction(1, Fraction(high)) <= r <= Fraction(1, Fraction(low)))
     return words.render(
-        "problem1/network_lesson.md", kernel=kernel, k2=kernel**2,
+        "problem1/network_lesson.md", kernel=kernel, k2=kernel**2, low=low, high=high, reaches_low=reaches_low,
+        within=within, below=[c for c, r in ratios if r > Fraction(1, Fraction(low))],
         pointwise=macs["pointwise"].rounded, pointwise_weights=weights["pointwise"].rounded,
         depthwise=macs["depthwise"].rounded, depthwise_weights=weights["depthwise"].rounded,
         fc=macs["fully_connected"].rounded, fc_weights=weights["fully_connected"].rounded,
