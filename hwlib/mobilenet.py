@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tomllib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -28,8 +28,25 @@ from importlib import resources
 
 from hwlib import conv
 
-__all__ = ["NETWORKS", "COLUMNS", "Row", "Table", "Correction", "Reconciled", "Published", "load_table",
-           "parse_table", "reconcile", "published", "rounded_like"]
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = [
+    "COLUMNS",
+    "NETWORKS",
+    "Correction",
+    "Published",
+    "Reconciled",
+    "Row",
+    "Table",
+    "load_table",
+    "parse_table",
+    "published",
+    "reconcile",
+    "rounded_like",
+]
 
 #: The networks shipped as data files (``data/<name>.csv``).
 NETWORKS = ("mobilenet_v1", "conv_mobilenet_v1")

@@ -7,8 +7,6 @@ Drawn from a :class:`hwlib.conv.NetworkCost` (never by hand), with an alt text w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -16,7 +14,7 @@ from matplotlib.patches import Patch
 from hwlib import conv, fmt
 from hwlib.figures import book_styled
 
-__all__ = ["KIND_NAMES", "plot_cost_by_layer", "describe_cost_by_layer"]
+__all__ = ["KIND_NAMES", "describe_cost_by_layer", "plot_cost_by_layer"]
 
 #: How the figure names each kind of layer.
 KIND_NAMES = {

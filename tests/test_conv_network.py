@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-import tomllib
+import sys
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +17,11 @@ from pathlib import Path
 import pytest
 
 from hwlib import conv, mobilenet
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 DATA = Path(__file__).resolve().parent.parent / "hwlib" / "data"
 PAPER = tomllib.loads((DATA / "mobilenet_v1_paper.toml").read_text(encoding="utf-8"))
@@ -57,7 +62,7 @@ def independent_count(name: str) -> dict:
         numbers = [int(v) for v in shape.split("x")] if kind != "Softmax" else []
         k = numbers[0] if kind in ("Conv", "Conv dw", "Avg Pool") else 1
 
-        def out(stride):
+        def out(stride, h=h, w=w, p=p, k=k):
             return (h + 2 * p - k) // stride + 1, (w + 2 * p - k) // stride + 1
 
         s = int(row["stride"])

@@ -6,8 +6,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-
 from golden import check_golden
+
 from hwlib import conv, mobilenet
 from hwlib.plot_network_cost import describe_cost_by_layer, plot_cost_by_layer
 from hwlib.worked import problem1_network
@@ -70,16 +70,16 @@ def test_reconcile_refuses_what_no_single_stride_explains(second, message):
 
 
 def test_rounded_like_keeps_the_printed_digits():
-    assert mobilenet.rounded_like(Fraction(568740352, 10**6), Decimal("569")) == Decimal("569")
+    assert mobilenet.rounded_like(Fraction(568740352, 10**6), Decimal(569)) == Decimal(569)
     assert mobilenet.rounded_like(Fraction(4209088, 10**6), Decimal("4.2")) == Decimal("4.2")
     assert mobilenet.rounded_like(Fraction(1, 8), Decimal("0.00")) == Decimal("0.12")  # half to even
     with pytest.raises(TypeError, match="value must be an int or a Fraction"):
-        mobilenet.rounded_like(0.5, Decimal("1"))
+        mobilenet.rounded_like(0.5, Decimal(1))
 
 
 def test_published_figures_are_read_as_printed():
     paper = mobilenet.published()
-    assert paper.totals["mobilenet_v1"][1:] == (Decimal("569"), Decimal("4.2"))
+    assert paper.totals["mobilenet_v1"][1:] == (Decimal(569), Decimal("4.2"))
     assert str(paper.shares["standard"][1]) == "1.19"
     assert set(paper.shares) == set(problem1_network.KINDS)
 

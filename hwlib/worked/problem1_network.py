@@ -21,8 +21,20 @@ from functools import cache
 from hwlib import conv, fmt, mobilenet, words
 from hwlib.worked.markdown import dims, table
 
-__all__ = ["KINDS", "Comparison", "Block", "Facts", "facts", "fold", "layer_table", "totals_table", "shares_table",
-           "stride_text", "differences_text", "lesson_text"]
+__all__ = [
+    "KINDS",
+    "Block",
+    "Comparison",
+    "Facts",
+    "differences_text",
+    "facts",
+    "fold",
+    "layer_table",
+    "lesson_text",
+    "shares_table",
+    "stride_text",
+    "totals_table",
+]
 
 #: The layer types of the paper's Table 2, in its order.
 KINDS = ("pointwise", "depthwise", "standard", "fully_connected")
