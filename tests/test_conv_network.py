@@ -254,3 +254,14 @@ def test_one_layer_network_is_the_one_layer_cost():
                                    conv.Layer("pointwise", 20, 40)], (30, 30, 20))
     reference = conv.depthwise_separable_cost((30, 30, 20), 40, 3, 2, 1)
     assert (separable.weights, separable.macs, separable.out_shape) == (reference.weights, reference.macs, reference.out_shape)
+
+
+def test_printed_stride_total_is_what_the_section_says():
+    """With the printed stride 2, layer 26 (3x3 depthwise) and layer 27 (1x1, 1024 -> 1024) see 4 x 4, not 7 x 7."""
+    from hwlib.worked import problem1_network
+
+    corrected = independent_count("mobilenet_v1")["macs"]
+    printed = corrected - (7 * 7 - 4 * 4) * 1024 * 3 * 3 - (7 * 7 - 4 * 4) * 1024 * 1024
+    f = problem1_network.facts()
+    assert (f.cost.macs, f.printed_macs) == (corrected, printed)
+    assert round(printed / 10**6) != int(PAPER["totals"]["mobilenet_v1"]["million_mult_adds"]) == round(corrected / 10**6)

@@ -299,6 +299,9 @@ def stride_text(f: Facts | None = None) -> str:
         printed_macs=f.printed_macs, macs=f.cost.macs,
         printed_millions=mobilenet.rounded_like(Fraction(f.printed_macs, MILLION), f.paper.totals["mobilenet_v1"][1]),
         paper_millions=f.paper.totals["mobilenet_v1"][1],
+        total_confirms=(mobilenet.rounded_like(Fraction(f.cost.macs, MILLION), f.paper.totals["mobilenet_v1"][1])
+                        == f.paper.totals["mobilenet_v1"][1] != mobilenet.rounded_like(
+                            Fraction(f.printed_macs, MILLION), f.paper.totals["mobilenet_v1"][1])),
         pool=next(x.layer for x in f.cost.layers if x.layer.kind == "avg_pool"),
         conv_corrections=[(x.index, x.row.type, x.row.stride, x.stride, _filter(x.row.filter_shape))
                           for x in f.conv_reconciled.corrections],
