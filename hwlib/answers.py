@@ -5,6 +5,9 @@ Each ``problemN_truth`` returns a :class:`Truth`: the value of every quantity
 quantity, its *local formula* in terms of other quantities (the chain rule one
 step at a time).  The marker (:mod:`hwlib.marker`) evaluates those formulas
 with the student's own numbers to tell a carried-forward error from a new one.
+
+:func:`truth` gives the truth of a problem by its number, computed once per Given (the one cache of
+the answers); :mod:`hwlib.problems` is the registry that the rest of the package asks.
 """
 
 from __future__ import annotations

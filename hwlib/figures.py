@@ -134,11 +134,13 @@ class MystNbAltText:
 
     @staticmethod
     def handle_mime(renderer, data, inline: bool):
-        options: Mapping = data.output_metadata.get(data.mime_type, {}) if isinstance(data.output_metadata, Mapping) else {}
+        metadata = data.output_metadata
+        options: Mapping = metadata.get(data.mime_type, {}) if isinstance(metadata, Mapping) else {}
         if inline or not data.mime_type.startswith("image/") or "alt" not in options:
             return None
         nodes = renderer.render_image(data)
         for node in nodes:
             node["alt"] = str(options["alt"])
-            node["classes"] = [*node.get("classes", []), FIGURE_CLASS, "dark-light"]  # dark-light: the theme leaves it to our CSS
+            # dark-light: the theme leaves it to our CSS
+            node["classes"] = [*node.get("classes", []), FIGURE_CLASS, "dark-light"]
         return nodes

@@ -29,7 +29,8 @@ def plot_network(
     layer_titles: Sequence[str] | None = None,
     edge_label_position: float = 0.3,
 ) -> Figure:
-    """Draw layers left to right; ``edge_labels[l][i][j]`` labels the edge from unit i of layer l to unit j of layer l+1.
+    """Draw layers left to right; ``edge_labels[l][i][j]`` labels the edge from unit i of layer l to unit j of
+    layer l+1.
 
     ``node_labels[l][i]`` is written inside unit i of layer l.  Labels may use
     matplotlib's mathtext ($...$).
