@@ -62,7 +62,8 @@ def check(folder: Path) -> str:
     shutil.copytree(ROOT / "hwlib", lib / "hwlib", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     shutil.copytree(ROOT / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     config = (ROOT / "_config.yml").read_text(encoding="utf-8")
-    config = config.replace("favicon: book/favicon.svg", 'favicon: ""').replace("html_extra_path: [book/_extra]", "html_extra_path: []")
+    config = config.replace("favicon: book/favicon.svg", 'favicon: ""')
+    config = config.replace("html_extra_path: [book/_extra]", "html_extra_path: []")
     (book / "_config.yml").write_text(config, encoding="utf-8")
     (book / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
     page = book / "page.ipynb"

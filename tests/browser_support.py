@@ -28,19 +28,26 @@ from urllib.parse import urlsplit
 
 import pytest
 
+# One launcher for the build and the tests (pytest puts _ext on the path: pyproject.toml).
+from hwlib_book.chromium import (
+    CHROMIUM_FLAGS,
+    NOWHERE,
+    PAGE_READY_JS,
+    BookServer,
+    OfflineChromium,
+    find_chromium,
+    lookups_to_other_hosts,
+    offline_chromium,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
-# One launcher for the build and the tests (pytest puts _ext on the path: pyproject.toml).
-from hwlib_book.chromium import (
-    CHROMIUM_FLAGS, NOWHERE, PAGE_READY_JS, BookServer, OfflineChromium, find_chromium, lookups_to_other_hosts,
-    offline_chromium,
-)
-
 __all__ = [
-    "HTML", "SCREENSHOTS", "CHROMIUM_FLAGS", "NOWHERE", "PAGE_READY_JS", "OfflineChromium", "find_chromium", "lookups_to_other_hosts",
-    "offline_chromium", "unavailable", "book_pages", "BookServer", "OffsiteRequests", "book_url", "chromium",
+    "HTML", "SCREENSHOTS", "CHROMIUM_FLAGS", "NOWHERE", "PAGE_READY_JS", "OfflineChromium", "find_chromium",
+    "lookups_to_other_hosts", "offline_chromium", "unavailable", "book_pages", "BookServer", "OffsiteRequests",
+    "book_url", "chromium",
 ]
 
 
@@ -59,7 +66,10 @@ def book_pages(html: Path = HTML) -> list[str]:
 
 
 class OffsiteRequests:
-    """Record the requests a page (or a context) makes to hosts other than ``base``'s: ``attach(page)``, then ``.urls``."""
+    """Record the requests a page (or a context) makes to hosts other than ``base``'s.
+
+    ``attach(page)``, then read ``.urls``.
+    """
 
     def __init__(self, base: str):
         self.host = urlsplit(base).netloc

@@ -5,8 +5,9 @@ from __future__ import annotations
 from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.utils import new_document
-from hwlib_book.answer_box import AnswerBox
 from myst_parser.parsers.docutils_ import Parser
+
+from hwlib_book.answer_box import AnswerBox
 
 
 def doctree(markdown: str) -> nodes.document:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 import pytest
+
 from browser_support import HTML, unavailable
 
 
@@ -50,14 +51,16 @@ def test_book_pdf_holds_every_chapter_and_every_page_links_it():
     pypdf = pytest.importorskip("pypdf")
     reader = pypdf.PdfReader(pdf)
     # NFKC: the PDF's fonts set "fi" as one ligature glyph
-    text = unicodedata.normalize("NFKC", " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages))
+    words = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    text = unicodedata.normalize("NFKC", words)
     titles = _chapter_titles()
     assert len(titles) >= 5
     missing = [title for title in titles.values() if title not in text]
     assert not missing, f"chapters missing from {pdf.name}: {missing}"
     left_out = _chapter_titles(in_pdf=False)  # the practice pages: fields and buttons do nothing on paper
     assert left_out, "no page is left out of the PDF: check hwlib_pdf_exclude in _config.yml"
-    printed = [title for title in left_out.values() if title in [item.title for item in reader.outline if not isinstance(item, list)]]
+    bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
+    printed = [title for title in left_out.values() if title in bookmarks]
     assert not printed, f"pages printed although hwlib_pdf_exclude leaves them out: {printed}"
     # Sphinx writes a formula's TeX between \( \) or \[ \]: none left means every formula was typeset
     # (a `$` can be code the PDF prints, so the HTML test's stricter pattern does not apply here)

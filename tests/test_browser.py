@@ -35,8 +35,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
 from browser_support import (  # noqa: F401  (book_url and chromium are fixtures)
-    HTML, PAGE_READY_JS, SCREENSHOTS, OffsiteRequests, book_pages, book_url, chromium, unavailable,
+    HTML,
+    PAGE_READY_JS,
+    SCREENSHOTS,
+    OffsiteRequests,
+    book_pages,
+    book_url,
+    chromium,
+    unavailable,
 )
 
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\$[^$\s][^$]*\$")
@@ -97,7 +105,7 @@ def alt_text_problem(src: str, alt: str | None) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ids(path: Path) -> frozenset[str]:
     return frozenset(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8", errors="replace")))
 

@@ -13,6 +13,7 @@ import types
 from pathlib import Path
 
 import pytest
+
 from hwlib_book import cache_key
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,6 +6,7 @@ import types
 from pathlib import Path
 
 import pytest
+
 from hwlib_book import assets
 
 

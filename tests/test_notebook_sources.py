@@ -19,11 +19,12 @@ import shutil
 from pathlib import Path
 
 import nbformat
-import notebooks
 import pytest
 import yaml
 
 from hwlib.transcription import load_given
+
+import notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -105,10 +106,12 @@ def test_sources_keeps_outputs_and_refuses_new_code_with_outputs(tmp_path, monke
     (tmp_path / "myst" / f"{name}.md").write_text(source, encoding="utf-8")
     assert notebooks.refresh_sources(name) is False  # in sync: nothing written
     # a comment in the install cell (no outputs) is carried over; the outputs stay
-    (tmp_path / "myst" / f"{name}.md").write_text(source.replace("import importlib.util", "# hi\nimport importlib.util", 1))
+    commented = source.replace("import importlib.util", "# hi\nimport importlib.util", 1)
+    (tmp_path / "myst" / f"{name}.md").write_text(commented, encoding="utf-8")
     assert notebooks.refresh_sources(name) is True
     assert notebooks.differences(name) == []
-    assert [c.get("outputs") for c in read(name).cells] == [c.get("outputs") for c in nbformat.read(tmp_path / f"{name}.ipynb", 4).cells]
+    refreshed = nbformat.read(tmp_path / f"{name}.ipynb", as_version=4)
+    assert [c.get("outputs") for c in read(name).cells] == [c.get("outputs") for c in refreshed.cells]
     # new code in a cell with outputs needs an execution
     code = next(c for c in read(name).cells if c.cell_type == "code" and c.outputs).source.strip().splitlines()[-1]
     (tmp_path / "myst" / f"{name}.md").write_text(source.replace(code, code + "  # changed", 1))

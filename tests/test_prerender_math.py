@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from hwlib_book.prerender_math import MARKER, needs_typesetting, pages_to_typeset, rewrite_page
 
 PAGE = """<html><head>

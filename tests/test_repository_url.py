@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import ast
 
-import notebooks
 import pytest
+
+import notebooks
 import sync_repository_url as sync
 
 

@@ -164,7 +164,8 @@ def refresh_sources(name: str) -> bool:
         raise PageError(f"book/{name}.ipynb does not exist: run `python tools/notebooks.py build {name}`")
     new, old = from_source(name), read_notebook(name)
     if [c.cell_type for c in new.cells] != [c.cell_type for c in old.cells]:
-        raise PageError(f"myst/{name}.md has other cells than book/{name}.ipynb: run `python tools/notebooks.py build {name}`")
+        raise PageError(f"myst/{name}.md has other cells than book/{name}.ipynb: "
+                        f"run `python tools/notebooks.py build {name}`")
     for index, (cell, before) in enumerate(zip(new.cells, old.cells)):
         if cell.cell_type == "code":
             if before.get("outputs") and cell.source.strip() != before.source.strip():

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import yaml
+
 from notebooks import PAGES, ROOT, PageError, refresh_sources, source_path
 
 MARK = 'find_spec("hwlib")'
@@ -42,7 +43,8 @@ def check_url(url: object) -> str:
         raise URLError(f"repository url must start with https:// or http:// and a host, got {url!r}")
     if not URL_CHARACTERS.fullmatch(url):
         bad = sorted({c for c in url if not URL_CHARACTERS.fullmatch(c)})
-        raise URLError(f"repository url may hold only URL characters, got {url!r} (not allowed: {' '.join(map(repr, bad))})")
+        raise URLError(f"repository url may hold only URL characters, got {url!r} "
+                       f"(not allowed: {' '.join(map(repr, bad))})")
     return url
 
 
@@ -106,13 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         url = repository_url()
-        stale = []
-        for name in PAGES:
-            changed = sync_source(source_path(name), url, args.check)
-            if not args.check:
-                changed = refresh_sources(name) or changed
-            if changed:
-                stale.append(name)
+        # every source first (the files people edit), then the notebooks' install cells from them
+        stale = [name for name in PAGES if sync_source(source_path(name), url, args.check)]
+        if not args.check:
+            stale = [name for name in PAGES if refresh_sources(name) or name in stale]
     except (URLError, PageError, SyntaxError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -42,7 +42,8 @@ def no_placeholder_hub(app, config) -> None:
     launch = (config.html_theme_options or {}).get("launch_buttons") or {}
     url = launch.get("jupyterhub_url") or ""
     if url and is_placeholder_url(url):
-        logger.info(f"no JupyterHub button: jupyterhub_url {url!r} is a placeholder (set your course's hub in _config.yml)")
+        logger.info(f"no JupyterHub button: jupyterhub_url {url!r} is a placeholder "
+                    "(set your course's hub in _config.yml)")
         launch["jupyterhub_url"] = ""
 
 

@@ -1,8 +1,9 @@
 """Debian's Chromium, started so that it reaches nothing but this machine.
 
 Shared by the build (math typeset at build time, the book's PDF: one
-session, :func:`book_browser`) and the browser tests (``tests/browser_support.py``).  Playwright's own ``--disable-background-networking``
-is not enough: Chromium 156 still asks accounts.google.com (the signed-in
+session, :func:`book_browser`) and the browser tests
+(``tests/browser_support.py``).  Playwright's own
+``--disable-background-networking`` is not enough: Chromium 156 still asks accounts.google.com (the signed-in
 account list) and update.googleapis.com (a component update) at start-up.
 Those services are switched off by flag where a flag exists, and otherwise
 pointed at a closed port on this machine, so their requests fail at once
@@ -83,7 +84,10 @@ def _hosts_in(value, found: set[str]) -> None:
                 if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname:
                     found.add(parts.hostname)
             elif isinstance(item, str) and key == "host":  # "host:port" or a URL
-                host = urlsplit(item).hostname if "://" in item else item.rsplit(":", 1)[0] if item.count(":") == 1 else item
+                if "://" in item:
+                    host = urlsplit(item).hostname
+                else:
+                    host = item.rsplit(":", 1)[0] if item.count(":") == 1 else item
                 if host:
                     found.add(host)
             else:
@@ -127,7 +131,9 @@ class OfflineChromium:
 
 
 @contextlib.contextmanager
-def offline_chromium(playwright, executable: str | None = None, extra_args: list[str] | None = None) -> Iterator[OfflineChromium]:
+def offline_chromium(
+    playwright, executable: str | None = None, extra_args: list[str] | None = None
+) -> Iterator[OfflineChromium]:
     """Launch headless Chromium with :data:`CHROMIUM_FLAGS` and a network log in a temporary folder.
 
     Call ``session.close()`` to close it and get the hosts it looked up;
