@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hwlib_book.prerender_math import MARKER, needs_typesetting, pages_to_typeset, rewrite_page
+from hwlib_book.prerender_math import MARKER, PageParts, needs_typesetting, pages_to_typeset, rewrite_page
 
 PAGE = """<html><head>
 <script>window.MathJax = {"loader": {"load": ["ui/lazy"]}}</script>
@@ -46,3 +46,16 @@ def test_only_pages_with_untypeset_math_are_opened(tmp_path):
     (tmp_path / "_static" / "copy.html").write_text(PAGE, encoding="utf-8")
     assert not needs_typesetting(tmp_path / "book" / "done.html")
     assert pages_to_typeset(tmp_path) == [tmp_path / "book" / "math.html"]
+
+
+def test_math_elements_are_found_by_their_classes_in_any_order_and_nesting():
+    page = ('<head><script src="../_static/jquery.js"></script>\n  <script>window.MathJax = {}</script></head>'
+            '<p><span class="nohighlight extra math notranslate">\\(a\\)</span></p>'
+            '<div class="math notranslate nohighlight"><span class="eqno">(2)<span>x</span></span>\\[b\\]</div>'
+            '<span class="mathematics">not math</span>')
+    parts = PageParts(page)
+    assert [page[start:end] for start, end in parts.math] == [
+        "\\(a\\)", '<span class="eqno">(2)<span>x</span></span>\\[b\\]']
+    assert [page[start:end] for start, end in parts.scripts] == ["\n  <script>window.MathJax = {}</script>"]
+    text = rewrite_page(page, ["A", "B"], "", "http://x", "")
+    assert "jquery.js" in text and "window.MathJax" not in text and ">A</span>" in text and ">B</div>" in text

@@ -19,16 +19,14 @@ Chromium the pages keep MathJax, loaded lazily (``mathjax3_config`` in ``_config
 
 from __future__ import annotations
 
-import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 MARKER = '<meta name="hwlib-math" content="typeset at build time" />'
-MATH_ELEMENT = re.compile(
-    r'(<(span|div) class="(?:[\w-]+ )*math notranslate nohighlight"[^>]*>)(.*?)(</\2>)', re.DOTALL
-)
-MATHJAX_SCRIPTS = re.compile(
-    r'\s*<script>window\.MathJax = [^<]*</script>|\s*<script[^>]*src="[^"]*_static/mathjax/[^"]*"[^>]*></script>'
-)
+MATH_CLASSES = frozenset({"math", "notranslate", "nohighlight"})  # Sphinx's math elements, in any class order
+MATH_TAGS = frozenset({"span", "div"})
+MATHJAX_CONFIG = "window.MathJax ="
+MATHJAX_FILES = "_static/mathjax/"
 TYPESET_JS = """() => ({
     math: [...document.querySelectorAll('span.math.notranslate.nohighlight, div.math.notranslate.nohighlight')]
         .map(el => el.querySelector('mjx-container') ? el.innerHTML : null),
@@ -50,6 +48,63 @@ def pages_to_typeset(outdir: Path) -> list[Path]:
             and needs_typesetting(p)]
 
 
+class PageParts(HTMLParser):
+    """Where a page's formulas and MathJax's scripts are, as offsets into its HTML.
+
+    ``math``: ``(content_start, content_end)`` of each ``span`` or ``div`` whose classes include ``math``,
+    ``notranslate`` and ``nohighlight`` (Sphinx's math elements; any other classes, any order), in document
+    order; ``scripts``: ``(start, end)`` of each ``<script>`` that configures or loads MathJax, with the
+    whitespace before it.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        self.math: list[tuple[int, int]] = []
+        self.scripts: list[tuple[int, int]] = []
+        self._lines = [0]
+        self._lines += [index + 1 for index, char in enumerate(text) if char == "\n"]
+        self._open: list = []       # [tag, depth, content_start] of the math element being read
+        self._script: list = []     # [start, is_mathjax] of the script being read
+        self.feed(text)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        start = self._offset()
+        attributes = dict(attrs)
+        if tag == "script":
+            self._script = [start, MATHJAX_FILES in (attributes.get("src") or "")]
+        elif self._open and tag == self._open[0]:
+            self._open[1] += 1
+        elif not self._open and tag in MATH_TAGS and MATH_CLASSES <= set((attributes.get("class") or "").split()):
+            self._open = [tag, 0, start + len(self.get_starttag_text() or "")]
+
+    def handle_data(self, data: str) -> None:
+        if self._script and data.lstrip().startswith(MATHJAX_CONFIG):
+            self._script[1] = True
+
+    def handle_endtag(self, tag: str) -> None:
+        start = self._offset()
+        end = self.text.index(">", start) + 1
+        if tag == "script" and self._script:
+            if self._script[1]:
+                begin = self._script[0]
+                while begin > 0 and self.text[begin - 1].isspace():
+                    begin -= 1
+                self.scripts.append((begin, end))
+            self._script = []
+        elif self._open and tag == self._open[0]:
+            if self._open[1]:
+                self._open[1] -= 1
+            else:
+                self.math.append((self._open[2], start))
+                self._open = []
+
+
 def rewrite_page(text: str, math: list[str | None], styles: str, base: str, root_prefix: str) -> str:
     """The page's HTML with each formula's TeX replaced by its typeset HTML and MathJax's scripts removed.
 
@@ -57,20 +112,20 @@ def rewrite_page(text: str, math: list[str | None], styles: str, base: str, root
     stylesheet with URLs under ``base`` (the server that typeset it), written relative to the page
     (``root_prefix``).
     """
-    found = list(MATH_ELEMENT.finditer(text))
-    if len(found) != len(math):
-        raise ValueError(f"the page has {len(found)} math elements, the browser typeset {len(math)}")
+    parts = PageParts(text)
+    if len(parts.math) != len(math):
+        raise ValueError(f"the page has {len(parts.math)} math elements, the browser typeset {len(math)}")
     if any(item is None for item in math):
         raise ValueError(f"{sum(item is None for item in math)} formulas were not typeset")
+    replacements = sorted([*zip(parts.math, math), *((span, "") for span in parts.scripts)])
     pieces, last = [], 0
-    for match, typeset in zip(found, math):
-        pieces += [text[last:match.start()], match.group(1), typeset, match.group(4)]
-        last = match.end()
+    for (start, end), new in replacements:
+        pieces += [text[last:start], new]
+        last = end
     pieces.append(text[last:])
     text = "".join(pieces)
     styles = styles.replace(f"{base}/", root_prefix).replace("</style", "<\\/style")
     head = f'{MARKER}\n<style id="MJX-CHTML-styles">{styles}</style>\n'
-    text = MATHJAX_SCRIPTS.sub("", text)
     return text.replace("</head>", head + "</head>", 1)
 
 
@@ -91,7 +146,7 @@ def typeset_pages(browser, base: str, outdir: Path, pages: list[Path]) -> tuple[
             page.evaluate(PAGE_READY_JS)
             result = page.evaluate(TYPESET_JS)
             source = path.read_text(encoding="utf-8")
-            if len(MATH_ELEMENT.findall(source)) != len(result["math"]):
+            if len(PageParts(source).math) != len(result["math"]):
                 kept.append(relative)  # formulas the page's own script puts in place later: MathJax stays on it
                 continue
             root_prefix = "../" * relative.count("/")
