@@ -38,19 +38,18 @@ from typing import Any
 
 import sympy as sp
 
-from hwlib import fmt, mistakes
+from hwlib import fmt, mistakes, problems
 from hwlib.answers import Truth
-from hwlib.transcription import Entry
+from hwlib.transcription import Entry, load_given, load_transcription
 
 __all__ = ["Mark", "mark", "marks_table", "score", "comparison_markdown", "ValueMarker", "answer_quantities",
-           "CORRECT", "WRONG_WORKING", "CARRIED", "WRONG", "BLANK", "VERDICTS"]
+           "CORRECT", "WRONG_WORKING", "CARRIED", "WRONG", "BLANK"]
 
 CORRECT = "correct"
 WRONG_WORKING = "correct value, wrong working"
 CARRIED = "carried"
 WRONG = "wrong"
 BLANK = "blank"
-VERDICTS = (CORRECT, WRONG_WORKING, CARRIED, WRONG, BLANK)
 
 
 @dataclass(frozen=True)
@@ -349,14 +348,13 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
 
 
 def _homework_given(entries: Sequence[Entry], truth: Truth) -> tuple[int | None, Mapping | None]:
-    problems = {e.problem for e in entries}
-    if len(problems) != 1:
+    numbers = {e.problem for e in entries}
+    if len(numbers) != 1:
         return None, None
-    (problem,) = problems
-    from hwlib.transcription import load_given
+    (problem,) = numbers
     given = load_given(problem)
     try:
-        same = mistakes.truth_of(problem, given).values
+        same = problems.get(problem).truth(given).values
     except (ValueError, TypeError):
         return None, None
     if set(same) == set(truth.values) and all(_close(k, same[k], truth.values[k]) or (math.isnan(same[k]) and math.isnan(truth.values[k]))
@@ -372,8 +370,8 @@ def mark(entries: Sequence[Entry], truth: Truth, given: Mapping[str, Any] | None
     by default it is the homework's, when ``truth`` is the homework's.
     """
     if given is not None:
-        problems = {e.problem for e in entries}
-        problem = problems.pop() if len(problems) == 1 else None
+        numbers = {e.problem for e in entries}
+        problem = numbers.pop() if len(numbers) == 1 else None
     else:
         problem, given = _homework_given(entries, truth)
     st = _Student(entries, truth, problem, given)
@@ -405,9 +403,22 @@ def marks_table(marks: Sequence[Mark]) -> str:
     return "\n".join(rows)
 
 
+def _as_data(value: Any) -> Any:
+    """``value`` with numbers as floats and sequences as lists, so that equal data compare equal."""
+    if isinstance(value, Mapping):
+        return {str(k): _as_data(v) for k, v in value.items()}
+    if hasattr(value, "tolist"):
+        return _as_data(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [_as_data(v) for v in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 def _same_given(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Equal as data: lists and tuples alike, 2 and 2.0 alike."""
-    return mistakes._key(a) == mistakes._key(b)
+    return _as_data(a) == _as_data(b)
 
 
 def score_sentence(marks: Sequence[Mark]) -> str:
@@ -429,12 +440,9 @@ def comparison_markdown(problem: int, given: Mapping[str, Any] | None = None) ->
     ``given`` (the chapter's Given) differs from them, it opens with one sentence saying so.
     The scores (correct, and with follow-through) come first, then one row per written value.
     """
-    from hwlib.transcription import load_given, load_transcription
-
-    if isinstance(problem, bool) or problem not in (1, 2, 3):
-        raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
+    registered = problems.get(problem)
     homework = load_given(problem)
-    marks = mark(load_transcription(problem=problem), mistakes.truth_of(problem, homework), homework)
+    marks = mark(load_transcription(problem=problem), registered.truth(homework), homework)
     parts = []
     if given is not None and not _same_given(given, homework):
         parts.append("The Given above differs from the homework's, so this section does not use it: the handwritten "
@@ -445,34 +453,10 @@ def comparison_markdown(problem: int, given: Mapping[str, Any] | None = None) ->
 
 
 # ------------------------------------------------------------------ marking values alone (a class)
-_GIVENS = {
-    1: {"k", "C_in", "C_out", "H_out", "W_out"},
-    2: {"n", "C_out"},
-}
-
-
 def answer_quantities(problem: int, truth: Truth) -> list[str]:
-    """The quantities a student is asked for: every quantity of ``truth`` that is not part of the Given."""
-    if problem == 1:
-        return [q for q in truth.values if q not in _GIVENS[1]]
-    if problem == 2:
-        return [q for q in truth.values if q not in _GIVENS[2] and not q.endswith(".k")]
-    if problem == 3:
-        # forward values in layer order and the loss; then, from the output back, each layer's gradients
-        # followed by those of the weights out of it (the order of backpropagation)
-        units = [q for q in truth.values if re.fullmatch(r"[A-Za-z]\d*", q) and q not in ("t", "L")]
-        layer_of = {}
-        for q in units:  # a unit's layer: 1 + the layer of the units its formula uses (inputs have none)
-            formula = truth.formulas.get(q)
-            layer_of[q] = 0 if formula is None else 1 + max(layer_of[str(s)] for s in formula.free_symbols
-                                                            if str(s) in layer_of)
-        forward = [q for q in units if layer_of[q] > 0] + ["L"]
-        backward = []
-        for layer in sorted(set(layer_of.values()), reverse=True):
-            backward += [f"dL/d{q}" for q in units if layer_of[q] == layer]
-            backward += [q for q in truth.values if re.fullmatch(rf"dL/dw{layer + 1}_\d+", q)]
-        return forward + backward
-    raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
+    """The quantities a student is marked on: every quantity of ``truth`` that is not part of the Given, in the
+    order of the working (:meth:`hwlib.problems.Problem.computed`)."""
+    return problems.get(problem).computed(truth)
 
 
 class ValueMarker:
@@ -485,21 +469,19 @@ class ValueMarker:
     def __init__(self, problem: int, given: Mapping[str, Any]) -> None:
         self.problem = problem
         self.given = dict(given)
-        self.truth = mistakes.truth_of(problem, given)
-        self.quantities = answer_quantities(problem, self.truth)
+        registered = problems.get(problem)
+        self.truth = registered.truth(given)
+        self.quantities = registered.computed(self.truth)
         self._local = {}
         for q, expr in self.truth.formulas.items():
             symbols = sorted(expr.free_symbols, key=str)
             self._local[q] = ([str(s) for s in symbols], sp.lambdify(symbols, expr, modules="math", dummify=True))
-        key = mistakes._key(given)
         self._steps: dict[str, list[tuple[str, list[str], Any]]] = {}
         self._predicted: dict[str, list[tuple[float, str]]] = {}
-        for m in mistakes.CATALOGUE:
-            if m.problem != problem:
-                continue
-            for q, (names, function, _) in mistakes._compiled_steps(m, key).items():
+        for m in registered.catalogue:
+            for q, (names, function) in m.step_functions(given).items():
                 self._steps.setdefault(q, []).append((m.name, list(names), function))
-            for q, value in mistakes._prediction(m, key):
+            for q, value in m.predict(given).items():
                 self._predicted.setdefault(q, []).append((value, m.name))
 
     def verdicts(self, values: Mapping[str, float | None]) -> dict[str, tuple[str, tuple[str, ...]]]:

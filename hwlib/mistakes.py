@@ -16,18 +16,17 @@ they are within :func:`tolerance` of each other.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import sympy as sp
 
-from hwlib import answers, givens
-from hwlib.answers import Truth, unit_key
-from hwlib.naming import weight_key
+from hwlib import answers
+from hwlib.answers import Truth
+from hwlib.naming import default_letters, unit_key, weight_key
 
 __all__ = ["Mistake", "CATALOGUE", "diagnose", "diagnose_step", "by_name", "tolerance", "truth_of", "agrees"]
 
@@ -52,12 +51,8 @@ def agrees(quantity: str, value: float, reference: float) -> bool:
 
 
 def truth_of(problem: int, given: Mapping[str, Any]) -> Truth:
-    """``hwlib.answers.problemN_truth(**given)`` for problem 1, 2 or 3."""
-    functions = {1: answers.problem1_truth, 2: answers.problem2_truth, 3: answers.problem3_truth}
-    if problem not in functions:
-        raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
-    keys = {1: ("in_shape", "out_shape", "kernel"), 2: ("in_volume", "out_volume", "kernels"), 3: ("weights", "x", "t")}
-    return functions[problem](**givens.check_keys(problem, given, keys[problem]))
+    """``hwlib.answers.problemN_truth(**given)`` for problem 1, 2 or 3, from the one cache (:func:`hwlib.answers.truth`)."""
+    return answers.truth(problem, given)
 
 
 Formulas = Callable[[Mapping[str, Any], Truth], dict[str, sp.Expr]]
@@ -78,14 +73,19 @@ class Mistake:
 
     def predict(self, given: Mapping[str, Any]) -> dict[str, float]:
         """The values this mistake changes, by quantity key (downstream ones included); ``{}`` if none."""
-        return dict(_prediction(self, _key(given)))
+        return dict(_prediction(self, _Given.of(given)))
+
+    def step_functions(self, given: Mapping[str, Any]) -> dict[str, tuple[tuple[str, ...], Callable[..., float]]]:
+        """quantity -> (names, function): this mistake's formula for each step it changes, compiled once per Given;
+        ``function(*values of names)`` is the wrong value of that step."""
+        return {q: (names, function) for q, (names, function, _) in _compiled_steps(self, _Given.of(given)).items()}
 
     def step(self, quantity: str, given: Mapping[str, Any], values: Mapping[str, float]) -> float | None:
         """This mistake's formula for ``quantity`` evaluated with ``values`` (true values fill the rest).
 
         ``None`` where the mistake does not touch that step.
         """
-        compiled = _compiled_steps(self, _key(given)).get(quantity)
+        compiled = _compiled_steps(self, _Given.of(given)).get(quantity)
         if compiled is None:
             return None
         names, function, truth = compiled
@@ -96,38 +96,17 @@ class Mistake:
 
 
 # ------------------------------------------------------------------ evaluation
-def _key(given: Mapping[str, Any]) -> str:
-    def plain(v: Any) -> Any:
-        if isinstance(v, Mapping):
-            return {str(k): plain(x) for k, x in v.items()}
-        if hasattr(v, "tolist"):
-            return plain(v.tolist())
-        if isinstance(v, (list, tuple)):
-            return [plain(x) for x in v]
-        if isinstance(v, bool):
-            return v
-        if isinstance(v, (int, float)):
-            return float(v)
-        return v
-    return json.dumps(plain(dict(given)), sort_keys=True)
+@dataclass(frozen=True)
+class _Given:
+    """A Given with its :func:`hwlib.answers.given_key`: hashed and compared by the key alone, so that the caches
+    below can hold the Given itself."""
 
+    key: Hashable
+    given: Mapping[str, Any] = field(compare=False, hash=False)
 
-@lru_cache(maxsize=64)
-def _truth(problem: int, key: str) -> Truth:
-    return truth_of(problem, _given(key))
-
-
-def _given(key: str) -> dict[str, Any]:
-    """The Given back from its key, with whole numbers as ints (the truth functions want sizes as ints)."""
-    def ints(v: Any) -> Any:
-        if isinstance(v, dict):
-            return {k: ints(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [ints(x) for x in v]
-        if isinstance(v, float) and v.is_integer():
-            return int(v)
-        return v
-    return ints(json.loads(key))
+    @classmethod
+    def of(cls, given: Mapping[str, Any]) -> _Given:
+        return cls(answers.given_key(given), given)
 
 
 def propagate(truth: Truth, overrides: Mapping[str, sp.Expr]) -> dict[str, float]:
@@ -156,10 +135,10 @@ def propagate(truth: Truth, overrides: Mapping[str, sp.Expr]) -> dict[str, float
 
 
 @lru_cache(maxsize=1024)
-def _prediction(mistake: Mistake, key: str) -> tuple[tuple[str, float], ...]:
-    given = _given(key)
+def _prediction(mistake: Mistake, keyed: _Given) -> tuple[tuple[str, float], ...]:
+    given = keyed.given
     try:
-        truth = _truth(mistake.problem, key)
+        truth = answers.truth(mistake.problem, given)
         overrides = mistake.formulas(given, truth)
     except (ValueError, TypeError):
         return ()
@@ -176,10 +155,10 @@ def _prediction(mistake: Mistake, key: str) -> tuple[tuple[str, float], ...]:
 
 
 @lru_cache(maxsize=1024)
-def _compiled_steps(mistake: Mistake, key: str) -> dict[str, tuple[tuple[str, ...], Callable[..., float], Truth]]:
-    given = _given(key)
+def _compiled_steps(mistake: Mistake, keyed: _Given) -> dict[str, tuple[tuple[str, ...], Callable[..., float], Truth]]:
+    given = keyed.given
     try:
-        truth = _truth(mistake.problem, key)
+        truth = answers.truth(mistake.problem, given)
         overrides = mistake.formulas(given, truth)
     except (ValueError, TypeError):
         return {}
@@ -267,8 +246,6 @@ class _Net:
 def _net(given: Mapping[str, Any]) -> _Net:
     weights: Sequence = given["weights"]
     sizes = [len(given["x"])] + [len(w[0]) for w in weights]
-    from hwlib.worked.problem3 import default_letters  # the chapter's letters, as problem3_truth names the units
-
     return _Net(tuple(sizes), default_letters(sizes))
 
 
@@ -403,8 +380,8 @@ def diagnose(problem: int, given: Mapping[str, Any], quantity: str, value: float
     """The catalogue's mistakes whose prediction for ``quantity`` agrees with ``value`` (within
     :func:`tolerance`) while ``value`` differs from the true value; catalogue order."""
     _check(problem, quantity, value)
-    key = _key(given)
-    truth = _truth(problem, key)
+    keyed = _Given.of(given)
+    truth = answers.truth(problem, given)
     if quantity not in truth.values:
         raise ValueError(f"quantity must be a quantity of problem {problem}, got {quantity!r}")
     true = truth.values[quantity]
@@ -414,7 +391,7 @@ def diagnose(problem: int, given: Mapping[str, Any], quantity: str, value: float
     for mistake in CATALOGUE:
         if mistake.problem != problem:
             continue
-        predicted = dict(_prediction(mistake, key)).get(quantity)
+        predicted = dict(_prediction(mistake, keyed)).get(quantity)
         if predicted is not None and agrees(quantity, value, predicted):
             found.append(mistake)
     return found
@@ -426,8 +403,7 @@ def diagnose_step(problem: int, given: Mapping[str, Any], quantity: str, value: 
     upstream values; true values fill the rest), gives ``value``, where the book's formula with the
     same values does not."""
     _check(problem, quantity, value)
-    key = _key(given)
-    truth = _truth(problem, key)
+    truth = answers.truth(problem, given)
     right = truth.formulas.get(quantity)
     if right is not None:
         env = {sym: sp.Float(values.get(str(sym), truth.values.get(str(sym), math.nan))) for sym in right.free_symbols}
@@ -437,7 +413,7 @@ def diagnose_step(problem: int, given: Mapping[str, Any], quantity: str, value: 
     for mistake in CATALOGUE:
         if mistake.problem != problem:
             continue
-        result = mistake.step(quantity, _given(key), values)
+        result = mistake.step(quantity, given, values)
         if result is not None and not math.isnan(result) and agrees(quantity, value, result):
             found.append(mistake)
     return found

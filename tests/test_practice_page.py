@@ -9,11 +9,8 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from hwlib import mistakes, practice, practice_page, worked
-from hwlib.answers import problem1_truth, problem2_truth, problem3_truth
+from hwlib import mistakes, practice, practice_page, problems
 
-TRUTH = {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}
-WORKED = {1: worked.problem1, 2: worked.problem2, 3: worked.problem3}
 FORM = re.compile(r"<form class=\"practice-variant\".*?</form>", re.S)
 DATA = re.compile(r'<script type="application/json" class="practice-data">(.*?)</script>', re.S)
 
@@ -32,9 +29,9 @@ def test_variant_section_has_the_hooks_labels_and_the_chapters_text(problem, see
         assert form.count(f'<label for="{field}">') == 1
         assert f'aria-describedby="{field}-feedback"' in form and f'<span id="{field}-feedback"' in form
     assert form.count('data-action="check"') == 1 and 'aria-live="polite"' in form
-    assert WORKED[problem].statement(v.given).strip() in text
+    assert problems.get(problem).worked.statement(v.given).strip() in text
     solution = text[text.index("<summary>Worked solution</summary>"):]
-    assert WORKED[problem].solution(v.given).strip() in solution and solution.rstrip().endswith("</details>")
+    assert problems.get(problem).worked.solution(v.given).strip() in solution and solution.rstrip().endswith("</details>")
 
 
 @pytest.mark.parametrize("problem", [1, 2, 3])
@@ -44,7 +41,7 @@ def test_checker_data_matches_the_answers_and_the_catalogue(problem, seed):
     v = practice.variant(problem, seed)
     data = practice_page.checker_data(v)
     assert (data["problem"], data["seed"]) == (problem, seed)
-    truth = TRUTH[problem](**v.given).values
+    truth = problems.get(problem).truth_function(**v.given).values
     assert list(data["quantities"]) == list(v.answers)
     for quantity, spec in data["quantities"].items():
         assert spec["answer"] == pytest.approx(truth[quantity])

@@ -18,8 +18,8 @@ import numpy as np
 import sympy as sp
 
 from hwlib import fmt, givens
-from hwlib.answers import problem3_truth, unit_key, unit_label
-from hwlib.naming import weight_label
+from hwlib.answers import problem3_truth
+from hwlib.naming import default_letters, unit_key, unit_label, weight_label
 from hwlib.network import ACTIVATIONS, Gradients, Network
 from hwlib.symbolic_network import SYMPY_ACTIVATIONS, symbolic_gradients
 from hwlib.words import render
@@ -35,24 +35,6 @@ __all__ = ["Case", "solve", "default_letters", "statement", "solution", "answer_
 #: significant digits of a value that is not whole, in this problem's sentences (tables keep fmt.number's 6);
 #: a formula says "\approx" before a value that these digits round
 PROSE_DIGITS = 3
-
-HIDDEN_LETTERS = ("y", "z", "u", "v", "p", "q", "r", "s")
-
-
-def default_letters(sizes: Sequence[int]) -> tuple[str, ...]:
-    """Letters of the layers: x, then y, z, u, ... for the hidden layers; the output (one unit) takes the letter of
-    the layer before it when that layer has several units (the homework's z), else the next letter."""
-    n_hidden = len(sizes) - 2
-    if n_hidden > len(HIDDEN_LETTERS):
-        raise ValueError(f"weights may have at most {len(HIDDEN_LETTERS) + 1} matrices ({len(HIDDEN_LETTERS)} hidden "
-                         f"layers) on this page, got {len(sizes) - 1}")
-    letters = ["x", *HIDDEN_LETTERS[:n_hidden]]
-    if sizes[-2] > 1:
-        letters.append(letters[-1] if n_hidden else "y")
-    else:
-        letters.append((HIDDEN_LETTERS + ("o",))[n_hidden])
-    return tuple(letters)
-
 
 @dataclass(frozen=True)
 class Case:
