@@ -159,7 +159,7 @@ def checker_data(variant: practice.Variant) -> dict[str, Any]:
     for quantity, answer in variant.answers.items():
         tol = practice.tolerance(quantity)
         wrong = [
-            {"value": _number(p[quantity]), "name": m.name, "feedback": m.feedback}
+            {"value": _number(p[quantity]), "name": m.name, "feedback": m.feedback_for(variant.given)}
             for m, p in predictions
             if quantity in p and abs(float(p[quantity]) - answer) > tol
         ]
