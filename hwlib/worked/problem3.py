@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -30,7 +31,7 @@ __all__ = ["Case", "solve", "default_letters", "statement", "solution", "answer_
            "descent_table", "descent_text", "variation_table", "variation_text", "watch_out", "answer", "d",
            "StatementFacts", "ForwardFacts", "RouteFacts", "DescentFacts", "VariedUnit", "VariationFacts",
            "WatchOutFacts", "statement_facts", "forward_facts", "route_facts", "descent_facts", "variation_facts",
-           "watch_out_facts", "pre_activations", "PROSE_DIGITS", "SYMBOLIC_TOLERANCE", "NUMERIC_TOLERANCE"]
+           "watch_out_facts", "pre_activations", "exact_forward", "PROSE_DIGITS", "SYMBOLIC_TOLERANCE", "NUMERIC_TOLERANCE"]
 
 #: significant digits of a value that is not whole, in this problem's sentences (tables keep fmt.number's 6);
 #: a formula says "\approx" before a value that these digits round
@@ -163,8 +164,10 @@ def forward_table(given: Mapping[str, Any] | Case) -> str:
 
 
 def _is_exact(value: float, digits: int) -> bool:
-    """Whether ``fmt.number(value, digits)`` writes ``value`` exactly (then a formula says '=', else '\\approx')."""
-    return float(f"{float(value):.{digits}g}") == float(value)
+    """Whether ``fmt.number(value, digits)`` writes ``value`` exactly (then a formula says '=', else '\\approx');
+    ``value`` may be a :class:`fractions.Fraction`, the exact value of a decimal Given."""
+    exact = value if isinstance(value, Fraction) else Fraction(float(value))
+    return Fraction(f"{float(value):.{digits}g}") == exact
 
 
 def _eq(value: float, digits: int = PROSE_DIGITS) -> str:
@@ -172,28 +175,46 @@ def _eq(value: float, digits: int = PROSE_DIGITS) -> str:
     return ("= " if _is_exact(value, digits) else r"\approx ") + fmt.latex(value, digits)
 
 
+def _about(value: float, digits: int = PROSE_DIGITS) -> str:
+    """``value`` in prose, with 'about' before it when ``digits`` digits round it: '9', 'about 1.92'."""
+    return ("" if _is_exact(value, digits) else "about ") + fmt.number(value, digits)
+
+
+def exact_forward(case: Case) -> list[list[Fraction]]:
+    """The forward pass in exact rational arithmetic, from the decimals the Given is written in (0.1 is 1/10):
+    every layer's values, index 0 is x."""
+    exact = lambda v: Fraction(repr(float(v)))  # noqa: E731
+    values = [[exact(v) for v in case.x]]
+    for w in case.weights:
+        values.append([sum((values[-1][i] * exact(w[i, j]) for i in range(w.shape[0])), Fraction(0))
+                       for j in range(w.shape[1])])
+    return values
+
+
 @dataclass(frozen=True)
 class ForwardFacts:
-    """The forward pass in numbers: the output, the target, the loss, ∂L/∂(output) and every hidden value."""
+    """The forward pass in numbers, exact for a decimal Given: the output, the target, the loss,
+    ∂L/∂(output) = 2(output − t) and every hidden value."""
 
     output_name: str
-    output: float
-    t: float
-    loss: float
-    output_gradient: float
-    hidden: tuple[tuple[str, float], ...]
+    output: Fraction
+    t: Fraction
+    loss: Fraction
+    output_gradient: Fraction
+    hidden: tuple[tuple[str, Fraction], ...]
 
 
 def forward_facts(given: Mapping[str, Any] | Case) -> ForwardFacts:
     case = solve(given)
+    values = exact_forward(case)
+    output, t = values[-1][0], Fraction(repr(float(case.t)))
     return ForwardFacts(
         output_name=case.unit(case.n_layers, 0),
-        output=case.output,
-        t=float(case.t),
-        loss=float(case.loss),
-        output_gradient=float(case.grads.activations[-1][0]),
-        hidden=tuple((case.unit(l, i), float(case.values[l][i])) for l in range(1, case.n_layers)
-                     for i in range(case.sizes[l])),
+        output=output,
+        t=t,
+        loss=(output - t) ** 2,
+        output_gradient=2 * (output - t),
+        hidden=tuple((case.unit(l, i), values[l][i]) for l in range(1, case.n_layers) for i in range(case.sizes[l])),
     )
 
 
@@ -216,10 +237,10 @@ def _units(units: Sequence[VariedUnit], kind: str) -> list[str]:
 
 def _render(template: str, facts: object) -> str:
     """``template`` filled from ``facts``, with this problem's helpers: ``digits`` (the prose precision),
-    ``eq(v)`` ('= 4' or '\\approx 4.33'), ``d(name)`` (∂L/∂name), ``tex_term(v)`` (a LaTeX factor, parenthesised
+    ``eq(v)`` ('= 4' or '\\approx 4.33'), ``about(v)`` ('9' or 'about 1.92'), ``d(name)`` (∂L/∂name), ``tex_term(v)`` (a LaTeX factor, parenthesised
     when negative), ``inline(names, suffix)`` and ``units(varied_units, kind)``."""
-    return render(template, facts=facts, digits=PROSE_DIGITS, eq=_eq, d=d, tex_term=_term, inline=_inline,
-                  units=_units)
+    return render(template, facts=facts, digits=PROSE_DIGITS, eq=_eq, about=_about, d=d, tex_term=_term,
+                  inline=_inline, units=_units)
 
 
 def forward_text(given: Mapping[str, Any] | Case) -> str:
@@ -394,7 +415,7 @@ class DescentFacts:
     output_name: str
     at_target: bool
     new_output: float
-    loss: float
+    loss: Fraction
     new_loss: float
     change: str
     change_digits: int
@@ -413,7 +434,7 @@ def descent_facts(given: Mapping[str, Any] | Case, learning_rate: float) -> Desc
         output_name=case.unit(case.n_layers, 0),
         at_target=bool(case.grads.activations[-1][0] == 0),
         new_output=float(stepped.forward(case.x)[-1][0]),
-        loss=float(case.loss),
+        loss=forward_facts(case).loss,
         new_loss=float(new_loss),
         change=change,
         change_digits=_digits_apart(case.loss, new_loss),
@@ -462,12 +483,14 @@ class VariedUnit:
 
 @dataclass(frozen=True)
 class VariationFacts:
-    """The network with ``activation`` on its hidden layers, against the same network without it."""
+    """The network with ``activation`` on its hidden layers, against the same network without it (whose loss,
+    ``loss_identity``, is exact for a decimal Given; ``loss_stays``: the activation leaves the loss unchanged)."""
 
     activation: str
     units: tuple[VariedUnit, ...]
-    loss_identity: float
+    loss_identity: Fraction
     loss: float
+    loss_stays: bool
     output_identity: float
     output: float
     gradients_change: bool
@@ -528,8 +551,9 @@ def variation_facts(given: Mapping[str, Any] | Case, activation: str) -> Variati
     return VariationFacts(
         activation=activation,
         units=tuple(units),
-        loss_identity=float(case.loss),
+        loss_identity=forward_facts(case).loss,
         loss=float(varied.loss(case.x, case.t)),
+        loss_stays=float(varied.loss(case.x, case.t)) == case.loss,
         output_identity=case.output,
         output=float(values[-1][0]),
         gradients_change=any(not np.array_equal(a, b) for a, b in zip(case.grads.weights, grads.weights)),
