@@ -9,6 +9,7 @@ against the fact it reads, and the defects once seen on a page are tested one by
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import numpy as np
@@ -118,7 +119,7 @@ def test_forward_facts_are_the_exact_forward_pass(g):
 def test_statement_facts_count_the_weights_and_name_every_layer(g):
     facts = problem3.statement_facts(g)
     sizes = [len(g["x"])] + [len(w[0]) for w in g["weights"]]
-    assert facts.n_weights == sum(a * b for a, b in zip(sizes, sizes[1:]))
+    assert facts.n_weights == sum(a * b for a, b in itertools.pairwise(sizes))
     assert len(facts.inputs) == sizes[0] and [len(h) for h in facts.hidden] == sizes[1:-1]
     text = problem3.statement(g)
     n = facts.n_weights
@@ -147,9 +148,9 @@ def test_route_facts_agree_with_routes_computed_here(g, activation):
     assume(abs(worst_here - facts.tolerance_numeric) > 1e-3 * facts.tolerance_numeric)  # not on the boundary
     if worst_here > NUMERIC_TOLERANCE * 100 * scale:
         assert not facts.numeric_agree
-    if not kinks:  # integer or short-decimal inputs: far from any kink, so central differences agree
-        if all(float(v).is_integer() for w in g["weights"] for row in w for v in row):
-            assert facts.numeric_agree
+    integers = all(float(v).is_integer() for w in g["weights"] for row in w for v in row)
+    if not kinks and integers:  # integer inputs are 0 or at least 1 away from a kink: central differences agree
+        assert facts.numeric_agree
     if activation == "relu" and facts.kinks:
         assert facts.kink_slope_backprop == 0 and facts.kink_slope_sympy == 0
     if not facts.numeric_agree and activation != "tanh":

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
-__all__ = ["broken_equation", "latex_of", "latex_width", "MAX_EM"]
+__all__ = ["MAX_EM", "broken_equation", "latex_of", "latex_width"]
 
 #: width budget of one line in em: 688 px at MathJax's about 18 px per em is 38 em; keep a margin
 MAX_EM = 30.0

@@ -26,12 +26,46 @@ from hwlib.symbolic_network import SYMPY_ACTIVATIONS, symbolic_gradients
 from hwlib.words import render
 from hwlib.worked.markdown import answer_box, join_words, table
 
-__all__ = ["Case", "solve", "default_letters", "statement", "solution", "answer_quantities", "forward_equations",
-           "forward_table", "forward_text", "backprop_steps", "first_step_text", "routes_table", "agreement_text",
-           "descent_table", "descent_text", "variation_table", "variation_text", "watch_out", "answer", "d",
-           "StatementFacts", "ForwardFacts", "RouteFacts", "DescentFacts", "VariedUnit", "VariationFacts",
-           "WatchOutFacts", "statement_facts", "forward_facts", "route_facts", "descent_facts", "variation_facts",
-           "watch_out_facts", "pre_activations", "exact_forward", "PROSE_DIGITS", "SYMBOLIC_TOLERANCE", "NUMERIC_TOLERANCE"]
+__all__ = [
+    "NUMERIC_TOLERANCE",
+    "PROSE_DIGITS",
+    "SYMBOLIC_TOLERANCE",
+    "Case",
+    "DescentFacts",
+    "ForwardFacts",
+    "RouteFacts",
+    "StatementFacts",
+    "VariationFacts",
+    "VariedUnit",
+    "WatchOutFacts",
+    "agreement_text",
+    "answer",
+    "answer_quantities",
+    "backprop_steps",
+    "d",
+    "default_letters",
+    "descent_facts",
+    "descent_table",
+    "descent_text",
+    "exact_forward",
+    "first_step_text",
+    "forward_equations",
+    "forward_facts",
+    "forward_table",
+    "forward_text",
+    "pre_activations",
+    "route_facts",
+    "routes_table",
+    "solution",
+    "solve",
+    "statement",
+    "statement_facts",
+    "variation_facts",
+    "variation_table",
+    "variation_text",
+    "watch_out",
+    "watch_out_facts",
+]
 
 #: significant digits of a value that is not whole, in this problem's sentences (tables keep fmt.number's 6);
 #: a formula says "\approx" before a value that these digits round
@@ -183,7 +217,7 @@ def _about(value: float, digits: int = PROSE_DIGITS) -> str:
 def exact_forward(case: Case) -> list[list[Fraction]]:
     """The forward pass in exact rational arithmetic, from the decimals the Given is written in (0.1 is 1/10):
     every layer's values, index 0 is x."""
-    exact = lambda v: Fraction(repr(float(v)))  # noqa: E731
+    exact = lambda v: Fraction(repr(float(v)))
     values = [[exact(v) for v in case.x]]
     for w in case.weights:
         values.append([sum((values[-1][i] * exact(w[i, j]) for i in range(w.shape[0])), Fraction(0))
@@ -354,7 +388,7 @@ def route_facts(given: Mapping[str, Any] | Case, activation: str = "identity",
         numeric = net.numerical_gradients(case.x, case.t, eps=FD_EPS)
     backprop = [*exact.weights, *exact.activations]
     scale = max(1.0, *(float(np.abs(a).max()) for a in backprop))
-    worst = lambda other: max(float(np.abs(np.asarray(a) - np.asarray(b)).max())  # noqa: E731
+    worst = lambda other: max(float(np.abs(np.asarray(a) - np.asarray(b)).max())
                               for a, b in zip(backprop, other))
     pre = pre_activations(case, activation)
     kinks = tuple(case.unit(l, i) for l in range(1, case.n_layers) for i in range(case.sizes[l])
@@ -408,15 +442,16 @@ def _digits_apart(a: float, b: float, digits: int = PROSE_DIGITS) -> int:
 
 @dataclass(frozen=True)
 class DescentFacts:
-    """One gradient-descent step: the new output and loss, whether the loss falls, stays or rises, and which
-    weights do not move (zero gradient) with the zero values and unit gradients that make them zero."""
+    """One gradient-descent step, exact for a decimal Given: the new output and loss, whether the loss falls,
+    stays or rises, and which weights do not move (zero gradient) with the zero values and unit gradients that
+    make them zero."""
 
     learning_rate: float
     output_name: str
     at_target: bool
-    new_output: float
+    new_output: Fraction
     loss: Fraction
-    new_loss: float
+    new_loss: Fraction
     change: str
     change_digits: int
     still: tuple[str, ...]
@@ -424,25 +459,55 @@ class DescentFacts:
     zero_gradients: tuple[str, ...]
 
 
+def _exact(value: float) -> Fraction:
+    return Fraction(repr(float(value)))
+
+
+def _exact_step(weights: Sequence[Sequence[Sequence[Fraction]]], x: Sequence[Fraction], t: Fraction):
+    """(values per layer, weight gradients, unit gradients) of the linear network, in exact arithmetic."""
+    values = [list(x)]
+    for w in weights:
+        values.append([sum((values[-1][i] * w[i][j] for i in range(len(w))), Fraction(0)) for j in range(len(w[0]))])
+    deltas = [[Fraction(0)] * len(v) for v in values]
+    deltas[-1] = [2 * (values[-1][0] - t)]
+    grads = [[[Fraction(0)] * len(w[0]) for _ in w] for w in weights]
+    for l in reversed(range(len(weights))):
+        w = weights[l]
+        for i in range(len(w)):
+            for j in range(len(w[0])):
+                grads[l][i][j] = values[l][i] * deltas[l + 1][j]
+            deltas[l][i] = sum((w[i][j] * deltas[l + 1][j] for j in range(len(w[0]))), Fraction(0))
+    return values, grads, deltas
+
+
 def descent_facts(given: Mapping[str, Any] | Case, learning_rate: float) -> DescentFacts:
+    """One step w <- w - eta dL/dw, in exact arithmetic from the decimals of the Given and of ``learning_rate``."""
     case = solve(given)
-    stepped = _stepped(case, learning_rate)
-    new_loss = stepped.loss(case.x, case.t)
-    change = "falls" if new_loss < case.loss else ("stays" if new_loss == case.loss else "rises")
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not np.isfinite(learning_rate):
+        raise TypeError(f"learning_rate must be a finite number, got {learning_rate!r}")
+    eta = _exact(learning_rate)
+    weights = [[[_exact(v) for v in row] for row in w] for w in case.weights]
+    x, t = [_exact(v) for v in case.x], _exact(case.t)
+    values, grads, deltas = _exact_step(weights, x, t)
+    stepped = [[[w[i][j] - eta * g[i][j] for j in range(len(w[0]))] for i in range(len(w))]
+               for w, g in zip(weights, grads)]
+    new_values, _, _ = _exact_step(stepped, x, t)
+    loss, new_loss = (values[-1][0] - t) ** 2, (new_values[-1][0] - t) ** 2
+    change = "falls" if new_loss < loss else ("stays" if new_loss == loss else "rises")
     return DescentFacts(
         learning_rate=float(learning_rate),
         output_name=case.unit(case.n_layers, 0),
-        at_target=bool(case.grads.activations[-1][0] == 0),
-        new_output=float(stepped.forward(case.x)[-1][0]),
-        loss=forward_facts(case).loss,
-        new_loss=float(new_loss),
+        at_target=deltas[-1][0] == 0,
+        new_output=new_values[-1][0],
+        loss=loss,
+        new_loss=new_loss,
         change=change,
-        change_digits=_digits_apart(case.loss, new_loss),
-        still=tuple(case.weight(l, i, j) for l, i, j in case.edges() if case.grads.weights[l][i, j] == 0),
+        change_digits=_digits_apart(loss, new_loss),
+        still=tuple(case.weight(l, i, j) for l, i, j in case.edges() if grads[l][i][j] == 0),
         zero_values=tuple(case.unit(l, i) for l in range(case.n_layers) for i in range(case.sizes[l])
-                          if case.values[l][i] == 0),
+                          if values[l][i] == 0),
         zero_gradients=tuple(d(case.unit(l, j)) for l in range(1, case.n_layers + 1) for j in range(case.sizes[l])
-                             if case.grads.activations[l][j] == 0),
+                             if deltas[l][j] == 0),
     )
 
 
@@ -527,11 +592,14 @@ class VariationFacts:
         return tuple(u for u in self.units if u.slope != 1)
 
 
-def variation_facts(given: Mapping[str, Any] | Case, activation: str) -> VariationFacts:
-    """The facts of the variation with ``activation``, each decided at the unit itself; the three routes are
-    compared for the varied network (:func:`route_facts`)."""
+def variation_facts(given: Mapping[str, Any] | Case, activation: str, routes: RouteFacts | None = None) -> VariationFacts:
+    """The facts of the variation with ``activation``, each decided at the unit itself; ``routes`` compares the
+    three routes for the varied network (computed by :func:`route_facts` unless given)."""
     case = solve(given)
-    routes = route_facts(case, activation)
+    if routes is None:
+        routes = route_facts(case, activation)
+    elif not isinstance(routes, RouteFacts) or routes.activation != activation:
+        raise ValueError(f"routes must be the RouteFacts of activation {activation!r}, got {routes!r}")
     f, f_prime = ACTIVATIONS[activation]
     varied = Network(list(case.weights), hidden_activation=activation)
     values, grads = varied.forward(case.x), varied.backward(case.x, case.t)
@@ -656,10 +724,10 @@ def solution(given: Mapping[str, Any] | Case) -> str:
         forward_equations(case),
         forward_table(case),
         forward_text(case),
-        "**(b) Backpropagation.** A weight's gradient is the value flowing into its edge times the gradient arriving "
+        ("**(b) Backpropagation.** A weight's gradient is the value flowing into its edge times the gradient arriving "
         "at the unit it feeds, $\\partial L/\\partial w^l_{ij} = a^{l-1}_i \\, \\partial L/\\partial a^l_j$; a unit's "
         "gradient is the sum over every edge it feeds, "
-        "$\\partial L/\\partial a^{l-1}_i = \\sum_j w^l_{ij} \\, \\partial L/\\partial a^l_j$. Step by step:",
+        "$\\partial L/\\partial a^{l-1}_i = \\sum_j w^l_{ij} \\, \\partial L/\\partial a^l_j$. Step by step:"),
         backprop_steps(case),
         first_step_text(case),
         answer(case),
