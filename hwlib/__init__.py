@@ -4,7 +4,8 @@ The modules form four layers; a module imports only from its own layer or the la
 (``tests/test_architecture.py`` holds this, with no import cycle and no use of another module's
 private names):
 
-1. **data and checks**: the Given's rules, the names of quantities and the formats of numbers;
+1. **data and checks**: the Given's rules, the names of quantities, the formats of numbers, the
+   reading of typed numbers and the tolerance policy;
 2. **computation**: convolution arithmetic, the network, the answers (:mod:`hwlib.answers`, with the one
    truth cache) and the catalogue of mistakes;
 3. **facts and words**: the worked solutions in words, the figures, the registry of the problems
@@ -16,7 +17,8 @@ private names):
 __version__ = "0.1.0"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("data and checks", ("hwlib", "hwlib._checks", "hwlib.naming", "hwlib.givens", "hwlib.fmt")),
+    ("data and checks", ("hwlib", "hwlib._checks", "hwlib.naming", "hwlib.givens", "hwlib.fmt", "hwlib.tolerance",
+                         "hwlib.typed_number")),
     ("computation", ("hwlib.conv", "hwlib.network", "hwlib.symbolic_network", "hwlib.answers", "hwlib.mistakes",
                      "hwlib.speed")),
     ("facts and words", ("hwlib.words", "hwlib.figures", "hwlib.plot_conv", "hwlib.plot_network", "hwlib.worked",

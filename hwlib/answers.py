@@ -21,6 +21,7 @@ from hwlib import conv, givens
 from hwlib.naming import (default_letters, gradient_key, gradient_label, network_keys, unit_key, unit_label, weight_key,
                           weight_label)
 from hwlib.network import Network
+from hwlib.tolerance import COUNT, REAL
 
 __all__ = ["Truth", "problem1_truth", "problem2_truth", "problem3_truth", "GIVEN_NAMES", "TRUTH_FUNCTIONS", "truth",
            "given_key"]
@@ -28,11 +29,18 @@ __all__ = ["Truth", "problem1_truth", "problem2_truth", "problem3_truth", "GIVEN
 
 @dataclass(frozen=True)
 class Truth:
-    """values: quantity -> number; labels: quantity -> LaTeX; formulas: quantity -> sympy expression in Symbol(quantity)s."""
+    """values: quantity -> number; labels: quantity -> LaTeX; formulas: quantity -> sympy expression in
+    Symbol(quantity)s; kinds: quantity -> :data:`hwlib.tolerance.COUNT` (a whole number, compared exactly) or
+    :data:`hwlib.tolerance.REAL` (compared at the policy's significant figures)."""
 
     values: dict[str, float]
     labels: dict[str, str]
     formulas: dict[str, sp.Expr] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def kind(self, quantity: str) -> str:
+        """The kind of ``quantity``: as declared, else real."""
+        return self.kinds.get(quantity, REAL)
 
 
 def _pairs_for_both_axes(in_hw: Sequence[int], out_hw: Sequence[int], kernel: int) -> list[tuple[int, int]]:
@@ -81,7 +89,7 @@ def problem1_truth(in_shape: Sequence[int], out_shape: Sequence[int], kernel: in
         "separable.weights": s("depthwise.weights") + s("pointwise.weights"),
         "separable.macs": s("depthwise.macs") + s("pointwise.macs"),
     }
-    return Truth({key: float(v) for key, v in values.items()}, labels, formulas)
+    return Truth({key: float(v) for key, v in values.items()}, labels, formulas, dict.fromkeys(values, COUNT))
 
 
 def problem2_truth(in_volume: Sequence[int], out_volume: Sequence[int], kernels: dict[str, int]) -> Truth:
@@ -103,7 +111,7 @@ def problem2_truth(in_volume: Sequence[int], out_volume: Sequence[int], kernels:
             values[f"{part}.padding"], values[f"{part}.stride"] = solutions[0]
         values[f"{part}.filters"] = c_out
         labels.update({f"{part}.padding": "p", f"{part}.stride": "s", f"{part}.filters": r"\text{filters}"})
-    return Truth({key: float(v) for key, v in values.items()}, labels, {})
+    return Truth({key: float(v) for key, v in values.items()}, labels, {}, dict.fromkeys(values, COUNT))
 
 
 def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Sequence[str] | None = None) -> Truth:
@@ -155,7 +163,7 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
     formulas["L"] = sum((s(o) - s("t")) ** 2 for o in out)
     for o in out:
         formulas[d(o)] = 2 * (s(o) - s("t"))
-    return Truth(values, labels, formulas)
+    return Truth(values, labels, formulas, dict.fromkeys(values, REAL))
 
 
 # ------------------------------------------------------------------ the truth of a problem, by number

@@ -40,6 +40,7 @@ import sympy as sp
 
 from hwlib import fmt, mistakes, problems
 from hwlib.answers import Truth
+from hwlib.tolerance import DEFAULT, Policy
 from hwlib.transcription import Entry, load_given, load_transcription
 
 __all__ = ["Mark", "mark", "marks_table", "score", "comparison_markdown", "ValueMarker", "answer_quantities",
@@ -87,8 +88,6 @@ def score(marks: Sequence[Mark]) -> tuple[int, int]:
     return sum(m.is_correct for m in marks), sum(m.follows_through for m in marks)
 
 
-def _close(quantity: str, a: float | None, b: float | None) -> bool:
-    return a is not None and b is not None and not math.isnan(a) and not math.isnan(b) and mistakes.agrees(quantity, a, b)
 
 
 def _eval(expr: sp.Expr, env: Mapping[str, float]) -> float:
@@ -107,13 +106,19 @@ def _swap_candidates(quantity: str, truth: Truth) -> list[str]:
 class _Student:
     """What one student wrote, and what the marker has already said about it (changes named once)."""
 
-    def __init__(self, entries: Sequence[Entry], truth: Truth, problem: int | None, given: Mapping | None) -> None:
+    def __init__(self, entries: Sequence[Entry], truth: Truth, problem: int | None, given: Mapping | None,
+                 policy: Policy) -> None:
         self.truth = truth
+        self.policy = policy
         self.problem = problem
         self.given = given
         self.written = {e.quantity: e.written for e in entries}
         self.changes: dict[tuple[str, float], str] = {}  # (quantity, value used) -> where first named
         self.changed: dict[str, float] = {}  # latest changed value of each quantity
+
+    def close(self, quantity: str, a: float | None, b: float | None) -> bool:
+        """Whether ``a`` and ``b`` agree as values of ``quantity`` (the tolerance policy); a missing value agrees with nothing."""
+        return a is not None and b is not None and self.policy.agrees(a, b, self.truth.kind(quantity))
 
     def label(self, quantity: str) -> str:
         return self.truth.labels.get(quantity, quantity)
@@ -164,9 +169,9 @@ def _read_working(entry: Entry, st: _Student) -> _Working | None:
         if isinstance(local, sp.Add) and sp.expand(mapped - sp.Mul(*local.args)) == 0:
             as_sum = right_on_used
             structure.append(("product_for_sum", "the working joins the chain rule's terms with × where + is meant",
-                              not _close(entry.quantity, entry.written, as_sum)))
+                              not st.close(entry.quantity, entry.written, as_sum)))
         else:
-            structure.extend(_structure(entry, mapped, local, st, changes_value=not _close(entry.quantity, value, right_on_used)))
+            structure.extend(_structure(entry, mapped, local, st, changes_value=not st.close(entry.quantity, value, right_on_used)))
     return _Working(used, value, as_sum, structure)
 
 
@@ -203,7 +208,7 @@ def _change_remarks(entry: Entry, working: _Working, st: _Student) -> tuple[list
             continue
         q, v = i.means, working.used[i.means]
         if q in st.written:
-            if _close(q, v, st.written[q]):
+            if st.close(q, v, st.written[q]):
                 continue
             key = (q, v)
             if key in st.changes:
@@ -218,7 +223,7 @@ def _change_remarks(entry: Entry, working: _Working, st: _Student) -> tuple[list
                 env = {str(s): st.changed.get(str(s), st.own(str(s), entry.id)) for s in local.free_symbols}
                 follows = _eval(local, env)
                 named = _listing(st, upstream_changed)
-                if _close(q, follows, v):
+                if st.close(q, follows, v):
                     text += f"; it is what the chain rule gives from the changed {named}"
                 else:
                     text += (f"; not even the changed {named} gives it: the chain rule with that gives "
@@ -226,7 +231,7 @@ def _change_remarks(entry: Entry, working: _Working, st: _Student) -> tuple[list
             st.changes[key] = st.math(entry.quantity)
             st.changed[q] = v
             first.append(("changed_value", text))
-        elif not _close(q, v, st.true(q, entry.id)):
+        elif not st.close(q, v, st.true(q, entry.id)):
             first.append(("wrong_value_used", f"uses {fmt.number(v)} for {st.math(q)}, whose value is {fmt.number(st.true(q, entry.id))}"))
     return first, again
 
@@ -239,14 +244,14 @@ def _slip(entry: Entry, working: _Working, st: _Student) -> tuple[str, str, tupl
     """The slip between the working (with the values it uses) and the written value, if any."""
     q, written = entry.quantity, entry.written
     reading = working.as_sum if working.as_sum is not None else working.value
-    if _close(q, reading, written):
+    if st.close(q, reading, written):
         return None
     if st.problem is not None and st.given is not None:
-        found = mistakes.diagnose_step(st.problem, st.given, q, written, working.used)
+        found = mistakes.diagnose_step(st.problem, st.given, q, written, working.used, st.policy)
         if found:
             return ("catalogue", f"{found[0].feedback_for(st.given)} (with {_listing(st, working.used)} the working gives "
                                  f"{fmt.number(reading)}, not {fmt.number(written)})", _catalogue_names(found))
-    if reading != 0 and _close(q, written, -reading):
+    if reading != 0 and st.close(q, written, -reading):
         return ("sign", f"sign slip: the working gives {fmt.number(reading)}, and {fmt.number(written)} is its negative", ())
     values = _listing(st, working.used)
     return ("arithmetic", f"arithmetic slip: with {values} the working gives {fmt.number(reading)}, not {fmt.number(written)}", ())
@@ -255,7 +260,7 @@ def _slip(entry: Entry, working: _Working, st: _Student) -> tuple[str, str, tupl
 def _carried_text(entry: Entry, st: _Student) -> str:
     local = st.truth.formulas[entry.quantity]
     wrong = {str(s): st.own(str(s)) for s in sorted(local.free_symbols, key=str)
-             if not _close(str(s), st.own(str(s)), st.true(str(s), entry.id))}
+             if not st.close(str(s), st.own(str(s)), st.true(str(s), entry.id))}
     listed = ", ".join(f"{st.math(q, v)} (true {fmt.number(st.true(q, entry.id))})" for q, v in wrong.items())
     return f"carries the student's own {listed}: the step itself is right"
 
@@ -270,7 +275,7 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
     remarks: list[tuple[str, str]] = []
     names: tuple[str, ...] = ()
 
-    if _close(q, written, true):
+    if st.close(q, written, true):
         if working is not None:
             slip = _slip(entry, working, st)
             if slip:
@@ -284,7 +289,7 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
         first, again = _change_remarks(entry, working, st)
     else:
         first, again = [], []
-    if follow is not None and _close(q, written, follow):
+    if follow is not None and st.close(q, written, follow):
         verdict = CARRIED
         reasons.append(("carried_forward", _carried_text(entry, st)))
         remarks.extend(first)
@@ -304,12 +309,12 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
                                                                     if code == "product_for_sum" else "")))
         elif follow is not None and st.problem is not None and st.given is not None:
             own = {str(s): st.own(str(s)) for s in st.truth.formulas[q].free_symbols}
-            found = mistakes.diagnose_step(st.problem, st.given, q, written, own)
+            found = mistakes.diagnose_step(st.problem, st.given, q, written, own, st.policy)
             if found:
                 names = _catalogue_names(found)
                 new.append(("catalogue", found[0].feedback_for(st.given)))
         if not new and not first and not again and st.problem is not None and st.given is not None:
-            found = mistakes.diagnose(st.problem, st.given, q, written)
+            found = mistakes.diagnose(st.problem, st.given, q, written, st.policy)
             if found:
                 names = _catalogue_names(found)
                 new.append(("catalogue", found[0].feedback_for(st.given)))
@@ -339,7 +344,7 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
         remarks.extend(notes)
         if working is not None:
             wrong_own = {i.ref: st.own(i.ref) for i in entry.inputs
-                         if i.ref and not _close(i.ref, st.own(i.ref), st.true(i.ref, entry.id))}
+                         if i.ref and not st.close(i.ref, st.own(i.ref), st.true(i.ref, entry.id))}
             if wrong_own:
                 listed = ", ".join(f"{st.math(r, v)} (true {fmt.number(st.true(r, entry.id))})" for r, v in wrong_own.items())
                 remarks.append(("carried_forward", "also carries the student's own " + listed))
@@ -357,24 +362,25 @@ def _homework_given(entries: Sequence[Entry], truth: Truth) -> tuple[int | None,
         same = problems.get(problem).truth(given).values
     except (ValueError, TypeError):
         return None, None
-    if set(same) == set(truth.values) and all(_close(k, same[k], truth.values[k]) or (math.isnan(same[k]) and math.isnan(truth.values[k]))
+    if set(same) == set(truth.values) and all(same[k] == truth.values[k] or (math.isnan(same[k]) and math.isnan(truth.values[k]))
                                               for k in same):
         return problem, given
     return None, None
 
 
-def mark(entries: Sequence[Entry], truth: Truth, given: Mapping[str, Any] | None = None) -> list[Mark]:
+def mark(entries: Sequence[Entry], truth: Truth, given: Mapping[str, Any] | None = None,
+         policy: Policy = DEFAULT) -> list[Mark]:
     """Mark every entry, in order, against ``truth``; diagnoses use the other entries as the student's own values.
 
     ``given`` (the Given ``truth`` was computed from) lets the diagnoses name catalogue mistakes;
-    by default it is the homework's, when ``truth`` is the homework's.
+    by default it is the homework's, when ``truth`` is the homework's.  Values agree as ``policy`` says.
     """
     if given is not None:
         numbers = {e.problem for e in entries}
         problem = numbers.pop() if len(numbers) == 1 else None
     else:
         problem, given = _homework_given(entries, truth)
-    st = _Student(entries, truth, problem, given)
+    st = _Student(entries, truth, problem, given, policy)
     return [_mark_entry(entry, st) for entry in entries]
 
 
@@ -466,9 +472,10 @@ class ValueMarker:
     quantity -> (verdict, catalogue mistake names), with the same rules as :func:`mark`.
     """
 
-    def __init__(self, problem: int, given: Mapping[str, Any]) -> None:
+    def __init__(self, problem: int, given: Mapping[str, Any], policy: Policy = DEFAULT) -> None:
         self.problem = problem
         self.given = dict(given)
+        self.policy = policy
         registered = problems.get(problem)
         self.truth = registered.truth(given)
         self.quantities = registered.computed(self.truth)
@@ -481,28 +488,29 @@ class ValueMarker:
         for m in registered.catalogue:
             for q, (names, function) in m.step_functions(given).items():
                 self._steps.setdefault(q, []).append((m.name, list(names), function))
-            for q, value in m.predict(given).items():
+            for q, value in m.predict(given, policy).items():
                 self._predicted.setdefault(q, []).append((value, m.name))
 
     def verdicts(self, values: Mapping[str, float | None]) -> dict[str, tuple[str, tuple[str, ...]]]:
         """quantity -> (verdict, catalogue names) for one student's ``values`` (``None``: blank).
 
-        correct: |value − true| within tolerance; carried: the local formula on the student's own written
+        correct: the value agrees with the true one (the tolerance policy); carried: the local formula on the student's own written
         values (true ones where none is written) gives it; wrong otherwise, named by the catalogue mistakes
         whose step formula on those values gives it, else those whose prediction from the Given does.
         """
         truth = self.truth.values
         own = {q: v for q, v in values.items() if v is not None}
-        rel, tiny = mistakes.RELATIVE_TOLERANCE, mistakes.ABSOLUTE_TOLERANCE
-
-        def same(v: float, ref: float) -> bool:  # mistakes.agrees, inlined: this runs once per value of a class
-            return abs(v - ref) <= max(tiny, rel * abs(ref))
-
+        agrees = self.policy.agrees
         out = {}
         for q, v in values.items():
             if v is None:
                 out[q] = (BLANK, ())
                 continue
+            kind = self.truth.kind(q)
+
+            def same(v: float, ref: float, kind: str = kind) -> bool:
+                return agrees(v, ref, kind)
+
             if same(v, truth[q]):
                 out[q] = (CORRECT, ())
                 continue

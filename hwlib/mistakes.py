@@ -10,8 +10,9 @@ mistake's formula for one quantity with any upstream values (a student's own), w
 is how the marker names the mistake made in one step of a chain.
 
 :func:`diagnose` answers "which known mistakes give this value?" for one quantity;
-the marker (:mod:`hwlib.marker`) and practice feedback use it.  Values agree when
-they are within :func:`tolerance` of each other.
+the marker (:mod:`hwlib.marker`) and practice feedback use it.  Values agree as the
+tolerance policy says (:class:`hwlib.tolerance.Policy`, by default three significant figures,
+counts exactly).
 """
 
 from __future__ import annotations
@@ -27,27 +28,11 @@ import sympy as sp
 from hwlib import answers
 from hwlib.answers import Truth
 from hwlib.naming import default_letters, unit_key, weight_key
+from hwlib.tolerance import DEFAULT, Policy
 
-__all__ = ["Mistake", "CATALOGUE", "diagnose", "diagnose_step", "by_name", "tolerance", "truth_of", "agrees"]
-
-RELATIVE_TOLERANCE = 1e-6
-ABSOLUTE_TOLERANCE = 1e-6
+__all__ = ["Mistake", "CATALOGUE", "diagnose", "diagnose_step", "by_name", "truth_of"]
 
 _s = sp.Symbol
-
-
-def tolerance(quantity: str, true_value: float) -> float:
-    """The largest difference at which a value still counts as ``true_value``: max(1e−6, 1e−6 |true|).
-
-    Every quantity of the homework is a count or a short decimal, so one rule serves them all;
-    ``quantity`` is part of the signature so that a quantity can get its own rule later.
-    """
-    return max(ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE * abs(true_value))
-
-
-def agrees(quantity: str, value: float, reference: float) -> bool:
-    """|value − reference| <= tolerance(quantity, reference); NaN agrees with nothing."""
-    return abs(value - reference) <= tolerance(quantity, reference)
 
 
 def truth_of(problem: int, given: Mapping[str, Any]) -> Truth:
@@ -81,9 +66,10 @@ class Mistake:
             return self.feedback
         return self.wording.format(**_p3_names(given))
 
-    def predict(self, given: Mapping[str, Any]) -> dict[str, float]:
-        """The values this mistake changes, by quantity key (downstream ones included); ``{}`` if none."""
-        return dict(_prediction(self, _Given.of(given)))
+    def predict(self, given: Mapping[str, Any], policy: Policy = DEFAULT) -> dict[str, float]:
+        """The values this mistake changes (that no longer agree with the truth under ``policy``), by quantity
+        key, downstream ones included; ``{}`` if none."""
+        return dict(_prediction(self, _Given.of(given), policy))
 
     def step_functions(self, given: Mapping[str, Any]) -> dict[str, tuple[tuple[str, ...], Callable[..., float]]]:
         """quantity -> (names, function): this mistake's formula for each step it changes, compiled once per Given;
@@ -145,7 +131,7 @@ def propagate(truth: Truth, overrides: Mapping[str, sp.Expr]) -> dict[str, float
 
 
 @lru_cache(maxsize=1024)
-def _prediction(mistake: Mistake, keyed: _Given) -> tuple[tuple[str, float], ...]:
+def _prediction(mistake: Mistake, keyed: _Given, policy: Policy) -> tuple[tuple[str, float], ...]:
     given = keyed.given
     try:
         truth = answers.truth(mistake.problem, given)
@@ -158,7 +144,7 @@ def _prediction(mistake: Mistake, keyed: _Given) -> tuple[tuple[str, float], ...
     changed = []
     for q, v in values.items():
         true = truth.values.get(q)
-        if true is None or math.isnan(v) or (not math.isnan(true) and agrees(q, v, true)):
+        if true is None or math.isnan(v) or policy.agrees(v, true, truth.kind(q)):
             continue
         changed.append((q, v))
     return tuple(changed)
@@ -419,44 +405,46 @@ def _check(problem: int, quantity: str, value: float) -> None:
         raise TypeError(f"value must be a number, got {value!r}")
 
 
-def diagnose(problem: int, given: Mapping[str, Any], quantity: str, value: float) -> list[Mistake]:
-    """The catalogue's mistakes whose prediction for ``quantity`` agrees with ``value`` (within
-    :func:`tolerance`) while ``value`` differs from the true value; catalogue order."""
+def diagnose(problem: int, given: Mapping[str, Any], quantity: str, value: float,
+             policy: Policy = DEFAULT) -> list[Mistake]:
+    """The catalogue's mistakes whose prediction for ``quantity`` agrees with ``value`` (under ``policy``)
+    while ``value`` does not agree with the true value; catalogue order."""
     _check(problem, quantity, value)
     keyed = _Given.of(given)
     truth = answers.truth(problem, given)
     if quantity not in truth.values:
         raise ValueError(f"quantity must be a quantity of problem {problem}, got {quantity!r}")
-    true = truth.values[quantity]
-    if not math.isnan(true) and agrees(quantity, value, true):
+    kind = truth.kind(quantity)
+    if policy.agrees(value, truth.values[quantity], kind):
         return []
     found = []
     for mistake in CATALOGUE:
         if mistake.problem != problem:
             continue
-        predicted = dict(_prediction(mistake, keyed)).get(quantity)
-        if predicted is not None and agrees(quantity, value, predicted):
+        predicted = dict(_prediction(mistake, keyed, policy)).get(quantity)
+        if predicted is not None and policy.agrees(value, predicted, kind):
             found.append(mistake)
     return found
 
 
 def diagnose_step(problem: int, given: Mapping[str, Any], quantity: str, value: float,
-                  values: Mapping[str, float]) -> list[Mistake]:
+                  values: Mapping[str, float], policy: Policy = DEFAULT) -> list[Mistake]:
     """The catalogue's mistakes whose formula for this one step, fed with ``values`` (a student's own
     upstream values; true values fill the rest), gives ``value``, where the book's formula with the
     same values does not."""
     _check(problem, quantity, value)
     truth = answers.truth(problem, given)
+    kind = truth.kind(quantity)
     right = truth.formulas.get(quantity)
     if right is not None:
         env = {sym: sp.Float(values.get(str(sym), truth.values.get(str(sym), math.nan))) for sym in right.free_symbols}
-        if agrees(quantity, value, float(right.xreplace(env))):
+        if policy.agrees(value, float(right.xreplace(env)), kind):
             return []
     found = []
     for mistake in CATALOGUE:
         if mistake.problem != problem:
             continue
         result = mistake.step(quantity, given, values)
-        if result is not None and not math.isnan(result) and agrees(quantity, value, result):
+        if result is not None and policy.agrees(value, result, kind):
             found.append(mistake)
     return found

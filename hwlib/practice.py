@@ -61,8 +61,6 @@ __all__ = [
     "variant",
     "make_given",
     "answers",
-    "is_count",
-    "tolerance",
     "parse_seeds",
     "answer_key",
     "main",
@@ -238,22 +236,6 @@ def variant(problem: int, seed: int) -> Variant:
     """Variant ``seed`` of ``problem``: its Given and answers."""
     given = make_given(problem, seed)
     return Variant(problem=int(problem), seed=int(seed), given=given, answers=answers(problem, given))
-
-
-# ------------------------------------------------------------------ comparing an answer
-_COUNT_SUFFIXES = (".weights", ".macs", ".padding", ".stride", ".filters")
-
-
-def is_count(quantity: str) -> bool:
-    """Whether ``quantity`` is a count (weights, MACs, padding, stride, filters): compared exactly."""
-    if not isinstance(quantity, str):
-        raise TypeError(f"quantity must be a string, got {quantity!r}")
-    return quantity.endswith(_COUNT_SUFFIXES)
-
-
-def tolerance(quantity: str) -> float:
-    """Largest |answer - true value| accepted for ``quantity``: 0 for a count, 0.005 otherwise (two decimals)."""
-    return 0.0 if is_count(quantity) else 0.005
 
 
 # ------------------------------------------------------------------ answer keys

@@ -37,6 +37,7 @@ from typing import Any
 import sympy as sp
 
 from hwlib import fmt, practice, problems
+from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import load_given
 
 __all__ = ["quantity_label", "hint", "weights_markdown", "checker_data", "variant_markdown"]
@@ -147,30 +148,34 @@ def weights_markdown(given: Mapping[str, Any]) -> str:
             + ", ".join(matrices[:-1]) + " and " + matrices[-1] + ".")
 
 
-def checker_data(variant: practice.Variant) -> dict[str, Any]:
-    """What the page's script needs per quantity: label, answer, tolerance, the catalogue's wrong values, a hint.
+def checker_data(variant: practice.Variant, policy: Policy = DEFAULT) -> dict[str, Any]:
+    """What the page's script needs: the tolerance ``policy`` (``{"sig_figs", "rel"}``, :mod:`hwlib.tolerance`)
+    and per quantity its label, answer, kind (``"count"`` or ``"real"``), the catalogue's wrong values, a hint.
 
     ``mistakes`` lists, for each catalogued mistake that predicts a value for
-    the quantity differing from the answer by more than its tolerance, that
+    the quantity that does not agree with the answer under ``policy``, that
     value with the mistake's ``name`` and ``feedback``.
     """
-    predictions = [(m, m.predict(variant.given)) for m in problems.get(variant.problem).catalogue]
+    problem = problems.get(variant.problem)
+    truth = problem.truth(variant.given)
+    predictions = [(m, m.predict(variant.given, policy)) for m in problem.catalogue]
     quantities = {}
     for quantity, answer in variant.answers.items():
-        tol = practice.tolerance(quantity)
+        kind = truth.kind(quantity)
         wrong = [
             {"value": _number(p[quantity]), "name": m.name, "feedback": m.feedback_for(variant.given)}
             for m, p in predictions
-            if quantity in p and abs(float(p[quantity]) - answer) > tol
+            if quantity in p and not policy.agrees(p[quantity], answer, kind)
         ]
         quantities[quantity] = {
             "label": quantity_label(variant.problem, quantity),
             "answer": _number(answer),
-            "tolerance": tol,
+            "kind": kind,
             "mistakes": wrong,
             "hint": hint(variant.problem, variant.given, quantity),
         }
-    return {"problem": variant.problem, "seed": variant.seed, "quantities": quantities}
+    return {"problem": variant.problem, "seed": variant.seed,
+            "policy": {"sig_figs": policy.sig_figs, "rel": policy.rel}, "quantities": quantities}
 
 
 def _number(value: float) -> int | float:
@@ -189,7 +194,7 @@ def _form(variant: practice.Variant, data: Mapping[str, Any]) -> str:
     for quantity, spec in data["quantities"].items():
         field = f"{prefix}-{_slug(quantity)}"
         # a digits keypad on phones for counts; other values may be negative, and phones' number pads lack a minus
-        keypad = ' inputmode="numeric"' if practice.is_count(quantity) else ""
+        keypad = ' inputmode="numeric"' if spec["kind"] == COUNT else ""
         rows.append(
             f'<div class="practice-field"><label for="{field}">{html.escape(spec["label"])}</label>'
             f'<input id="{field}" type="text"{keypad} autocomplete="off" spellcheck="false" '

@@ -114,12 +114,13 @@ def test_make_given_returns_a_fresh_copy(problem):
     assert practice.make_given(problem, 3)[first] != "changed"
 
 
-# ------------------------------------------------------------------ tolerances
-def test_counts_are_compared_exactly_and_network_values_to_two_decimals():
-    assert practice.tolerance("standard.macs") == practice.tolerance("b.padding") == practice.tolerance("c.filters") == 0
-    assert practice.tolerance("dL/dw2_11") == practice.tolerance("L") == 0.005
-    with pytest.raises(TypeError, match="quantity must be a string"):
-        practice.tolerance(3)
+# ------------------------------------------------------------------ kinds of the answers
+@pytest.mark.parametrize("problem", [1, 2, 3])
+@pytest.mark.parametrize("seed", [0, 5])
+def test_counts_in_problems_1_and_2_real_values_in_problem_3(problem, seed):
+    v = practice.variant(problem, seed)
+    truth = problems.get(problem).truth(v.given)
+    assert {truth.kind(q) for q in v.answers} == ({"real"} if problem == 3 else {"count"})
 
 
 # ------------------------------------------------------------------ bad input

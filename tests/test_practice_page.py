@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from hwlib import mistakes, practice, practice_page, problems
+from hwlib.tolerance import DEFAULT
 
 FORM = re.compile(r"<form class=\"practice-variant\".*?</form>", re.S)
 DATA = re.compile(r'<script type="application/json" class="practice-data">(.*?)</script>', re.S)
@@ -40,22 +41,22 @@ def test_variant_section_has_the_hooks_labels_and_the_chapters_text(problem, see
 def test_checker_data_matches_the_answers_and_the_catalogue(problem, seed):
     v = practice.variant(problem, seed)
     data = practice_page.checker_data(v)
-    assert (data["problem"], data["seed"]) == (problem, seed)
+    assert (data["problem"], data["seed"], data["policy"]) == (problem, seed, {"sig_figs": 3, "rel": None})
     truth = problems.get(problem).truth_function(**v.given).values
     assert list(data["quantities"]) == list(v.answers)
     for quantity, spec in data["quantities"].items():
         assert spec["answer"] == pytest.approx(truth[quantity])
-        assert spec["tolerance"] == practice.tolerance(quantity)
+        assert spec["kind"] == ("real" if problem == 3 else "count")
         assert spec["label"] and spec["hint"].startswith("Look")
         for wrong in spec["mistakes"]:
-            assert abs(wrong["value"] - truth[quantity]) > spec["tolerance"]
+            assert not DEFAULT.agrees(wrong["value"], truth[quantity], spec["kind"])
             named = [m.name for m in mistakes.diagnose(problem, v.given, quantity, wrong["value"])]
             assert wrong["name"] in named  # the page names what hwlib.mistakes diagnoses
     expected = {
         (q, m.name)
         for m in mistakes.CATALOGUE if m.problem == problem
         for q, value in m.predict(v.given).items()
-        if q in v.answers and abs(value - truth[q]) > practice.tolerance(q)
+        if q in v.answers and not DEFAULT.agrees(value, truth[q], "real" if problem == 3 else "count")
     }
     assert {(q, w["name"]) for q, spec in data["quantities"].items() for w in spec["mistakes"]} == expected
 
