@@ -245,7 +245,7 @@ def test_relu_kink_case_reads_truthfully():
     assert "The three routes agree" not in text
     assert "backpropagation takes the slope there as 0 and sympy as 0" in text
     assert "straddle the kink" in text
-    assert "changes" not in text.split("Wherever")[0].replace("changes no value, but it changes gradients", "")
+    assert "changes" not in text.split("Wherever")[0].replace("changes no value here, but it changes gradients", "")
     assert "z_{1}$ (0 becomes 1)" not in text
 
 
