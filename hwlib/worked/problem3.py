@@ -2,10 +2,17 @@
 
 Given ``{"weights": [W^1, W^2, ...], "x": [x_1, ...], "t": t}``: row i, column j
 of ``W^l`` is the homework's w^l_ij; any depth and widths, one output unit.
-The units are named as in the homework (x, then y, z, ...; a one-unit output
-takes the letter of the layer before it when that layer has several units, as
-the homework's z = z_1 w^3_11 + z_2 w^3_21 does).  Used by
-``book/problem3_backprop.ipynb`` and the practice pages.
+The units are named by :func:`hwlib.naming.default_letters` (x, then y, z, u, ...
+for the hidden layers; the output is the homework's z unless z names another
+layer's units).  Used by ``book/problem3_backprop.ipynb`` and the practice pages.
+
+Each section is a *facts* function (a frozen dataclass of numbers, booleans and
+names: :func:`statement_facts`, :func:`forward_facts`, :func:`route_facts`,
+:func:`descent_facts`, :func:`variation_facts`, :func:`watch_out_facts`) and a
+template ``hwlib/templates/problem3/<section>.md`` that words them; tables and
+display math are built here.  Values in sentences are exact for a decimal Given
+(fractions) and written with :data:`PROSE_DIGITS` significant digits, with
+"about" or ``\approx`` exactly where that rounds them.
 """
 
 from __future__ import annotations
@@ -261,12 +268,10 @@ def _units(units: Sequence[VariedUnit], kind: str) -> list[str]:
     """Varied units in words: 'input' -> '$y_{1}$ (input −2)'; 'becomes' -> '$y_{1}$ (its input 2 becomes 0.881)';
     'upstream' -> '$z_{1}$ (0 becomes 1)', from the value without the activation to the value with it."""
     if kind == "input":
-        return [f"${u.name}$ (input {fmt.number(u.pre, PROSE_DIGITS)})" for u in units]
+        return [f"${u.name}$ (input {_about(u.pre)})" for u in units]
     if kind == "becomes":
-        return [f"${u.name}$ (its input {fmt.number(u.pre, PROSE_DIGITS)} becomes {fmt.number(u.value, PROSE_DIGITS)})"
-                for u in units]
-    return [f"${u.name}$ ({fmt.number(u.identity_value, PROSE_DIGITS)} becomes {fmt.number(u.value, PROSE_DIGITS)})"
-            for u in units]
+        return [f"${u.name}$ (its input {_about(u.pre)} becomes {_about(u.value)})" for u in units]
+    return [f"${u.name}$ ({_about(u.identity_value)} becomes {_about(u.value)})" for u in units]
 
 
 def _render(template: str, facts: object) -> str:
