@@ -308,3 +308,16 @@ def test_mistake_feedback_names_the_output_of_the_network_marked():
     assert "(t − u)" in sign.feedback_for(g)
     transposed = mistakes.by_name("transposed_weight")
     assert "∂y_j/∂x_i" in transposed.feedback_for(g) and "w¹₂₁" in transposed.feedback_for(g)
+
+
+@settings(max_examples=30, deadline=None)
+@given(givens(max_depth=3, max_width=3))
+def test_every_section_renders_for_any_given(g):
+    """No blank fact, no 'None' or 'nan', no doubled sign, no number written twice in a row."""
+    texts = [problem3.statement(g), problem3.forward_text(g), problem3.first_step_text(g),
+             problem3.agreement_text(problem3.route_facts(g)), problem3.descent_text(g, 0.05),
+             problem3.variation_text(g, "relu"), problem3.watch_out(g)]
+    for text in texts:
+        assert text and "None" not in text and "nan" not in text.lower().replace("nance", "")
+        assert "- -" not in text and "−−" not in text and "  " not in text.replace("\n", " ").strip()
+        assert "()" not in text
