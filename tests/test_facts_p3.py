@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from hwlib import mistakes
 from hwlib.naming import default_letters
+from hwlib.network import Network
 from hwlib.transcription import load_given
 from hwlib.worked import problem3
 from hwlib.worked.problem3 import FD_EPS, NUMERIC_TOLERANCE, SYMBOLIC_TOLERANCE
@@ -135,8 +136,6 @@ def test_route_facts_agree_with_routes_computed_here(g, activation):
     assert len(facts.kinks) == len(kinks)
     # the exact routes: sympy here against the backpropagation the facts compared with
     case = problem3.solve(g)
-    from hwlib.network import Network
-
     exact = Network(list(case.weights), hidden_activation=activation).backward(case.x, case.t).weights
     here = sympy_gradients(g["weights"], g["x"], g["t"], activation)
     scale = max(1.0, *(float(np.abs(a).max()) for a in exact))
