@@ -153,7 +153,10 @@ def test_route_facts_agree_with_routes_computed_here(g, activation):
     if activation == "relu" and facts.kinks:
         assert facts.kink_slope_backprop == 0 and facts.kink_slope_sympy == 0
     if not facts.numeric_agree and activation != "tanh":
-        assert facts.kinks  # a disagreement of the finite differences is always explained by a kink here
+        assert facts.straddled  # a disagreement of the finite differences is explained by a straddled kink
+    if activation == "relu":  # a unit is straddled when its input changes side between some +eps and -eps nudge
+        for name in facts.straddled:
+            assert name in [case.unit(l, i) for l in range(1, case.n_layers) for i in range(case.sizes[l])]
 
 
 @settings(max_examples=60, deadline=None)
@@ -243,7 +246,7 @@ def test_relu_kink_case_reads_truthfully():
     assert "still agree" not in text and "nothing changes in the gradients" not in text
     assert "The three routes agree" not in text
     assert "backpropagation takes the slope there as 0 and sympy as 0" in text
-    assert "straddle the kink" in text
+    assert "put the input of $y_{1}$ and $z_{1}$ on both sides of the kink at 0" in text
     assert "changes" not in text.split("Wherever")[0].replace("changes no value here, but it changes gradients", "")
     assert "z_{1}$ (0 becomes 1)" not in text
 
@@ -320,3 +323,12 @@ def test_every_section_renders_for_any_given(g):
         assert text and "None" not in text and "nan" not in text.lower().replace("nance", "")
         assert "- -" not in text and "−−" not in text and "  " not in text.replace("\n", " ").strip()
         assert "()" not in text
+
+
+def test_finite_differences_near_a_kink_are_explained_by_the_units_they_straddle():
+    """y2's input is -3e-7, within the ±1e-6 nudges of relu's kink: not a kink itself, but straddled."""
+    g = {"weights": [[[100, -2e-7]], [[3], [0.001]]], "x": [1.5], "t": 0}
+    facts = problem3.variation_facts(g, "relu")
+    assert not facts.kinks and facts.routes.straddled == ("y_{2}",) and not facts.routes.numeric_agree
+    text = problem3.variation_text(facts)
+    assert "put the input of $y_{2}$ on both sides of the kink at 0" in text

@@ -332,7 +332,8 @@ class RouteFacts:
     worst_symbolic = max |backprop − sympy| and worst_numeric = max |backprop − finite differences| over every
     ∂L/∂w and ∂L/∂(unit); the routes agree when the worst is within its tolerance (tolerance × max(1, max |∂L|)).
     ``kinks`` names the hidden units whose input sits exactly on a kink of the activation (relu at 0), with the
-    slope each exact route takes there; central differences nudge by ±eps, so they straddle a kink."""
+    slope each exact route takes there; ``straddled`` the hidden units whose input lies on both sides of a kink
+    in the two networks of some central difference (a weight or a unit's value nudged by +eps and by -eps)."""
 
     activation: str
     worst_symbolic: float
@@ -341,6 +342,7 @@ class RouteFacts:
     tolerance_numeric: float
     eps: float
     kinks: tuple[str, ...]
+    straddled: tuple[str, ...]
     kink_slope_backprop: float | None
     kink_slope_sympy: float | None
 
@@ -363,6 +365,41 @@ def pre_activations(case: Case, activation: str) -> list[np.ndarray]:
         pre.append(z)
         a = z if l == case.n_layers - 1 else f(z)
     return pre
+
+
+def _straddled(case: Case, activation: str, eps: float) -> tuple[str, ...]:
+    """The hidden units whose input falls on both sides of a kink of ``activation`` between the two networks of
+    some central difference, as :meth:`hwlib.network.Network.numerical_gradients` forms them: one weight, or one
+    unit's value (the rest of the network run from there), nudged by +eps and by -eps."""
+    if activation not in KINKS:
+        return ()
+    kink, (f, _) = KINKS[activation], ACTIVATIONS[activation]
+    weights = list(case.weights)
+
+    def sides(start: int, value: np.ndarray, matrices: list[np.ndarray]) -> dict[tuple[int, int], bool]:
+        a, out = value, {}
+        for index in range(start, case.n_layers - 1):
+            z = a @ matrices[index]
+            out.update({(index + 1, i): bool(z[i] > kink) for i in range(len(z))})
+            a = f(z)
+        return out
+
+    found: set[tuple[int, int]] = set()
+
+    def compare(start: int, point: np.ndarray, run: Any) -> None:
+        for position in np.ndindex(point.shape):
+            plus, minus = point.copy(), point.copy()
+            plus[position] += eps
+            minus[position] -= eps
+            up, down = run(plus), run(minus)
+            found.update(unit for unit in up if up[unit] != down[unit])
+
+    for l, w in enumerate(weights):
+        compare(0, w, lambda m, l=l: sides(0, case.x, [*weights[:l], m, *weights[l + 1:]]))
+    values = Network(weights, hidden_activation=activation).forward(case.x)
+    for layer, value in enumerate(values):
+        compare(layer, value, lambda v, layer=layer: sides(layer, v, weights))
+    return tuple(case.unit(l, i) for l in range(1, case.n_layers) for i in range(case.sizes[l]) if (l, i) in found)
 
 
 def _kink_slopes(activation: str) -> tuple[float | None, float | None]:
@@ -407,6 +444,7 @@ def route_facts(given: Mapping[str, Any] | Case, activation: str = "identity",
         tolerance_numeric=NUMERIC_TOLERANCE * scale,
         eps=FD_EPS,
         kinks=kinks,
+        straddled=_straddled(case, activation, FD_EPS),
         kink_slope_backprop=slope_backprop,
         kink_slope_sympy=slope_sympy,
     )
