@@ -80,7 +80,8 @@ PROSE_DIGITS = 3
 
 @dataclass(frozen=True)
 class Case:
-    """Problem 3 worked out for one Given: the network, the forward pass and the gradients."""
+    """Problem 3 worked out for one Given: the network, the forward pass and the gradients (``values``, ``loss``
+    and ``grads`` computed exactly from the decimals of the Given, each rounded once to float64)."""
 
     weights: tuple[np.ndarray, ...]
     x: np.ndarray
@@ -129,8 +130,17 @@ def solve(given: Mapping[str, Any] | Case) -> Case:
     net = Network(list(weights))
     x = np.array(checked["x"], dtype=float)
     letters = default_letters(net.layer_sizes)
-    return Case(weights, x, checked["t"], letters, net, tuple(net.forward(x)), net.loss(x, checked["t"]),
-                net.backward(x, checked["t"]))
+    net.backward(x, checked["t"])  # raises one clear error where a value overflows float64
+    # the values and gradients the page shows: exact for the decimals of the Given, then rounded once to float64
+    # (a float64 forward pass can leave 1e-17 where the exact output is 0)
+    t = _exact(checked["t"])
+    exact_values, exact_grads, exact_deltas = _exact_step(
+        [[[_exact(v) for v in row] for row in w] for w in weights], [_exact(v) for v in x], t)
+    as_array = lambda rows: np.array([float(v) for v in rows], dtype=float)
+    grads = Gradients(weights=[np.array([[float(v) for v in row] for row in g], dtype=float) for g in exact_grads],
+                      activations=[as_array(layer) for layer in exact_deltas])
+    loss = float((exact_values[-1][0] - t) ** 2)
+    return Case(weights, x, checked["t"], letters, net, tuple(as_array(layer) for layer in exact_values), loss, grads)
 
 
 def d(name: str) -> str:
@@ -646,28 +656,30 @@ def variation_facts(given: Mapping[str, Any] | Case, activation: str, routes: Ro
     f, f_prime = ACTIVATIONS[activation]
     varied = Network(list(case.weights), hidden_activation=activation)
     values, grads = varied.forward(case.x), varied.backward(case.x, case.t)
+    # the same network without the activation, in the same float64 arithmetic, so that a change is the activation's
+    plain, plain_grads = case.net.forward(case.x), case.net.backward(case.x, case.t)
     pre = pre_activations(case, activation)
     units = []
     for l in range(1, case.n_layers):
         for i in range(case.sizes[l]):
             z = float(pre[l][i])
             units.append(VariedUnit(
-                name=case.unit(l, i), pre=z, value=float(values[l][i]), identity_value=float(case.values[l][i]),
+                name=case.unit(l, i), pre=z, value=float(values[l][i]), identity_value=float(plain[l][i]),
                 slope=float(f_prime(np.array([z]))[0]),
                 off=activation == "relu" and z < 0,
                 kink=activation in KINKS and z == KINKS[activation],
                 changed_here=float(f(np.array([z]))[0]) != z,
-                changed_upstream=z != float(case.values[l][i]),
+                changed_upstream=z != float(plain[l][i]),
             ))
     return VariationFacts(
         activation=activation,
         units=tuple(units),
         loss_identity=forward_facts(case).loss,
         loss=float(varied.loss(case.x, case.t)),
-        loss_stays=float(varied.loss(case.x, case.t)) == case.loss,
-        output_identity=case.output,
+        loss_stays=float(varied.loss(case.x, case.t)) == case.net.loss(case.x, case.t),
+        output_identity=float(plain[-1][0]),
         output=float(values[-1][0]),
-        gradients_change=any(not np.array_equal(a, b) for a, b in zip(case.grads.weights, grads.weights)),
+        gradients_change=any(not np.array_equal(a, b) for a, b in zip(plain_grads.weights, grads.weights)),
         routes=routes,
     )
 
