@@ -337,8 +337,7 @@ def conv2d(
 
 
 # ---------------------------------------------------------------- bytes moved
-# Appended by the "speed" work (issue 13): the memory traffic of one layer
-# under a stated model, and its arithmetic intensity (MACs per byte).
+# The memory traffic of one layer under a stated model, and its arithmetic intensity (MACs per byte).
 
 
 def _grouped_layer(

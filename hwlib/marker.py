@@ -117,7 +117,8 @@ class _Student:
         self.changed: dict[str, float] = {}  # latest changed value of each quantity
 
     def close(self, quantity: str, a: float | None, b: float | None) -> bool:
-        """Whether ``a`` and ``b`` agree as values of ``quantity`` (the tolerance policy); a missing value agrees with nothing."""
+        """Whether ``a`` and ``b`` agree as values of ``quantity`` (the tolerance policy); a missing value agrees
+        with nothing."""
         return a is not None and b is not None and self.policy.agrees(a, b, self.truth.kind(quantity))
 
     def label(self, quantity: str) -> str:
@@ -362,8 +363,8 @@ def _homework_given(entries: Sequence[Entry], truth: Truth) -> tuple[int | None,
         same = problems.get(problem).truth(given).values
     except (ValueError, TypeError):
         return None, None
-    if set(same) == set(truth.values) and all(same[k] == truth.values[k] or (math.isnan(same[k]) and math.isnan(truth.values[k]))
-                                              for k in same):
+    if set(same) == set(truth.values) and all(
+            same[k] == truth.values[k] or (math.isnan(same[k]) and math.isnan(truth.values[k])) for k in same):
         return problem, given
     return None, None
 
@@ -494,9 +495,10 @@ class ValueMarker:
     def verdicts(self, values: Mapping[str, float | None]) -> dict[str, tuple[str, tuple[str, ...]]]:
         """quantity -> (verdict, catalogue names) for one student's ``values`` (``None``: blank).
 
-        correct: the value agrees with the true one (the tolerance policy); carried: the local formula on the student's own written
-        values (true ones where none is written) gives it; wrong otherwise, named by the catalogue mistakes
-        whose step formula on those values gives it, else those whose prediction from the Given does.
+        correct: the value agrees with the true one (the tolerance policy); carried: the local formula on the
+        student's own written values (true ones where none is written) gives it; wrong otherwise, named by the
+        catalogue mistakes whose step formula on those values gives it, else those whose prediction from the
+        Given does.
         """
         truth = self.truth.values
         own = {q: v for q, v in values.items() if v is not None}

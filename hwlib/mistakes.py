@@ -36,7 +36,8 @@ _s = sp.Symbol
 
 
 def truth_of(problem: int, given: Mapping[str, Any]) -> Truth:
-    """``hwlib.answers.problemN_truth(**given)`` for problem 1, 2 or 3, from the one cache (:func:`hwlib.answers.truth`)."""
+    """``hwlib.answers.problemN_truth(**given)`` for problem 1, 2 or 3, from the one cache
+    (:func:`hwlib.answers.truth`)."""
     return answers.truth(problem, given)
 
 
@@ -339,7 +340,8 @@ CATALOGUE: tuple[Mistake, ...] = (
             "the depthwise stage has one k × k filter per input channel, so its weights are k²·C_in, not k²·C_out",
             _p1_depthwise_weights_with_c_out),
     Mistake("macs_with_input_size", 1,
-            "a layer does its multiply-accumulates once per output position, H_out × W_out, not once per input position",
+            "a layer does its multiply-accumulates once per output position, H_out × W_out, "
+            "not once per input position",
             _p1_macs_with_input_size),
     Mistake("output_size_without_padding", 1,
             "the output size is ⌊(i + 2p − k)/s⌋ + 1: leaving the padding out shrinks it and every MAC count with it",
