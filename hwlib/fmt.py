@@ -9,8 +9,9 @@ Rules (one way to write each thing):
 * :func:`latex` writes the same number for use inside ``$...$`` (``1{,}620{,}000``, ``-6``).
 
 Precision in prose (one rule): a whole number is written exactly; any other value a sentence states is
-written with :data:`PROSE_DIGITS` = 3 significant digits (``0.136``, ``7.35``, ``4.33``), and the sentence
-says "≈" or "about" exactly when that rounding changed the value (:func:`is_exact`).  A ratio of whole
+written with :data:`PROSE_DIGITS` = 3 significant digits (``0.136``, ``7.35``, ``4.33``), or with its whole
+part and one decimal when that is more (``112.5``, not ``112``; ``224.3``); the sentence says "≈" or "about"
+exactly when that rounding changed the value (:func:`is_exact`).  A ratio of whole
 numbers may be written as its fraction first: ``49/360 ≈ 0.136``.  :func:`number`'s default of 6 digits is
 for tables and reports that compare values digit by digit.
 """
@@ -21,7 +22,7 @@ import math
 import numbers
 from fractions import Fraction
 
-__all__ = ["number", "term", "latex", "prose", "is_exact", "MINUS", "PROSE_DIGITS"]
+__all__ = ["MINUS", "PROSE_DIGITS", "is_exact", "latex", "number", "prose", "term"]
 
 MINUS = "\u2212"
 
@@ -88,18 +89,25 @@ def latex(value: float, digits: int = 6) -> str:
     return text
 
 
+def _prose_digits(value: float) -> int:
+    """PROSE_DIGITS significant digits, and one more than the whole part has (112.5, not 112)."""
+    whole = abs(int(float(value)))
+    return max(PROSE_DIGITS, len(str(whole)) + 1) if whole else PROSE_DIGITS
+
+
 def prose(value: float) -> str:
-    """``value`` as a sentence states it: :func:`number` with :data:`PROSE_DIGITS` significant digits."""
-    return number(value, PROSE_DIGITS)
+    """``value`` as a sentence states it: :func:`number` with :data:`PROSE_DIGITS` significant digits, or the
+    whole part and one decimal when that is more (``0.136``, ``7.35``, ``112.5``)."""
+    return number(value, _prose_digits(value))
 
 
-def is_exact(value: float, digits: int = PROSE_DIGITS) -> bool:
-    """Whether ``number(value, digits)`` writes ``value`` exactly (``0.75`` yes, ``49/360`` no), so that a
-    sentence knows whether to say "≈".  Exact for integers and ``fractions.Fraction`` values."""
+def is_exact(value: float) -> bool:
+    """Whether :func:`prose` writes ``value`` exactly (``0.75`` yes, ``49/360`` no), so that a sentence knows
+    whether to say "≈".  Exact for integers and ``fractions.Fraction`` values."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return True
     exact = Fraction(value) if isinstance(value, Fraction) else Fraction(_check(value))
-    if exact.denominator == 1 and abs(exact) < 10**15:
+    if exact.denominator == 1:
         return True
-    rounded = float(f"{float(exact):.{digits}g}")
+    rounded = float(f"{float(exact):.{_prose_digits(exact)}g}")
     return Fraction(rounded) == exact

@@ -17,8 +17,20 @@ from typing import Any
 from hwlib import conv, fmt, givens
 from hwlib.answers import problem1_truth
 from hwlib.words import render
-from hwlib.worked.axis import (AxisSolution, StrideRange, WindowFacts, common_ranges, common_solutions, coverage,
-                               impossible_reason, pair_count, smallest_pair, solve_axis, stride_ranges, window_facts)
+from hwlib.worked.axis import (
+    AxisSolution,
+    StrideRange,
+    WindowFacts,
+    common_ranges,
+    common_solutions,
+    coverage,
+    impossible_reason,
+    pair_count,
+    smallest_pair,
+    solve_axis,
+    stride_ranges,
+    window_facts,
+)
 from hwlib.worked.markdown import answer_box, dims, pairs, table
 
 __all__ = ["Case", "solve", "statement", "solution", "answer_quantities", "padding_stride_text", "costs_text",

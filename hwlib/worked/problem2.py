@@ -10,16 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
 from fractions import Fraction
+from typing import Any
 
 from hwlib import fmt, givens
 from hwlib.answers import problem2_truth
 from hwlib.words import render
-from hwlib.worked.axis import (AxisSolution, ImpossibleFacts, StrideRange, WindowFacts, asymmetric_padding,
-                               common_ranges, common_solutions, impossible_facts, pair_count, smallest_pair,
-                               solve_axis, stride_ranges, window_facts)
+from hwlib.worked.axis import (
+    AxisSolution,
+    ImpossibleFacts,
+    StrideRange,
+    WindowFacts,
+    asymmetric_padding,
+    common_ranges,
+    common_solutions,
+    impossible_facts,
+    pair_count,
+    smallest_pair,
+    solve_axis,
+    stride_ranges,
+    window_facts,
+)
 from hwlib.worked.markdown import answer_box
 
 __all__ = ["Part", "Case", "solve", "statement", "solution", "answer_quantities", "repeat_note", "parts_text",
