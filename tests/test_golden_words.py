@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from golden import check_golden
 
 from hwlib.transcription import load_given
 from hwlib.worked import problem1, problem2
+
+from golden import check_golden
 
 PROBLEM1 = {
     "homework": load_given(1),
@@ -35,9 +36,11 @@ PROBLEM1 = {
 PROBLEM2 = {
     "homework": load_given(2),
     # the output is half the input: stride 2 for every kernel asked for
-    "half-size-kernels-1-2-3": {"in_volume": (32, 32, 3), "out_volume": (16, 16, 8), "kernels": {"a": 1, "b": 2, "c": 3}},
+    "half-size-kernels-1-2-3": {"in_volume": (32, 32, 3), "out_volume": (16, 16, 8),
+                                "kernels": {"a": 1, "b": 2, "c": 3}},
     # even kernels keeping the size: impossible with symmetric padding, answered in words
-    "even-kernels-same-size": {"in_volume": (20, 20, 10), "out_volume": (20, 20, 10), "kernels": {"a": 2, "b": 4, "c": 3}},
+    "even-kernels-same-size": {"in_volume": (20, 20, 10), "out_volume": (20, 20, 10),
+                               "kernels": {"a": 2, "b": 4, "c": 3}},
     "single-output": {"in_volume": (4, 4, 1), "out_volume": (1, 1, 1), "kernels": {"a": 3}},
     "non-square": {"in_volume": (9, 7, 4), "out_volume": (5, 4, 6), "kernels": {"a": 3, "b": 2}},
     "non-square-no-common-setting": {"in_volume": (30, 30, 3), "out_volume": (15, 10, 6), "kernels": {"a": 3}},

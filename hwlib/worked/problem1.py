@@ -97,7 +97,8 @@ def solve(given: Mapping[str, Any] | Case) -> Case:
     solutions = common_solutions(height, width)
     if not solutions:
         raise ValueError(f"no single (padding, stride) takes in_shape {tuple(checked['in_shape'])} to out_shape "
-                         f"{tuple(checked['out_shape'])} with kernel {kernel}: the height needs {pairs(height.solutions)}, "
+                         f"{tuple(checked['out_shape'])} with kernel {kernel}: the height needs "
+                         f"{pairs(height.solutions)}, "
                          f"the width {pairs(width.solutions)}. Choose sizes that one pair gives on both axes "
                          f"(a square input and output, for example).")
     padding, stride = solutions[0]
