@@ -276,35 +276,6 @@ def test_problem3_watch_out_sums_over_the_paths_of_a_unit_that_feeds_several():
     assert "$x_{3} = -1$" in text  # the negative values of this network, not the homework's x_2
 
 
-@pytest.mark.parametrize(("kernel", "c_out", "words"), [(1, 8, "1 × 1 kernel"), (3, 1, "single output channel")])
-def test_problem1_a_separable_layer_that_costs_more_says_why(kernel, c_out, words):
-    g = {"in_shape": [8, 8, 4], "out_shape": [8, 8, c_out], "kernel": kernel}
-    text = problem1.costs_text(g)
-    assert "times *more* work" in text and words in text and "less work" not in problem1.answer(g)
-
-
-def test_axis_reason_counts_in_the_singular():
-    """A 7 x 7 kernel taking 7 to 1 fits at 1 position; 3 to 3 with k = 3 gives 1 output without padding."""
-    from hwlib.worked.axis import why_text
-
-    text = why_text(7, 1, 7, 1, 0)
-    assert "= 1 position, and stride 1 uses it: o = 1" in text
-    text = why_text(3, 3, 3, 1, 1)  # unpadded: 3 - 3 + 1 = 1 position, 1 output
-    assert "1 position, so the same stride gives 1 output, 2 fewer" in text
-
-
-def test_problem2_figure_text_says_a_non_square_input_is_drawn_by_its_height():
-    """plot_padded_grid draws one size on both axes: for a 9 x 7 input the page must not claim a 9 x 9 one."""
-    from hwlib.worked import problem2
-
-    g = {"in_volume": (9, 7, 4), "out_volume": (5, 4, 6), "kernels": {"a": 3}}
-    text = problem2.figure_text(g)
-    assert "It draws the height on both axes, as a 9 × 9 input giving 5 × 5; the width, 7," in text
-    assert "gives 4." in text
-    assert "both axes" not in problem2.figure_text({"in_volume": (9, 9, 4), "out_volume": (5, 5, 6),
-                                                    "kernels": {"a": 3}})
-
-
 def test_problem3_one_input_has_no_sum_and_signs_list_reads_once():
     """One unit below a layer: y_j = x w_1j, not a sum over i of an x without index; a long list of
     negatives ends '..., z_2 = -3 and more', not '... and z_2 = -3 and more'."""
