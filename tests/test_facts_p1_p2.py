@@ -14,6 +14,7 @@ import re
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -266,3 +267,18 @@ def test_two_axes_ranges_meet_per_padding():
     """Height 4 -> 1 (every stride from the smallest up) with width 10 -> 3, k = 3: (0, 3) serves both."""
     ranges = common_ranges(stride_ranges(4, 1, 3), stride_ranges(10, 3, 3))
     assert (0, 3) in expand(ranges, 40) and out_size(4, 3, 3, 0) == 1 and out_size(10, 3, 3, 0) == 3
+
+
+def test_facts_refuse_impossible_arguments_by_name():
+    with pytest.raises(ValueError, match="n_out must be >= 1"):
+        stride_ranges(5, 0, 3)
+    with pytest.raises(TypeError, match="kernel"):
+        stride_ranges(5, 2, 2.5)
+    with pytest.raises(ValueError, match="padding must be >= 0"):
+        window_facts(5, 3, 3, 1, -1)
+    with pytest.raises(ValueError, match="kernel must fit"):
+        window_facts(2, 1, 5, 1, 0)
+    with pytest.raises(ValueError, match="not n_out = 4"):
+        window_facts(5, 4, 3, 1, 0)
+    with pytest.raises(ValueError, match=r"name must be one of the Given's parts \(a\), got 'z'"):
+        problem2.part_facts({"in_volume": (5, 5, 1), "out_volume": (5, 5, 1), "kernels": {"a": 3}}, "z")

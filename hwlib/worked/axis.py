@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hwlib import conv
+from hwlib._checks import check_int
 from hwlib.words import render
 
 __all__ = ["AxisSolution", "solve_axis", "common_solutions", "why_text", "impossible_reason", "asymmetric_padding",
@@ -132,6 +133,9 @@ def stride_ranges(n_in: int, n_out: int, kernel: int) -> tuple[StrideRange, ...]
 
         floor((m - 1)/o) + 1 <= s <= floor((m - 1)/(o - 1))   (o >= 2),     s >= m   (o = 1: no upper bound).
     """
+    n_in = check_int("n_in", n_in, minimum=1)
+    n_out = check_int("n_out", n_out, minimum=1)
+    kernel = check_int("kernel", kernel, minimum=1)
     ranges = []
     for padding in range(kernel):
         positions = n_in + 2 * padding - kernel + 1
@@ -209,7 +213,11 @@ class WindowFacts:
 
 def window_facts(n_in: int, n_out: int, kernel: int, stride: int, padding: int) -> WindowFacts:
     """The facts :func:`why_text` words, computed from the windows' positions."""
-    i, k, s, p = n_in, kernel, stride, padding
+    i, n_out = check_int("n_in", n_in, minimum=1), check_int("n_out", n_out, minimum=1)
+    k, s = check_int("kernel", kernel, minimum=1), check_int("stride", stride, minimum=1)
+    p = check_int("padding", padding, minimum=0)
+    if i + 2 * p < k:
+        raise ValueError(f"kernel must fit in the padded input n_in + 2 * padding = {i + 2 * p}, got {k}")
     o = conv.output_size(i, k, s, p)
     if o != n_out:
         raise ValueError(f"padding {p} and stride {s} give {o} outputs from {i} with kernel {k}, not n_out = {n_out}")

@@ -196,7 +196,10 @@ class PartFacts:
 def part_facts(given: Mapping[str, Any] | Case, name: str) -> PartFacts:
     """The facts of part ``name`` (a key of the Given's ``kernels``)."""
     case = solve(given)
-    part = next(p for p in case.parts if p.name == name)
+    part = next((p for p in case.parts if p.name == name), None)
+    if part is None:
+        raise ValueError(f"name must be one of the Given's parts ({', '.join(p.name for p in case.parts)}), "
+                         f"got {name!r}")
     repeat_of = next((first.label for p, first in _repeats(case) if p is part), None)
     (h_in, w_in, _), (h_out, w_out, _) = case.in_volume, case.out_volume
     k = part.kernel
