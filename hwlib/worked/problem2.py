@@ -363,6 +363,7 @@ class AnswerRow:
     filters: int
     others: tuple[StrideRange, ...]
     asymmetric: tuple[tuple[int, int], tuple[int, int], int] | None
+    repeat_of: str | None    # the label of an earlier part with the same kernel (its other settings said there)
 
 
 def answer_rows(given: Mapping[str, Any] | Case) -> tuple[AnswerRow, ...]:
@@ -371,7 +372,8 @@ def answer_rows(given: Mapping[str, Any] | Case) -> tuple[AnswerRow, ...]:
     rows = []
     for part in case.parts:
         f = part_facts(case, part.name)
-        rows.append(AnswerRow(part.label, part.kernel, f.padding, f.stride, part.filters, f.others, part.asymmetric))
+        rows.append(AnswerRow(part.label, part.kernel, f.padding, f.stride, part.filters, f.others, part.asymmetric,
+                              f.repeat_of))
     return tuple(rows)
 
 
