@@ -106,8 +106,8 @@ def is_exact(value: float) -> bool:
     whether to say "≈".  Exact for integers and ``fractions.Fraction`` values."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return True
-    exact = Fraction(value) if isinstance(value, Fraction) else Fraction(_check(value))
+    # a float stands for the decimal it prints as (0.45, not the binary fraction nearest to it)
+    exact = Fraction(value) if isinstance(value, Fraction) else Fraction(repr(_check(value)))
     if exact.denominator == 1:
         return True
-    rounded = float(f"{float(exact):.{_prose_digits(exact)}g}")
-    return Fraction(rounded) == exact
+    return Fraction(f"{float(exact):.{_prose_digits(exact)}g}") == exact

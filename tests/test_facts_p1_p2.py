@@ -18,7 +18,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from hwlib import conv
+from hwlib import conv, fmt
 from hwlib.worked import problem1, problem2
 from hwlib.worked.axis import common_ranges, stride_ranges, window_facts
 
@@ -201,6 +201,10 @@ def test_problem1_words_say_what_the_facts_say(g):
     assert not re.search(r"\b1 (filters|weights|MACs|positions|outputs|rows|channels)\b", text)
     assert not re.search(r"\ba (8|11|18)\b|\ban (1|2|3|4|5|6|7|9)\b", text)
     assert not too_precise(text)
+    costs = problem1.cost_facts(g)
+    written = fmt.prose(costs.factor)
+    exact = Fraction(written.replace(",", "")) == costs.factor  # "about" exactly when the words round
+    assert (f"about {written} times" in text) == (not exact) and f"{written} times" in text
     unread = f.height.unread_input + f.height.unread_padding
     assert ("no window reads" in text) == bool(unread or f.width.unread_input + f.width.unread_padding)
 

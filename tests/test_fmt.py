@@ -59,5 +59,5 @@ def test_prose_precision_rule():
 
     assert [fmt.prose(v) for v in (Fraction(49, 360), 7.3469, Fraction(225, 2), Fraction(673, 3), 0.75)] == [
         "0.136", "7.35", "112.5", "224.3", "0.75"]
-    assert [fmt.is_exact(v) for v in (Fraction(49, 360), Fraction(225, 2), 0.75, 3, Fraction(6, 2))] == [
-        False, True, True, True, True]
+    assert [fmt.is_exact(v) for v in (Fraction(49, 360), Fraction(225, 2), 0.75, 3, Fraction(6, 2), Fraction(9, 20),
+                                      0.45, 0.1 + 0.2)] == [False, True, True, True, True, True, True, False]
