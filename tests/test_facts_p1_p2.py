@@ -261,6 +261,22 @@ def test_problem2_words_say_what_the_facts_say(g):
     assert not re.search(r"\ba (8|11|18)\b|\ban (1|2|3|4|5|6|7|9)\b", text)
     assert not too_precise(text)
     assert not re.search(r"\bnan\b|\bNone\b", text)
+    principle = problem2.principle_facts(g)
+    words = problem2.principle_text(g)
+    (h, w, _), (ho, wo, _) = g["in_volume"], g["out_volume"]
+    if (h, ho) == (w, wo):  # the rule stated for a whole padding in 0..k-1 at stride 1, checked by trying every k
+        whole = [k for k in range(1, 60) if (ho - h + k - 1) % 2 == 0 and 0 <= (ho - h + k - 1) // 2 <= k - 1]
+        parity = "odd" if whole[0] % 2 else "even"
+        assert f"only when $k$ is {parity}" in words and all(k % 2 == whole[0] % 2 for k in whole)
+        assert (f"$k \\ge {whole[0]}$" in words) == (whole[0] > 1) and whole == list(range(whole[0], 60, 2))
+        works = [row.stride_one_works for row in principle.kernels]
+        some = "Of the kernels asked for," in words  # "..., k = 3 (p = 1) meets it; k = 2 does not"
+        assert (some or "Every kernel asked for meets it" in words or "The kernel asked for meets it" in words) == any(
+            works)
+        assert some == (any(works) and not all(works))
+        none = "No kernel asked for" in words or re.search(r"The kernel asked for \(k = \d+\) does not meet it", words)
+        assert bool(none) == (not any(works))
+        assert ("no stride above 1 works" in words) == any(row.most_at_stride_two < ho for row in principle.kernels)
     rows = problem2.answer_rows(g)
     only = all(r.padding is not None and not r.others for r in rows)
     assert ("Each setting is the only one that works" in text) == only
