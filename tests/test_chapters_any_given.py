@@ -48,7 +48,8 @@ class Page:
         boxes = [t for t in before if t.startswith("> **Answer**\n")]
         assert len(boxes) == 1, "one answer box"
         # the box is a blockquote: its body, unquoted
-        self.answer = "\n".join(line[2:] if line.startswith("> ") else line.lstrip(">") for line in boxes[0].splitlines())
+        self.answer = "\n".join(line[2:] if line.startswith("> ") else line.lstrip(">")
+                                for line in boxes[0].splitlines())
 
     def check_common(self, differs: bool) -> None:
         everything = self.before + self.comparison
