@@ -49,9 +49,11 @@ class Page:
                 text = out.get("data", {}).get("text/markdown") or out.get("data", {}).get("text/latex") or ""
                 (after if in_comparison else before).append(text)
         self.before, self.comparison = "\n\n".join(before), "\n\n".join(after)
-        boxes = [t for t in before if t.startswith('<div class="admonition tip">')]
+        boxes = [t for t in before if t.startswith("> **Answer**\n")]
         assert len(boxes) == 1, "one answer box"
-        self.answer = boxes[0]
+        # the box is a blockquote: its body, unquoted
+        self.answer = "\n".join(line[2:] if line.startswith("> ") else line.lstrip(">")
+                                for line in boxes[0].splitlines())
 
     def check_common(self, differs: bool) -> None:
         everything = self.before + self.comparison
