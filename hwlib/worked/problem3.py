@@ -90,7 +90,7 @@ def solve(given: Mapping[str, Any] | Case) -> Case:
     """Work Problem 3 out for ``given``; an ill-typed or impossible Given raises one clear error."""
     if isinstance(given, Case):
         return given
-    checked = givens.problem3_page(given)
+    checked = givens.problem3(given)
     weights = tuple(np.array(w, dtype=float) for w in checked["weights"])
     net = Network(list(weights))
     x = np.array(checked["x"], dtype=float)
