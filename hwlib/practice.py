@@ -24,9 +24,9 @@ so that
   numbers directly, so two seeds agree only by a chance of the order of one
   in a million.
 
-The homework's own Given is never a variant.  The answers are the chapter's:
-``hwlib.worked.problemN.answer_quantities`` (the quantities the homework asks
-for, with the keys of :mod:`hwlib.answers`).
+The homework's own Given is never a variant.  The answers are the quantities
+the homework asks for (:meth:`hwlib.problems.Problem.answers`, with the keys of
+:mod:`hwlib.answers`), computed from the truth.
 
 Command line (the JSON is documented in README.md)::
 
@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from hwlib import conv, fmt, worked
+from hwlib import conv, fmt, problems
 from hwlib._checks import check_int
 from hwlib.network import Network
 from hwlib.transcription import load_given
@@ -61,14 +61,12 @@ __all__ = [
     "variant",
     "make_given",
     "answers",
-    "is_count",
-    "tolerance",
     "parse_seeds",
     "answer_key",
     "main",
 ]
 
-PROBLEMS = (1, 2, 3)
+PROBLEMS = problems.NUMBERS
 
 # Problem 1: k x k convolution of an n x n x C_in input to n_out x n_out x C_out.
 P1_SIZES = tuple(range(8, 33))
@@ -137,14 +135,11 @@ def _json_number(value: float) -> int | float:
 
 
 def _check_problem(problem: object) -> int:
-    problem = check_int("problem", problem)
-    if problem not in PROBLEMS:
-        raise ValueError(f"problem must be 1, 2 or 3, got {problem}")
-    return problem
+    return problems.get(check_int("problem", problem)).number
 
 
 # ------------------------------------------------------------------ the valid variants
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _homework_json(problem: int) -> str:
     return json.dumps(load_given(problem))
 
@@ -153,9 +148,10 @@ def _homework_given(problem: int) -> dict[str, Any]:
     return json.loads(_homework_json(problem))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _problem1_layers() -> tuple[tuple[int, int, int, int, int], ...]:
-    """Every (n, n_out, kernel, C_in, C_out) of the ranges above with one (padding, stride), in a fixed shuffled order."""
+    """Every (n, n_out, kernel, C_in, C_out) of the ranges above with one (padding, stride), in a fixed
+    shuffled order."""
     homework = _homework_given(1)
     shapes = []
     for n, kernel, stride in itertools.product(P1_SIZES, P1_KERNELS, P1_STRIDES):
@@ -176,9 +172,10 @@ def _problem1_given(n: int, n_out: int, kernel: int, c_in: int, c_out: int) -> d
     return {"in_shape": [n, n, c_in], "out_shape": [n_out, n_out, c_out], "kernel": kernel}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _problem2_parts() -> tuple[tuple[int, tuple[int, ...], int, int], ...]:
-    """Every (n, kernels, C_in, C_out) of the ranges above where each part has one (padding, stride), in a fixed shuffled order."""
+    """Every (n, kernels, C_in, C_out) of the ranges above where each part has one (padding, stride), in a
+    fixed shuffled order."""
     homework = _homework_given(2)
     sizes = [(n, [k for k in P2_KERNELS if len(conv.solve_padding_stride(n, n, k)) == 1]) for n in P2_SIZES]
     parts = [
@@ -200,7 +197,8 @@ def _problem3_given(seed: int) -> dict[str, Any]:
     homework = _homework_given(3)
     picker = _Picker(seed)
     while True:
-        weights = [[[picker.choice(P3_WEIGHTS) for _ in range(cols)] for _ in range(rows)] for rows, cols in P3_LAYER_SHAPES]
+        weights = [[[picker.choice(P3_WEIGHTS) for _ in range(cols)] for _ in range(rows)]
+                   for rows, cols in P3_LAYER_SHAPES]
         x = [picker.choice(P3_INPUTS) for _ in range(2)]
         t = picker.choice(P3_TARGETS)
         given = {"weights": weights, "x": x, "t": t}
@@ -232,32 +230,15 @@ def make_given(problem: int, seed: int) -> dict[str, Any]:
 
 
 def answers(problem: int, given: Mapping[str, Any]) -> dict[str, float]:
-    """The quantities the homework asks for, key -> true value: ``hwlib.worked.problemN.answer_quantities(given)``."""
+    """The quantities the homework asks for, key -> true value (:meth:`hwlib.problems.Problem.answers`)."""
     problem = _check_problem(problem)
-    module = {1: worked.problem1, 2: worked.problem2, 3: worked.problem3}[problem]
-    return {key: float(value) for key, value in module.answer_quantities(given).items()}
+    return {key: float(value) for key, value in problems.get(problem).answers(given).items()}
 
 
 def variant(problem: int, seed: int) -> Variant:
     """Variant ``seed`` of ``problem``: its Given and answers."""
     given = make_given(problem, seed)
     return Variant(problem=int(problem), seed=int(seed), given=given, answers=answers(problem, given))
-
-
-# ------------------------------------------------------------------ comparing an answer
-_COUNT_SUFFIXES = (".weights", ".macs", ".padding", ".stride", ".filters")
-
-
-def is_count(quantity: str) -> bool:
-    """Whether ``quantity`` is a count (weights, MACs, padding, stride, filters): compared exactly."""
-    if not isinstance(quantity, str):
-        raise TypeError(f"quantity must be a string, got {quantity!r}")
-    return quantity.endswith(_COUNT_SUFFIXES)
-
-
-def tolerance(quantity: str) -> float:
-    """Largest |answer - true value| accepted for ``quantity``: 0 for a count, 0.005 otherwise (two decimals)."""
-    return 0.0 if is_count(quantity) else 0.005
 
 
 # ------------------------------------------------------------------ answer keys
@@ -272,7 +253,8 @@ def parse_seeds(text: str) -> list[int]:
     for part in text.replace(" ", "").split(","):
         low, sep, high = part.partition("-")
         if not low.isdigit() or (sep and not high.isdigit()):
-            raise ValueError(f"seeds must be non-negative integers or ranges such as 0-49, separated by commas, got {text!r}")
+            raise ValueError(f"seeds must be non-negative integers or ranges such as 0-49, separated by commas, "
+                             f"got {text!r}")
         first, last = int(low), int(high) if sep else int(low)
         if last < first:
             raise ValueError(f"seeds range must run upwards (low-high), got {part!r}")
@@ -331,11 +313,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m hwlib.practice",
         description="A practice variant of a homework problem as JSON, or an answer key for a range of seeds.",
     )
-    parser.add_argument("--problem", type=int, choices=PROBLEMS, help="the problem (1, 2 or 3); --key without it covers all three")
+    parser.add_argument("--problem", type=int, choices=PROBLEMS,
+                        help="the problem (1, 2 or 3); --key without it covers all three")
     parser.add_argument("--seed", type=int, help="the variant's seed (an integer >= 0)")
     parser.add_argument("--key", action="store_true", help="print an answer key for --seeds instead of one variant")
     parser.add_argument("--seeds", default="0-49", help="seeds of the answer key, e.g. 0-49 or 0-9,20 (default 0-49)")
-    parser.add_argument("--format", choices=("markdown", "csv"), default="markdown", help="answer key format (default markdown)")
+    parser.add_argument("--format", choices=("markdown", "csv"), default="markdown",
+                        help="answer key format (default markdown)")
     return parser
 
 
@@ -347,8 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.key:
             if args.seed is not None:
                 parser.error("--seed is for one variant; the answer key takes --seeds")
-            problems = [args.problem] if args.problem else list(PROBLEMS)
-            sys.stdout.write(answer_key(problems, parse_seeds(args.seeds), args.format))
+            chosen = [args.problem] if args.problem else list(PROBLEMS)
+            sys.stdout.write(answer_key(chosen, parse_seeds(args.seeds), args.format))
             return 0
         if args.problem is None or args.seed is None:
             parser.error("one variant needs --problem and --seed (or use --key for an answer key)")

@@ -36,8 +36,9 @@ from typing import Any
 
 import sympy as sp
 
-from hwlib import fmt, mistakes, practice, worked
-from hwlib.answers import problem1_truth, problem2_truth, problem3_truth
+from hwlib import fmt, practice, problems
+from hwlib.naming import plain_label
+from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import load_given
 
 __all__ = ["quantity_label", "hint", "weights_markdown", "checker_data", "variant_markdown"]
@@ -58,32 +59,12 @@ _P1_HINTS = {
     "separable.weights": "the separable total is the depthwise step plus the pointwise step.",
     "separable.macs": "the separable total is the depthwise step plus the pointwise step.",
 }
-_NAMES = {"weights": "weights", "macs": "MACs", "padding": "padding p", "stride": "stride s", "filters": "number of filters"}
-_SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _plain_label(latex: str) -> str:
-    """A Truth label in plain text: ``\\partial L / \\partial w^{2}_{11}`` -> ``∂L/∂w²₁₁``."""
-    text = latex.replace(r"\partial ", "∂").replace(" / ", "/")
-    text = re.sub(r"\\text\{([^}]*)\}", r"\1", text)
-    text = re.sub(r"\^\{(\d+)\}", lambda m: m.group(1).translate(_SUPER), text)
-    return re.sub(r"_\{(\d+)\}", lambda m: m.group(1).translate(_SUB), text)
-
-
-def _truth(problem: int, given: Mapping[str, Any]):
-    return _truth_of_json(problem, json.dumps(given, sort_keys=True))
-
-
-@functools.lru_cache(maxsize=16)
-def _truth_of_json(problem: int, given: str):
-    return {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}[problem](**json.loads(given))
-
-
+_NAMES = {"weights": "weights", "macs": "MACs", "padding": "padding p", "stride": "stride s",
+          "filters": "number of filters"}
 @functools.lru_cache(maxsize=1)
 def _problem3_labels() -> dict[str, str]:
     """Problem 3's labels, which depend on the 2-2-2-1 shape alone (the homework's)."""
-    return problem3_truth(**load_given(3)).labels
+    return problems.get(3).truth(load_given(3)).labels
 
 
 def quantity_label(problem: int, quantity: str) -> str:
@@ -95,7 +76,7 @@ def quantity_label(problem: int, quantity: str) -> str:
         return f"{_P1_STEPS.get(part, part)}: {_NAMES[name]}" if problem == 1 else f"({part}) {_NAMES[name]}"
     if problem == 3:
         if quantity in _problem3_labels():
-            return _plain_label(_problem3_labels()[quantity])
+            return plain_label(_problem3_labels()[quantity])
     raise ValueError(f"quantity must be one of the asked quantities of problem {problem}, got {quantity!r}")
 
 
@@ -108,7 +89,7 @@ def _factor_rank(factor: sp.Expr) -> int:
 def _plain_expression(expr: sp.Expr, labels: Mapping[str, str]) -> str:
     """A sum of products of named quantities, in plain text: x₁ · w¹₁₁ + x₂ · w¹₂₁, w³₁₁ · ∂L/∂z."""
     if isinstance(expr, sp.Symbol):
-        return _plain_label(labels[expr.name])
+        return plain_label(labels[expr.name])
     if isinstance(expr, sp.Add):
         return " + ".join(_plain_expression(term, labels) for term in expr.args)
     if isinstance(expr, sp.Mul):
@@ -119,7 +100,7 @@ def _plain_expression(expr: sp.Expr, labels: Mapping[str, str]) -> str:
 
 def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
     """Where to look when a value is wrong for no catalogued reason: the formula or step that gives it."""
-    truth = _truth(problem, given)
+    truth = problems.get(problem).truth(given)
     if quantity not in truth.values:
         raise ValueError(f"quantity must be a quantity of problem {problem}, got {quantity!r}")
     if problem == 1:
@@ -133,16 +114,17 @@ def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
         return (f"Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1 with i = o = {given['in_volume'][0]} "
                 f"and k = {given['kernels'][part]}: which padding and stride keep the size?")
     labels = truth.labels
-    label = _plain_label(labels[quantity])
+    label = plain_label(labels[quantity])
     if quantity == "L":
-        outputs = [q for q in truth.values if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
-        return "Look at the loss: L = " + " + ".join(f"({_plain_label(labels[o])} − t)²" for o in outputs) + "."
+        outputs = [q for q in truth.values
+                   if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
+        return "Look at the loss: L = " + " + ".join(f"({plain_label(labels[o])} − t)²" for o in outputs) + "."
     formula = truth.formulas.get(quantity)
     if formula is None:
         raise ValueError(f"quantity must be a computed quantity of problem 3, got {quantity!r}")
     if formula.has(sp.Symbol("t")):  # the output's gradient, 2(z - t)
         output = quantity.removeprefix("dL/d")
-        return f"Look at the loss's derivative: {label} = 2({_plain_label(labels[output])} − t)."
+        return f"Look at the loss's derivative: {label} = 2({plain_label(labels[output])} − t)."
     step = "forward pass" if not quantity.startswith("dL/") else "chain rule"
     return f"Look at this step of the {step}: {label} = {_plain_expression(formula, labels)}."
 
@@ -157,30 +139,34 @@ def weights_markdown(given: Mapping[str, Any]) -> str:
             + ", ".join(matrices[:-1]) + " and " + matrices[-1] + ".")
 
 
-def checker_data(variant: practice.Variant) -> dict[str, Any]:
-    """What the page's script needs per quantity: label, answer, tolerance, the catalogue's wrong values, a hint.
+def checker_data(variant: practice.Variant, policy: Policy = DEFAULT) -> dict[str, Any]:
+    """What the page's script needs: the tolerance ``policy`` (``{"sig_figs", "rel"}``, :mod:`hwlib.tolerance`)
+    and per quantity its label, answer, kind (``"count"`` or ``"real"``), the catalogue's wrong values, a hint.
 
     ``mistakes`` lists, for each catalogued mistake that predicts a value for
-    the quantity differing from the answer by more than its tolerance, that
+    the quantity that does not agree with the answer under ``policy``, that
     value with the mistake's ``name`` and ``feedback``.
     """
-    predictions = [(m, m.predict(variant.given)) for m in mistakes.CATALOGUE if m.problem == variant.problem]
+    problem = problems.get(variant.problem)
+    truth = problem.truth(variant.given)
+    predictions = [(m, m.predict(variant.given, policy)) for m in problem.catalogue]
     quantities = {}
     for quantity, answer in variant.answers.items():
-        tol = practice.tolerance(quantity)
+        kind = truth.kind(quantity)
         wrong = [
             {"value": _number(p[quantity]), "name": m.name, "feedback": m.feedback}
             for m, p in predictions
-            if quantity in p and abs(float(p[quantity]) - answer) > tol
+            if quantity in p and not policy.agrees(p[quantity], answer, kind)
         ]
         quantities[quantity] = {
             "label": quantity_label(variant.problem, quantity),
             "answer": _number(answer),
-            "tolerance": tol,
+            "kind": kind,
             "mistakes": wrong,
             "hint": hint(variant.problem, variant.given, quantity),
         }
-    return {"problem": variant.problem, "seed": variant.seed, "quantities": quantities}
+    return {"problem": variant.problem, "seed": variant.seed,
+            "policy": {"sig_figs": policy.sig_figs, "rel": policy.rel}, "quantities": quantities}
 
 
 def _number(value: float) -> int | float:
@@ -193,13 +179,14 @@ def _slug(text: str) -> str:
 
 
 def _form(variant: practice.Variant, data: Mapping[str, Any]) -> str:
-    """The variant's container: labelled inputs, Check button, status line and data, as one HTML block (no blank line)."""
+    """The variant's container: labelled inputs, Check button, status line and data, as one HTML block
+    (no blank line)."""
     prefix = f"practice-p{variant.problem}-s{variant.seed}"
     rows = []
     for quantity, spec in data["quantities"].items():
         field = f"{prefix}-{_slug(quantity)}"
         # a digits keypad on phones for counts; other values may be negative, and phones' number pads lack a minus
-        keypad = ' inputmode="numeric"' if practice.is_count(quantity) else ""
+        keypad = ' inputmode="numeric"' if spec["kind"] == COUNT else ""
         rows.append(
             f'<div class="practice-field"><label for="{field}">{html.escape(spec["label"])}</label>'
             f'<input id="{field}" type="text"{keypad} autocomplete="off" spellcheck="false" '
@@ -225,14 +212,15 @@ def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
     <number> (seed <seed>)"); without it the heading names the seed alone.
     """
     variant = practice.variant(problem, seed)
-    module = {1: worked.problem1, 2: worked.problem2, 3: worked.problem3}[variant.problem]
+    module = problems.get(variant.problem).worked
     title = f"Variant {number} (seed {seed})" if number is not None else f"Variant with seed {seed}"
     return "\n\n".join([
         f"## {title}",
         module.statement(variant.given).strip(),
         *([weights_markdown(variant.given)] if variant.problem == 3 else []),
         _form(variant, checker_data(variant)),
-        '<details class="practice-solution">\n<summary>Worked solution</summary>\n<template class="practice-solution-body">',
+        '<details class="practice-solution">\n<summary>Worked solution</summary>\n'
+        '<template class="practice-solution-body">',
         module.solution(variant.given).strip(),
         "</template>\n</details>",
     ]) + "\n"

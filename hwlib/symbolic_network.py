@@ -36,7 +36,7 @@ from hwlib import network as _network
 from hwlib.naming import weight_label
 from hwlib.network import Network
 
-__all__ = ["MAX_COMPOSED_SIZE", "MAX_WEIGHTS", "SymbolicGradients", "sigmoid", "symbolic_gradients", "weight_symbol_name"]
+__all__ = ["MAX_COMPOSED_SIZE", "MAX_WEIGHTS", "SymbolicGradients", "sigmoid", "symbolic_gradients"]
 
 #: symbolic_gradients derives and compiles a few sympy steps per weight, about 2.5 ms each on the benchmarks'
 #: 2-core machine (810 weights, depth 9 x width 10: under 1.5 s; 6,480 weights: 15 s): 2,000 weights is about 5 s
@@ -75,16 +75,6 @@ SYMPY_ACTIVATIONS: dict[str, sp.Expr] = {
 
 #: What lambdify calls for the functions it does not know.
 _NUMERIC = {"sigmoid": _network.sigmoid}
-
-
-def weight_symbol_name(layer: int, i: int, j: int, wide: bool = False) -> str:
-    """LaTeX name of the homework's w^{layer}_{ij} (1-based), as :func:`hwlib.naming.weight_label` writes it.
-
-    The two indices are comma-separated when one has two digits, or always when ``wide``.
-    """
-    if wide:
-        return f"w^{{{layer}}}_{{{i},{j}}}"
-    return weight_label(layer - 1, i - 1, j - 1)
 
 
 def _number(value: float) -> sp.Expr:

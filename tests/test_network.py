@@ -211,7 +211,7 @@ def test_bad_eps_and_net():
         symbolic_gradients(HOMEWORK_WEIGHTS, X, T)
 
 
-# ---------------------------------------------------------------- a step eps can measure with (issue 9, item 4)
+# ---------------------------------------------------------------- a step eps can measure with
 
 
 @pytest.mark.parametrize(("eps", "match"), [
