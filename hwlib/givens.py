@@ -15,26 +15,25 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from hwlib._checks import check_int, check_shape3
-from hwlib.network import Network
 
 __all__ = [
     "MAX_CHANNELS",
+    "MAX_FIGURE_CELLS",
     "MAX_KERNEL",
-    "MAX_P3_PAGE_WORK",
+    "MAX_PAGE_BYTES",
+    "MAX_PAGE_MACS",
     "MAX_SIZE",
-    "P3_PAGE_NUMERIC",
-    "P3_PAGE_SYMBOLIC",
     "check_keys",
     "problem1",
     "problem2",
     "problem3",
-    "problem3_page",
 ]
 
 # Bounds of a Given that a worked solution can show: a page lists every (padding, stride)
@@ -42,6 +41,9 @@ __all__ = [
 # list of millions of pairs (and minutes of work) rather than a solution.  Real layers sit
 # far inside: ImageNet inputs are 224 a side, wide layers a few thousand channels.
 MAX_SIZE = 4096
+
+#: Problem 2's part names: short identifiers, so that a name is data wherever it lands (tables, CSV headers, HTML)
+PART_NAME = re.compile(r"[a-z][a-z0-9_]{0,11}")
 MAX_CHANNELS = 100_000
 MAX_KERNEL = 64
 
@@ -54,6 +56,59 @@ def _bounded(name: str, shape: tuple[int, int, int]) -> tuple[int, int, int]:
     if c > MAX_CHANNELS:
         raise ValueError(f"{name}: channels must be at most {MAX_CHANNELS:,} for a worked solution, got {c}")
     return shape
+
+
+#: What a chapter page may allocate and compute for its second route (real convolutions on arrays of the
+#: Given's shapes, float64): 2 GiB of arrays and 10^10 multiply-accumulates (a few seconds)
+MAX_PAGE_BYTES = 2 * 2**30
+MAX_PAGE_MACS = 10**10
+#: Problem 2's page draws every cell of the padded input (hwlib.plot_conv.plot_padded_grid)
+MAX_FIGURE_CELLS = 400
+
+
+def _gib(nbytes: int) -> str:
+    gib = nbytes / 2**30
+    return f"{gib:,.0f}" if gib >= 10 else f"{gib:.2g}"
+
+
+def _page_work(problem: int, nbytes: int, macs: int) -> None:
+    """Refuse a Given whose page would allocate more than MAX_PAGE_BYTES or compute more than MAX_PAGE_MACS."""
+    if nbytes > MAX_PAGE_BYTES or macs > MAX_PAGE_MACS:
+        raise ValueError(
+            f"this Given is too large for Problem {problem}'s page, which runs real convolutions on arrays of its "
+            f"shapes: they would take about {_gib(nbytes)} GiB of memory and {macs:,} multiply-accumulates, "
+            f"and the limits are {MAX_PAGE_BYTES / 2**30:g} GiB and {MAX_PAGE_MACS:,}. Choose fewer channels or "
+            "smaller sizes (the formulas of hwlib.conv, such as conv2d_cost, need no arrays)"
+        )
+
+
+def _problem1_page(h: int, w: int, c_in: int, h_out: int, w_out: int, c_out: int, k: int) -> None:
+    """Problem 1's page: x, an all-ones copy and the padded input (H + 2(k-1)) x (W + 2(k-1)) x C_in each, the
+    filters (twice), the gathered windows H_out W_out C_in k^2, the outputs; three standard convolutions and two
+    of each separable step."""
+    padded = (h + 2 * (k - 1)) * (w + 2 * (k - 1)) * c_in
+    elements = (3 * padded + 2 * k * k * c_in * (c_out + 1) + 2 * c_in * c_out
+                + h_out * w_out * (k * k * c_in + 3 * c_out + 2 * c_in))
+    standard = h_out * w_out * c_out * k * k * c_in
+    macs = 3 * standard + 2 * h_out * w_out * c_in * k * k + 2 * h_out * w_out * c_in * c_out
+    _page_work(1, 8 * elements, macs)
+
+
+def _problem2_page(h: int, w: int, c_in: int, h_out: int, w_out: int, c_out: int, kernels: dict[str, int]) -> None:
+    """Problem 2's page: x, then per part the padded input, C_out random k x k x C_in filters, the gathered windows
+    and the output; and the padded-grid figure, every cell of the padded input (padding at most k - 1)."""
+    per_part = [(h + 2 * (k - 1)) * (w + 2 * (k - 1)) * c_in + k * k * c_in * c_out
+                + h_out * w_out * (k * k * c_in + c_out) for k in kernels.values()]
+    macs = sum(h_out * w_out * c_out * k * k * c_in for k in kernels.values())
+    _page_work(2, 8 * (h * w * c_in + max(per_part)), macs)
+    largest = max(kernels.values())
+    if h + 2 * (largest - 1) > MAX_FIGURE_CELLS:
+        raise ValueError(
+            f"this Given is too large for Problem 2's page, whose figure draws every cell of the padded input: up to "
+            f"{h:,} + 2 x ({largest} - 1) = {h + 2 * (largest - 1):,} cells a side (padding at most k - 1), and the "
+            f"limit is {MAX_FIGURE_CELLS} cells. Choose an input of at most {MAX_FIGURE_CELLS - 2 * (largest - 1)} a "
+            "side, or smaller kernels"
+        )
 
 
 def _kernel(name: str, value: object) -> int:
@@ -80,11 +135,13 @@ def check_keys(problem: int, given: object, required: Sequence[str]) -> Mapping[
 def problem1(given: object) -> dict[str, Any]:
     """Problem 1: ``in_shape`` and ``out_shape`` three positive integers each, ``kernel`` a positive integer."""
     given = check_keys(1, given, ("in_shape", "out_shape", "kernel"))
-    return {
+    checked = {
         "in_shape": _bounded("in_shape", check_shape3("in_shape", given["in_shape"])),
         "out_shape": _bounded("out_shape", check_shape3("out_shape", given["out_shape"])),
         "kernel": _kernel("kernel", given["kernel"]),
     }
+    _problem1_page(*checked["in_shape"], *checked["out_shape"], checked["kernel"])
+    return checked
 
 
 def problem2(given: object) -> dict[str, Any]:
@@ -95,23 +152,35 @@ def problem2(given: object) -> dict[str, Any]:
         raise TypeError(f'kernels must be a non-empty dict of part -> filter size, such as {{"a": 1, "b": 3}}; got {kernels!r}')
     checked = {}
     for part, size in kernels.items():
-        if not isinstance(part, str) or not part.strip() or "|" in part:
+        if not isinstance(part, str):
             raise TypeError(f"kernels: each part must be a short name such as 'a', got {part!r}")
+        if not PART_NAME.fullmatch(part):
+            shown = part if len(part) <= 40 else part[:37] + "..."
+            raise ValueError(f"kernels: a part must be named by a lowercase letter, then at most 11 lowercase letters, "
+                             f"digits or '_' (such as 'a' or 'b2'), got {shown!r}")
         checked[part] = _kernel(f"kernels[{part!r}]", size)
-    return {
+    result = {
         "in_volume": _bounded("in_volume", check_shape3("in_volume", given["in_volume"])),
         "out_volume": _bounded("out_volume", check_shape3("out_volume", given["out_volume"])),
         "kernels": checked,
     }
+    _problem2_page(*result["in_volume"], *result["out_volume"], checked)
+    return result
 
 
 def _real(name: str, value: object) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
+        shown = f"an integer of {len(str(abs(value)))} digits" if isinstance(value, int) and abs(value) > 10**40 \
+            else repr(value)
+        raise TypeError(f"{name} must be a real number, got {shown} of type {type(value).__name__}")
+    try:
+        converted = float(value)
+    except OverflowError:
+        converted = math.inf
+    if not math.isfinite(converted):
+        shown = f"an integer of {len(str(abs(value)))} digits" if isinstance(value, numbers.Integral) else value
+        raise ValueError(f"{name} must be finite and at most about 1.8e308 in size (float64), got {shown}")
+    return converted
 
 
 def _vector(name: str, value: object) -> tuple[float, ...]:
@@ -155,91 +224,3 @@ def problem3(given: object, one_output: bool = True) -> dict[str, Any]:
         raise ValueError(f"x must have one entry per input unit: weights[0] has {len(matrices[0])} rows, "
                          f"so x needs {len(matrices[0])} entries, got {len(x)}")
     return {"weights": tuple(matrices), "x": x, "t": _real("t", given["t"])}
-
-
-# ---------------------------------------------------------------- Problem 3's page: work and numerics it can show
-
-#: Problem 3's page has sympy factor every dL/dw and check it against sympy.diff of L; that work grows like the
-#: number of weights times the number of paths from an input to the output (the product of the layer sizes):
-#: 10 x 8 = 80 for the homework's 2-2-2-1 network (about 1 s), 14 x 16 = 224 for 2-2-2-2-1 (about 4 s), and
-#: 30 x 25 = 750 for 5-5-1 took 30 s on the 2-core machine of the benchmarks.
-MAX_P3_PAGE_WORK = 250
-_SECONDS_PER_WORK = 1 / 25  # measured: 5-5-1, 750 -> 30 s; 1-2-2-2-2-2-1, 640 -> 35 s; 2-2-2-2-1, 224 -> 4 s
-
-#: what Problem 3's page checks: finite differences within 1e-6 of backpropagation, sympy within 1e-9
-P3_PAGE_NUMERIC = 1e-6
-P3_PAGE_SYMBOLIC = 1e-9
-
-
-def problem3_page(given: object) -> dict[str, Any]:
-    """Problem 3's Given as :func:`problem3` checks it, within what the chapter page can show and check.
-
-    * work: (number of weights) x (product of the layer sizes) <= ``MAX_P3_PAGE_WORK`` (250), because the
-      page factors every derivative with sympy (a 5-5-1 network, 30 x 25 = 750, took 30 s);
-    * numerics: the page checks finite differences (step 1e-6) against backpropagation to ``P3_PAGE_NUMERIC``
-      (1e-6) and sympy to ``P3_PAGE_SYMBOLIC`` (1e-9), absolute; float64 allows that only while the loss and
-      each value times its gradient stay below about 10,000 and the gradients below about 10^6.
-
-    Raises one ValueError naming the limit, this Given's estimate and what the Given can be.
-    """
-    checked = problem3(given)
-    weights = checked["weights"]
-    sizes = [len(weights[0])] + [len(matrix[0]) for matrix in weights]
-    n_weights = sum(len(matrix) * len(matrix[0]) for matrix in weights)
-    work = n_weights * math.prod(sizes)
-    if work > MAX_P3_PAGE_WORK:
-        shape = "-".join(map(str, sizes))
-        raise ValueError(
-            f"this {shape} network is too large for Problem 3's page: the page factors every derivative with sympy, "
-            f"work that grows like the number of weights times the product of the layer sizes, here "
-            f"{n_weights:,} x {math.prod(sizes):,} = {work:,} (about {work * _SECONDS_PER_WORK:,.0f} s), and the "
-            f"limit is {MAX_P3_PAGE_WORK:,} (about {MAX_P3_PAGE_WORK * _SECONDS_PER_WORK:,.0f} s). Choose fewer or "
-            "narrower layers (2-2-2-2-1 and 1-10-1 fit); hwlib.network.Network and "
-            "hwlib.symbolic_network.symbolic_gradients(...).evaluate() handle larger networks"
-        )
-    _page_numerics(checked)
-    return checked
-
-
-def _page_numerics(checked: Mapping[str, Any]) -> None:
-    net = Network([np.array(matrix, dtype=float) for matrix in checked["weights"]])
-    x, t = np.array(checked["x"], dtype=float), checked["t"]
-    grads = net.backward(x, t)  # overflow: one "too large for float64" error
-    values = net.forward(x)
-    loss = net.loss(x, t)
-    try:
-        numeric = net.numerical_gradients(x, t)
-        worst = max(float(np.abs(a - b).max()) for a, b in
-                    zip(grads.weights + grads.activations, numeric.weights + numeric.activations))
-    except ValueError:
-        worst = math.inf
-    products = max(float((np.abs(p) * np.abs(g)).max()) for p, g in
-                   zip(list(net.weights) + values, grads.weights + grads.activations))
-    if not worst < P3_PAGE_NUMERIC:
-        off = "cannot resolve them (rounding swamps the step)" if math.isinf(worst) else f"are off by {worst:.2g}"
-        raise ValueError(
-            f"the Given's numbers are too large for Problem 3's page: it checks backpropagation against finite "
-            f"differences (step 1e-6) to {P3_PAGE_NUMERIC:g}, and here float64 finite differences {off}. Choose x, "
-            f"the weights and t so that the loss (here {loss:.6g}) and every value times its gradient (here up to "
-            f"{products:.3g}) stay below about 10,000, as the homework's (loss 9) do"
-        )
-    # sympy's compiled chain and backpropagation round differently: about u (depth + width + 2) times the size
-    # of the gradients computed with |x|, |weights| and |output| + |t|
-    bound, magnitudes = np.abs(x), [np.abs(x)]
-    for matrix in net.weights:
-        bound = bound @ np.abs(matrix)
-        magnitudes.append(bound)
-    grad = 2 * (magnitudes[-1] + abs(t))
-    largest = float(grad.max())
-    for layer in reversed(range(len(net.weights))):
-        largest = max(largest, float(np.outer(magnitudes[layer], grad).max()))
-        grad = np.abs(net.weights[layer]) @ grad
-        largest = max(largest, float(grad.max()))
-    rounding = np.finfo(float).eps / 2 * (len(sizes := net.layer_sizes) + max(sizes) + 2) * largest
-    if not rounding < P3_PAGE_SYMBOLIC:
-        raise ValueError(
-            f"the Given's numbers are too large for Problem 3's page: it checks sympy against backpropagation to "
-            f"{P3_PAGE_SYMBOLIC:g}, and float64 rounding alone may part them by about {rounding:.2g} here (gradients "
-            f"up to {largest:.3g} in size). Choose x, the weights and t so that the gradients stay below about "
-            "1,000,000, as the homework's (at most 6) do"
-        )

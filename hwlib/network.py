@@ -234,7 +234,8 @@ class Network:
         if eps < low:
             raise ValueError(
                 f"eps must be >= {low:g}, got {eps!r}: float64 keeps about 16 digits, so a smaller step leaves "
-                "fewer than 6 of them in L(w + eps) - L(w - eps), and the quotient measures rounding, not the derivative"
+                "fewer than 6 of them in L(w + eps) - L(w - eps), and the quotient measures rounding, not the "
+                "derivative"
             )
         if eps > high:
             raise ValueError(
