@@ -395,10 +395,6 @@ def conv2d(
         if bias.shape != (c_out,):
             raise ValueError(f"bias must have shape (C_out,) = ({c_out},), got {bias.shape}")
 
-    for name, array in (("x", x), ("w", w), ("bias", bias)):
-        if array is not None and array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
-            raise ValueError(f"{name} must contain only finite numbers (no NaN or infinity), got "
-                             f"{int(np.size(array) - np.count_nonzero(np.isfinite(array)))} that are not")
     h_out, w_out = (output_size(size, kernel, stride, padding) for size in (height, width))
     macs = h_out * w_out * c_out * kernel * kernel * c_group
     copied = h_out * w_out * c_in * kernel * kernel * 16  # the windows, gathered for the matrix multiply
@@ -408,6 +404,10 @@ def conv2d(
             f"limits are {MAX_CONV2D_MACS:,} MACs (about 10 s) and {MAX_CONV2D_BYTES / 2**30:g} GiB: it is a "
             "reference implementation, meant for layers of a few hundred pixels a side"
         )
+    for name, array in (("x", x), ("w", w), ("bias", bias)):
+        if array is not None and array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} must contain only finite numbers (no NaN or infinity), got "
+                             f"{int(np.size(array) - np.count_nonzero(np.isfinite(array)))} that are not")
     dtype = _accumulation_dtype(x, w, bias, kernel * kernel * c_group)
     x, w = x.astype(dtype, copy=False), w.astype(dtype, copy=False)
     x_pad = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
