@@ -257,10 +257,18 @@ def test_problem3_three_inputs_three_hidden_units_and_a_negative_target():
     (2, "in_volume = [20, 20, 10]\nout_volume = [20, 20, 10]\nkernels = [1, 3]", "TypeError", ["kernels", "dict"]),
     (3, "weights = [[[1], [2]]]\nx = [1, 2, 3]\nt = 0\nlearning_rate = 0.05\nvariation_activation = 'relu'",
      "ValueError", ["x", "2 entries"]),
+    # beyond what a page can show: the limit and this Given's estimate, at the same first use
+    (1, "in_shape = [4096, 4096, 100000]\nout_shape = [4096, 4096, 3]\nkernel = 3", "ValueError", ["GiB", "2 GiB"]),
+    (2, "in_volume = [1024, 1024, 1000]\nout_volume = [1024, 1024, 10]\nkernels = {'a': 3}", "ValueError",
+     ["GiB", "2 GiB"]),
+    (3, "weights = [[[2, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]]\nx = [1, -1]\nt = 10000\nlearning_rate = 0.05\n"
+        "variation_activation = 'relu'", "ValueError", ["too large for Problem 3's page", "10,000"]),
+    (3, "weights = [[[2, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]]\nx = [20000, 1]\nt = 2\nlearning_rate = 0.05\n"
+        "variation_activation = 'relu'", "ValueError", ["too large for Problem 3's page", "10,000"]),
 ])
 def test_impossible_given_stops_once_at_its_first_use(problem, source, error, words):
     cell, ename, evalue = failing(problem, source)
-    assert ".solve(given)" in cell  # the first cell that uses the Given
+    assert re.search(r"\.solve\((problem3_page\()?given\)", cell)  # the first cell that uses the Given
     assert ename == error
     for word in words:
         assert word in evalue
