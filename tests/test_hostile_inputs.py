@@ -4,6 +4,7 @@ a silently accepted string, or a silent inf/nan)."""
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from hwlib import answers
@@ -276,7 +277,8 @@ def _hostile_transcription(tmp_path, change):
      r"data.toml: entry 1 \('p1.standard.weights'\): field 'written' must be finite .* integer of 401 digits"),
     (lambda s: s.replace("value = 3, means", "value = 1" + "0" * 400 + ", means", 1),
      r"data.toml: entry \d+ \('[^']+'\): input 'k': field 'value' must be finite"),
-    (lambda s: s + "\n[deep]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n", r"data.toml: arrays or tables nested too deeply"),
+    (lambda s: s + "\n[deep]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n",
+     r"data.toml: arrays or tables nested too deeply"),
     (lambda s: s + "\n[deep]\nx = " + "{a = " * 2_000 + "1" + "}" * 2_000 + "\n", r"data.toml: .*nested too deeply"),
     (lambda s: s + "\n[big]\nx = 1" + "0" * 5000 + "\n", r"data.toml: a value cannot be read: .*4300 digits"),
 ])
@@ -323,8 +325,8 @@ def test_a_label_that_would_leave_the_math_is_refused(tmp_path, label, shown):
         transcription.load_transcription(path)
 
 
-@pytest.mark.parametrize("note", ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "a | b", "[x](javascript:y)",
-                                  "**loud**", "$\\href{x}{y}$"])
+@pytest.mark.parametrize("note", ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "a | b",
+                                  "[x](javascript:y)", "**loud**", "$\\href{x}{y}$"])
 def test_notes_reach_the_chapters_markdown_as_text(tmp_path, note):
     from markdown_it import MarkdownIt
 
@@ -332,7 +334,8 @@ def test_notes_reach_the_chapters_markdown_as_text(tmp_path, note):
     from hwlib import marker
 
     toml_note = note.replace("\\", "\\\\")
-    path = _hostile_transcription(tmp_path, lambda s: s.replace("written = 7200", f'written = 7201\nnote = "{toml_note}"', 1))
+    path = _hostile_transcription(
+        tmp_path, lambda s: s.replace("written = 7200", f'written = 7201\nnote = "{toml_note}"', 1))
     entries = transcription.load_transcription(path, problem=1)
     truth = answers_module.problem1_truth(**transcription.load_given(1))
     table = marker.marks_table(marker.mark(entries, truth))
