@@ -45,9 +45,9 @@ class AxisSolution:
 
 
 def _pairs(ranges: tuple[tuple[int, int, int | None], ...]) -> tuple[tuple[int, int], ...]:
-    pairs = [(padding, stride) for padding, low, high in ranges
-             for stride in range(low, (low if high is None else high) + 1)]
-    return tuple(sorted(pairs, key=lambda pair: (pair[1], pair[0])))
+    by_stride = sorted((stride, padding) for padding, low, high in ranges
+                       for stride in range(low, (low if high is None else high) + 1))
+    return tuple((padding, stride) for stride, padding in by_stride)
 
 
 def solve_axis(name: str, n_in: int, n_out: int, kernel: int) -> AxisSolution:
