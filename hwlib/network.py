@@ -29,7 +29,8 @@ import numpy as np
 
 from hwlib._checks import check_finite_array
 
-__all__ = ["ACCURACY", "ACTIVATIONS", "EPS_RANGE", "Gradients", "Network", "check_finite", "sigmoid", "sigmoid_prime"]
+__all__ = ["ACCURACY", "ACTIVATIONS", "EPS_RANGE", "MAX_NUMERICAL_MACS", "Gradients", "Network", "check_finite",
+           "sigmoid", "sigmoid_prime"]
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -64,6 +65,10 @@ EPS_RANGE = (1e-10, 1e-1)
 
 #: what numerical_gradients promises: every derivative within ACCURACY x max(1, largest |derivative|)
 ACCURACY = 1e-6
+
+#: numerical_gradients runs the network twice per value nudged (four times with a nonlinearity): at most this
+#: many multiply-accumulates in all (about a minute of numpy in small pieces)
+MAX_NUMERICAL_MACS = 10**9
 
 _UNIT_ROUNDOFF = float(np.finfo(float).eps) / 2  # u = 2^-53: float64 rounds each operation to within u relative
 
@@ -308,6 +313,15 @@ class Network:
         """
         x, t = self._check_x(x), self._check_t(t)
         eps = self._check_eps(eps)
+        n_weights = sum(w.size for w in self._weights)
+        nudged = n_weights + sum(self.layer_sizes)
+        work = nudged * n_weights * (2 if self.hidden_activation == "identity" else 4)
+        if work > MAX_NUMERICAL_MACS:
+            raise ValueError(
+                f"numerical_gradients would nudge {nudged:,} values and rerun the network for each, about {work:,} "
+                f"multiply-accumulates, more than the limit of {MAX_NUMERICAL_MACS:,}; backward() computes the same "
+                f"gradients in about 2 x {n_weights:,}"
+            )
         values = self._forward(x)[1]
         grads = self.backward(x, t)
         largest = max(float(np.abs(g).max()) for g in grads.weights + grads.activations)

@@ -184,6 +184,10 @@ def test_conv2d_refuses_non_finite_inputs_and_overflowing_results(x, w, match):
      r"net has 3,660 weights, more than symbolic_gradients' limit of 2,000: .* about 9 s"),
     (lambda: symbolic_gradients(Network([np.ones((4, 4))] * 5 + [np.ones((4, 1))], "tanh"), np.ones(4), 1.0).loss,
      r"would have [\d,]+ nodes, more than the limit of 200,000"),
+    (lambda: Network([np.ones((300, 300)), np.ones((300, 1))]).numerical_gradients(np.ones(300), 1.0),
+     r"would nudge 90,901 values .* about 16,416,720,600 multiply-accumulates, more than the limit of 1,000,000,000"),
+    (lambda: __import__("hwlib.worked.axis", fromlist=["coverage"]).coverage(10**7, 1, 1, 0),
+     r"coverage sums over the 10,000,000 output positions .* limit of 1,000,000"),
 ])
 def test_library_work_beyond_its_limit_is_refused_with_the_estimate(call, match):
     with pytest.raises(ValueError, match=match):

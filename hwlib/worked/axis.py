@@ -145,9 +145,16 @@ def impossible_reason(axis: AxisSolution) -> str:
     return text
 
 
+#: the most output positions coverage adds up (a worked solution's sides are at most hwlib.givens.MAX_SIZE)
+MAX_COVERAGE_OUTPUTS = 10**6
+
+
 def coverage(n_in: int, kernel: int, stride: int, padding: int) -> int:
     """Sum over the output positions of how many real (not padded) input rows the window covers."""
     n_out = conv.output_size(n_in, kernel, stride, padding)
+    if n_out > MAX_COVERAGE_OUTPUTS:
+        raise ValueError(f"coverage sums over the {n_out:,} output positions one by one, more than the limit of "
+                         f"{MAX_COVERAGE_OUTPUTS:,}")
     total = 0
     for j in range(n_out):
         start = stride * j - padding
