@@ -251,7 +251,7 @@ def _slip(entry: Entry, working: _Working, st: _Student) -> tuple[str, str, tupl
     if st.problem is not None and st.given is not None:
         found = mistakes.diagnose_step(st.problem, st.given, q, written, working.used, st.policy)
         if found:
-            return ("catalogue", f"{found[0].feedback} (with {_listing(st, working.used)} the working gives "
+            return ("catalogue", f"{found[0].feedback_for(st.given)} (with {_listing(st, working.used)} the working gives "
                                  f"{fmt.number(reading)}, not {fmt.number(written)})", _catalogue_names(found))
     if reading != 0 and st.close(q, written, -reading):
         return ("sign", f"sign slip: the working gives {fmt.number(reading)}, and {fmt.number(written)} is its negative", ())
@@ -314,12 +314,12 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
             found = mistakes.diagnose_step(st.problem, st.given, q, written, own, st.policy)
             if found:
                 names = _catalogue_names(found)
-                new.append(("catalogue", found[0].feedback))
+                new.append(("catalogue", found[0].feedback_for(st.given)))
         if not new and not first and not again and st.problem is not None and st.given is not None:
             found = mistakes.diagnose(st.problem, st.given, q, written, st.policy)
             if found:
                 names = _catalogue_names(found)
-                new.append(("catalogue", found[0].feedback))
+                new.append(("catalogue", found[0].feedback_for(st.given)))
         if not new and not first and not again:
             if follow is not None:
                 upstream = sorted((str(s) for s in st.truth.formulas[q].free_symbols), key=lambda n: (n not in st.written, n))

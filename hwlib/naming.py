@@ -80,17 +80,21 @@ HIDDEN_LETTERS = ("y", "z", "u", "v", "p", "q", "r", "s")
 
 
 def default_letters(sizes: Sequence[int]) -> tuple[str, ...]:
-    """Letters of the layers: x, then y, z, u, ... for the hidden layers; the output (one unit) takes the letter of
-    the layer before it when that layer has several units (the homework's z), else the next letter."""
+    """Letters of the layers, one notation for any network: x for the inputs, y, z, u, v, ... for the hidden
+    layers in order, and for the one output unit the homework's letter z whenever that names no other layer's
+    units: with at most one hidden layer (y), or when the second and last hidden layer z has several units, as
+    the homework's z = z_1 w^3_11 + z_2 w^3_21 (the output is the bare z, its units z_1, z_2, ...).  Otherwise
+    the output takes the first letter after the hidden ones (u, v, ...; o after the eighth).  So the output is
+    never written with a letter that names another hidden layer (never y, the first hidden layer's)."""
     n_hidden = len(sizes) - 2
     if n_hidden > len(HIDDEN_LETTERS):
         raise ValueError(f"weights may have at most {len(HIDDEN_LETTERS) + 1} matrices ({len(HIDDEN_LETTERS)} hidden "
                          f"layers) on this page, got {len(sizes) - 1}")
     letters = ["x", *HIDDEN_LETTERS[:n_hidden]]
-    if sizes[-2] > 1:
-        letters.append(letters[-1] if n_hidden else "y")
+    if n_hidden <= 1 or (n_hidden == 2 and sizes[-2] > 1):
+        letters.append("z")
     else:
-        letters.append((HIDDEN_LETTERS + ("o",))[n_hidden])
+        letters.append((*HIDDEN_LETTERS, "o")[n_hidden])
     return tuple(letters)
 
 

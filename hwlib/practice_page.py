@@ -154,7 +154,7 @@ def checker_data(variant: practice.Variant, policy: Policy = DEFAULT) -> dict[st
     for quantity, answer in variant.answers.items():
         kind = truth.kind(quantity)
         wrong = [
-            {"value": _number(p[quantity]), "name": m.name, "feedback": m.feedback}
+            {"value": _number(p[quantity]), "name": m.name, "feedback": m.feedback_for(variant.given)}
             for m, p in predictions
             if quantity in p and not policy.agrees(p[quantity], answer, kind)
         ]

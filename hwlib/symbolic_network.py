@@ -78,8 +78,10 @@ _NUMERIC = {"sigmoid": _network.sigmoid}
 
 
 def _number(value: float) -> sp.Expr:
-    """A sympy number that prints as the homework writes it: integers stay integers."""
-    return sp.Integer(int(value)) if float(value).is_integer() else sp.Float(float(value))
+    """The exact sympy Rational of the decimal Python writes for ``value`` (0.5 -> 1/2, 2.0 -> 2, 0.1 -> 1/10), so
+    that the derivation prints exactly as the Given is written, never ``1.0 w`` or ``0.5``; evaluated again it
+    gives ``value`` back (p/q rounds correctly to the float whose shortest decimal is p/q)."""
+    return sp.Rational(repr(float(value)))
 
 
 def _written_out(expr: sp.Expr) -> sp.Expr:

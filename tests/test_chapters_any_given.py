@@ -1,7 +1,9 @@
 """Each chapter, executed with another Given, shows that Given's true numbers and nothing of the homework's.
 
 The Given cell (tagged ``parameters``) is replaced, as papermill would inject new parameters, and the notebook
-runs in a fresh kernel (nbclient).  The expected numbers come from independent routes written out here: the
+runs in this module's one kernel (nbclient), its namespace emptied first (``%reset -f``): a chapter's numbers do
+not depend on a fresh interpreter, and starting one per Given cost more than the chapter (the committed Given
+runs in a fresh kernel under nbval).  The expected numbers come from independent routes written out here: the
 closed-form costs (Problem 1), a brute-force search with the floor formula (Problem 2) and exact central
 differences of a plain-numpy loss (Problem 3).  Outside the section "Compared with the handwritten solution"
 no text of the homework's own case may remain.  Each execution costs seconds, so the default profile draws
@@ -19,6 +21,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -65,8 +69,31 @@ def notebook_with(problem: int, source: str) -> nbformat.NotebookNode:
     return nb
 
 
+_KERNEL: dict[str, AsyncKernelManager] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_kernel():
+    """One python3 kernel, started in book/ (as the build runs a chapter), for every execution of this module."""
+    manager = AsyncKernelManager(kernel_name="python3")
+    run_sync(manager.start_kernel)(cwd=str(ROOT / "book"))
+    _KERNEL["python3"] = manager
+    yield
+    del _KERNEL["python3"]
+    run_sync(manager.shutdown_kernel)(now=True)
+
+
 def execute(nb: nbformat.NotebookNode) -> None:
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "book")}}).execute()
+    """Run ``nb`` top to bottom in the module's kernel, after emptying its namespace."""
+    reset = nbformat.v4.new_code_cell("%reset -f")
+    nb.cells.insert(0, reset)
+    client = NotebookClient(nb, timeout=600, km=_KERNEL["python3"])
+    try:
+        client.execute()
+    finally:
+        nb.cells.remove(reset)
+        if client.kc is not None:
+            client.kc.stop_channels()
 
 
 def run(problem: int, source: str) -> nbformat.NotebookNode:

@@ -1,8 +1,9 @@
 """Debian's Chromium, started so that it reaches nothing but this machine.
 
-Shared by the book's PDF (``_ext/book_pdf.py``) and the browser tests
-(``tests/browser_support.py``).  Playwright's own ``--disable-background-networking``
-is not enough: Chromium 156 still asks accounts.google.com (the signed-in
+Shared by the build (math typeset at build time, the book's PDF: one
+session, :func:`book_browser`) and the browser tests
+(``tests/browser_support.py``).  Playwright's own
+``--disable-background-networking`` is not enough: Chromium 156 still asks accounts.google.com (the signed-in
 account list) and update.googleapis.com (a component update) at start-up.
 Those services are switched off by flag where a flag exists, and otherwise
 pointed at a closed port on this machine, so their requests fail at once
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import importlib.util
 import json
 import os
 import shutil
@@ -61,6 +63,17 @@ def find_chromium() -> str | None:
     return None
 
 
+@functools.cache
+def why_unavailable() -> str | None:
+    """Why the build cannot use Chromium on this machine (no Chromium, Playwright or pypdf), or None."""
+    if find_chromium() is None:
+        return "Chromium is not installed (Debian: apt-get install chromium)"
+    for module in ("playwright", "pypdf"):
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not installed (pip install -r requirements.txt)"
+    return None
+
+
 def _hosts_in(value, found: set[str]) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
@@ -71,7 +84,10 @@ def _hosts_in(value, found: set[str]) -> None:
                 if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname:
                     found.add(parts.hostname)
             elif isinstance(item, str) and key == "host":  # "host:port" or a URL
-                host = urlsplit(item).hostname if "://" in item else item.rsplit(":", 1)[0] if item.count(":") == 1 else item
+                if "://" in item:
+                    host = urlsplit(item).hostname
+                else:
+                    host = item.rsplit(":", 1)[0] if item.count(":") == 1 else item
                 if host:
                     found.add(host)
             else:
@@ -115,7 +131,9 @@ class OfflineChromium:
 
 
 @contextlib.contextmanager
-def offline_chromium(playwright, executable: str | None = None, extra_args: list[str] | None = None) -> Iterator[OfflineChromium]:
+def offline_chromium(
+    playwright, executable: str | None = None, extra_args: list[str] | None = None
+) -> Iterator[OfflineChromium]:
     """Launch headless Chromium with :data:`CHROMIUM_FLAGS` and a network log in a temporary folder.
 
     Call ``session.close()`` to close it and get the hosts it looked up;
@@ -174,3 +192,15 @@ PAGE_READY_JS = """async () => {
     await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
     await document.fonts.ready;
 }"""
+
+
+@contextlib.contextmanager
+def book_browser(directory: Path) -> Iterator[tuple[str, OfflineChromium]]:
+    """Serve ``directory`` on 127.0.0.1 and launch one offline Chromium: ``with book_browser(html) as (url, session)``.
+
+    The build typesets the math and then prints the PDF in this one session.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with BookServer(directory) as base, sync_playwright() as playwright, offline_chromium(playwright) as session:
+        yield base, session
