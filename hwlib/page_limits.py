@@ -72,7 +72,7 @@ def _page_numerics(checked: Mapping[str, Any]) -> None:
             f"the Given's numbers are too large for Problem 3's page, which compares backpropagation with finite "
             f"differences (step 1e-6) to {ACCURACY:g} of the largest gradient: here the loss is "
             f"{net.loss(x, t):.6g} against gradients of at most {largest:.3g}, and float64 rounding of a loss that "
-            f"large leaves finite differences too few digits to measure with ({exc}). Choose x, the weights and t closer "
-            "together, so that the loss stays below about 3,000 times the largest gradient (the homework's loss "
+            f"large leaves finite differences too few digits to measure with ({exc}). Choose x, the weights and t "
+            "closer together, so that the loss stays below about 3,000 times the largest gradient (the homework's loss "
             "is 9, its largest gradient 6)"
         ) from None
