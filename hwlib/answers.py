@@ -55,10 +55,12 @@ class Truth:
 
 
 def _pairs_for_both_axes(in_hw: Sequence[int], out_hw: Sequence[int], kernel: int) -> list[tuple[int, int]]:
-    """The (padding, stride) pairs that take the height and the width to their output sizes alike."""
-    by_height = conv.solve_padding_stride(in_hw[0], out_hw[0], kernel)
-    by_width = conv.solve_padding_stride(in_hw[1], out_hw[1], kernel)
-    return [pair for pair in by_height if pair in by_width]
+    """The first (padding, stride) pair (smallest stride, then padding) that takes the height and the width to
+    their output sizes alike, as a one-item list; [] when none does (stride ranges intersected arithmetically)."""
+    common = conv.common_padding_stride_ranges(conv.padding_stride_ranges(in_hw[0], out_hw[0], kernel),
+                                               conv.padding_stride_ranges(in_hw[1], out_hw[1], kernel))
+    first = conv.first_padding_stride(common)
+    return [] if first is None else [first]
 
 
 def problem1_truth(in_shape: Sequence[int], out_shape: Sequence[int], kernel: int) -> Truth:

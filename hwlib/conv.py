@@ -31,6 +31,9 @@ __all__ = [
     "SeparableCost",
     "output_size",
     "solve_padding_stride",
+    "padding_stride_ranges",
+    "common_padding_stride_ranges",
+    "first_padding_stride",
     "conv2d_cost",
     "depthwise_conv2d_cost",
     "pointwise_conv2d_cost",
@@ -110,6 +113,77 @@ def output_size(n: int, kernel: int, stride: int = 1, padding: int = 0, dilation
     return (n + 2 * padding - span) // stride + 1
 
 
+#: the longest list solve_padding_stride builds, and the most paddings the range solvers walk through
+MAX_PAIRS = 1_000_000
+MAX_PADDINGS = 1_000_000
+
+
+def _checked_axis(n_in: int, n_out: int, kernel: int, dilation: int) -> tuple[int, int, int, int, int]:
+    n_in = check_int("n_in", n_in, minimum=1)
+    n_out = check_int("n_out", n_out, minimum=1)
+    kernel = check_int("kernel", kernel, minimum=1)
+    dilation = check_int("dilation", dilation, minimum=1)
+    reach = dilation * (kernel - 1)
+    if reach + 1 > MAX_PADDINGS:
+        raise ValueError(
+            f"dilation*(kernel-1)+1 = {reach + 1:,} paddings to try is more than the limit of {MAX_PADDINGS:,} "
+            f"(kernel={kernel:,}, dilation={dilation:,})"
+        )
+    return n_in, n_out, kernel, dilation, reach
+
+
+def padding_stride_ranges(n_in: int, n_out: int, kernel: int, dilation: int = 1) -> list[tuple[int, int, int | None]]:
+    """Every (padding, stride) for which ``output_size(n_in, kernel, stride, padding, dilation) == n_out``, as ranges.
+
+    One ``(padding, smallest stride, largest stride)`` per padding 0 <= p <= d(k-1) that has a solution; every
+    stride between the two works.  With m = n_in + 2p - d(k-1) window starts, floor((m-1)/s) = o-1 holds exactly
+    for floor((m-1)/o) + 1 <= s <= floor((m-1)/(o-1)).  For one output (o = 1) every stride s >= m works: the
+    largest stride is ``None``.  Linear in the kernel, whatever the sizes: ``padding_stride_ranges(10**12, 2, 1)``
+    is ``[(0, 500000000000, 999999999999)]``.
+    """
+    n_in, n_out, kernel, dilation, reach = _checked_axis(n_in, n_out, kernel, dilation)
+    ranges: list[tuple[int, int, int | None]] = []
+    for padding in range(reach + 1):
+        starts = n_in + 2 * padding - reach  # window positions at stride 1
+        if starts < n_out:
+            continue
+        if n_out == 1:
+            ranges.append((padding, starts, None))
+            continue
+        low = (starts - 1) // n_out + 1
+        high = (starts - 1) // (n_out - 1)
+        if low <= high:
+            ranges.append((padding, low, high))
+    return ranges
+
+
+def common_padding_stride_ranges(
+    first: list[tuple[int, int, int | None]], second: list[tuple[int, int, int | None]]
+) -> list[tuple[int, int, int | None]]:
+    """The (padding, smallest stride, largest stride or None) ranges that two axes share: per padding, the overlap
+    of the two stride ranges (None stands for no upper end).  Linear in the number of ranges."""
+    by_padding = {padding: (low, high) for padding, low, high in second}
+    common: list[tuple[int, int, int | None]] = []
+    for padding, low, high in first:
+        if padding not in by_padding:
+            continue
+        other_low, other_high = by_padding[padding]
+        both_low = max(low, other_low)
+        ends = [end for end in (high, other_high) if end is not None]
+        both_high = min(ends) if ends else None
+        if both_high is None or both_low <= both_high:
+            common.append((padding, both_low, both_high))
+    return common
+
+
+def first_padding_stride(ranges: list[tuple[int, int, int | None]]) -> tuple[int, int] | None:
+    """The (padding, stride) with the smallest stride, then the least padding, of ``ranges``; None when empty."""
+    if not ranges:
+        return None
+    padding, low, _ = min(ranges, key=lambda r: (r[1], r[0]))
+    return padding, low
+
+
 def solve_padding_stride(n_in: int, n_out: int, kernel: int, dilation: int = 1) -> list[tuple[int, int]]:
     """Every (padding, stride) for which ``output_size(n_in, kernel, stride, padding, dilation) == n_out``.
 
@@ -119,24 +193,21 @@ def solve_padding_stride(n_in: int, n_out: int, kernel: int, dilation: int = 1) 
     window starts, floor((m-1)/s) = o-1 holds exactly for
     floor((m-1)/o) + 1 <= s <= floor((m-1)/(o-1)).
 
-    Returns the pairs sorted by (stride, padding); [] when there is none.
+    Returns the pairs sorted by (stride, padding); [] when there is none.  The
+    list is refused (ValueError with its length) when it would hold more than
+    ``MAX_PAIRS`` (10^6) pairs: :func:`padding_stride_ranges` describes any
+    number of them in one range per padding.
     """
-    n_in = check_int("n_in", n_in, minimum=1)
-    n_out = check_int("n_out", n_out, minimum=1)
-    kernel = check_int("kernel", kernel, minimum=1)
-    dilation = check_int("dilation", dilation, minimum=1)
-    reach = dilation * (kernel - 1)
-    pairs: list[tuple[int, int]] = []
-    for padding in range(reach + 1):
-        starts = n_in + 2 * padding - reach  # window positions at stride 1
-        if starts < n_out:
-            continue
-        if n_out == 1:
-            low, high = starts, starts
-        else:
-            low = (starts - 1) // n_out + 1
-            high = min((starts - 1) // (n_out - 1), starts)
-        pairs.extend((padding, stride) for stride in range(max(low, 1), high + 1))
+    ranges = padding_stride_ranges(n_in, n_out, kernel, dilation)
+    count = sum((low if high is None else high) - low + 1 for _, low, high in ranges)
+    if count > MAX_PAIRS:
+        raise ValueError(
+            f"solve_padding_stride would list {count:,} (padding, stride) pairs, more than the limit of "
+            f"{MAX_PAIRS:,} (n_in={n_in:,}, n_out={n_out:,}, kernel={kernel:,}); padding_stride_ranges gives them "
+            "as one range of strides per padding"
+        )
+    pairs = [(padding, stride) for padding, low, high in ranges
+             for stride in range(low, (low if high is None else high) + 1)]
     return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
 
 
@@ -227,6 +298,11 @@ def depthwise_separable_cost(
     return SeparableCost(depthwise=depthwise, pointwise=pointwise)
 
 
+#: conv2d's limits: a reference implementation for the book's layers (the homework's is 1.6 million MACs)
+MAX_CONV2D_MACS = 10**11
+MAX_CONV2D_BYTES = 2 * 2**30
+
+
 def _check_numeric_array(name: str, value: object, ndim: int) -> np.ndarray:
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a numeric array, got {value!r}")
@@ -288,7 +364,10 @@ def conv2d(
     int64, never in the inputs' narrower type; ValueError if even int64 could
     overflow); float inputs give float64 (float16 and float32 are widened, so
     long sums keep their digits); complex gives complex128; bool arrays are
-    refused (convert them deliberately, e.g. ``x.astype(int)``).
+    refused (convert them deliberately, e.g. ``x.astype(int)``), and so are NaN and infinity in x, w or
+    bias, and a float result that overflows (ValueError, never a silent inf or nan).
+    Work is bounded: more than ``MAX_CONV2D_MACS`` (10^11) multiply-accumulates or ``MAX_CONV2D_BYTES``
+    (2 GiB) of gathered windows is refused before any is done.
     Vectorised: the input windows are a strided view and every group is one
     tensor contraction (a matrix multiply), with no Python loop over pixels.
     """
@@ -311,13 +390,24 @@ def conv2d(
         raise ValueError(
             f"w.shape[2] must equal C_in / groups = {c_in} / {groups} = {c_in // groups}, got {c_group}"
         )
-    for size in (height, width):  # raises ValueError when the kernel does not fit
-        output_size(size, kernel, stride, padding)
     if bias is not None:
         bias = _check_numeric_array("bias", bias, 1)
         if bias.shape != (c_out,):
             raise ValueError(f"bias must have shape (C_out,) = ({c_out},), got {bias.shape}")
 
+    h_out, w_out = (output_size(size, kernel, stride, padding) for size in (height, width))
+    macs = h_out * w_out * c_out * kernel * kernel * c_group
+    copied = h_out * w_out * c_in * kernel * kernel * 16  # the windows, gathered for the matrix multiply
+    if macs > MAX_CONV2D_MACS or copied > MAX_CONV2D_BYTES:
+        raise ValueError(
+            f"conv2d would do {macs:,} multiply-accumulates and gather {copied / 2**30:,.2f} GiB of windows; the "
+            f"limits are {MAX_CONV2D_MACS:,} MACs (about 10 s) and {MAX_CONV2D_BYTES / 2**30:g} GiB: it is a "
+            "reference implementation, meant for layers of a few hundred pixels a side"
+        )
+    for name, array in (("x", x), ("w", w), ("bias", bias)):
+        if array is not None and array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} must contain only finite numbers (no NaN or infinity), got "
+                             f"{int(np.size(array) - np.count_nonzero(np.isfinite(array)))} that are not")
     dtype = _accumulation_dtype(x, w, bias, kernel * kernel * c_group)
     x, w = x.astype(dtype, copy=False), w.astype(dtype, copy=False)
     x_pad = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))
@@ -326,13 +416,19 @@ def conv2d(
     windows = sliding_window_view(x_pad, (kernel, kernel), axis=(0, 1))[::stride, ::stride]
     out_group = c_out // groups
     outputs = []
-    for g in range(groups):  # one matrix multiply per group, never per pixel
-        patch = windows[:, :, g * c_group : (g + 1) * c_group]  # (Ho, Wo, Cg, k, k)
-        filters = w[:, :, :, g * out_group : (g + 1) * out_group]  # (k, k, Cg, Og)
-        outputs.append(np.tensordot(patch, filters, axes=([3, 4, 2], [0, 1, 2])))
-    out = outputs[0] if groups == 1 else np.concatenate(outputs, axis=2)
-    if bias is not None:
-        out = out + bias.astype(dtype, copy=False)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, once
+        for g in range(groups):  # one matrix multiply per group, never per pixel
+            patch = windows[:, :, g * c_group : (g + 1) * c_group]  # (Ho, Wo, Cg, k, k)
+            filters = w[:, :, :, g * out_group : (g + 1) * out_group]  # (k, k, Cg, Og)
+            outputs.append(np.tensordot(patch, filters, axes=([3, 4, 2], [0, 1, 2])))
+        out = outputs[0] if groups == 1 else np.concatenate(outputs, axis=2)
+        if bias is not None:
+            out = out + bias.astype(dtype, copy=False)
+    if out.dtype.kind in "fc" and not np.all(np.isfinite(out)):
+        raise ValueError(
+            f"the result overflows float64 (past about 1.8e308): sums of {kernel * kernel * c_group:,} products of "
+            f"x (max |x| {float(np.abs(x).max()):.3g}) and w (max |w| {float(np.abs(w).max()):.3g}); scale x or w down"
+        )
     return out
 
 

@@ -40,6 +40,7 @@ import sympy as sp
 
 from hwlib import fmt, mistakes, problems
 from hwlib.answers import Truth
+from hwlib.escape import markdown_text
 from hwlib.tolerance import DEFAULT, Policy
 from hwlib.transcription import Entry, load_given, load_transcription
 
@@ -401,10 +402,10 @@ def marks_table(marks: Sequence[Mark]) -> str:
         if m.label in repeated and m.entry is not None and m.entry.part:
             # the same symbol in several parts (Problem 2's p, s, filters): name the part, "(a) $p$"
             part = m.entry.part
-            quantity = f"{part.split()[0] if part.startswith('(') else part} {quantity}"
+            quantity = f"{markdown_text(part.split()[0] if part.startswith('(') else part)} {quantity}"
         why = "; ".join(m.diagnoses)
         if m.entry is not None and m.entry.note:
-            why = (why + ". " if why else "") + f"*{m.entry.note}*"
+            why = (why + ". " if why else "") + f"*{markdown_text(m.entry.note)}*"
         written = "" if m.written is None else fmt.number(m.written)
         rows.append(f"| {quantity} | {written} | {fmt.number(m.computed)} | {_GLYPH[m.verdict]} | {_upper_first(why)} |")
     return "\n".join(rows)

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -27,6 +27,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from hwlib import fmt, problems
+from hwlib.page_limits import problem3_page
 from hwlib.transcription import load_given
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -222,6 +223,14 @@ def p3_givens(draw):
     return {"weights": weights, "x": [draw(ints) for _ in range(sizes[0])], "t": draw(ints)}
 
 
+def fits_problem3_page(g) -> bool:
+    try:
+        problem3_page(g)
+    except ValueError:
+        return False
+    return True
+
+
 def plain_loss(weights, x, t) -> float:
     a = np.array(x, dtype=float)
     for w in weights:
@@ -254,6 +263,7 @@ def check_problem3(page: Page, g: dict) -> None:
 @SLOW
 @given(p3_givens())
 def test_problem3_page_for_any_given(g):
+    assume(fits_problem3_page(g))  # beyond the page's limits the first cell refuses it (tests/test_hostile_inputs.py)
     page = Page(run(3, assignments(g) + '\nlearning_rate = 0.05\nvariation_activation = "relu"'))
     check_problem3(page, g)
     homework = load_given(3)
@@ -276,10 +286,16 @@ def test_problem3_three_inputs_three_hidden_units_and_a_negative_target():
     (2, "in_volume = [20, 20, 10]\nout_volume = [20, 20, 10]\nkernels = [1, 3]", "TypeError", ["kernels", "dict"]),
     (3, "weights = [[[1], [2]]]\nx = [1, 2, 3]\nt = 0\nlearning_rate = 0.05\nvariation_activation = 'relu'",
      "ValueError", ["x", "2 entries"]),
+    # beyond what a page can show: the limit and this Given's estimate, at the same first use
+    (1, "in_shape = [4096, 4096, 100000]\nout_shape = [4096, 4096, 3]\nkernel = 3", "ValueError", ["GiB", "2 GiB"]),
+    (2, "in_volume = [1024, 1024, 1000]\nout_volume = [1024, 1024, 10]\nkernels = {'a': 3}", "ValueError",
+     ["GiB", "2 GiB"]),
+    (3, "weights = [[[2, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]]\nx = [1, -1]\nt = 10000\nlearning_rate = 0.05\n"
+        "variation_activation = 'relu'", "ValueError", ["too large for Problem 3's page", "3,000"]),
 ])
 def test_impossible_given_stops_once_at_its_first_use(problem, source, error, words):
     cell, ename, evalue = failing(problem, source)
-    assert ".solve(given)" in cell  # the first cell that uses the Given
+    assert re.search(r"\.solve\((problem3_page\()?given\)", cell)  # the first cell that uses the Given
     assert ename == error
     for word in words:
         assert word in evalue

@@ -9,64 +9,115 @@ Visin: input size i, kernel k, stride s, symmetric zero padding p, output o,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 from hwlib import conv
 from hwlib._checks import check_int
 from hwlib.words import render
 
-__all__ = ["AxisSolution", "solve_axis", "common_solutions", "why_text", "impossible_reason", "asymmetric_padding",
-           "coverage", "StrideRange", "stride_ranges", "common_ranges", "smallest_pair", "pair_count", "WindowFacts",
-           "window_facts", "ImpossibleFacts", "impossible_facts"]
-
-_SEARCH_LIMIT = 2000  # how far the "nearest size that works" search looks on each side
+__all__ = ["AxisSolution", "solve_axis", "common_solutions", "common_ranges", "why_text", "impossible_reason",
+           "asymmetric_padding", "coverage", "StrideRange", "stride_ranges", "smallest_pair", "pair_count",
+           "WindowFacts", "window_facts", "ImpossibleFacts", "impossible_facts"]
 
 
 @dataclass(frozen=True)
 class AxisSolution:
-    """An axis taken from ``n_in`` to ``n_out`` by a k x k kernel: every symmetric (padding, stride) that does it."""
+    """An axis taken from ``n_in`` to ``n_out`` by a k x k kernel: every symmetric (padding, stride) that does it.
+
+    ``ranges`` holds one (padding, smallest stride, largest stride) per padding that works (every stride
+    between the two works too); the largest is None when every larger stride works as well (one output,
+    ``unbounded``).  ``solutions`` lists the pairs, an unbounded range by its smallest stride only.
+    """
 
     name: str          # "height" or "width"
     n_in: int
     n_out: int
     kernel: int
-    solutions: tuple[tuple[int, int], ...]
+    ranges: tuple[tuple[int, int, int | None], ...]
+
+    @property
+    def unbounded(self) -> bool:
+        """True when every stride from some point on works (one output): no largest stride."""
+        return any(high is None for _, _, high in self.ranges)
+
+    @cached_property
+    def solutions(self) -> tuple[tuple[int, int], ...]:
+        """Every (padding, stride) pair, sorted by (stride, padding); an unbounded range gives its smallest stride."""
+        return _pairs(self.ranges)
+
+
+def _pairs(ranges: tuple[tuple[int, int, int | None], ...]) -> tuple[tuple[int, int], ...]:
+    by_stride = sorted((stride, padding) for padding, low, high in ranges
+                       for stride in range(low, (low if high is None else high) + 1))
+    return tuple((padding, stride) for stride, padding in by_stride)
 
 
 def solve_axis(name: str, n_in: int, n_out: int, kernel: int) -> AxisSolution:
-    """Every (padding, stride) with 0 <= p <= k - 1 for which floor((i + 2p - k)/s) + 1 = o."""
-    return AxisSolution(name, n_in, n_out, kernel, tuple(conv.solve_padding_stride(n_in, n_out, kernel)))
+    """Every (padding, stride) with 0 <= p <= k - 1 for which floor((i + 2p - k)/s) + 1 = o, as stride ranges."""
+    return AxisSolution(name, n_in, n_out, kernel, tuple(conv.padding_stride_ranges(n_in, n_out, kernel)))
 
 
 def common_solutions(height: AxisSolution, width: AxisSolution) -> tuple[tuple[int, int], ...]:
-    """The (padding, stride) pairs that serve both axes, in the order of the height's."""
-    return tuple(pair_ for pair_ in height.solutions if pair_ in width.solutions)
+    """The (padding, stride) pairs that serve both axes, sorted by (stride, padding); an unbounded common range
+    (one output on both axes) gives its smallest stride."""
+    return _pairs(common_ranges(height, width))
+
+
+def _reachable_around(starts: int, n_out: int) -> tuple[int | None, int | None]:
+    """With ``starts`` window positions, the output sizes floor((starts-1)/s) + 1 nearest below and above n_out.
+
+    q = floor(N/s) falls as s grows, so the largest q < o - 1 comes from the smallest s with N // s < o - 1,
+    s = N // (o - 1) + 1, and the smallest q > o - 1 from the largest s with N // s >= o, s = N // o.
+    """
+    n = starts - 1
+    below = n // (n // (n_out - 1) + 1) + 1 if n_out >= 2 else None
+    above = n // (n // n_out) + 1 if n // n_out >= 1 else None
+    return below, above
 
 
 def _nearest_sizes(n_in: int, n_out: int, kernel: int) -> list[tuple[int, tuple[int, int]]]:
-    """The nearest output sizes below and above n_out that some (padding, stride) reaches, with one such pair."""
+    """The nearest output sizes below and above n_out that some (padding, stride) reaches, with the first pair
+    (smallest stride, then padding) giving each: arithmetic, one step per padding."""
+    below: int | None = None
+    above: int | None = None
+    for padding in range(kernel):
+        starts = n_in + 2 * padding - kernel + 1
+        if starts < 1:
+            continue
+        low, high = _reachable_around(starts, n_out)
+        if low is not None and low < n_out and (below is None or low > below):
+            below = low
+        if high is not None and high > n_out and (above is None or high < above):
+            above = high
     found = []
-    for step in (-1, 1):
-        size = n_out + step
-        for _ in range(_SEARCH_LIMIT):
-            if size < 1 or size > n_in + kernel - 1:
-                break
-            solutions = conv.solve_padding_stride(n_in, size, kernel)
-            if solutions:
-                found.append((size, solutions[0]))
-                break
-            size += step
+    for size in (below, above):
+        if size is not None:
+            first = conv.first_padding_stride(conv.padding_stride_ranges(n_in, size, kernel))
+            if first is not None:
+                found.append((size, first))
     return sorted(found)
 
 
 def asymmetric_padding(n_in: int, n_out: int, kernel: int) -> tuple[int, int, int] | None:
     """(before, after, stride): the smallest stride, then the least total padding P <= 2(k - 1), with
     floor((i + P - k)/s) + 1 = o, split as evenly as possible (the extra row after, as 'same' padding does).
-    None when no such padding exists."""
-    for stride in range(1, n_in + 2 * kernel):
-        for total in range(0, 2 * (kernel - 1) + 1):
-            if n_in + total >= kernel and (n_in + total - kernel) // stride + 1 == n_out:
-                return total // 2, total - total // 2, stride
-    return None
+    None when no such padding exists.  Arithmetic: with M = i + P - k, floor(M/s) = o - 1 holds exactly for
+    floor(M/o) + 1 <= s <= floor(M/(o - 1)) (every s > M when o = 1)."""
+    best: tuple[int, int] | None = None  # (stride, total)
+    for total in range(0, 2 * (kernel - 1) + 1):
+        span = n_in + total - kernel
+        if span < 0:
+            continue
+        low = span // n_out + 1
+        if n_out >= 2 and low > span // (n_out - 1):
+            continue
+        if best is None or (low, total) < best:
+            best = (low, total)
+    if best is None:
+        return None
+    stride, total = best
+    return total // 2, total - total // 2, stride
 
 
 @dataclass(frozen=True)
@@ -99,9 +150,16 @@ def impossible_reason(axis: AxisSolution) -> str:
     return render("axis/impossible.md", f=impossible_facts(axis))
 
 
+#: the most output positions coverage adds up (a worked solution's sides are at most hwlib.givens.MAX_SIZE)
+MAX_COVERAGE_OUTPUTS = 10**6
+
+
 def coverage(n_in: int, kernel: int, stride: int, padding: int) -> int:
     """Sum over the output positions of how many real (not padded) input rows the window covers."""
     n_out = conv.output_size(n_in, kernel, stride, padding)
+    if n_out > MAX_COVERAGE_OUTPUTS:
+        raise ValueError(f"coverage sums over the {n_out:,} output positions one by one, more than the limit of "
+                         f"{MAX_COVERAGE_OUTPUTS:,}")
     total = 0
     for j in range(n_out):
         start = stride * j - padding
@@ -109,10 +167,9 @@ def coverage(n_in: int, kernel: int, stride: int, padding: int) -> int:
     return total
 
 
-@dataclass(frozen=True)
-class StrideRange:
+class StrideRange(NamedTuple):
     """Every stride from ``smallest`` to ``largest`` (``None``: every stride from ``smallest`` up) works with
-    ``padding``."""
+    ``padding``; equal to the plain ``(padding, smallest, largest)`` tuples of :func:`hwlib.conv.padding_stride_ranges`."""
 
     padding: int
     smallest: int
@@ -129,29 +186,21 @@ class StrideRange:
 
 def stride_ranges(n_in: int, n_out: int, kernel: int) -> tuple[StrideRange, ...]:
     """Every symmetric (padding, stride) with 0 <= p <= k - 1 that takes ``n_in`` to ``n_out``, as one range of
-    strides per padding.  With m = i + 2p - k + 1 window positions, floor((m - 1)/s) = o - 1 holds exactly for
+    strides per padding (:func:`hwlib.conv.padding_stride_ranges`).  With m = i + 2p - k + 1 window positions,
+    floor((m - 1)/s) = o - 1 holds exactly for
 
         floor((m - 1)/o) + 1 <= s <= floor((m - 1)/(o - 1))   (o >= 2),     s >= m   (o = 1: no upper bound).
     """
     n_in = check_int("n_in", n_in, minimum=1)
     n_out = check_int("n_out", n_out, minimum=1)
     kernel = check_int("kernel", kernel, minimum=1)
-    ranges = []
-    for padding in range(kernel):
-        positions = n_in + 2 * padding - kernel + 1
-        if positions < n_out or positions < 1:
-            continue
-        if n_out == 1:
-            ranges.append(StrideRange(padding, positions, None))
-            continue
-        low, high = (positions - 1) // n_out + 1, (positions - 1) // (n_out - 1)
-        if low <= high:
-            ranges.append(StrideRange(padding, low, high))
-    return tuple(ranges)
+    return tuple(StrideRange(*r) for r in conv.padding_stride_ranges(n_in, n_out, kernel))
 
 
-def common_ranges(*axes: tuple[StrideRange, ...]) -> tuple[StrideRange, ...]:
-    """The (padding, stride) ranges that serve every axis: per padding, the overlap of the axes' stride ranges."""
+def common_ranges(*axes: AxisSolution | tuple[StrideRange, ...]) -> tuple[StrideRange, ...]:
+    """The (padding, stride) ranges that serve every axis (each an :class:`AxisSolution` or its ranges): per
+    padding, the overlap of the axes' stride ranges (arithmetic, linear in the kernel)."""
+    axes = tuple(tuple(StrideRange(*r) for r in (a.ranges if isinstance(a, AxisSolution) else a)) for a in axes)
     by_padding: dict[int, StrideRange] = {r.padding: r for r in axes[0]}
     for ranges in axes[1:]:
         other = {r.padding: r for r in ranges}
