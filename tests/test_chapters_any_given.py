@@ -150,7 +150,7 @@ def p1_givens(draw):
 @given(p1_givens())
 def test_problem1_page_for_any_given(g):
     page = Page(run(1, assignments(g)))
-    (n, _, c_in), (o, _, c_out), k = g["in_shape"], g["out_shape"], g["kernel"]
+    (_, _, c_in), (o, _, c_out), k = g["in_shape"], g["out_shape"], g["kernel"]
     standard = (k * k * c_in * c_out, o * o * c_out * k * k * c_in)
     depthwise, pointwise = (k * k * c_in, o * o * c_in * k * k), (c_in * c_out, o * o * c_in * c_out)
     for weights, macs in (standard, depthwise, pointwise, (depthwise[0] + pointwise[0], depthwise[1] + pointwise[1])):

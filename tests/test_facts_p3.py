@@ -124,7 +124,8 @@ def test_statement_facts_count_the_weights_and_name_every_layer(g):
     assert len(facts.inputs) == sizes[0] and [len(h) for h in facts.hidden] == sizes[1:-1]
     text = problem3.statement(g)
     n = facts.n_weights
-    assert {1: "with respect to the weight by", 2: "with respect to both weights by"}.get(n, f"(all {n} of them)") in text
+    phrase = {1: "with respect to the weight by", 2: "with respect to both weights by"}.get(n, f"(all {n} of them)")
+    assert phrase in text
 
 
 @settings(max_examples=40, deadline=None)
@@ -132,7 +133,8 @@ def test_statement_facts_count_the_weights_and_name_every_layer(g):
 def test_route_facts_agree_with_routes_computed_here(g, activation):
     facts = problem3.route_facts(g, activation)
     pre, _ = forward(g["weights"], g["x"], activation)
-    kinks = [(l, i) for l in range(1, len(pre) - 1) for i in range(len(pre[l])) if activation == "relu" and pre[l][i] == 0]
+    kinks = [(l, i) for l in range(1, len(pre) - 1) for i in range(len(pre[l]))
+             if activation == "relu" and pre[l][i] == 0]
     assert len(facts.kinks) == len(kinks)
     # the exact routes: sympy here against the backpropagation the facts compared with
     case = problem3.solve(g)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
-from golden import check_golden
 
 from hwlib.network import Network
 from hwlib.symbolic_network import symbolic_gradients
@@ -19,6 +18,8 @@ from hwlib.transcription import load_given
 from hwlib.worked import problem3
 from hwlib.worked.latex_lines import broken_equation
 from hwlib.worked.problem3 import FD_EPS, d
+
+from golden import check_golden
 
 HOMEWORK = load_given(3)
 
@@ -50,7 +51,8 @@ def chapter_text(given) -> str:
     sym = symbolic_gradients(net, case.x, case.t)
     symbolic, symbolic_activations = sym.evaluate(), sym.evaluate_activations()
     numeric = net.numerical_gradients(case.x, case.t, eps=FD_EPS)
-    derivatives = [broken_equation(d(case.weight(l, i, j)), sp.factor(sym.weights[l][i, j])) for l, i, j in case.edges()]
+    derivatives = [broken_equation(d(case.weight(l, i, j)), sp.factor(sym.weights[l][i, j]))
+                   for l, i, j in case.edges()]
     sections = {
         "The problem": problem3.statement(case),
         "The network": problem3.forward_equations(case),

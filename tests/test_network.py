@@ -50,7 +50,8 @@ def test_homework_symbolic_route_is_sympy_diff_of_the_loss():
     sym = symbolic_gradients(net, X, T)
     assert isinstance(sym, SymbolicGradients)
     assert str(sym.weight_symbols[0][0, 1]) == "w^{1}_{12}"
-    at_weights = {s: sp.Integer(int(v)) for m, w in zip(sym.weight_symbols, HOMEWORK_WEIGHTS) for s, v in zip(m, w.ravel())}
+    at_weights = {s: sp.Integer(int(v))
+                  for m, w in zip(sym.weight_symbols, HOMEWORK_WEIGHTS) for s, v in zip(m, w.ravel())}
     assert sym.loss.xreplace(at_weights) == 9
     for symbols, derivatives in zip(sym.weight_symbols, sym.weights):
         for s, d in zip(symbols, derivatives):
@@ -256,7 +257,8 @@ def test_accepted_eps_measure_the_homework_gradients_to_the_stated_accuracy(eps)
 mpmath = pytest.importorskip("mpmath")  # a dependency of sympy
 from hwlib.network import sigmoid, sigmoid_prime  # noqa: E402
 
-EXTREMES = [-1000.0, -746.0, -745.0, -710.0, -709.0, -100.0, -40.0, -37.0, -20.0, -1.0, -1e-20, 0.0, 1e-20, 1.0, 20.0, 37.0, 40.0, 100.0, 710.0, 1000.0]
+EXTREMES = [-1000.0, -746.0, -745.0, -710.0, -709.0, -100.0, -40.0, -37.0, -20.0, -1.0, -1e-20,
+            0.0, 1e-20, 1.0, 20.0, 37.0, 40.0, 100.0, 710.0, 1000.0]
 
 
 def ulps(got: float, exact) -> float:
@@ -371,7 +373,8 @@ def test_network_does_not_import_the_symbolic_route():
     import subprocess
     import sys
 
-    probe = "import sys, hwlib.network; print(sorted(m for m in ('hwlib.symbolic_network', 'sympy') if m in sys.modules))"
+    probe = ("import sys, hwlib.network; "
+             "print(sorted(m for m in ('hwlib.symbolic_network', 'sympy') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
@@ -393,7 +396,13 @@ def test_lists_of_strings_or_bools_are_refused_like_arrays(weights):
         Network(weights)
 
 
-@pytest.mark.parametrize(("x", "t", "name"), [([True, False], 2.0, "x"), (np.array([True, False]), 2.0, "x"), (["1", "2"], 2.0, "x"), ([1.0, -1.0], True, "t"), ([1.0, -1.0], [False], "t")])
+@pytest.mark.parametrize(("x", "t", "name"), [
+    ([True, False], 2.0, "x"),
+    (np.array([True, False]), 2.0, "x"),
+    (["1", "2"], 2.0, "x"),
+    ([1.0, -1.0], True, "t"),
+    ([1.0, -1.0], [False], "t"),
+])
 def test_bool_and_string_inputs_are_refused(x, t, name):
     net = Network(HOMEWORK_WEIGHTS)
     for call in (net.loss, net.backward, lambda a, b: symbolic_gradients(net, a, b)):
