@@ -1,0 +1,334 @@
+"""Reading a class's answers: a CSV export, in chunks, with its columns mapped and every cell checked.
+
+A header row names the columns; each column is a *role*: ``student`` (the name, required), ``id``,
+``section``, ``seed`` (a personalised variant), ``ignore``, or a quantity key of
+:mod:`hwlib.class_marking`.  A header that is itself a role or a quantity key needs no mapping;
+others are mapped by a ``--columns`` TOML file, a table ``[columns]`` of header text -> role.
+
+The delimiter is detected from the header row: the one of ``,`` ``;`` and tab that occurs most
+often outside quotes (``,`` when none does).  Rows are read ``chunk`` at a time, so memory stays
+bounded by the chunk, not the class.
+
+A cell is a number when it is, after surrounding spaces, ASCII decimal digits with an optional
+sign (``-``, ``+`` or the minus sign U+2212), decimal point and exponent (``1620000``, ``-0.5``,
+``1e3``), optionally with thousands separators in groups of three where that is unambiguous: two
+or more commas (``1,620,000``) or one comma before a decimal point (``7,200.5``).  A single comma
+and no point (``0,125``, ``7,200``) is refused as ambiguous: a decimal comma or a thousands
+separator.  ``7_200``, full-width or other scripts' digits, ``inf`` and ``nan`` are not numbers,
+nor is a value too large for a float (``1e400``, a 5,000-digit integer).
+
+Two names are the same student when they are equal after Unicode NFC normalisation, with runs of
+whitespace folded to one space and the ends trimmed (:func:`identity`).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = [
+    "MAX_PROBLEMS",
+    "ROLES",
+    "Chunk",
+    "ClassReader",
+    "InputError",
+    "detect_delimiter",
+    "identity",
+    "parse_number",
+    "read_column_map",
+]
+
+ROLES = ("student", "id", "section", "seed", "ignore")
+MAX_PROBLEMS = 50  # lines of problems reported before "... and N more"
+_NUMBER = r" *[+\-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+\-]?[0-9]+)? *"
+_COLUMN_OK = re.compile(rf"(?:{_NUMBER}| *)(?:\n(?:{_NUMBER}| *))*")
+_ONE = re.compile(_NUMBER)
+_GROUPED = re.compile(r"[+\-]?[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.[0-9]+)?|[+\-]?[0-9]{1,3},[0-9]{3}\.[0-9]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class InputError(Exception):
+    """Bad input: ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+def identity(name: str) -> str:
+    """A student's identity: NFC(name) with each run of whitespace one space, the ends trimmed."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def parse_number(text: str) -> float:
+    """A cell as a finite float, or ValueError saying why it is not a number (see the module's rules)."""
+    stripped = text.strip(" ")
+    plain = stripped.replace("\u2212", "-", 1) if stripped[:1] == "\u2212" else stripped
+    if _ONE.fullmatch(plain):
+        value = float(plain)
+    elif _GROUPED.fullmatch(plain):
+        value = float(plain.replace(",", ""))
+    elif re.fullmatch(r"[+\-]?[0-9]*,[0-9]+", plain):
+        raise ValueError(f"{stripped!r} is ambiguous: a decimal comma or a thousands separator; "
+                         "write it with a decimal point (0.125) or without the comma (7200)")
+    else:
+        raise ValueError(f"{stripped!r} is not a number")
+    if not math.isfinite(value):
+        raise ValueError(f"{stripped[:40]!r}{'...' if len(stripped) > 40 else ''} is too large for a number")
+    return value
+
+
+def detect_delimiter(line: str) -> str:
+    """The delimiter of a header row: the most frequent of ``,`` ``;`` and tab outside quotes (``,`` if none)."""
+    outside = re.sub(r'"[^"]*"', "", line)
+    counts = {d: outside.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def read_column_map(path: Path, known: Mapping[str, object]) -> dict[str, str]:
+    """Header text -> role or quantity key, from the ``[columns]`` table of a TOML file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([f"{path}: cannot be read as UTF-8 text: {exc}"]) from exc
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise InputError([f"{path}: not valid TOML: {str(exc)[:200]}"]) from exc
+    columns = data.get("columns")
+    if not isinstance(columns, dict):
+        raise InputError([f"{path}: needs a table [columns] of header text = role or quantity key"])
+    problems = []
+    for header, role in columns.items():
+        if not isinstance(role, str) or (role not in ROLES and role not in known):
+            problems.append(f"{path}, [columns], {header!r}: must be one of {', '.join(ROLES)} or a quantity key "
+                            f"(python -m hwlib.mark --quantities lists them), got {role!r}")
+    if problems:
+        raise InputError(problems)
+    return {identity(h): r for h, r in columns.items()}
+
+
+@dataclass
+class Chunk:
+    """Up to ``chunk`` students: their names, ids, sections, seeds and quantity -> values (NaN: blank).
+
+    ``review`` holds (row index in the chunk, quantity, text) of cells that are not numbers (lenient
+    reading); those cells are NaN in ``values`` and their verdict is ``review``.  ``inexact`` marks, per
+    count column, cells whose decimal text a float does not hold exactly (they agree with nothing).
+    """
+
+    rows: list[int]
+    students: list[str]
+    ids: list[str]
+    sections: list[str]
+    seeds: list[str]
+    values: dict[str, np.ndarray]
+    review: list[tuple[int, str, str]] = field(default_factory=list)
+    inexact: dict[str, np.ndarray] = field(default_factory=dict)
+    extra: dict[str, list[str]] = field(default_factory=dict)
+
+
+class ClassReader:
+    """Reads a class's CSV file in chunks: ``columns`` (quantity keys, in file order), then ``chunks()``.
+
+    ``known`` maps each quantity key to whether it is a count (exact marks); ``column_map`` maps header
+    text to a role or quantity key.  Problems are collected in ``problems``; without ``lenient`` a cell
+    that is not a number is a problem, with it a ``review`` cell.
+    """
+
+    def __init__(self, path: Path, known: Mapping[str, bool], column_map: Mapping[str, str] | None = None,
+                 lenient: bool = False, chunk: int = 20_000, carry: Sequence[str] = ()) -> None:
+        self.path, self.known, self.lenient, self.chunk = path, known, lenient, chunk
+        self.column_map = dict(column_map or {})
+        self.problems: list[str] = []
+        self._found: list[tuple[int, int, str]] = []
+        self.more_problems = 0
+        try:
+            self._file = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - read chunk by chunk, closed by close()
+            first = self._file.readline()
+        except OSError as exc:
+            raise InputError([f"{path}: cannot be read: {exc.strerror or exc}"]) from exc
+        except UnicodeDecodeError as exc:
+            raise InputError([(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
+                              "save it as \"CSV UTF-8\"")]) from exc
+        if not first.strip():
+            self._file.close()
+            raise InputError([f"{path}: the file is empty; it needs a header row with a 'student' column"])
+        self.delimiter = detect_delimiter(first)
+        self._file.seek(0)
+        self._reader = csv.reader(self._lines(), delimiter=self.delimiter, strict=True)
+        try:
+            header = next(self._reader)
+        except csv.Error as exc:
+            raise InputError([f"{path}: not a CSV file: {exc}"]) from exc
+        self.header = [h.strip() for h in header]
+        self.roles: list[str] = []
+        problems = []
+        seen: dict[str, str] = {}
+        for text in self.header:
+            role = self.column_map.get(identity(text), text)
+            if role not in ROLES and role not in known:
+                problems.append(f"{path}, header, column {text!r}: not a quantity (python -m hwlib.mark --quantities "
+                                "lists them); map it with --columns, or to 'ignore'")
+            elif role != "ignore" and role in seen:
+                problems.append(f"{path}, header, column {text!r}: the column appears twice"
+                                + (f" (as {role!r}, also {seen[role]!r})" if seen[role] != text else ""))
+            seen.setdefault(role, text)
+            self.roles.append(role)
+        if "student" not in self.roles:
+            problems.insert(0, f"{path}: no 'student' column; the header row is {', '.join(repr(h) for h in self.header)}"
+                            " (map the name column with --columns: \"Name\" = \"student\")")
+        if problems:
+            self._file.close()
+            raise InputError(problems)
+        self.columns = [r for r in self.roles if r in known]
+        self.has = {r: r in self.roles for r in ("id", "section", "seed")}
+        self.carry = {c: self.header.index(c) for c in carry if c in self.header}
+        self._seen: dict[str, int] = {}
+        self._seen_ids: dict[str, int] = {}
+        self.students = 0
+
+    def _lines(self) -> Iterator[str]:
+        try:
+            yield from self._file
+        except UnicodeDecodeError as exc:
+            raise InputError([(f"{self.path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
+                              "save it as \"CSV UTF-8\"")]) from exc
+
+    def problem(self, line: str, row: int = 0) -> None:
+        if len(self._found) < MAX_PROBLEMS:
+            self._found.append((row, len(self._found), line))
+            self.problems = [text for _, _, text in sorted(self._found)]
+        else:
+            self.more_problems += 1
+
+    def close(self) -> None:
+        self._file.close()
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The class, ``chunk`` students at a time (rows with problems left out; see ``problems``)."""
+        width = len(self.header)
+        s = self.roles.index("student")
+        index = {r: self.roles.index(r) for r in ("id", "section", "seed") if r in self.roles}
+        number = 1
+        while True:
+            rows: list[list[str]] = []
+            numbers: list[int] = []
+            try:
+                for row in self._reader:
+                    number = self._reader.line_num
+                    if not any(cell.strip() for cell in row):
+                        continue
+                    student = identity(row[s]) if s < len(row) else ""
+                    if len(row) != width:
+                        self.problem(f"{self.path}, row {number} (student {student!r}): {len(row)} fields, but the header "
+                                     f"has {width}", number)
+                        continue
+                    if not student:
+                        self.problem(f"{self.path}, row {number}, column 'student': the student's name is empty", number)
+                        continue
+                    if student in self._seen:
+                        self.problem(f"{self.path}, row {number} (student {student!r}), column 'student': the same student "
+                                     f"as row {self._seen[student]}", number)
+                        continue
+                    self._seen[student] = number
+                    if "id" in index:
+                        sid = row[index["id"]].strip()
+                        if sid and sid in self._seen_ids:
+                            self.problem(f"{self.path}, row {number} (student {student!r}), column 'id': the same id as "
+                                         f"row {self._seen_ids[sid]}", number)
+                            continue
+                        self._seen_ids[sid] = number
+                    rows.append(row)
+                    numbers.append(number)
+                    if len(rows) >= self.chunk:
+                        break
+            except csv.Error as exc:
+                raise InputError([f"{self.path}: not a CSV file: {exc} (row {self._reader.line_num})"]) from exc
+            if not rows:
+                if not self.students:
+                    self.problem(f"{self.path}: no student rows below the header")
+                return
+            self.students += len(rows)
+            yield self._chunk(rows, numbers, s, index)
+
+    def _chunk(self, rows: list[list[str]], numbers: list[int], s: int, index: Mapping[str, int]) -> Chunk:
+        by_column = list(zip(*rows))
+        students = [identity(name) for name in by_column[s]]
+        empty = [""] * len(rows)
+        chunk = Chunk(numbers, students,
+                      [c.strip() for c in by_column[index["id"]]] if "id" in index else empty,
+                      [c.strip() for c in by_column[index["section"]]] if "section" in index else empty,
+                      [c.strip() for c in by_column[index["seed"]]] if "seed" in index else empty, {})
+        chunk.extra = {name: [c.strip() for c in by_column[i]] for name, i in self.carry.items()}
+        for i, role in enumerate(self.roles):
+            if role in self.known:
+                chunk.values[role], inexact = self._numbers(by_column[i], role, chunk, self.header[i])
+                if inexact is not None:
+                    chunk.inexact[role] = inexact
+        return chunk
+
+    def _numbers(self, cells: Sequence[str], quantity: str, chunk: Chunk, header: str) -> tuple[np.ndarray, np.ndarray | None]:
+        text = "\n".join(cells)
+        if text.count("\n") == len(cells) - 1 and _COLUMN_OK.fullmatch(text):
+            array = np.array(cells)
+            blank = np.strings.strip(array) == ""
+            values = np.where(blank, "nan", array).astype(np.float64)
+            bad = ~np.isfinite(values) & ~blank
+            if not bad.any():
+                return values, self._inexact(array, values) if self.known[quantity] else None
+        values = np.full(len(cells), np.nan)
+        for i, cell in enumerate(cells):
+            if not cell.strip():
+                continue
+            try:
+                values[i] = parse_number(cell)
+            except ValueError as exc:
+                if self.lenient:
+                    chunk.review.append((i, quantity, cell.strip()))
+                else:
+                    where = f"{self.path}, row {chunk.rows[i]} (student {chunk.students[i]!r}), column {header!r}"
+                    self.problem(f"{where}: {exc}", chunk.rows[i])
+        if self.known[quantity]:
+            return values, self._inexact(np.array([c.replace(",", "").replace("\u2212", "-") for c in cells]), values)
+        return values, None
+
+    @staticmethod
+    def _inexact(texts: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+        """Cells of a count column whose decimal text is not exactly the float read from it."""
+        suspect = np.isfinite(values) & ((np.abs(values) >= 2.0**53) | (np.strings.find(texts, ".") >= 0)
+                                         | (np.strings.find(np.strings.lower(texts), "e") >= 0))
+        if not suspect.any():
+            return None
+        inexact = np.zeros(len(values), dtype=bool)
+        for i in np.flatnonzero(suspect):
+            text = str(texts[i]).strip()
+            try:
+                inexact[i] = len(text) > 400 or Fraction(text) != Fraction(float(values[i]))
+            except (ValueError, ZeroDivisionError):
+                inexact[i] = True
+        return inexact if inexact.any() else None
+
+
+def neutral(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet opens as text, never as a formula (OWASP "CSV injection"):
+    a leading ``= + - @``, tab or carriage return gets a leading apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def terminal(text: str) -> str:
+    """Text safe to print on a terminal: control characters (escape sequences) written as ``\\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -1,0 +1,341 @@
+"""Marking a class column by column: the rules of :class:`hwlib.marker.ValueMarker`, vectorised with numpy.
+
+For each quantity ``q`` (a column) and each student (a row), with ``v`` the written value:
+
+* **blank**: no value; **review**: a cell that is not a number, read with ``--lenient``;
+* **correct**: ``v`` agrees with the exact truth (:func:`agrees`: a count exactly, a real value
+  within the tolerance policy :class:`Policy`);
+* **carried**: ``v`` is not correct, but the book's local formula for ``q``
+  (:attr:`hwlib.answers.Truth.formulas`) fed with the student's own written values (true values
+  where they wrote none) gives it;
+* **wrong** otherwise, named by the catalogue mistakes (:mod:`hwlib.mistakes`) whose step formula on
+  those values gives ``v``, else those whose prediction from the Given is ``v``.
+
+A correct value whose local formula on the student's own written upstream values gives something
+else is *flagged* (``does_not_follow``): it stays correct, and ``mistakes.csv`` lists it.
+
+Floating point never decides a mark by accident: the truth is computed exactly (integers for
+counts, rationals for decimal Givens) and a Given whose float64 evaluation would disagree with the
+exact truth is refused with the reason; a formula value that is not finite (a step that overflows)
+agrees with nothing; a count agrees only with an equal count, and never above 2**53, where float64
+stops holding every whole number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from hwlib import mistakes
+from hwlib.marker import answer_quantities
+
+__all__ = [
+    "BLANK",
+    "CARRIED",
+    "CORRECT",
+    "DOES_NOT_FOLLOW",
+    "REVIEW",
+    "VERDICT_WORDS",
+    "WRONG",
+    "ClassMarker",
+    "Marked",
+    "Policy",
+    "exact_truth",
+]
+
+BLANK, CORRECT, CARRIED, WRONG, REVIEW = 0, 1, 2, 3, 4
+VERDICT_WORDS = ("blank", "correct", "carried", "wrong", "review")
+DOES_NOT_FOLLOW = "does_not_follow"
+EXACT_LIMIT = 2**53  # float64 holds every whole number up to here, and not beyond
+
+
+@dataclass(frozen=True)
+class Policy:
+    """When a written real value agrees with a reference ``r`` (counts always need equality).
+
+    ``sig_figs = N`` (the default, N = 3): ``|v − r| <= ½·10^(⌊log10|r|⌋ − N + 1)``, half a unit in the
+    N-th significant figure of ``r``, so ``r`` rounded to N significant figures (or given more precisely)
+    agrees.  ``relative = REL`` instead: ``|v − r| <= REL·|r|``.  ``r = 0`` needs ``v = 0``.
+    """
+
+    sig_figs: int | None = 3
+    relative: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.relative is not None:
+            if not (isinstance(self.relative, (int, float)) and math.isfinite(self.relative) and 0 <= self.relative < 1):
+                raise ValueError(f"tolerance must be a number >= 0 and < 1, got {self.relative!r}")
+        elif isinstance(self.sig_figs, bool) or not isinstance(self.sig_figs, int) or not 1 <= self.sig_figs <= 15:
+            raise ValueError(f"sig_figs must be a whole number from 1 to 15, got {self.sig_figs!r}")
+
+    def describe(self) -> str:
+        if self.relative is not None:
+            return f"real values within a relative {self.relative:g} of the truth, counts exactly"
+        return f"real values that round to the truth at {self.sig_figs} significant figures, counts exactly"
+
+    def width(self, reference: np.ndarray) -> np.ndarray:
+        """The largest |v − r| that agrees, per reference value."""
+        magnitude = np.abs(reference)
+        if self.relative is not None:
+            return self.relative * magnitude
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
+            half = 0.5 * np.power(10.0, exponent - self.sig_figs + 1)
+        return np.where(magnitude > 0, half * (1 + 1e-9), 0.0)
+
+
+def agrees(values: np.ndarray, reference: np.ndarray | float, count: bool, policy: Policy) -> np.ndarray:
+    """Elementwise: ``values`` agree with ``reference`` (both finite; counts equal and within 2**53)."""
+    reference = np.asarray(reference, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        finite = np.isfinite(values) & np.isfinite(reference)
+        if count:
+            return finite & (values == reference) & (np.abs(reference) <= EXACT_LIMIT)
+        return finite & (np.abs(values - reference) <= policy.width(reference))
+
+
+def _numpy_function(expr: sp.Expr) -> tuple[list[str], Callable[..., Any], Callable[..., Any]]:
+    symbols = sorted(expr.free_symbols, key=str)
+    names = [str(s) for s in symbols]
+    return (names, sp.lambdify(symbols, expr, modules="numpy", dummify=True),
+            sp.lambdify(symbols, expr, modules="math", dummify=True))
+
+
+def _exact(value: float) -> Fraction:
+    """A Given's number exactly as written: an int as it is, a float as its shortest decimal (0.1 -> 1/10)."""
+    return Fraction(value) if isinstance(value, int) else Fraction(repr(float(value)))
+
+
+def exact_truth(problem: int, given: Mapping[str, Any], policy: Policy | None = None) -> dict[str, Fraction]:
+    """Every quantity of the problem, exactly: the Given's numbers as written, each formula in rationals.
+
+    Raises ValueError (naming the quantity) when a count exceeds 2**53, or when the float64 value that
+    marking uses would not agree with the exact one (a Given such as a weight of 1e17 next to 1).
+    """
+    policy = policy or Policy()
+    truth = mistakes.truth_of(problem, given)
+    exact: dict[str, Fraction] = {}
+    compiled = {q: _numpy_function(sp.sympify(f)) for q, f in truth.formulas.items()}
+
+    def value(q: str, depth: int = 0) -> Fraction:
+        if q not in exact:
+            if depth > 10_000:
+                raise ValueError(f"the formula of {q!r} is nested too deeply")
+            if q in compiled:
+                names, _, function = compiled[q]
+                exact[q] = Fraction(function(*[value(n, depth + 1) for n in names]))
+            else:
+                exact[q] = _exact(truth.values[q])
+        return exact[q]
+
+    float_values: dict[str, float] = {}
+    for q in truth.values:
+        value(q)
+    for q in truth.values:  # float64 as marking computes it: each formula on float upstream values
+        if q in compiled:
+            names, _, function = compiled[q]
+            with np.errstate(all="ignore"):
+                float_values[q] = float(np.float64(function(*[np.float64(float(exact[n])) for n in names])))
+        else:
+            float_values[q] = float(exact[q])
+    count = problem in (1, 2)
+    asked = set(answer_quantities(problem, truth))
+    for q, x in exact.items():
+        if q not in asked:
+            continue
+        if count and (x.denominator != 1 or abs(x) > EXACT_LIMIT):
+            raise ValueError(f"{q} is {float(x):.4g}, above 2**53 = 9,007,199,254,740,992: counts are marked exactly "
+                             "in float64, which holds whole numbers only up to there")
+        exact_float = float(x)
+        if not math.isfinite(exact_float):
+            raise ValueError(f"{q} is too large for a float64 ({float(x):.4g})" if abs(x) < 1 else
+                             f"{q} is too large for a float64")
+        if not agrees(np.array([float_values[q]]), exact_float, count, policy)[0]:
+            raise ValueError(f"float64 arithmetic cannot mark this Given: {q} is {_fraction_text(x)} exactly, but "
+                             f"float64 gives {float_values[q]:.6g} (numbers of very different sizes lose the smaller "
+                             "ones); scale the Given")
+    return exact
+
+
+def _fraction_text(x: Fraction) -> str:
+    return str(x.numerator) if x.denominator == 1 else f"{float(x):.10g}"
+
+
+@dataclass
+class _Column:
+    key: str
+    problem: int
+    count: bool
+    truth: float
+    local: tuple[list[str], Callable[..., Any], Callable[..., Any]] | None
+    steps: list[tuple[int, list[str], Callable[..., Any], Callable[..., Any]]] = field(default_factory=list)
+    predicted: list[tuple[int, float]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # bit i of a mistake field -> catalogue name
+
+
+@dataclass
+class Marked:
+    """One chunk's verdicts: ``codes`` (students x columns, BLANK..REVIEW), per column the catalogue mistakes of
+    the wrong values (``bits``: a bit field over ``ClassMarker.names(column)``), the correct values flagged as not
+    following from the student's own values, and the local formula's value on the student's own values."""
+
+    codes: np.ndarray
+    bits: dict[int, np.ndarray]
+    flagged: dict[int, np.ndarray]
+    follow: dict[int, np.ndarray]
+
+
+class ClassMarker:
+    """Marks chunks of a class against one set of Givens (problem -> Given) for ``columns`` (quantity keys)."""
+
+    def __init__(self, givens: Mapping[int, Mapping[str, Any]], columns: Sequence[str], policy: Policy | None = None) -> None:
+        self.policy = policy or Policy()
+        self.columns = list(columns)
+        self.truth: dict[str, float] = {}
+        self.exact: dict[str, Fraction] = {}
+        self._columns: dict[str, _Column] = {}
+        for problem in (1, 2, 3):
+            given = givens[problem]
+            truth = mistakes.truth_of(problem, given)
+            exact = exact_truth(problem, given, self.policy)
+            self.exact.update(exact)
+            self.truth.update({q: float(x) for q, x in exact.items()})
+            for q in answer_quantities(problem, truth):
+                formula = truth.formulas.get(q)
+                self._columns[q] = _Column(q, problem, problem in (1, 2), float(exact[q]),
+                                           _numpy_function(sp.sympify(formula)) if formula is not None else None)
+            for m in mistakes.CATALOGUE:
+                if m.problem != problem:
+                    continue
+                try:
+                    overrides = m.formulas(given, truth)
+                    predicted = m.predict(given)
+                except (ValueError, TypeError, ArithmeticError):
+                    continue
+                for q, expr in overrides.items():
+                    if q in self._columns:
+                        column = self._columns[q]
+                        names, numeric, scalar = _numpy_function(sp.sympify(expr))
+                        column.steps.append((self._bit(column, m.name), names, numeric, scalar))
+                for q, v in predicted.items():
+                    if q in self._columns and math.isfinite(v):
+                        column = self._columns[q]
+                        column.predicted.append((self._bit(column, m.name), v))
+        unknown = [c for c in self.columns if c not in self._columns]
+        if unknown:
+            raise ValueError(f"columns must be quantity keys (python -m hwlib.mark --quantities), got {unknown[0]!r}")
+
+    @staticmethod
+    def _bit(column: _Column, name: str) -> int:
+        if name not in column.names:
+            if len(column.names) >= 63:
+                raise ValueError(f"quantity {column.key!r}: more than 63 catalogue mistakes")
+            column.names.append(name)
+        return column.names.index(name)
+
+    def problem(self, quantity: str) -> int:
+        return self._columns[quantity].problem
+
+    def is_count(self, quantity: str) -> bool:
+        return self._columns[quantity].count
+
+    def names(self, quantity: str) -> list[str]:
+        """The catalogue mistakes of a column, in the order of the bits of :attr:`Marked.bits`."""
+        return self._columns[quantity].names
+
+    def upstream(self, quantity: str) -> list[str]:
+        local = self._columns[quantity].local
+        return local[0] if local else []
+
+    def _evaluate(self, function: tuple[list[str], Callable[..., Any], Callable[..., Any]] | tuple,
+                  own: Callable[[str], np.ndarray | float], n: int) -> np.ndarray:
+        """A formula on the students' own values; NaN where any step of it overflows or is undefined."""
+        names, numeric, scalar = function[-3], function[-2], function[-1]
+        args = [own(name) for name in names]
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                result = np.asarray(numeric(*args), dtype=np.float64)
+        except (FloatingPointError, ArithmeticError, ValueError):
+            result = np.empty(n)
+            for i in range(n):
+                try:
+                    with np.errstate(over="raise", invalid="raise", divide="raise"):
+                        result[i] = float(scalar(*[np.float64(a[i] if isinstance(a, np.ndarray) else a) for a in args]))
+                except (FloatingPointError, ArithmeticError, ValueError):
+                    result[i] = np.nan
+        result = np.broadcast_to(result, (n,)).astype(np.float64, copy=True)
+        result[~np.isfinite(result)] = np.nan
+        return result
+
+    def mark(self, values: Mapping[str, np.ndarray], n: int, inexact: Mapping[str, np.ndarray] | None = None,
+             review: Sequence[tuple[int, str, str]] = ()) -> Marked:
+        """Verdicts for ``n`` students: ``values`` maps each column to its float array (NaN: blank or review)."""
+        inexact = inexact or {}
+        policy = self.policy
+        cache: dict[str, np.ndarray | float] = {}
+
+        def own(name: str) -> np.ndarray | float:
+            if name not in cache:
+                column = values.get(name)
+                true = self.truth[name] if name in self.truth else float(self.exact[name])
+                if column is None:
+                    cache[name] = true
+                else:
+                    written = np.isfinite(column)
+                    if name in inexact:
+                        written &= ~inexact[name]
+                    cache[name] = np.where(written, column, true)
+            return cache[name]
+
+        codes = np.zeros((n, len(self.columns)), dtype=np.uint8)
+        bits: dict[int, np.ndarray] = {}
+        flagged: dict[int, np.ndarray] = {}
+        follow: dict[int, np.ndarray] = {}
+        with np.errstate(over="ignore", invalid="ignore"):
+            for j, q in enumerate(self.columns):
+                column = self._columns[q]
+                v = values[q]
+                blank = np.isnan(v)
+                usable = ~blank
+                if q in inexact:
+                    usable &= ~inexact[q]
+                correct = usable & agrees(v, column.truth, column.count, policy)
+                carried = np.zeros(n, dtype=bool)
+                if column.local is not None:
+                    r = self._evaluate(column.local, own, n)
+                    follow[j] = r
+                    right_on_own = agrees(v, r, column.count, policy)
+                    carried = usable & ~correct & right_on_own
+                    written_upstream = np.zeros(n, dtype=bool)
+                    for name in column.local[0]:
+                        if name in values:
+                            written_upstream |= np.isfinite(values[name])
+                    flag = correct & written_upstream & ~right_on_own
+                    if flag.any():
+                        flagged[j] = flag
+                wrong = ~blank & ~correct & ~carried
+                codes[:, j] = np.where(blank, BLANK, np.where(correct, CORRECT, np.where(carried, CARRIED, WRONG)))
+                if wrong.any() and (column.steps or column.predicted):
+                    step_bits = np.zeros(n, dtype=np.int64)
+                    for bit, *function in column.steps:
+                        hit = usable & agrees(v, self._evaluate(function, own, n), column.count, policy)
+                        step_bits |= hit.astype(np.int64) << bit
+                    predicted_bits = np.zeros(n, dtype=np.int64)
+                    for bit, p in column.predicted:
+                        predicted_bits |= (usable & agrees(v, p, column.count, policy)).astype(np.int64) << bit
+                    bits[j] = np.where(wrong, np.where(step_bits != 0, step_bits, predicted_bits), 0)
+        position = {q: j for j, q in enumerate(self.columns)}
+        for i, q, _ in review:
+            codes[i, position[q]] = REVIEW
+        return Marked(codes, bits, flagged, follow)
+
+    def decode(self, quantity: str, field_: int) -> tuple[str, ...]:
+        """The catalogue names of a bit field of :attr:`Marked.bits`."""
+        names = self._columns[quantity].names
+        return tuple(name for i, name in enumerate(names) if field_ >> i & 1)
