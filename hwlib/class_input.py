@@ -58,6 +58,7 @@ _NUMBER = r" *[+\-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+\-]?[0-9]+)? *"
 _COLUMN_OK = re.compile(rf"(?:{_NUMBER}| *)(?:\n(?:{_NUMBER}| *))*")
 _ONE = re.compile(_NUMBER)
 _GROUPED = re.compile(r"[+\-]?[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.[0-9]+)?|[+\-]?[0-9]{1,3},[0-9]{3}\.[0-9]+")
+_BLANK_LINE = re.compile(r"^ *$", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -230,7 +231,7 @@ class ClassReader:
             try:
                 for row in self._reader:
                     number = self._reader.line_num
-                    if not any(cell.strip() for cell in row):
+                    if not (row and (row[0].strip() or "".join(row).strip())):
                         continue
                     student = identity(row[s]) if s < len(row) else ""
                     if len(row) != width:
@@ -284,12 +285,12 @@ class ClassReader:
     def _numbers(self, cells: Sequence[str], quantity: str, chunk: Chunk, header: str) -> tuple[np.ndarray, np.ndarray | None]:
         text = "\n".join(cells)
         if text.count("\n") == len(cells) - 1 and _COLUMN_OK.fullmatch(text):
-            array = np.array(cells)
-            blank = np.strings.strip(array) == ""
-            values = np.where(blank, "nan", array).astype(np.float64)
-            bad = ~np.isfinite(values) & ~blank
-            if not bad.any():
-                return values, self._inexact(array, values) if self.known[quantity] else None
+            if _BLANK_LINE.search(text):
+                cells = _BLANK_LINE.sub("nan", text).split("\n")
+            values = np.fromiter(map(float, cells), dtype=np.float64, count=len(cells))
+            if np.isfinite(values[~np.isnan(values)]).all():
+                suspect = self.known[quantity] and any(c in text for c in ".eE")
+                return values, self._inexact(cells, values) if suspect else None
         values = np.full(len(cells), np.nan)
         for i, cell in enumerate(cells):
             if not cell.strip():
@@ -303,21 +304,22 @@ class ClassReader:
                     where = f"{self.path}, row {chunk.rows[i]} (student {chunk.students[i]!r}), column {header!r}"
                     self.problem(f"{where}: {exc}", chunk.rows[i])
         if self.known[quantity]:
-            return values, self._inexact(np.array([c.replace(",", "").replace("\u2212", "-") for c in cells]), values)
+            return values, self._inexact([c.replace(",", "").replace("\u2212", "-") for c in cells], values)
         return values, None
 
     @staticmethod
-    def _inexact(texts: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    def _inexact(texts: Sequence[str], values: np.ndarray) -> np.ndarray | None:
         """Cells of a count column whose decimal text is not exactly the float read from it."""
-        suspect = np.isfinite(values) & ((np.abs(values) >= 2.0**53) | (np.strings.find(texts, ".") >= 0)
-                                         | (np.strings.find(np.strings.lower(texts), "e") >= 0))
-        if not suspect.any():
-            return None
         inexact = np.zeros(len(values), dtype=bool)
-        for i in np.flatnonzero(suspect):
-            text = str(texts[i]).strip()
+        for i, text in enumerate(texts):
+            value = values[i]
+            if value != value:  # blank, or not a number
+                continue
+            if abs(value) < 2.0**53 and "." not in text and "e" not in text and "E" not in text:
+                continue
+            text = text.strip()
             try:
-                inexact[i] = len(text) > 400 or Fraction(text) != Fraction(float(values[i]))
+                inexact[i] = len(text) > 400 or Fraction(text) != Fraction(float(value))
             except (ValueError, ZeroDivisionError):
                 inexact[i] = True
         return inexact if inexact.any() else None

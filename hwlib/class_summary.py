@@ -9,6 +9,7 @@ wrong values it explains and the students who made it.  :meth:`Summary.markdown`
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -30,13 +31,13 @@ from hwlib.class_vector import (
 
 __all__ = ["Summary", "markdown_text"]
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~&"})
 
 
 def markdown_text(text: str) -> str:
     """Text that Markdown shows as written: its punctuation backslash-escaped, line breaks and controls as spaces."""
-    text = "".join(" " if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text)
-    return text.translate(_MD_SPECIAL)
+    return _CONTROLS.sub(" ", text).translate(_MD_SPECIAL)
 
 
 class Summary:

@@ -200,6 +200,7 @@ class ClassMarker:
         self.truth: dict[str, float] = {}
         self.exact: dict[str, Fraction] = {}
         self._columns: dict[str, _Column] = {}
+        self._decoded: dict[tuple[str, int], tuple[str, ...]] = {}
         for problem in (1, 2, 3):
             given = givens[problem]
             truth = mistakes.truth_of(problem, given)
@@ -337,5 +338,8 @@ class ClassMarker:
 
     def decode(self, quantity: str, field_: int) -> tuple[str, ...]:
         """The catalogue names of a bit field of :attr:`Marked.bits`."""
-        names = self._columns[quantity].names
-        return tuple(name for i, name in enumerate(names) if field_ >> i & 1)
+        key = (quantity, field_)
+        if key not in self._decoded:
+            names = self._columns[quantity].names
+            self._decoded[key] = tuple(name for i, name in enumerate(names) if field_ >> i & 1)
+        return self._decoded[key]

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -374,9 +375,20 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@functools.lru_cache(maxsize=4096)
+def _md(text: str) -> str:
+    return markdown_text(text)
+
+
+def _texts(points: _Points, units: np.ndarray) -> list[str]:
+    """Points as exact decimal texts, each distinct value formatted once."""
+    values, inverse = np.unique(units, return_inverse=True)
+    texts = [points.text(u) for u in values.tolist()]
+    return [texts[k] for k in inverse.reshape(-1).tolist()]
+
+
 def _feedback_text(student: str, columns: Sequence[str], codes: np.ndarray, written: Sequence[float],
-                   reasons: Mapping[int, str], labels: Mapping[str, str], truth: Mapping[str, float],
-                   points: str, max_points: str) -> str:
+                   reasons: Mapping[int, str], labels: Mapping[str, str], points: str, max_points: str) -> str:
     lines = [f"# Feedback for {markdown_text(student)}", "",
              (f"Points: {points} of {max_points}. A *carried* value is wrong only because it uses one of your earlier "
              "wrong values: the step itself is right on your own numbers."), "",
@@ -385,7 +397,7 @@ def _feedback_text(student: str, columns: Sequence[str], codes: np.ndarray, writ
         verdict = VERDICT_WORDS[codes[j]]
         value = "" if not math.isfinite(written[j]) else _plain(written[j])
         why = reasons.get(j, "")
-        lines.append(f"| {markdown_text(labels[q])} | {value} | {verdict} | {why} |")
+        lines.append(f"| {labels[q]} | {value} | {verdict} | {why} |")
     return "\n".join(lines) + "\n"
 
 
@@ -428,9 +440,9 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
     feedback_dir = None if args.no_feedback else folder.mkdir("feedback")
     used_names: set[str] = set()
     meanings = _quantities(givens)
-    labels = {q: f"{q}: {meanings[q].meaning}" for q in columns}
+    labels = {q: markdown_text(f"{q}: {meanings[q].meaning}") for q in columns}
+    max_text = points.text(points.max_total)
     truth = marker.truth
-    pattern_text: dict[bytes, str] = {}
     total_students = 0
     for chunk in reader.chunks():
         if reader.problems:  # bad input: keep reading to report every problem, write nothing more
@@ -441,33 +453,25 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
         correct, follow = summary.add(marked)
         answered = (codes != 0).sum(axis=1) - (codes == REVIEW).sum(axis=1)
         units = points.units(codes)
-        per_problem = {p: points.units(codes, points.of_problem[p]) for p in points.problems}
-        review_count = (codes == REVIEW).sum(axis=1) if args.lenient else None
-        names = [_csv_field(neutral(s)) for s in chunk.students]
-        ids = [_csv_field(i) for i in chunk.ids] if has_id else None
-        sections = [_csv_field(neutral(s)) for s in chunk.sections] if has_section else None
-        lines = []
-        max_text = points.text(points.max_total)
-        for i, row in enumerate(codes):
-            key = row.tobytes()
-            verdicts = pattern_text.get(key)
-            if verdicts is None:
-                verdicts = ",".join(VERDICT_WORDS[c] for c in row)
-                if len(pattern_text) < 200_000:
-                    pattern_text[key] = verdicts
-            who = names[i]
-            if ids is not None:
-                who += "," + ids[i]
-            if sections is not None:
-                who += "," + sections[i]
-            counts = f"{answered[i]},{correct[i]},{follow[i]}"
-            if review_count is not None:
-                counts += f",{review_count[i]}"
-            per = ",".join(points.text(per_problem[p][i]) for p in points.problems)
-            lines.append(f"{who},{counts},{points.text(units[i])},{max_text},{per},{verdicts}\r\n")
-        marks_f.write("".join(lines))
+        # each student's identity cells, once: the name neutralised, the id exactly as given
+        who = [_csv_field(neutral(s)) for s in chunk.students]
+        if has_id:
+            who = [f"{w},{_csv_field(i)}" for w, i in zip(who, chunk.ids)]
+        if has_section:
+            who = [f"{w},{_csv_field(neutral(x))}" for w, x in zip(who, chunk.sections)]
+        # marks.csv, built column-wise: repeated verdict patterns and points are formatted once
+        patterns, inverse = np.unique(codes, axis=0, return_inverse=True)
+        pattern_text = [",".join(VERDICT_WORDS[c] for c in row) for row in patterns.tolist()]
+        cells = [who, list(map(str, answered.tolist())), list(map(str, correct.tolist())), list(map(str, follow.tolist()))]
+        if args.lenient:
+            cells.append(list(map(str, (codes == REVIEW).sum(axis=1).tolist())))
+        cells.append(_texts(points, units))
+        cells.append([max_text] * n)
+        cells += [_texts(points, points.units(codes, points.of_problem[p])) for p in points.problems]
+        cells.append([pattern_text[k] for k in inverse.reshape(-1).tolist()])
+        marks_f.write("".join(f"{line}\r\n" for line in map(",".join, zip(*cells))))
         # mistakes.csv: wrong values, and correct values that do not follow from the student's own values
-        rows_out = []
+        lines = []
         reasons: dict[int, dict[int, str]] = {}
         for j, q in enumerate(columns):
             flag = marked.flagged.get(j)
@@ -479,30 +483,30 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
             follow_values = marked.follow.get(j)
             v = chunk.values[q]
             answer = _plain(truth[q])
-            for i in rows.tolist():
-                ident = [neutral(chunk.students[i])] + ([chunk.ids[i]] if has_id else []) + \
-                        ([neutral(chunk.sections[i])] if has_section else [])
+            quantity = _csv_field(neutral(q))
+            for i, value, field_ in zip(rows.tolist(), v[rows].tolist(),
+                                        (fields[rows].tolist() if fields is not None else [0] * len(rows))):
                 if codes[i, j] == WRONG:
-                    found = marker.decode(q, int(fields[i])) if fields is not None else ()
-                    rows_out.append(ident + [neutral(q), "wrong", _plain(v[i]), answer, ";".join(found)])
-                    if found:
-                        why = mistakes.by_name(found[0]).feedback
-                    elif follow_values is not None and math.isfinite(follow_values[i]):
-                        why = (f"a new mistake in this step: its formula on your own earlier values gives "
-                               f"{_plain(follow_values[i])}; the correct value is {answer}")
-                    else:
-                        why = f"no known mistake gives this value; the correct value is {answer}"
+                    found = marker.decode(q, field_) if field_ else ()
+                    lines.append(f"{who[i]},{quantity},wrong,{_plain(value)},{answer},{';'.join(found)}\r\n")
+                    if feedback_dir is not None:
+                        if found:
+                            why = mistakes.by_name(found[0]).feedback
+                        elif follow_values is not None and math.isfinite(follow_values[i]):
+                            why = (f"a new mistake in this step: its formula on your own earlier values gives "
+                                   f"{_plain(follow_values[i])}; the correct value is {answer}")
+                        else:
+                            why = f"no known mistake gives this value; the correct value is {answer}"
+                        reasons.setdefault(i, {})[j] = _md(why)
                 else:
-                    rows_out.append(ident + [neutral(q), "correct", _plain(v[i]), answer, DOES_NOT_FOLLOW])
-                    why = ("right, but it does not follow from your own earlier values: the step on them gives "
-                           f"{_plain(follow_values[i])}")
-                reasons.setdefault(i, {})[j] = markdown_text(why)
-        mistakes_w.writerows(rows_out)
+                    lines.append(f"{who[i]},{quantity},correct,{_plain(value)},{answer},{DOES_NOT_FOLLOW}\r\n")
+                    if feedback_dir is not None:
+                        reasons.setdefault(i, {})[j] = _md("right, but it does not follow from your own earlier values: "
+                                                           f"the step on them gives {_plain(follow_values[i])}")
+        mistakes_f.write("".join(lines))
         if review_w is not None:
             for i, q, text in chunk.review:
-                ident = [neutral(chunk.students[i])] + ([chunk.ids[i]] if has_id else []) + \
-                        ([neutral(chunk.sections[i])] if has_section else [])
-                review_w.writerow(ident + [neutral(q), neutral(text)])
+                review_f.write(f"{who[i]},{_csv_field(neutral(q))},{_csv_field(neutral(text))}\r\n")
         for kind, (_, w) in exports.items():
             if kind == "canvas":
                 sis_user = chunk.extra.get("SIS User ID", [""] * n)
@@ -515,7 +519,7 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
         if feedback_dir is not None:
             written = np.column_stack([chunk.values[q] for q in columns]) if columns else np.zeros((n, 0))
             for i in range(n):
-                text = _feedback_text(chunk.students[i], columns, codes[i], written[i], reasons.get(i, {}), labels, truth,
+                text = _feedback_text(chunk.students[i], columns, codes[i], written[i], reasons.get(i, {}), labels,
                                       points.text(units[i]), max_text)
                 with folder.open(f"feedback/{_file_name(chunk.students[i], used_names)}") as f:
                     f.write(text)

@@ -40,7 +40,7 @@ class OutputFolder:
         except FileNotFoundError:
             info = None
         except OSError as exc:
-            raise OutputError(f"{out}: cannot be used as a folder: {exc.strerror or exc}") from exc
+            raise OutputError(f"{out}: cannot be written: {exc.strerror or exc}") from exc
         if info is not None:
             if stat.S_ISLNK(info.st_mode):
                 raise OutputError(f"{out}: is a symbolic link; give a real folder")
