@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from hwlib import fmt, mistakes
+from hwlib import fmt, problems
 from hwlib.marker import CARRIED, WRONG, Mark, mark, score
 from hwlib.transcription import load_given, load_transcription
 
@@ -17,15 +17,15 @@ __all__ = ["CHAPTERS", "homework_marks", "marks_summary", "mistakes_in_order", "
 
 # Plain Markdown links to the chapters' notebooks: Sphinx resolves them to the pages, and
 # GitHub, Colab and JupyterLab (which render no MyST roles) show them as links too.
-CHAPTERS = {1: "problem1_separable.ipynb", 2: "problem2_padding.ipynb", 3: "problem3_backprop.ipynb"}
+CHAPTERS = {p.number: p.notebook for p in problems.PROBLEMS}
 
 
 def homework_marks() -> dict[int, list[Mark]]:
     """Problem -> the marks of the handwritten solution, against the homework's own Given."""
     out = {}
-    for p in (1, 2, 3):
+    for p in problems.NUMBERS:
         given = load_given(p)
-        out[p] = mark(load_transcription(problem=p), mistakes.truth_of(p, given), given)
+        out[p] = mark(load_transcription(problem=p), problems.get(p).truth(given), given)
     return out
 
 
@@ -90,7 +90,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right_aligned_f
 
 def answers_problem1() -> str:
     """The answers of Problem 1: the (padding, stride) that gives the output size, weights and MACs."""
-    t = mistakes.truth_of(1, load_given(1))
+    t = problems.get(1).truth(load_given(1))
     v = t.values
     rows = []
     for layer in ("standard", "depthwise", "pointwise", "separable"):
@@ -106,7 +106,7 @@ def answers_problem1() -> str:
 def answers_problem2() -> str:
     """The answers of Problem 2, one row per part, with (padding, stride) labelled."""
     given = load_given(2)
-    t = mistakes.truth_of(2, given)
+    t = problems.get(2).truth(given)
     v = t.values
     rows = []
     for part in given["kernels"]:
@@ -118,10 +118,9 @@ def answers_problem2() -> str:
 
 def answers_problem3() -> str:
     """The answers of Problem 3: the forward values and the loss, then every gradient."""
-    from hwlib.marker import answer_quantities
-
-    t = mistakes.truth_of(3, load_given(3))
-    keys = answer_quantities(3, t)
+    problem = problems.get(3)
+    t = problem.truth(load_given(3))
+    keys = problem.computed(t)
     forward = [q for q in keys if not q.startswith("dL/")]
     gradients = [q for q in keys if q.startswith("dL/")]
     return "\n\n".join(_table(["quantity", "answer"], [[f"${t.labels[q]}$", fmt.number(t.values[q])] for q in qs])

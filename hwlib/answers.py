@@ -9,28 +9,38 @@ with the student's own numbers to tell a carried-forward error from a new one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from hwlib import conv, givens
-from hwlib.naming import gradient_key, gradient_label, network_keys, unit_key, unit_label, weight_key, weight_label
+from hwlib.naming import (default_letters, gradient_key, gradient_label, network_keys, unit_key, unit_label, weight_key,
+                          weight_label)
 from hwlib.network import Network
+from hwlib.tolerance import COUNT, REAL
 
-__all__ = ["Truth", "problem1_truth", "problem2_truth", "problem3_truth"]
-
-# unit_key and unit_label live in hwlib.naming; they stay importable from here.
+__all__ = ["Truth", "problem1_truth", "problem2_truth", "problem3_truth", "GIVEN_NAMES", "TRUTH_FUNCTIONS", "truth",
+           "given_key"]
 
 
 @dataclass(frozen=True)
 class Truth:
-    """values: quantity -> number; labels: quantity -> LaTeX; formulas: quantity -> sympy expression in Symbol(quantity)s."""
+    """values: quantity -> number; labels: quantity -> LaTeX; formulas: quantity -> sympy expression in
+    Symbol(quantity)s; kinds: quantity -> :data:`hwlib.tolerance.COUNT` (a whole number, compared exactly) or
+    :data:`hwlib.tolerance.REAL` (compared at the policy's significant figures)."""
 
     values: dict[str, float]
     labels: dict[str, str]
     formulas: dict[str, sp.Expr] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def kind(self, quantity: str) -> str:
+        """The kind of ``quantity``: as declared, else real."""
+        return self.kinds.get(quantity, REAL)
 
 
 def _pairs_for_both_axes(in_hw: Sequence[int], out_hw: Sequence[int], kernel: int) -> list[tuple[int, int]]:
@@ -79,7 +89,7 @@ def problem1_truth(in_shape: Sequence[int], out_shape: Sequence[int], kernel: in
         "separable.weights": s("depthwise.weights") + s("pointwise.weights"),
         "separable.macs": s("depthwise.macs") + s("pointwise.macs"),
     }
-    return Truth({key: float(v) for key, v in values.items()}, labels, formulas)
+    return Truth({key: float(v) for key, v in values.items()}, labels, formulas, dict.fromkeys(values, COUNT))
 
 
 def problem2_truth(in_volume: Sequence[int], out_volume: Sequence[int], kernels: dict[str, int]) -> Truth:
@@ -101,22 +111,20 @@ def problem2_truth(in_volume: Sequence[int], out_volume: Sequence[int], kernels:
             values[f"{part}.padding"], values[f"{part}.stride"] = solutions[0]
         values[f"{part}.filters"] = c_out
         labels.update({f"{part}.padding": "p", f"{part}.stride": "s", f"{part}.filters": r"\text{filters}"})
-    return Truth({key: float(v) for key, v in values.items()}, labels, {})
+    return Truth({key: float(v) for key, v in values.items()}, labels, {}, dict.fromkeys(values, COUNT))
 
 
 def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Sequence[str] | None = None) -> Truth:
     """Forward values, loss and every gradient of the Problem 3 network, with the chain rule's local formulas.
 
     The Given is checked as the chapter checks it (:func:`hwlib.givens.problem3`); ``letters`` name the layers,
-    by default as the chapter names them (``hwlib.worked.problem3.default_letters``: x, y, z, z for the homework's).
+    by default as the chapter names them (:func:`hwlib.naming.default_letters`: x, y, z, z for the homework's).
     """
     checked = givens.problem3({"weights": weights, "x": x, "t": t}, one_output=False)
     weights, x, t = checked["weights"], checked["x"], checked["t"]
     net = Network([np.array(w, dtype=float) for w in weights])
     sizes = net.layer_sizes
     if letters is None:
-        from hwlib.worked.problem3 import default_letters  # imports this module: imported here, not at the top
-
         letters = default_letters(sizes)
     network_keys(letters, sizes)  # the letters name every layer, and no two keys coincide
     values_by_layer = net.forward(x)
@@ -155,4 +163,58 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
     formulas["L"] = sum((s(o) - s("t")) ** 2 for o in out)
     for o in out:
         formulas[d(o)] = 2 * (s(o) - s("t"))
-    return Truth(values, labels, formulas)
+    return Truth(values, labels, formulas, dict.fromkeys(values, REAL))
+
+
+# ------------------------------------------------------------------ the truth of a problem, by number
+GIVEN_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("in_shape", "out_shape", "kernel"),
+    2: ("in_volume", "out_volume", "kernels"),
+    3: ("weights", "x", "t"),
+}
+TRUTH_FUNCTIONS: dict[int, Callable[..., Truth]] = {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}
+TRUTH_CACHE_SIZE = 256
+
+
+def given_key(given: Any) -> Hashable:
+    """A hashable form of a Given that keeps what the checks tell apart: ``3`` and ``3.0`` differ (a size must be
+    an int), lists, tuples and numpy arrays of the same numbers agree, and a dict keeps its order (Problem 2's parts
+    are answered in the order given)."""
+    if isinstance(given, Mapping):
+        return ("map", tuple((key, given_key(value)) for key, value in given.items()))
+    if hasattr(given, "tolist") and not isinstance(given, (str, bytes)):
+        return given_key(given.tolist())
+    if isinstance(given, (list, tuple)):
+        return ("seq", tuple(given_key(value) for value in given))
+    if isinstance(given, bool):
+        return ("bool", given)
+    if isinstance(given, int):
+        return ("int", given)
+    if isinstance(given, float):
+        return ("float", given)
+    hash(given)  # anything else (a string, None) stands for itself, if it can
+    return (type(given).__name__, given)
+
+
+_CACHE: OrderedDict[tuple[int, Hashable], Truth] = OrderedDict()
+
+
+def truth(problem: int, given: Mapping[str, Any]) -> Truth:
+    """``TRUTH_FUNCTIONS[problem](**given)``, computed once per Given: the one cache of the answers (the last
+    :data:`TRUTH_CACHE_SIZE` Givens, keyed on :func:`given_key`).  The Given must have exactly the keys
+    ``GIVEN_NAMES[problem]``; a wrong one raises TypeError or ValueError, and is never cached."""
+    if isinstance(problem, bool) or problem not in TRUTH_FUNCTIONS:
+        raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
+    given = givens.check_keys(problem, given, GIVEN_NAMES[problem])
+    try:
+        key = (problem, given_key(given))
+    except TypeError:  # a value that cannot be hashed: computed (and its error raised) without the cache
+        return TRUTH_FUNCTIONS[problem](**given)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    found = TRUTH_FUNCTIONS[problem](**given)
+    _CACHE[key] = found
+    if len(_CACHE) > TRUTH_CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return found

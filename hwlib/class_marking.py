@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hwlib import fmt, mistakes
-from hwlib.marker import BLANK, CARRIED, CORRECT, WRONG, WRONG_WORKING, ValueMarker, answer_quantities
+from hwlib import fmt, mistakes, problems
+from hwlib.marker import BLANK, CARRIED, CORRECT, WRONG, WRONG_WORKING, ValueMarker
 
 __all__ = ["Quantity", "StudentMarks", "quantities", "mark_class", "mistake_counts", "mistake_students", "scores_table", "verdicts_table",
            "mistakes_table", "report_markdown", "marks_chart", "synthetic_class"]
@@ -65,9 +65,9 @@ def _meaning(problem: int, key: str) -> str:
 def quantities(givens: Mapping[int, Mapping[str, Any]]) -> dict[str, Quantity]:
     """Every quantity a student may answer, by key, for the Givens of problems 1–3."""
     out = {}
-    for problem in (1, 2, 3):
-        truth = mistakes.truth_of(problem, givens[problem])
-        for key in answer_quantities(problem, truth):
+    for registered in problems.PROBLEMS:
+        problem = registered.number
+        for key in registered.computed(registered.truth(givens[problem])):
             out[key] = Quantity(key, problem, _meaning(problem, key))
     return out
 
@@ -101,7 +101,7 @@ class StudentMarks:
 def mark_class(answers: Mapping[str, Mapping[str, float | None]], givens: Mapping[int, Mapping[str, Any]]) -> list[StudentMarks]:
     """Mark each student's values (student -> quantity -> value or ``None``) against ``givens`` (problem -> Given)."""
     table = quantities(givens)
-    markers = {p: ValueMarker(p, givens[p]) for p in (1, 2, 3)}
+    markers = {p: ValueMarker(p, givens[p]) for p in problems.NUMBERS}
     problems_of = {q: t.problem for q, t in table.items()}
     out = []
     split: dict[tuple[str, ...], dict[int, list[str]]] = {}  # the columns of each problem, per set of columns
@@ -112,7 +112,7 @@ def mark_class(answers: Mapping[str, Mapping[str, float | None]], givens: Mappin
             if unknown:
                 raise ValueError(f"quantity must be one of the answer quantities (python -m hwlib.mark --quantities), "
                                  f"got {unknown[0]!r}")
-            split[keys] = {p: [q for q in keys if table[q].problem == p] for p in (1, 2, 3)}
+            split[keys] = {p: [q for q in keys if table[q].problem == p] for p in problems.NUMBERS}
         verdicts: dict[str, str] = {}
         found: dict[str, tuple[str, ...]] = {}
         for p, columns in split[keys].items():
@@ -248,14 +248,14 @@ def synthetic_class(size: int, seed: int, givens: Mapping[int, Mapping[str, Any]
             raise ValueError(f"{name} must be between 0 and 1, got {rate!r}")
     rng = np.random.default_rng(seed)
     table = quantities(givens)
-    truths = {p: mistakes.truth_of(p, givens[p]).values for p in (1, 2, 3)}
-    predictions = {p: [m.predict(givens[p]) for m in mistakes.CATALOGUE if m.problem == p] for p in (1, 2, 3)}
-    catalogue = {p: [changed for changed in predictions[p] if changed] for p in (1, 2, 3)}
+    truths = {p.number: p.truth(givens[p.number]).values for p in problems.PROBLEMS}
+    catalogue = {p.number: [changed for m in p.catalogue if (changed := m.predict(givens[p.number]))]
+                 for p in problems.PROBLEMS}
     width = len(str(size))
     students = {}
     for n in range(size):
         values: dict[str, float | None] = {q: truths[t.problem][q] for q, t in table.items()}
-        for p in (1, 2, 3):
+        for p in problems.NUMBERS:
             if catalogue[p] and rng.random() < mistake_rate:
                 for q, v in catalogue[p][rng.integers(len(catalogue[p]))].items():
                     if q in values:

@@ -38,19 +38,19 @@ from typing import Any
 
 import sympy as sp
 
-from hwlib import fmt, mistakes
+from hwlib import fmt, mistakes, problems
 from hwlib.answers import Truth
-from hwlib.transcription import Entry
+from hwlib.tolerance import DEFAULT, Policy
+from hwlib.transcription import Entry, load_given, load_transcription
 
 __all__ = ["Mark", "mark", "marks_table", "score", "comparison_markdown", "ValueMarker", "answer_quantities",
-           "CORRECT", "WRONG_WORKING", "CARRIED", "WRONG", "BLANK", "VERDICTS"]
+           "CORRECT", "WRONG_WORKING", "CARRIED", "WRONG", "BLANK"]
 
 CORRECT = "correct"
 WRONG_WORKING = "correct value, wrong working"
 CARRIED = "carried"
 WRONG = "wrong"
 BLANK = "blank"
-VERDICTS = (CORRECT, WRONG_WORKING, CARRIED, WRONG, BLANK)
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,6 @@ def score(marks: Sequence[Mark]) -> tuple[int, int]:
     return sum(m.is_correct for m in marks), sum(m.follows_through for m in marks)
 
 
-def _close(quantity: str, a: float | None, b: float | None) -> bool:
-    return a is not None and b is not None and not math.isnan(a) and not math.isnan(b) and mistakes.agrees(quantity, a, b)
 
 
 def _eval(expr: sp.Expr, env: Mapping[str, float]) -> float:
@@ -108,13 +106,19 @@ def _swap_candidates(quantity: str, truth: Truth) -> list[str]:
 class _Student:
     """What one student wrote, and what the marker has already said about it (changes named once)."""
 
-    def __init__(self, entries: Sequence[Entry], truth: Truth, problem: int | None, given: Mapping | None) -> None:
+    def __init__(self, entries: Sequence[Entry], truth: Truth, problem: int | None, given: Mapping | None,
+                 policy: Policy) -> None:
         self.truth = truth
+        self.policy = policy
         self.problem = problem
         self.given = given
         self.written = {e.quantity: e.written for e in entries}
         self.changes: dict[tuple[str, float], str] = {}  # (quantity, value used) -> where first named
         self.changed: dict[str, float] = {}  # latest changed value of each quantity
+
+    def close(self, quantity: str, a: float | None, b: float | None) -> bool:
+        """Whether ``a`` and ``b`` agree as values of ``quantity`` (the tolerance policy); a missing value agrees with nothing."""
+        return a is not None and b is not None and self.policy.agrees(a, b, self.truth.kind(quantity))
 
     def label(self, quantity: str) -> str:
         return self.truth.labels.get(quantity, quantity)
@@ -165,9 +169,9 @@ def _read_working(entry: Entry, st: _Student) -> _Working | None:
         if isinstance(local, sp.Add) and sp.expand(mapped - sp.Mul(*local.args)) == 0:
             as_sum = right_on_used
             structure.append(("product_for_sum", "the working joins the chain rule's terms with × where + is meant",
-                              not _close(entry.quantity, entry.written, as_sum)))
+                              not st.close(entry.quantity, entry.written, as_sum)))
         else:
-            structure.extend(_structure(entry, mapped, local, st, changes_value=not _close(entry.quantity, value, right_on_used)))
+            structure.extend(_structure(entry, mapped, local, st, changes_value=not st.close(entry.quantity, value, right_on_used)))
     return _Working(used, value, as_sum, structure)
 
 
@@ -204,7 +208,7 @@ def _change_remarks(entry: Entry, working: _Working, st: _Student) -> tuple[list
             continue
         q, v = i.means, working.used[i.means]
         if q in st.written:
-            if _close(q, v, st.written[q]):
+            if st.close(q, v, st.written[q]):
                 continue
             key = (q, v)
             if key in st.changes:
@@ -219,7 +223,7 @@ def _change_remarks(entry: Entry, working: _Working, st: _Student) -> tuple[list
                 env = {str(s): st.changed.get(str(s), st.own(str(s), entry.id)) for s in local.free_symbols}
                 follows = _eval(local, env)
                 named = _listing(st, upstream_changed)
-                if _close(q, follows, v):
+                if st.close(q, follows, v):
                     text += f"; it is what the chain rule gives from the changed {named}"
                 else:
                     text += (f"; not even the changed {named} gives it: the chain rule with that gives "
@@ -227,7 +231,7 @@ def _change_remarks(entry: Entry, working: _Working, st: _Student) -> tuple[list
             st.changes[key] = st.math(entry.quantity)
             st.changed[q] = v
             first.append(("changed_value", text))
-        elif not _close(q, v, st.true(q, entry.id)):
+        elif not st.close(q, v, st.true(q, entry.id)):
             first.append(("wrong_value_used", f"uses {fmt.number(v)} for {st.math(q)}, whose value is {fmt.number(st.true(q, entry.id))}"))
     return first, again
 
@@ -240,14 +244,14 @@ def _slip(entry: Entry, working: _Working, st: _Student) -> tuple[str, str, tupl
     """The slip between the working (with the values it uses) and the written value, if any."""
     q, written = entry.quantity, entry.written
     reading = working.as_sum if working.as_sum is not None else working.value
-    if _close(q, reading, written):
+    if st.close(q, reading, written):
         return None
     if st.problem is not None and st.given is not None:
-        found = mistakes.diagnose_step(st.problem, st.given, q, written, working.used)
+        found = mistakes.diagnose_step(st.problem, st.given, q, written, working.used, st.policy)
         if found:
             return ("catalogue", f"{found[0].feedback} (with {_listing(st, working.used)} the working gives "
                                  f"{fmt.number(reading)}, not {fmt.number(written)})", _catalogue_names(found))
-    if reading != 0 and _close(q, written, -reading):
+    if reading != 0 and st.close(q, written, -reading):
         return ("sign", f"sign slip: the working gives {fmt.number(reading)}, and {fmt.number(written)} is its negative", ())
     values = _listing(st, working.used)
     return ("arithmetic", f"arithmetic slip: with {values} the working gives {fmt.number(reading)}, not {fmt.number(written)}", ())
@@ -256,7 +260,7 @@ def _slip(entry: Entry, working: _Working, st: _Student) -> tuple[str, str, tupl
 def _carried_text(entry: Entry, st: _Student) -> str:
     local = st.truth.formulas[entry.quantity]
     wrong = {str(s): st.own(str(s)) for s in sorted(local.free_symbols, key=str)
-             if not _close(str(s), st.own(str(s)), st.true(str(s), entry.id))}
+             if not st.close(str(s), st.own(str(s)), st.true(str(s), entry.id))}
     listed = ", ".join(f"{st.math(q, v)} (true {fmt.number(st.true(q, entry.id))})" for q, v in wrong.items())
     return f"carries the student's own {listed}: the step itself is right"
 
@@ -271,7 +275,7 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
     remarks: list[tuple[str, str]] = []
     names: tuple[str, ...] = ()
 
-    if _close(q, written, true):
+    if st.close(q, written, true):
         if working is not None:
             slip = _slip(entry, working, st)
             if slip:
@@ -285,7 +289,7 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
         first, again = _change_remarks(entry, working, st)
     else:
         first, again = [], []
-    if follow is not None and _close(q, written, follow):
+    if follow is not None and st.close(q, written, follow):
         verdict = CARRIED
         reasons.append(("carried_forward", _carried_text(entry, st)))
         remarks.extend(first)
@@ -305,12 +309,12 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
                                                                     if code == "product_for_sum" else "")))
         elif follow is not None and st.problem is not None and st.given is not None:
             own = {str(s): st.own(str(s)) for s in st.truth.formulas[q].free_symbols}
-            found = mistakes.diagnose_step(st.problem, st.given, q, written, own)
+            found = mistakes.diagnose_step(st.problem, st.given, q, written, own, st.policy)
             if found:
                 names = _catalogue_names(found)
                 new.append(("catalogue", found[0].feedback))
         if not new and not first and not again and st.problem is not None and st.given is not None:
-            found = mistakes.diagnose(st.problem, st.given, q, written)
+            found = mistakes.diagnose(st.problem, st.given, q, written, st.policy)
             if found:
                 names = _catalogue_names(found)
                 new.append(("catalogue", found[0].feedback))
@@ -340,7 +344,7 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
         remarks.extend(notes)
         if working is not None:
             wrong_own = {i.ref: st.own(i.ref) for i in entry.inputs
-                         if i.ref and not _close(i.ref, st.own(i.ref), st.true(i.ref, entry.id))}
+                         if i.ref and not st.close(i.ref, st.own(i.ref), st.true(i.ref, entry.id))}
             if wrong_own:
                 listed = ", ".join(f"{st.math(r, v)} (true {fmt.number(st.true(r, entry.id))})" for r, v in wrong_own.items())
                 remarks.append(("carried_forward", "also carries the student's own " + listed))
@@ -349,34 +353,34 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
 
 
 def _homework_given(entries: Sequence[Entry], truth: Truth) -> tuple[int | None, Mapping | None]:
-    problems = {e.problem for e in entries}
-    if len(problems) != 1:
+    numbers = {e.problem for e in entries}
+    if len(numbers) != 1:
         return None, None
-    (problem,) = problems
-    from hwlib.transcription import load_given
+    (problem,) = numbers
     given = load_given(problem)
     try:
-        same = mistakes.truth_of(problem, given).values
+        same = problems.get(problem).truth(given).values
     except (ValueError, TypeError):
         return None, None
-    if set(same) == set(truth.values) and all(_close(k, same[k], truth.values[k]) or (math.isnan(same[k]) and math.isnan(truth.values[k]))
+    if set(same) == set(truth.values) and all(same[k] == truth.values[k] or (math.isnan(same[k]) and math.isnan(truth.values[k]))
                                               for k in same):
         return problem, given
     return None, None
 
 
-def mark(entries: Sequence[Entry], truth: Truth, given: Mapping[str, Any] | None = None) -> list[Mark]:
+def mark(entries: Sequence[Entry], truth: Truth, given: Mapping[str, Any] | None = None,
+         policy: Policy = DEFAULT) -> list[Mark]:
     """Mark every entry, in order, against ``truth``; diagnoses use the other entries as the student's own values.
 
     ``given`` (the Given ``truth`` was computed from) lets the diagnoses name catalogue mistakes;
-    by default it is the homework's, when ``truth`` is the homework's.
+    by default it is the homework's, when ``truth`` is the homework's.  Values agree as ``policy`` says.
     """
     if given is not None:
-        problems = {e.problem for e in entries}
-        problem = problems.pop() if len(problems) == 1 else None
+        numbers = {e.problem for e in entries}
+        problem = numbers.pop() if len(numbers) == 1 else None
     else:
         problem, given = _homework_given(entries, truth)
-    st = _Student(entries, truth, problem, given)
+    st = _Student(entries, truth, problem, given, policy)
     return [_mark_entry(entry, st) for entry in entries]
 
 
@@ -405,9 +409,22 @@ def marks_table(marks: Sequence[Mark]) -> str:
     return "\n".join(rows)
 
 
+def _as_data(value: Any) -> Any:
+    """``value`` with numbers as floats and sequences as lists, so that equal data compare equal."""
+    if isinstance(value, Mapping):
+        return {str(k): _as_data(v) for k, v in value.items()}
+    if hasattr(value, "tolist"):
+        return _as_data(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [_as_data(v) for v in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 def _same_given(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Equal as data: lists and tuples alike, 2 and 2.0 alike."""
-    return mistakes._key(a) == mistakes._key(b)
+    return _as_data(a) == _as_data(b)
 
 
 def score_sentence(marks: Sequence[Mark]) -> str:
@@ -429,12 +446,9 @@ def comparison_markdown(problem: int, given: Mapping[str, Any] | None = None) ->
     ``given`` (the chapter's Given) differs from them, it opens with one sentence saying so.
     The scores (correct, and with follow-through) come first, then one row per written value.
     """
-    from hwlib.transcription import load_given, load_transcription
-
-    if isinstance(problem, bool) or problem not in (1, 2, 3):
-        raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
+    registered = problems.get(problem)
     homework = load_given(problem)
-    marks = mark(load_transcription(problem=problem), mistakes.truth_of(problem, homework), homework)
+    marks = mark(load_transcription(problem=problem), registered.truth(homework), homework)
     parts = []
     if given is not None and not _same_given(given, homework):
         parts.append("The Given above differs from the homework's, so this section does not use it: the handwritten "
@@ -445,34 +459,10 @@ def comparison_markdown(problem: int, given: Mapping[str, Any] | None = None) ->
 
 
 # ------------------------------------------------------------------ marking values alone (a class)
-_GIVENS = {
-    1: {"k", "C_in", "C_out", "H_out", "W_out"},
-    2: {"n", "C_out"},
-}
-
-
 def answer_quantities(problem: int, truth: Truth) -> list[str]:
-    """The quantities a student is asked for: every quantity of ``truth`` that is not part of the Given."""
-    if problem == 1:
-        return [q for q in truth.values if q not in _GIVENS[1]]
-    if problem == 2:
-        return [q for q in truth.values if q not in _GIVENS[2] and not q.endswith(".k")]
-    if problem == 3:
-        # forward values in layer order and the loss; then, from the output back, each layer's gradients
-        # followed by those of the weights out of it (the order of backpropagation)
-        units = [q for q in truth.values if re.fullmatch(r"[A-Za-z]\d*", q) and q not in ("t", "L")]
-        layer_of = {}
-        for q in units:  # a unit's layer: 1 + the layer of the units its formula uses (inputs have none)
-            formula = truth.formulas.get(q)
-            layer_of[q] = 0 if formula is None else 1 + max(layer_of[str(s)] for s in formula.free_symbols
-                                                            if str(s) in layer_of)
-        forward = [q for q in units if layer_of[q] > 0] + ["L"]
-        backward = []
-        for layer in sorted(set(layer_of.values()), reverse=True):
-            backward += [f"dL/d{q}" for q in units if layer_of[q] == layer]
-            backward += [q for q in truth.values if re.fullmatch(rf"dL/dw{layer + 1}_\d+", q)]
-        return forward + backward
-    raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
+    """The quantities a student is marked on: every quantity of ``truth`` that is not part of the Given, in the
+    order of the working (:meth:`hwlib.problems.Problem.computed`)."""
+    return problems.get(problem).computed(truth)
 
 
 class ValueMarker:
@@ -482,45 +472,45 @@ class ValueMarker:
     quantity -> (verdict, catalogue mistake names), with the same rules as :func:`mark`.
     """
 
-    def __init__(self, problem: int, given: Mapping[str, Any]) -> None:
+    def __init__(self, problem: int, given: Mapping[str, Any], policy: Policy = DEFAULT) -> None:
         self.problem = problem
         self.given = dict(given)
-        self.truth = mistakes.truth_of(problem, given)
-        self.quantities = answer_quantities(problem, self.truth)
+        self.policy = policy
+        registered = problems.get(problem)
+        self.truth = registered.truth(given)
+        self.quantities = registered.computed(self.truth)
         self._local = {}
         for q, expr in self.truth.formulas.items():
             symbols = sorted(expr.free_symbols, key=str)
             self._local[q] = ([str(s) for s in symbols], sp.lambdify(symbols, expr, modules="math", dummify=True))
-        key = mistakes._key(given)
         self._steps: dict[str, list[tuple[str, list[str], Any]]] = {}
         self._predicted: dict[str, list[tuple[float, str]]] = {}
-        for m in mistakes.CATALOGUE:
-            if m.problem != problem:
-                continue
-            for q, (names, function, _) in mistakes._compiled_steps(m, key).items():
+        for m in registered.catalogue:
+            for q, (names, function) in m.step_functions(given).items():
                 self._steps.setdefault(q, []).append((m.name, list(names), function))
-            for q, value in mistakes._prediction(m, key):
+            for q, value in m.predict(given, policy).items():
                 self._predicted.setdefault(q, []).append((value, m.name))
 
     def verdicts(self, values: Mapping[str, float | None]) -> dict[str, tuple[str, tuple[str, ...]]]:
         """quantity -> (verdict, catalogue names) for one student's ``values`` (``None``: blank).
 
-        correct: |value − true| within tolerance; carried: the local formula on the student's own written
+        correct: the value agrees with the true one (the tolerance policy); carried: the local formula on the student's own written
         values (true ones where none is written) gives it; wrong otherwise, named by the catalogue mistakes
         whose step formula on those values gives it, else those whose prediction from the Given does.
         """
         truth = self.truth.values
         own = {q: v for q, v in values.items() if v is not None}
-        rel, tiny = mistakes.RELATIVE_TOLERANCE, mistakes.ABSOLUTE_TOLERANCE
-
-        def same(v: float, ref: float) -> bool:  # mistakes.agrees, inlined: this runs once per value of a class
-            return abs(v - ref) <= max(tiny, rel * abs(ref))
-
+        agrees = self.policy.agrees
         out = {}
         for q, v in values.items():
             if v is None:
                 out[q] = (BLANK, ())
                 continue
+            kind = self.truth.kind(q)
+
+            def same(v: float, ref: float, kind: str = kind) -> bool:
+                return agrees(v, ref, kind)
+
             if same(v, truth[q]):
                 out[q] = (CORRECT, ())
                 continue

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from hwlib._checks import check_int
 
 __all__ = [
+    "HIDDEN_LETTERS",
+    "default_letters",
     "gradient_key",
     "gradient_label",
     "network_keys",
@@ -33,6 +35,24 @@ __all__ = [
     "weight_key",
     "weight_label",
 ]
+
+
+HIDDEN_LETTERS = ("y", "z", "u", "v", "p", "q", "r", "s")
+
+
+def default_letters(sizes: Sequence[int]) -> tuple[str, ...]:
+    """Letters of the layers: x, then y, z, u, ... for the hidden layers; the output (one unit) takes the letter of
+    the layer before it when that layer has several units (the homework's z), else the next letter."""
+    n_hidden = len(sizes) - 2
+    if n_hidden > len(HIDDEN_LETTERS):
+        raise ValueError(f"weights may have at most {len(HIDDEN_LETTERS) + 1} matrices ({len(HIDDEN_LETTERS)} hidden "
+                         f"layers) on this page, got {len(sizes) - 1}")
+    letters = ["x", *HIDDEN_LETTERS[:n_hidden]]
+    if sizes[-2] > 1:
+        letters.append(letters[-1] if n_hidden else "y")
+    else:
+        letters.append((HIDDEN_LETTERS + ("o",))[n_hidden])
+    return tuple(letters)
 
 
 def _unit_position(letters: Sequence[str], sizes: Sequence[int], layer: int, i: int) -> tuple[str, int]:

@@ -24,9 +24,9 @@ so that
   numbers directly, so two seeds agree only by a chance of the order of one
   in a million.
 
-The homework's own Given is never a variant.  The answers are the chapter's:
-``hwlib.worked.problemN.answer_quantities`` (the quantities the homework asks
-for, with the keys of :mod:`hwlib.answers`).
+The homework's own Given is never a variant.  The answers are the quantities
+the homework asks for (:meth:`hwlib.problems.Problem.answers`, with the keys of
+:mod:`hwlib.answers`), computed from the truth.
 
 Command line (the JSON is documented in README.md)::
 
@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from hwlib import conv, fmt, worked
+from hwlib import conv, fmt, problems
 from hwlib._checks import check_int
 from hwlib.network import Network
 from hwlib.transcription import load_given
@@ -61,14 +61,12 @@ __all__ = [
     "variant",
     "make_given",
     "answers",
-    "is_count",
-    "tolerance",
     "parse_seeds",
     "answer_key",
     "main",
 ]
 
-PROBLEMS = (1, 2, 3)
+PROBLEMS = problems.NUMBERS
 
 # Problem 1: k x k convolution of an n x n x C_in input to n_out x n_out x C_out.
 P1_SIZES = tuple(range(8, 33))
@@ -137,10 +135,7 @@ def _json_number(value: float) -> int | float:
 
 
 def _check_problem(problem: object) -> int:
-    problem = check_int("problem", problem)
-    if problem not in PROBLEMS:
-        raise ValueError(f"problem must be 1, 2 or 3, got {problem}")
-    return problem
+    return problems.get(check_int("problem", problem)).number
 
 
 # ------------------------------------------------------------------ the valid variants
@@ -232,32 +227,15 @@ def make_given(problem: int, seed: int) -> dict[str, Any]:
 
 
 def answers(problem: int, given: Mapping[str, Any]) -> dict[str, float]:
-    """The quantities the homework asks for, key -> true value: ``hwlib.worked.problemN.answer_quantities(given)``."""
+    """The quantities the homework asks for, key -> true value (:meth:`hwlib.problems.Problem.answers`)."""
     problem = _check_problem(problem)
-    module = {1: worked.problem1, 2: worked.problem2, 3: worked.problem3}[problem]
-    return {key: float(value) for key, value in module.answer_quantities(given).items()}
+    return {key: float(value) for key, value in problems.get(problem).answers(given).items()}
 
 
 def variant(problem: int, seed: int) -> Variant:
     """Variant ``seed`` of ``problem``: its Given and answers."""
     given = make_given(problem, seed)
     return Variant(problem=int(problem), seed=int(seed), given=given, answers=answers(problem, given))
-
-
-# ------------------------------------------------------------------ comparing an answer
-_COUNT_SUFFIXES = (".weights", ".macs", ".padding", ".stride", ".filters")
-
-
-def is_count(quantity: str) -> bool:
-    """Whether ``quantity`` is a count (weights, MACs, padding, stride, filters): compared exactly."""
-    if not isinstance(quantity, str):
-        raise TypeError(f"quantity must be a string, got {quantity!r}")
-    return quantity.endswith(_COUNT_SUFFIXES)
-
-
-def tolerance(quantity: str) -> float:
-    """Largest |answer - true value| accepted for ``quantity``: 0 for a count, 0.005 otherwise (two decimals)."""
-    return 0.0 if is_count(quantity) else 0.005
 
 
 # ------------------------------------------------------------------ answer keys
@@ -347,8 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.key:
             if args.seed is not None:
                 parser.error("--seed is for one variant; the answer key takes --seeds")
-            problems = [args.problem] if args.problem else list(PROBLEMS)
-            sys.stdout.write(answer_key(problems, parse_seeds(args.seeds), args.format))
+            chosen = [args.problem] if args.problem else list(PROBLEMS)
+            sys.stdout.write(answer_key(chosen, parse_seeds(args.seeds), args.format))
             return 0
         if args.problem is None or args.seed is None:
             parser.error("one variant needs --problem and --seed (or use --key for an answer key)")

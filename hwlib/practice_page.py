@@ -36,8 +36,8 @@ from typing import Any
 
 import sympy as sp
 
-from hwlib import fmt, mistakes, practice, worked
-from hwlib.answers import problem1_truth, problem2_truth, problem3_truth
+from hwlib import fmt, practice, problems
+from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import load_given
 
 __all__ = ["quantity_label", "hint", "weights_markdown", "checker_data", "variant_markdown"]
@@ -71,19 +71,10 @@ def _plain_label(latex: str) -> str:
     return re.sub(r"_\{(\d+)\}", lambda m: m.group(1).translate(_SUB), text)
 
 
-def _truth(problem: int, given: Mapping[str, Any]):
-    return _truth_of_json(problem, json.dumps(given, sort_keys=True))
-
-
-@functools.lru_cache(maxsize=16)
-def _truth_of_json(problem: int, given: str):
-    return {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}[problem](**json.loads(given))
-
-
 @functools.lru_cache(maxsize=1)
 def _problem3_labels() -> dict[str, str]:
     """Problem 3's labels, which depend on the 2-2-2-1 shape alone (the homework's)."""
-    return problem3_truth(**load_given(3)).labels
+    return problems.get(3).truth(load_given(3)).labels
 
 
 def quantity_label(problem: int, quantity: str) -> str:
@@ -119,7 +110,7 @@ def _plain_expression(expr: sp.Expr, labels: Mapping[str, str]) -> str:
 
 def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
     """Where to look when a value is wrong for no catalogued reason: the formula or step that gives it."""
-    truth = _truth(problem, given)
+    truth = problems.get(problem).truth(given)
     if quantity not in truth.values:
         raise ValueError(f"quantity must be a quantity of problem {problem}, got {quantity!r}")
     if problem == 1:
@@ -157,30 +148,34 @@ def weights_markdown(given: Mapping[str, Any]) -> str:
             + ", ".join(matrices[:-1]) + " and " + matrices[-1] + ".")
 
 
-def checker_data(variant: practice.Variant) -> dict[str, Any]:
-    """What the page's script needs per quantity: label, answer, tolerance, the catalogue's wrong values, a hint.
+def checker_data(variant: practice.Variant, policy: Policy = DEFAULT) -> dict[str, Any]:
+    """What the page's script needs: the tolerance ``policy`` (``{"sig_figs", "rel"}``, :mod:`hwlib.tolerance`)
+    and per quantity its label, answer, kind (``"count"`` or ``"real"``), the catalogue's wrong values, a hint.
 
     ``mistakes`` lists, for each catalogued mistake that predicts a value for
-    the quantity differing from the answer by more than its tolerance, that
+    the quantity that does not agree with the answer under ``policy``, that
     value with the mistake's ``name`` and ``feedback``.
     """
-    predictions = [(m, m.predict(variant.given)) for m in mistakes.CATALOGUE if m.problem == variant.problem]
+    problem = problems.get(variant.problem)
+    truth = problem.truth(variant.given)
+    predictions = [(m, m.predict(variant.given, policy)) for m in problem.catalogue]
     quantities = {}
     for quantity, answer in variant.answers.items():
-        tol = practice.tolerance(quantity)
+        kind = truth.kind(quantity)
         wrong = [
             {"value": _number(p[quantity]), "name": m.name, "feedback": m.feedback}
             for m, p in predictions
-            if quantity in p and abs(float(p[quantity]) - answer) > tol
+            if quantity in p and not policy.agrees(p[quantity], answer, kind)
         ]
         quantities[quantity] = {
             "label": quantity_label(variant.problem, quantity),
             "answer": _number(answer),
-            "tolerance": tol,
+            "kind": kind,
             "mistakes": wrong,
             "hint": hint(variant.problem, variant.given, quantity),
         }
-    return {"problem": variant.problem, "seed": variant.seed, "quantities": quantities}
+    return {"problem": variant.problem, "seed": variant.seed,
+            "policy": {"sig_figs": policy.sig_figs, "rel": policy.rel}, "quantities": quantities}
 
 
 def _number(value: float) -> int | float:
@@ -199,7 +194,7 @@ def _form(variant: practice.Variant, data: Mapping[str, Any]) -> str:
     for quantity, spec in data["quantities"].items():
         field = f"{prefix}-{_slug(quantity)}"
         # a digits keypad on phones for counts; other values may be negative, and phones' number pads lack a minus
-        keypad = ' inputmode="numeric"' if practice.is_count(quantity) else ""
+        keypad = ' inputmode="numeric"' if spec["kind"] == COUNT else ""
         rows.append(
             f'<div class="practice-field"><label for="{field}">{html.escape(spec["label"])}</label>'
             f'<input id="{field}" type="text"{keypad} autocomplete="off" spellcheck="false" '
@@ -225,7 +220,7 @@ def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
     <number> (seed <seed>)"); without it the heading names the seed alone.
     """
     variant = practice.variant(problem, seed)
-    module = {1: worked.problem1, 2: worked.problem2, 3: worked.problem3}[variant.problem]
+    module = problems.get(variant.problem).worked
     title = f"Variant {number} (seed {seed})" if number is not None else f"Variant with seed {seed}"
     return "\n\n".join([
         f"## {title}",

@@ -23,6 +23,8 @@ from typing import Any
 
 import sympy as sp
 
+from hwlib import problems
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -36,7 +38,6 @@ _OPTIONAL = {"working": str, "formula": str, "inputs": dict, "note": str}
 #: Text fields that end up in a cell of a Markdown table (a '|' or a line break would break the row).
 _ONE_LINE = ("id", "part", "quantity", "label", "working")
 _TABLE_BREAKING = "|\n\r\t\v\f\x85\u2028\u2029"
-_PROBLEMS = (1, 2, 3)
 
 #: Limits on a formula: characters, syntax-tree nodes, size of a number, size of an exponent,
 #: and the largest power of a name after the expression is built (k * k * ... counts too).
@@ -210,7 +211,7 @@ def _check_entry(number: int, raw: Any, source: str) -> Entry:
     for name, kind in _OPTIONAL.items():
         if name in raw and not isinstance(raw[name], kind):
             raise _fail(where, f"field {name!r} must be a {kind.__name__}, got {raw[name]!r}")
-    if raw["problem"] not in _PROBLEMS:
+    if raw["problem"] not in problems.NUMBERS:
         raise _fail(where, f"field 'problem' must be 1, 2 or 3, got {raw['problem']}")
     if not math.isfinite(raw["written"]):
         raise _fail(where, f"field 'written' must be finite, got {raw['written']}")
@@ -272,7 +273,7 @@ def _read(path: str | Path | None) -> tuple[dict[str, Any], str]:
 def _check_problem(problem: object) -> int:
     if isinstance(problem, bool) or not isinstance(problem, numbers.Integral):
         raise TypeError(f"problem must be 1, 2 or 3, got {problem!r}")
-    if problem not in _PROBLEMS:
+    if problem not in problems.NUMBERS:
         raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
     return int(problem)
 

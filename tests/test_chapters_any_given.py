@@ -22,13 +22,12 @@ from hypothesis import strategies as st
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from hwlib import fmt
+from hwlib import fmt, problems
 from hwlib.transcription import load_given
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = 25 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 2
 SLOW = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-NAMES = {1: "problem1_separable", 2: "problem2_padding", 3: "problem3_backprop"}
 
 
 class Page:
@@ -59,7 +58,7 @@ class Page:
 
 def notebook_with(problem: int, source: str) -> nbformat.NotebookNode:
     """The chapter with its Given cell (tagged ``parameters``) replaced by ``source``."""
-    nb = nbformat.read(ROOT / "book" / f"{NAMES[problem]}.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "book" / problems.get(problem).notebook, as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     cell.source = source
     return nb

@@ -12,12 +12,9 @@ import sys
 import pytest
 from hypothesis import given, strategies as st
 
-from hwlib import conv, practice, worked
-from hwlib.answers import problem1_truth, problem2_truth, problem3_truth
+from hwlib import conv, practice, problems
 from hwlib.transcription import load_given
 
-TRUTH = {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}
-WORKED = {1: worked.problem1, 2: worked.problem2, 3: worked.problem3}
 seeds = st.integers(min_value=0, max_value=10**9)
 
 
@@ -50,7 +47,7 @@ def test_problem3_variant_is_the_homework_network_with_integers(seed):
     assert shapes == [(len(w), len(w[0])) for w in load_given(3)["weights"]] == [(2, 2), (2, 2), (2, 1)]
     numbers = [v for w in g["weights"] for row in w for v in row] + list(g["x"]) + [g["t"]]
     assert all(isinstance(v, int) and not isinstance(v, bool) for v in numbers)
-    truth = TRUTH[3](**g).values
+    truth = problems.get(3).truth_function(**g).values
     assert truth["dL/dz"] != 0  # z != t: a variant with every gradient zero teaches nothing
     assert any(truth[k] for k in ("y1", "y2")) and any(truth[k] for k in ("z1", "z2")) and truth["z"] != 0
     assert sum(truth[k] == 0 for k in truth if k.startswith("dL/dw")) <= 3
@@ -86,8 +83,8 @@ def _numbers(value):
 @given(seed=seeds)
 def test_answers_are_the_chapters_answers(problem, seed):
     v = practice.variant(problem, seed)
-    assert v.answers == pytest.approx(WORKED[problem].answer_quantities(v.given))
-    truth = TRUTH[problem](**v.given).values
+    assert v.answers == pytest.approx(problems.get(problem).worked.answer_quantities(v.given))
+    truth = problems.get(problem).truth_function(**v.given).values
     for key, value in v.answers.items():
         assert value == pytest.approx(truth[key], abs=1e-9), key
 
@@ -117,12 +114,13 @@ def test_make_given_returns_a_fresh_copy(problem):
     assert practice.make_given(problem, 3)[first] != "changed"
 
 
-# ------------------------------------------------------------------ tolerances
-def test_counts_are_compared_exactly_and_network_values_to_two_decimals():
-    assert practice.tolerance("standard.macs") == practice.tolerance("b.padding") == practice.tolerance("c.filters") == 0
-    assert practice.tolerance("dL/dw2_11") == practice.tolerance("L") == 0.005
-    with pytest.raises(TypeError, match="quantity must be a string"):
-        practice.tolerance(3)
+# ------------------------------------------------------------------ kinds of the answers
+@pytest.mark.parametrize("problem", [1, 2, 3])
+@pytest.mark.parametrize("seed", [0, 5])
+def test_counts_in_problems_1_and_2_real_values_in_problem_3(problem, seed):
+    v = practice.variant(problem, seed)
+    truth = problems.get(problem).truth(v.given)
+    assert {truth.kind(q) for q in v.answers} == ({"real"} if problem == 3 else {"count"})
 
 
 # ------------------------------------------------------------------ bad input
@@ -157,7 +155,7 @@ def test_cli_prints_one_variant_as_json(capsys):
     assert set(out) == {"problem", "seed", "given", "answers"}
     assert (out["problem"], out["seed"]) == (2, 5)
     assert set(out["given"]) == {"in_volume", "out_volume", "kernels"}
-    truth = problem2_truth(**out["given"]).values
+    truth = problems.get(2).truth_function(**out["given"]).values
     assert out["answers"] == {key: int(truth[key]) for key in out["answers"]}
     assert all(isinstance(value, int) for value in out["answers"].values())  # counts print as integers
 
@@ -168,7 +166,7 @@ def test_cli_answer_key_csv_is_tidy_and_right(capsys):
     assert list(rows[0]) == ["problem", "seed", "given", "quantity", "answer"]
     assert {(r["problem"], r["seed"]) for r in rows} == {(str(p), str(s)) for p in (1, 2, 3) for s in range(3)}
     for row in rows:
-        truth = TRUTH[int(row["problem"])](**json.loads(row["given"])).values
+        truth = problems.get(int(row["problem"])).truth_function(**json.loads(row["given"])).values
         assert float(row["answer"]) == pytest.approx(truth[row["quantity"]])
 
 
@@ -180,7 +178,7 @@ def test_cli_answer_key_markdown_has_a_row_per_seed(capsys):
     rows = [line for line in lines if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
     assert [int(r.split("|")[1]) for r in rows] == list(range(10))
     g = practice.make_given(1, 4)
-    macs = f"{int(problem1_truth(**g).values['standard.macs']):,}"
+    macs = f"{int(problems.get(1).truth_function(**g).values['standard.macs']):,}"
     assert f" {macs} |" in rows[4]
 
 

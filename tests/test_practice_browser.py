@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import pytest
 
-from hwlib import fmt, mistakes
-from hwlib.answers import problem1_truth, problem2_truth, problem3_truth
+from hwlib import fmt, mistakes, problems
 from hwlib.practice import make_given
 
 from browser_support import HTML, OffsiteRequests, book_url, chromium, unavailable  # noqa: F401
 
-TRUTH = {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +67,8 @@ def _catalogued(problem: int, seeds: list[int], asked: list[str]) -> tuple[int, 
     """A variant on the page, a quantity it asks for and a wrong value that a catalogued mistake predicts for it."""
     for seed in seeds:
         given = make_given(problem, seed)
-        truth = TRUTH[problem](**given).values
-        for mistake in (m for m in mistakes.CATALOGUE if m.problem == problem):
+        truth = problems.get(problem).truth_function(**given).values
+        for mistake in problems.get(problem).catalogue:
             for quantity, value in mistake.predict(given).items():
                 if quantity in asked and abs(value - truth[quantity]) > 0.5:
                     return seed, quantity, value, mistake
@@ -94,7 +92,7 @@ def test_practice_page_checks_answers(practice_url, chromium, problem):
     # The right answers, computed here and typed as the book prints them (1,620,000 and U+2212 minus), are accepted.
     seed = seeds[1]
     form = page.locator(f'form.practice-variant[data-seed="{seed}"]')
-    truth = TRUTH[problem](**make_given(problem, seed)).values
+    truth = problems.get(problem).truth_function(**make_given(problem, seed)).values
     asked = form.evaluate("f => [...f.querySelectorAll('input[data-quantity]')].map(i => i.dataset.quantity)")
     assert asked and set(asked) <= set(truth)
     _fill(form, {q: fmt.number(truth[q]) for q in asked})
@@ -105,7 +103,7 @@ def test_practice_page_checks_answers(practice_url, chromium, problem):
 
     # A value no catalogued mistake predicts is flagged, with a hint of where to look; Enter checks too.
     quantity = asked[-1]
-    predicted = {m.predict(make_given(problem, seed)).get(quantity) for m in mistakes.CATALOGUE if m.problem == problem}
+    predicted = {m.predict(make_given(problem, seed)).get(quantity) for m in problems.get(problem).catalogue}
     wrong = next(truth[quantity] + d for d in (7, 11, 13, 17) if truth[quantity] + d not in predicted)
     field = form.locator(f'input[data-quantity="{quantity}"]')
     field.fill(fmt.number(wrong))

@@ -9,11 +9,9 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from hwlib import mistakes, practice, practice_page, worked
-from hwlib.answers import problem1_truth, problem2_truth, problem3_truth
+from hwlib import mistakes, practice, practice_page, problems
+from hwlib.tolerance import DEFAULT
 
-TRUTH = {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}
-WORKED = {1: worked.problem1, 2: worked.problem2, 3: worked.problem3}
 FORM = re.compile(r"<form class=\"practice-variant\".*?</form>", re.S)
 DATA = re.compile(r'<script type="application/json" class="practice-data">(.*?)</script>', re.S)
 
@@ -32,9 +30,9 @@ def test_variant_section_has_the_hooks_labels_and_the_chapters_text(problem, see
         assert form.count(f'<label for="{field}">') == 1
         assert f'aria-describedby="{field}-feedback"' in form and f'<span id="{field}-feedback"' in form
     assert form.count('data-action="check"') == 1 and 'aria-live="polite"' in form
-    assert WORKED[problem].statement(v.given).strip() in text
+    assert problems.get(problem).worked.statement(v.given).strip() in text
     solution = text[text.index("<summary>Worked solution</summary>"):]
-    assert WORKED[problem].solution(v.given).strip() in solution and solution.rstrip().endswith("</details>")
+    assert problems.get(problem).worked.solution(v.given).strip() in solution and solution.rstrip().endswith("</details>")
 
 
 @pytest.mark.parametrize("problem", [1, 2, 3])
@@ -43,22 +41,22 @@ def test_variant_section_has_the_hooks_labels_and_the_chapters_text(problem, see
 def test_checker_data_matches_the_answers_and_the_catalogue(problem, seed):
     v = practice.variant(problem, seed)
     data = practice_page.checker_data(v)
-    assert (data["problem"], data["seed"]) == (problem, seed)
-    truth = TRUTH[problem](**v.given).values
+    assert (data["problem"], data["seed"], data["policy"]) == (problem, seed, {"sig_figs": 3, "rel": None})
+    truth = problems.get(problem).truth_function(**v.given).values
     assert list(data["quantities"]) == list(v.answers)
     for quantity, spec in data["quantities"].items():
         assert spec["answer"] == pytest.approx(truth[quantity])
-        assert spec["tolerance"] == practice.tolerance(quantity)
+        assert spec["kind"] == ("real" if problem == 3 else "count")
         assert spec["label"] and spec["hint"].startswith("Look")
         for wrong in spec["mistakes"]:
-            assert abs(wrong["value"] - truth[quantity]) > spec["tolerance"]
+            assert not DEFAULT.agrees(wrong["value"], truth[quantity], spec["kind"])
             named = [m.name for m in mistakes.diagnose(problem, v.given, quantity, wrong["value"])]
             assert wrong["name"] in named  # the page names what hwlib.mistakes diagnoses
     expected = {
         (q, m.name)
         for m in mistakes.CATALOGUE if m.problem == problem
         for q, value in m.predict(v.given).items()
-        if q in v.answers and abs(value - truth[q]) > practice.tolerance(q)
+        if q in v.answers and not DEFAULT.agrees(value, truth[q], "real" if problem == 3 else "count")
     }
     assert {(q, w["name"]) for q, spec in data["quantities"].items() for w in spec["mistakes"]} == expected
 

@@ -17,32 +17,14 @@ from typing import Any
 import numpy as np
 
 from hwlib import fmt, givens
-from hwlib.answers import problem3_truth, unit_key, unit_label
+from hwlib.answers import problem3_truth
 from hwlib.network import Gradients, Network
-from hwlib.naming import weight_label
+from hwlib.naming import default_letters, unit_key, unit_label, weight_label
 from hwlib.worked.markdown import answer_box, join_words, table
 
 __all__ = ["Case", "solve", "default_letters", "statement", "solution", "answer_quantities", "forward_equations",
            "forward_table", "forward_text", "backprop_steps", "first_step_text", "routes_table", "agreement_text",
            "descent_table", "descent_text", "variation_table", "variation_text", "watch_out", "answer", "d"]
-
-HIDDEN_LETTERS = ("y", "z", "u", "v", "p", "q", "r", "s")
-
-
-def default_letters(sizes: Sequence[int]) -> tuple[str, ...]:
-    """Letters of the layers: x, then y, z, u, ... for the hidden layers; the output (one unit) takes the letter of
-    the layer before it when that layer has several units (the homework's z), else the next letter."""
-    n_hidden = len(sizes) - 2
-    if n_hidden > len(HIDDEN_LETTERS):
-        raise ValueError(f"weights may have at most {len(HIDDEN_LETTERS) + 1} matrices ({len(HIDDEN_LETTERS)} hidden "
-                         f"layers) on this page, got {len(sizes) - 1}")
-    letters = ["x", *HIDDEN_LETTERS[:n_hidden]]
-    if sizes[-2] > 1:
-        letters.append(letters[-1] if n_hidden else "y")
-    else:
-        letters.append((HIDDEN_LETTERS + ("o",))[n_hidden])
-    return tuple(letters)
-
 
 @dataclass(frozen=True)
 class Case:
