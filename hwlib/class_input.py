@@ -59,7 +59,6 @@ _COLUMN_OK = re.compile(rf"(?:{_NUMBER}| *)(?:\n(?:{_NUMBER}| *))*")
 _ONE = re.compile(_NUMBER)
 _GROUPED = re.compile(r"[+\-]?[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.[0-9]+)?|[+\-]?[0-9]{1,3},[0-9]{3}\.[0-9]+")
 _BLANK_LINE = re.compile(r"^ *$", re.MULTILINE)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class InputError(Exception):
@@ -313,7 +312,7 @@ class ClassReader:
         inexact = np.zeros(len(values), dtype=bool)
         for i, text in enumerate(texts):
             value = values[i]
-            if value != value:  # blank, or not a number
+            if math.isnan(value):  # blank, or not a number
                 continue
             if abs(value) < 2.0**53 and "." not in text and "e" not in text and "E" not in text:
                 continue
@@ -323,14 +322,3 @@ class ClassReader:
             except (ValueError, ZeroDivisionError):
                 inexact[i] = True
         return inexact if inexact.any() else None
-
-
-def neutral(text: str) -> str:
-    """Text for a CSV cell that a spreadsheet opens as text, never as a formula (OWASP "CSV injection"):
-    a leading ``= + - @``, tab or carriage return gets a leading apostrophe."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def terminal(text: str) -> str:
-    """Text safe to print on a terminal: control characters (escape sequences) written as ``\\xNN``."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -9,7 +9,6 @@ wrong values it explains and the students who made it.  :meth:`Summary.markdown`
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -28,16 +27,10 @@ from hwlib.class_vector import (
     ClassMarker,
     Marked,
 )
+from hwlib.escape import markdown_text
 
-__all__ = ["Summary", "markdown_text"]
+__all__ = ["Summary"]
 
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~&"})
-
-
-def markdown_text(text: str) -> str:
-    """Text that Markdown shows as written: its punctuation backslash-escaped, line breaks and controls as spaces."""
-    return _CONTROLS.sub(" ", text).translate(_MD_SPECIAL)
 
 
 class Summary:

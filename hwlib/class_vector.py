@@ -34,6 +34,7 @@ import sympy as sp
 
 from hwlib import mistakes
 from hwlib.marker import answer_quantities
+from hwlib.tolerance import COUNT, REAL, Policy
 
 __all__ = [
     "BLANK",
@@ -55,49 +56,42 @@ DOES_NOT_FOLLOW = "does_not_follow"
 EXACT_LIMIT = 2**53  # float64 holds every whole number up to here, and not beyond
 
 
-@dataclass(frozen=True)
-class Policy:
-    """When a written real value agrees with a reference ``r`` (counts always need equality).
-
-    ``sig_figs = N`` (the default, N = 3): ``|v − r| <= ½·10^(⌊log10|r|⌋ − N + 1)``, half a unit in the
-    N-th significant figure of ``r``, so ``r`` rounded to N significant figures (or given more precisely)
-    agrees.  ``relative = REL`` instead: ``|v − r| <= REL·|r|``.  ``r = 0`` needs ``v = 0``.
-    """
-
-    sig_figs: int | None = 3
-    relative: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.relative is not None:
-            if not (isinstance(self.relative, (int, float)) and math.isfinite(self.relative) and 0 <= self.relative < 1):
-                raise ValueError(f"tolerance must be a number >= 0 and < 1, got {self.relative!r}")
-        elif isinstance(self.sig_figs, bool) or not isinstance(self.sig_figs, int) or not 1 <= self.sig_figs <= 15:
-            raise ValueError(f"sig_figs must be a whole number from 1 to 15, got {self.sig_figs!r}")
-
-    def describe(self) -> str:
-        if self.relative is not None:
-            return f"real values within a relative {self.relative:g} of the truth, counts exactly"
-        return f"real values that round to the truth at {self.sig_figs} significant figures, counts exactly"
-
-    def width(self, reference: np.ndarray) -> np.ndarray:
-        """The largest |v − r| that agrees, per reference value."""
-        magnitude = np.abs(reference)
-        if self.relative is not None:
-            return self.relative * magnitude
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
-            half = 0.5 * np.power(10.0, exponent - self.sig_figs + 1)
-        return np.where(magnitude > 0, half * (1 + 1e-9), 0.0)
+def _sig_round(x: np.ndarray) -> np.ndarray:
+    """Round half away from zero, elementwise."""
+    return np.sign(x) * np.floor(np.abs(x) + 0.5)
 
 
 def agrees(values: np.ndarray, reference: np.ndarray | float, count: bool, policy: Policy) -> np.ndarray:
-    """Elementwise: ``values`` agree with ``reference`` (both finite; counts equal and within 2**53)."""
-    reference = np.asarray(reference, dtype=np.float64)
-    with np.errstate(over="ignore", invalid="ignore"):
+    """Elementwise :meth:`hwlib.tolerance.Policy.agrees` (both finite; counts equal and within 2**53).
+
+    Decided in float64, except within a hair of a rounding tie or a power of ten, where the exact
+    rule of :mod:`hwlib.tolerance` decides each such element.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    reference = np.broadcast_to(np.asarray(reference, dtype=np.float64), values.shape)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         finite = np.isfinite(values) & np.isfinite(reference)
         if count:
-            return finite & (values == reference) & (np.abs(reference) <= EXACT_LIMIT)
-        return finite & (np.abs(values - reference) <= policy.width(reference))
+            return finite & (values == reference) & (np.abs(reference) <= EXACT_LIMIT) & (reference == np.round(reference))
+        magnitude = np.abs(reference)
+        if policy.rel is not None:
+            gap, allowed = np.abs(values - reference), policy.rel * magnitude
+            ok = finite & (gap <= allowed)
+            borderline = finite & (np.abs(gap - allowed) <= 1e-9 * magnitude)
+        else:
+            nonzero = magnitude > 0
+            log = np.log10(np.where(nonzero, magnitude, 1.0))
+            unit = np.power(10.0, np.floor(log) - (policy.sig_figs - 1))
+            scaled_v, scaled_t = values / unit, reference / unit
+            ok = finite & np.where(nonzero, _sig_round(scaled_v) == _sig_round(scaled_t), values == 0)
+            near_tie = lambda x: np.abs(np.abs(x) % 1 - 0.5) < 1e-6
+            borderline = finite & nonzero & (near_tie(scaled_v) | near_tie(scaled_t) | (np.abs(log - np.round(log)) < 1e-9)
+                                             | ~np.isfinite(scaled_v))
+    if borderline.any():
+        kind = COUNT if count else REAL
+        for i in np.flatnonzero(borderline):
+            ok[i] = policy.agrees(float(values[i]), float(reference[i]), kind)
+    return ok
 
 
 def _numpy_function(expr: sp.Expr) -> tuple[list[str], Callable[..., Any], Callable[..., Any]]:
@@ -144,11 +138,11 @@ def exact_truth(problem: int, given: Mapping[str, Any], policy: Policy | None = 
                 float_values[q] = float(np.float64(function(*[np.float64(float(exact[n])) for n in names])))
         else:
             float_values[q] = float(exact[q])
-    count = problem in (1, 2)
     asked = set(answer_quantities(problem, truth))
     for q, x in exact.items():
         if q not in asked:
             continue
+        count = truth.kind(q) == COUNT
         if count and (x.denominator != 1 or abs(x) > EXACT_LIMIT):
             raise ValueError(f"{q} is {float(x):.4g}, above 2**53 = 9,007,199,254,740,992: counts are marked exactly "
                              "in float64, which holds whole numbers only up to there")
@@ -209,7 +203,7 @@ class ClassMarker:
             self.truth.update({q: float(x) for q, x in exact.items()})
             for q in answer_quantities(problem, truth):
                 formula = truth.formulas.get(q)
-                self._columns[q] = _Column(q, problem, problem in (1, 2), float(exact[q]),
+                self._columns[q] = _Column(q, problem, truth.kind(q) == COUNT, float(exact[q]),
                                            _numpy_function(sp.sympify(formula)) if formula is not None else None)
             for m in mistakes.CATALOGUE:
                 if m.problem != problem:

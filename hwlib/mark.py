@@ -71,14 +71,8 @@ import numpy as np
 
 import hwlib
 from hwlib import mistakes
-from hwlib.class_input import (
-    ClassReader,
-    InputError,
-    neutral,
-    read_column_map,
-    terminal,
-)
-from hwlib.class_summary import Summary, markdown_text
+from hwlib.class_input import ClassReader, InputError, read_column_map
+from hwlib.class_summary import Summary
 from hwlib.class_vector import (
     CARRIED,
     CORRECT,
@@ -87,10 +81,12 @@ from hwlib.class_vector import (
     VERDICT_WORDS,
     WRONG,
     ClassMarker,
-    Policy,
 )
+from hwlib.escape import csv_cell as neutral
+from hwlib.escape import markdown_text, terminal
 from hwlib.output_folder import OutputError, OutputFolder
 from hwlib.rubric import Rubric, points_text, read_rubric, unit_scale
+from hwlib.tolerance import Policy
 from hwlib.transcription import load_given
 
 if sys.version_info >= (3, 11):
@@ -225,8 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.sig_figs is not None and args.tolerance is not None:
             raise InputError(["--sig-figs and --tolerance: give one of them"])
         try:
-            policy = Policy(relative=args.tolerance) if args.tolerance is not None else Policy(sig_figs=args.sig_figs or 3)
-        except ValueError as exc:
+            policy = Policy(rel=args.tolerance) if args.tolerance is not None else Policy(sig_figs=args.sig_figs or 3)
+        except (ValueError, TypeError) as exc:
             raise InputError([f"--{'tolerance' if args.tolerance is not None else 'sig-figs'}: {exc}"]) from exc
         if args.chunk < 1:
             raise InputError([f"--chunk must be >= 1, got {args.chunk}"])
@@ -255,7 +251,7 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
     table = _quantities(givens)
     problem_of = {q: t.problem for q, t in table.items()}
     try:
-        ClassMarker(givens, [], policy)  # the Given as marking needs it: exact truth, float64 faithful
+        checked = ClassMarker(givens, [], policy)  # the Given as marking needs it: exact truth, float64 faithful
     except (ValueError, ArithmeticError) as exc:
         raise InputError([f"{args.given or 'the Given'}: {terminal(str(exc))[:300]}"]) from exc
     column_map = read_column_map(args.columns, table) if args.columns else {}
@@ -272,7 +268,7 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
             if path is not None and folder.contains(path):
                 raise InputError([(f"{path}: {name} lies in the output folder {args.out}, which is replaced as a whole; "
                                   "move it out or choose another --out")])
-        count = {q: problem_of[q] in (1, 2) for q in table}
+        count = {q: checked.is_count(q) for q in table}
         carry = ("SIS User ID", "SIS Login ID") if "canvas" in args.export else ()
         reader = ClassReader(args.answers, count, column_map, lenient=args.lenient, chunk=args.chunk, carry=carry)
         try:
