@@ -61,18 +61,21 @@ def _sig_round(x: np.ndarray) -> np.ndarray:
     return np.sign(x) * np.floor(np.abs(x) + 0.5)
 
 
-def agrees(values: np.ndarray, reference: np.ndarray | float, count: bool, policy: Policy) -> np.ndarray:
+def agrees(values: np.ndarray, reference: np.ndarray | float, count: bool, policy: Policy,
+           whole: bool = True) -> np.ndarray:
     """Elementwise :meth:`hwlib.tolerance.Policy.agrees` (both finite; counts equal and within 2**53).
 
     Decided in float64, except within a hair of a rounding tie or a power of ten, where the exact
-    rule of :mod:`hwlib.tolerance` decides each such element.
+    rule of :mod:`hwlib.tolerance` decides each such element.  ``whole=False`` lets a count equal a
+    reference that is not a whole number (a catalogue mistake's prediction, such as padding 1.5).
     """
     values = np.asarray(values, dtype=np.float64)
     reference = np.broadcast_to(np.asarray(reference, dtype=np.float64), values.shape)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         finite = np.isfinite(values) & np.isfinite(reference)
         if count:
-            return finite & (values == reference) & (np.abs(reference) <= EXACT_LIMIT) & (reference == np.round(reference))
+            same = finite & (values == reference) & (np.abs(reference) <= EXACT_LIMIT)
+            return same & (reference == np.round(reference)) if whole else same
         magnitude = np.abs(reference)
         if policy.rel is not None:
             gap, allowed = np.abs(values - reference), policy.rel * magnitude
@@ -319,11 +322,11 @@ class ClassMarker:
                 if wrong.any() and (column.steps or column.predicted):
                     step_bits = np.zeros(n, dtype=np.int64)
                     for bit, *function in column.steps:
-                        hit = usable & agrees(v, self._evaluate(function, own, n), column.count, policy)
+                        hit = usable & agrees(v, self._evaluate(function, own, n), column.count, policy, whole=False)
                         step_bits |= hit.astype(np.int64) << bit
                     predicted_bits = np.zeros(n, dtype=np.int64)
                     for bit, p in column.predicted:
-                        predicted_bits |= (usable & agrees(v, p, column.count, policy)).astype(np.int64) << bit
+                        predicted_bits |= (usable & agrees(v, p, column.count, policy, whole=False)).astype(np.int64) << bit
                     bits[j] = np.where(wrong, np.where(step_bits != 0, step_bits, predicted_bits), 0)
         position = {q: j for j, q in enumerate(self.columns)}
         for i, q, _ in review:

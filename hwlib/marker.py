@@ -40,7 +40,7 @@ import sympy as sp
 
 from hwlib import fmt, mistakes, problems
 from hwlib.answers import Truth
-from hwlib.tolerance import DEFAULT, Policy
+from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import Entry, load_given, load_transcription
 
 __all__ = ["Mark", "mark", "marks_table", "score", "comparison_markdown", "ValueMarker", "answer_quantities",
@@ -511,6 +511,9 @@ class ValueMarker:
             def same(v: float, ref: float, kind: str = kind) -> bool:
                 return agrees(v, ref, kind)
 
+            def named(v: float, ref: float, kind: str = kind) -> bool:  # a mistake may predict a count such as 1.5
+                return v == ref if kind == COUNT and math.isfinite(ref) else agrees(v, ref, kind)
+
             if same(v, truth[q]):
                 out[q] = (CORRECT, ())
                 continue
@@ -526,11 +529,11 @@ class ValueMarker:
             found = []
             for name, names, function in self._steps.get(q, ()):
                 try:
-                    if same(v, float(function(*[own[n] if n in own else truth[n] for n in names]))):
+                    if named(v, float(function(*[own[n] if n in own else truth[n] for n in names]))):
                         found.append(name)
                 except (ArithmeticError, ValueError):
                     pass
             if not found:
-                found = [name for value, name in self._predicted.get(q, ()) if same(v, value)]
+                found = [name for value, name in self._predicted.get(q, ()) if named(v, value)]
             out[q] = (WRONG, tuple(found))
         return out
