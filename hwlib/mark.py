@@ -484,7 +484,7 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
                                         (fields[rows].tolist() if fields is not None else [0] * len(rows))):
                 if codes[i, j] == WRONG:
                     found = marker.decode(q, field_) if field_ else ()
-                    lines.append(f"{who[i]},{quantity},wrong,{_plain(value)},{answer},{';'.join(found)}\r\n")
+                    lines.append((i, j, f"{who[i]},{quantity},wrong,{_plain(value)},{answer},{';'.join(found)}\r\n"))
                     if feedback_dir is not None:
                         if found:
                             why = mistakes.by_name(found[0]).feedback
@@ -495,11 +495,12 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
                             why = f"no known mistake gives this value; the correct value is {answer}"
                         reasons.setdefault(i, {})[j] = _md(why)
                 else:
-                    lines.append(f"{who[i]},{quantity},correct,{_plain(value)},{answer},{DOES_NOT_FOLLOW}\r\n")
+                    lines.append((i, j, f"{who[i]},{quantity},correct,{_plain(value)},{answer},{DOES_NOT_FOLLOW}\r\n"))
                     if feedback_dir is not None:
                         reasons.setdefault(i, {})[j] = _md("right, but it does not follow from your own earlier values: "
                                                            f"the step on them gives {_plain(follow_values[i])}")
-        mistakes_f.write("".join(lines))
+        lines.sort(key=lambda item: (item[0], item[1]))  # student by student, in column order
+        mistakes_f.write("".join(line for _, _, line in lines))
         if review_w is not None:
             for i, q, text in chunk.review:
                 review_f.write(f"{who[i]},{_csv_field(neutral(q))},{_csv_field(neutral(text))}\r\n")

@@ -153,6 +153,19 @@ class _Working:
     structure: list[tuple[str, str, bool]]  # (code, text, changes the value)
 
 
+def _same_when_expanded(working: sp.Expr, local: sp.Expr, truth: Truth) -> bool:
+    """The working equals the local formula once the quantities it uses are written out by their own formulas
+    (``k²·C_in·C_out·H_out·W_out`` for ``H_out·W_out·W_standard``): the same step, written from the Given."""
+    expanded = local
+    for _ in range(len(truth.formulas)):
+        inner = {sym: truth.formulas[str(sym)] for sym in expanded.free_symbols if str(sym) in truth.formulas
+                 and sym not in working.free_symbols}
+        if not inner:
+            break
+        expanded = expanded.xreplace(inner)
+    return expanded is not local and sp.expand(working - expanded) == 0
+
+
 def _read_working(entry: Entry, st: _Student) -> _Working | None:
     if entry.expression is None:
         return None
@@ -163,7 +176,7 @@ def _read_working(entry: Entry, st: _Student) -> _Working | None:
     local = st.truth.formulas.get(entry.quantity)
     structure: list[tuple[str, str, bool]] = []
     as_sum = None
-    if local is not None and sp.expand(mapped - local) != 0:
+    if local is not None and sp.expand(mapped - local) != 0 and not _same_when_expanded(mapped, local, st.truth):
         full_used = {str(s): used.get(str(s), st.own(str(s), entry.id)) for s in local.free_symbols}
         right_on_used = _eval(local, full_used)
         if isinstance(local, sp.Add) and sp.expand(mapped - sp.Mul(*local.args)) == 0:
