@@ -55,7 +55,7 @@ __all__ = [
 ROLES = ("student", "id", "section", "seed", "ignore")
 MAX_PROBLEMS = 50  # lines of problems reported before "... and N more"
 _NUMBER = r" *[+\-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+\-]?[0-9]+)? *"
-_COLUMN_OK = re.compile(rf"(?:{_NUMBER}| *)(?:\n(?:{_NUMBER}| *))*")
+_NOT_NUMERIC = re.compile(r"[^0-9eE+\-. \n]")
 _ONE = re.compile(_NUMBER)
 _GROUPED = re.compile(r"[+\-]?[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.[0-9]+)?|[+\-]?[0-9]{1,3},[0-9]{3}\.[0-9]+")
 _BLANK_LINE = re.compile(r"^ *$", re.MULTILINE)
@@ -227,6 +227,7 @@ class ClassReader:
         while True:
             rows: list[list[str]] = []
             numbers: list[int] = []
+            names: list[str] = []
             try:
                 for row in self._reader:
                     number = self._reader.line_num
@@ -254,6 +255,7 @@ class ClassReader:
                         self._seen_ids[sid] = number
                     rows.append(row)
                     numbers.append(number)
+                    names.append(student)
                     if len(rows) >= self.chunk:
                         break
             except csv.Error as exc:
@@ -263,11 +265,10 @@ class ClassReader:
                     self.problem(f"{self.path}: no student rows below the header")
                 return
             self.students += len(rows)
-            yield self._chunk(rows, numbers, s, index)
+            yield self._chunk(rows, numbers, names, index)
 
-    def _chunk(self, rows: list[list[str]], numbers: list[int], s: int, index: Mapping[str, int]) -> Chunk:
+    def _chunk(self, rows: list[list[str]], numbers: list[int], students: list[str], index: Mapping[str, int]) -> Chunk:
         by_column = list(zip(*rows))
-        students = [identity(name) for name in by_column[s]]
         empty = [""] * len(rows)
         chunk = Chunk(numbers, students,
                       [c.strip() for c in by_column[index["id"]]] if "id" in index else empty,
@@ -283,10 +284,16 @@ class ClassReader:
 
     def _numbers(self, cells: Sequence[str], quantity: str, chunk: Chunk, header: str) -> tuple[np.ndarray, np.ndarray | None]:
         text = "\n".join(cells)
-        if text.count("\n") == len(cells) - 1 and _COLUMN_OK.fullmatch(text):
+        values = None
+        if text.count("\n") == len(cells) - 1 and not _NOT_NUMERIC.search(text):
+            # only ASCII digits, signs, points, exponents and spaces: float() reads each cell, or refuses one
             if _BLANK_LINE.search(text):
                 cells = _BLANK_LINE.sub("nan", text).split("\n")
-            values = np.fromiter(map(float, cells), dtype=np.float64, count=len(cells))
+            try:
+                values = np.fromiter(map(float, cells), dtype=np.float64, count=len(cells))
+            except ValueError:
+                values = None
+        if values is not None:
             if np.isfinite(values[~np.isnan(values)]).all():
                 suspect = self.known[quantity] and any(c in text for c in ".eE")
                 return values, self._inexact(cells, values) if suspect else None

@@ -88,8 +88,8 @@ def agrees(values: np.ndarray, reference: np.ndarray | float, count: bool, polic
             scaled_v, scaled_t = values / unit, reference / unit
             ok = finite & np.where(nonzero, _sig_round(scaled_v) == _sig_round(scaled_t), values == 0)
             near_tie = lambda x: np.abs(np.abs(x) % 1 - 0.5) < 1e-6
-            borderline = finite & nonzero & (near_tie(scaled_v) | near_tie(scaled_t) | (np.abs(log - np.round(log)) < 1e-9)
-                                             | ~np.isfinite(scaled_v))
+            near_power = (np.abs(log - np.round(log)) < 1e-9) & (np.power(10.0, np.round(log)) != magnitude)
+            borderline = finite & nonzero & (near_tie(scaled_v) | near_tie(scaled_t) | near_power | ~np.isfinite(scaled_v))
     if borderline.any():
         kind = COUNT if count else REAL
         for i in np.flatnonzero(borderline):
@@ -186,6 +186,25 @@ class Marked:
     bits: dict[int, np.ndarray]
     flagged: dict[int, np.ndarray]
     follow: dict[int, np.ndarray]
+    truth: np.ndarray  # students x columns: each student's true values
+
+    @staticmethod
+    def combine(n: int, width: int, parts: list[tuple[np.ndarray, Marked]]) -> Marked:
+        """One chunk's verdicts from those of groups of its rows (``parts``: row indices, their verdicts)."""
+        codes = np.zeros((n, width), dtype=np.uint8)
+        truth = np.zeros((n, width))
+        bits: dict[int, np.ndarray] = {}
+        flagged: dict[int, np.ndarray] = {}
+        follow: dict[int, np.ndarray] = {}
+        for rows, part in parts:
+            codes[rows] = part.codes
+            truth[rows] = part.truth
+            for target, source, empty in ((bits, part.bits, 0), (flagged, part.flagged, False), (follow, part.follow, np.nan)):
+                for j, values in source.items():
+                    if j not in target:
+                        target[j] = np.full(n, empty, dtype=values.dtype)
+                    target[j][rows] = values
+        return Marked(codes, bits, flagged, follow, truth)
 
 
 class ClassMarker:
@@ -231,10 +250,11 @@ class ClassMarker:
 
     @staticmethod
     def _bit(column: _Column, name: str) -> int:
-        if name not in column.names:
-            if len(column.names) >= 63:
-                raise ValueError(f"quantity {column.key!r}: more than 63 catalogue mistakes")
-            column.names.append(name)
+        """A mistake's bit: its place among its problem's catalogue mistakes (the same for every Given)."""
+        if not column.names:
+            column.names.extend(m.name for m in mistakes.CATALOGUE if m.problem == column.problem)
+            if len(column.names) > 63:
+                raise ValueError(f"problem {column.problem}: more than 63 catalogue mistakes")
         return column.names.index(name)
 
     def problem(self, quantity: str) -> int:
@@ -244,8 +264,9 @@ class ClassMarker:
         return self._columns[quantity].count
 
     def names(self, quantity: str) -> list[str]:
-        """The catalogue mistakes of a column, in the order of the bits of :attr:`Marked.bits`."""
-        return self._columns[quantity].names
+        """The catalogue mistakes of a column, in the order of the bits of :attr:`Marked.bits` (catalogue order)."""
+        column = self._columns[quantity]
+        return column.names or [m.name for m in mistakes.CATALOGUE if m.problem == column.problem]
 
     def upstream(self, quantity: str) -> list[str]:
         local = self._columns[quantity].local
@@ -331,12 +352,13 @@ class ClassMarker:
         position = {q: j for j, q in enumerate(self.columns)}
         for i, q, _ in review:
             codes[i, position[q]] = REVIEW
-        return Marked(codes, bits, flagged, follow)
+        truth = np.broadcast_to(np.array([self.truth[q] for q in self.columns], dtype=np.float64), (n, len(self.columns)))
+        return Marked(codes, bits, flagged, follow, truth)
 
     def decode(self, quantity: str, field_: int) -> tuple[str, ...]:
         """The catalogue names of a bit field of :attr:`Marked.bits`."""
         key = (quantity, field_)
         if key not in self._decoded:
-            names = self._columns[quantity].names
+            names = self.names(quantity)
             self._decoded[key] = tuple(name for i, name in enumerate(names) if field_ >> i & 1)
         return self._decoded[key]

@@ -305,6 +305,10 @@ def _csv_field(text: str, delimiter: str = ",") -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+_BASE5 = np.array([5**i for i in range(27)], dtype=np.int64)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _plain(value: float) -> str:
     """A number for a CSV cell: whole numbers without a decimal point, others as Python writes them."""
     if not math.isfinite(value):
@@ -397,6 +401,56 @@ def _feedback_text(student: str, columns: Sequence[str], codes: np.ndarray, writ
     return "\n".join(lines) + "\n"
 
 
+class _Variants:
+    """The markers of the students' own practice variants, by seed (the most recently used kept)."""
+
+    KEEP = 256
+
+    def __init__(self, policy: Policy, columns: Sequence[str]) -> None:
+        self.policy, self.columns = policy, list(columns)
+        self.markers: dict[int, ClassMarker] = {}
+
+    def get(self, seed: int) -> ClassMarker:
+        from hwlib import practice
+
+        if seed in self.markers:
+            self.markers[seed] = self.markers.pop(seed)
+        else:
+            if len(self.markers) >= self.KEEP:
+                self.markers.pop(next(iter(self.markers)))
+            self.markers[seed] = ClassMarker({p: practice.make_given(p, seed) for p in (1, 2, 3)}, self.columns, self.policy)
+        return self.markers[seed]
+
+
+_SEED = re.compile(r"[0-9]{1,18}")
+
+
+def _mark_seeded(chunk: Any, variants: _Variants, reader: ClassReader, default: ClassMarker) -> Any:
+    """Each student marked against their own practice variant (the ``seed`` column; a blank seed: the Given)."""
+    from hwlib.class_vector import Marked
+
+    groups: dict[int | None, list[int]] = {}
+    for i, text in enumerate(chunk.seeds):
+        if text and not _SEED.fullmatch(text):
+            reader.problem(f"{reader.path}, row {chunk.rows[i]} (student {chunk.students[i]!r}), column 'seed': "
+                           f"{terminal(repr(text))[:40]} is not a whole number >= 0", chunk.rows[i])
+            continue
+        groups.setdefault(int(text) if text else None, []).append(i)
+    if reader.problems:
+        return None
+    n = len(chunk.students)
+    parts = []
+    for seed, rows in groups.items():
+        index = np.array(rows)
+        marker = default if seed is None else variants.get(seed)
+        values = {q: v[index] for q, v in chunk.values.items()}
+        inexact = {q: v[index] for q, v in chunk.inexact.items()}
+        where = {i: k for k, i in enumerate(rows)}
+        review = [(where[i], q, t) for i, q, t in chunk.review if i in where]
+        parts.append((index, marker.mark(values, len(rows), inexact, review)))
+    return Marked.combine(n, len(variants.columns), parts)
+
+
 def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]],
                given_note: str, policy: Policy, rubric: Rubric, problem_of: Mapping[str, int]) -> int:
     """Mark the class chunk by chunk, writing every output into the temporary folder; returns the students."""
@@ -438,33 +492,46 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
     meanings = _quantities(givens)
     labels = {q: markdown_text(f"{q}: {meanings[q].meaning}") for q in columns}
     max_text = points.text(points.max_total)
-    truth = marker.truth
+    variants = _Variants(policy, columns)
     total_students = 0
+    pattern_text: dict[tuple[int, int], str] = {}
     for chunk in reader.chunks():
         if reader.problems:  # bad input: keep reading to report every problem, write nothing more
             continue
         n = len(chunk.students)
-        marked = marker.mark(chunk.values, n, chunk.inexact, chunk.review)
+        if reader.has["seed"]:
+            marked = _mark_seeded(chunk, variants, reader, marker)
+            if marked is None:
+                continue
+        else:
+            marked = marker.mark(chunk.values, n, chunk.inexact, chunk.review)
         codes = marked.codes
         correct, follow = summary.add(marked)
         answered = (codes != 0).sum(axis=1) - (codes == REVIEW).sum(axis=1)
         units = points.units(codes)
         # each student's identity cells, once: the name neutralised, the id exactly as given
-        who = [_csv_field(neutral(s)) for s in chunk.students]
+        who = [_csv_field(s if s[:1].isalnum() else neutral(s)) for s in chunk.students]
         if has_id:
             who = [f"{w},{_csv_field(i)}" for w, i in zip(who, chunk.ids)]
         if has_section:
             who = [f"{w},{_csv_field(neutral(x))}" for w, x in zip(who, chunk.sections)]
         # marks.csv, built column-wise: repeated verdict patterns and points are formatted once
-        patterns, inverse = np.unique(codes, axis=0, return_inverse=True)
-        pattern_text = [",".join(VERDICT_WORDS[c] for c in row) for row in patterns.tolist()]
+        half = (len(columns) + 1) // 2  # a row's verdicts as two base-5 numbers: equal rows, equal keys
+        keys = list(zip((codes[:, :half].astype(np.int64) @ _BASE5[:half]).tolist(),
+                        (codes[:, half:].astype(np.int64) @ _BASE5[:len(columns) - half]).tolist()))
+        verdict_cells = []
+        for i, key in enumerate(keys):
+            text = pattern_text.get(key)
+            if text is None:
+                text = pattern_text[key] = ",".join(VERDICT_WORDS[c] for c in codes[i].tolist())
+            verdict_cells.append(text)
         cells = [who, list(map(str, answered.tolist())), list(map(str, correct.tolist())), list(map(str, follow.tolist()))]
         if args.lenient:
             cells.append(list(map(str, (codes == REVIEW).sum(axis=1).tolist())))
         cells.append(_texts(points, units))
         cells.append([max_text] * n)
         cells += [_texts(points, points.units(codes, points.of_problem[p])) for p in points.problems]
-        cells.append([pattern_text[k] for k in inverse.reshape(-1).tolist()])
+        cells.append(verdict_cells)
         marks_f.write("".join(f"{line}\r\n" for line in map(",".join, zip(*cells))))
         # mistakes.csv: wrong values, and correct values that do not follow from the student's own values
         lines = []
@@ -478,10 +545,11 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
             fields = marked.bits.get(j)
             follow_values = marked.follow.get(j)
             v = chunk.values[q]
-            answer = _plain(truth[q])
+            true_values = marked.truth[:, j]
             quantity = _csv_field(neutral(q))
             for i, value, field_ in zip(rows.tolist(), v[rows].tolist(),
                                         (fields[rows].tolist() if fields is not None else [0] * len(rows))):
+                answer = _plain(float(true_values[i]))
                 if codes[i, j] == WRONG:
                     found = marker.decode(q, field_) if field_ else ()
                     lines.append((i, j, f"{who[i]},{quantity},wrong,{_plain(value)},{answer},{';'.join(found)}\r\n"))
@@ -529,6 +597,8 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
         f.close()
     if reader.problems:
         return 0
+    if reader.has["seed"]:
+        given_note = f"each student's own practice variant (the seed column; a blank seed: {given_note})"
     with folder.open("report.md") as f:
         f.write(summary.markdown(given_note, policy.describe(), rubric.describe()))
     fig = summary.chart()
