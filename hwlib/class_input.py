@@ -287,16 +287,14 @@ class ClassReader:
         values = None
         if text.count("\n") == len(cells) - 1 and not _NOT_NUMERIC.search(text):
             # only ASCII digits, signs, points, exponents and spaces: float() reads each cell, or refuses one
-            if _BLANK_LINE.search(text):
-                cells = _BLANK_LINE.sub("nan", text).split("\n")
+            texts = _BLANK_LINE.sub("nan", text).split("\n") if _BLANK_LINE.search(text) else cells
             try:
-                values = np.fromiter(map(float, cells), dtype=np.float64, count=len(cells))
+                values = np.fromiter(map(float, texts), dtype=np.float64, count=len(cells))
             except ValueError:
                 values = None
-        if values is not None:
-            if np.isfinite(values[~np.isnan(values)]).all():
-                suspect = self.known[quantity] and any(c in text for c in ".eE")
-                return values, self._inexact(cells, values) if suspect else None
+        if values is not None and np.isfinite(values[~np.isnan(values)]).all():
+            suspect = self.known[quantity] and any(c in text for c in ".eE")
+            return values, self._inexact(texts, values) if suspect else None
         values = np.full(len(cells), np.nan)
         for i, cell in enumerate(cells):
             if not cell.strip():
@@ -329,3 +327,22 @@ class ClassReader:
             except (ValueError, ZeroDivisionError):
                 inexact[i] = True
         return inexact if inexact.any() else None
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def file_name(student: str, used: set[str], suffix: str = ".md") -> str:
+    """A portable, unique file name for a student's file: ASCII letters, digits, ``. _ -`` (at most 60), never
+    a device name, never equal ignoring case to one in ``used`` (``Ann.md``, ``Ann-2.md``); adds it to ``used``."""
+    ascii_name = unicodedata.normalize("NFKD", student).encode("ascii", "ignore").decode("ascii")
+    stem = _SAFE.sub("-", ascii_name).strip(".-_")[:60] or "student"
+    if stem.lower().split(".")[0] in _RESERVED:
+        stem = "student-" + stem
+    name, n = stem, 1
+    while name.lower() in used:
+        n += 1
+        name = f"{stem}-{n}"
+    used.add(name.lower())
+    return name + suffix

@@ -61,7 +61,6 @@ import re
 import signal
 import sys
 import time
-import unicodedata
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -71,7 +70,7 @@ import numpy as np
 
 import hwlib
 from hwlib import mistakes
-from hwlib.class_input import ClassReader, InputError, read_column_map
+from hwlib.class_input import ClassReader, InputError, file_name, read_column_map
 from hwlib.class_summary import Summary
 from hwlib.class_vector import (
     CARRIED,
@@ -314,24 +313,6 @@ def _plain(value: float) -> str:
     if not math.isfinite(value):
         return ""
     return str(int(value)) if float(value).is_integer() and abs(value) < 2**63 else repr(float(value))
-
-
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-
-
-def _file_name(student: str, used: set[str]) -> str:
-    """A portable file name for a student's feedback: ASCII letters, digits, . _ -, unique ignoring case."""
-    ascii_name = unicodedata.normalize("NFKD", student).encode("ascii", "ignore").decode("ascii")
-    stem = _SAFE.sub("-", ascii_name).strip(".-_")[:60] or "student"
-    if stem.lower().split(".")[0] in _RESERVED:
-        stem = "student-" + stem
-    name, n = stem, 1
-    while name.lower() in used:
-        n += 1
-        name = f"{stem}-{n}"
-    used.add(name.lower())
-    return name + ".md"
 
 
 class _Points:
@@ -586,7 +567,7 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
             for i in range(n):
                 text = _feedback_text(chunk.students[i], columns, codes[i], written[i], reasons.get(i, {}), labels,
                                       points.text(units[i]), max_text)
-                with folder.open(f"feedback/{_file_name(chunk.students[i], used_names)}") as f:
+                with folder.open(f"feedback/{file_name(chunk.students[i], used_names)}") as f:
                     f.write(text)
         total_students += n
     marks_f.close()

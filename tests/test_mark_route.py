@@ -383,3 +383,43 @@ def test_csv_cells_from_input_are_neutralised(tmp_path):
     assert code == 0
     assert rows(out / "review.csv") == [{"student": "'@SUM(1)", "quantity": "dL/dz", "text": "'=1+2"}]
     assert "'@SUM(1)" in marks(out)
+
+
+# ------------------------------------------------------------------ personalised homework
+def test_a_seed_column_marks_each_student_against_their_own_variant(tmp_path):
+    from hwlib import mistakes, practice
+
+    truths = {s: {**mistakes.truth_of(1, practice.make_given(1, s)).values,
+                  **mistakes.truth_of(3, practice.make_given(3, s)).values} for s in (5, 6)}
+
+    def cell(v):
+        return str(int(v)) if float(v).is_integer() else repr(v)
+
+    lines = ["student,seed,standard.weights,standard.macs,L"]
+    for s in (5, 6):
+        t = truths[s]
+        lines.append(f"own{s},{s},{cell(t['standard.weights'])},{cell(t['standard.macs'])},{cell(t['L'])}")
+    t6, t5 = truths[6], truths[5]
+    lines.append(f"swapped,5,{cell(t6['standard.weights'])},{cell(t6['standard.macs'])},{cell(t6['L'])}")
+    # own weights off by one: the MACs follow through from them, H_out · W_out · (weights + 1)
+    positions = t5["H_out"] * t5["W_out"]
+    lines.append(f"carry,5,{cell(t5['standard.weights'] + 1)},{cell(positions * (t5['standard.weights'] + 1))},")
+    code, out = run(tmp_path, "\n".join(lines) + "\n")
+    assert code == 0
+    m = marks(out)
+    assert m["own5"]["correct"] == m["own6"]["correct"] == "3"
+    assert m["swapped"]["correct"] == "0" or t5["L"] == t6["L"]
+    assert (m["carry"]["standard.weights"], m["carry"]["standard.macs"]) == ("wrong", "carried")
+    answers = {(r["student"], r["quantity"]): r["answer"] for r in rows(out / "mistakes.csv")}
+    assert answers[("carry", "standard.weights")] == cell(t5["standard.weights"])
+
+
+def test_a_seed_that_is_not_a_whole_number_is_named(tmp_path, capsys):
+    code, out = run(tmp_path, "student,seed,L\nann,-3,9\n")
+    assert code == 2 and "column 'seed': '-3' is not a whole number >= 0" in capsys.readouterr().err and not out.exists()
+
+
+def test_a_blank_beside_a_malformed_number_stays_blank(tmp_path, capsys):
+    code, _ = run(tmp_path, "student,dL/dz\nann,\nbob,--5\n")
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "'--5' is not a number" in err[0]
