@@ -76,12 +76,18 @@ from hwlib.transcription import load_given
 __all__ = [
     "PROBLEMS",
     "Variant",
-    "answer_key",
-    "answers",
-    "main",
-    "make_given",
-    "parse_seeds",
     "variant",
+    "make_given",
+    "answers",
+    "parse_seeds",
+    "answer_key",
+    "main",
+    "roster_seed",
+    "read_roster",
+    "sheet_markdown",
+    "sheet_html",
+    "weights_markdown",
+    "write_sheets",
 ]
 
 PROBLEMS = problems.NUMBERS
@@ -157,7 +163,7 @@ def _check_problem(problem: object) -> int:
 
 
 # ------------------------------------------------------------------ the valid variants
-@functools.cache
+@functools.lru_cache(maxsize=None)
 def _homework_json(problem: int) -> str:
     return json.dumps(load_given(problem))
 
@@ -166,7 +172,7 @@ def _homework_given(problem: int) -> dict[str, Any]:
     return json.loads(_homework_json(problem))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=None)
 def _problem1_layers() -> tuple[tuple[int, int, int, int, int], ...]:
     """Every (n, n_out, kernel, C_in, C_out) of the ranges above with one (padding, stride), in a fixed shuffled order."""
     homework = _homework_given(1)
@@ -189,7 +195,7 @@ def _problem1_given(n: int, n_out: int, kernel: int, c_in: int, c_out: int) -> d
     return {"in_shape": [n, n, c_in], "out_shape": [n_out, n_out, c_out], "kernel": kernel}
 
 
-@functools.cache
+@functools.lru_cache(maxsize=None)
 def _problem2_parts() -> tuple[tuple[int, tuple[int, ...], int, int], ...]:
     """Every (n, kernels, C_in, C_out) of the ranges above where each part has one (padding, stride), in a fixed shuffled order."""
     homework = _homework_given(2)
