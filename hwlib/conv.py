@@ -17,7 +17,9 @@ Used in the book chapters ``book/problem1_separable.ipynb`` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -335,8 +337,7 @@ def conv2d(
 
 
 # ---------------------------------------------------------------- bytes moved
-# Appended by the "speed" work (issue 13): the memory traffic of one layer
-# under a stated model, and its arithmetic intensity (MACs per byte).
+# The memory traffic of one layer under a stated model, and its arithmetic intensity (MACs per byte).
 
 
 def _grouped_layer(
@@ -442,3 +443,230 @@ def arithmetic_intensity(
     macs = grouped_conv2d_macs(in_shape, out_channels, kernel, stride, padding, groups, batch)
     moved = conv2d_bytes(in_shape, out_channels, kernel, stride, padding, groups, bytes_per_element, batch)
     return macs / moved
+
+
+# ---------------------------------------------------------------- whole networks
+# A network described as data (a list of layers) and costed layer by layer with
+# the counting rules above: no biases unless asked, padded positions counted.
+
+#: What a layer can be.  ``standard``: k x k convolution over all input channels;
+#: ``depthwise``: one k x k filter per channel; ``pointwise``: 1 x 1 convolution at
+#: stride 1; ``fully_connected``: every input value to every output; ``avg_pool``
+#: and ``softmax``: no weights and no MACs counted.
+LAYER_KINDS = ("standard", "depthwise", "pointwise", "fully_connected", "avg_pool", "softmax")
+_WEIGHTED_KINDS = ("standard", "depthwise", "pointwise", "fully_connected")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of a network, as data.
+
+    kind:         one of :data:`LAYER_KINDS`
+    in_channels:  channels the layer takes (inputs for ``fully_connected``: H W C of the
+                  incoming volume, flattened); required for the kinds with weights, checked
+                  against what the previous layer gives; None for ``avg_pool`` and ``softmax``
+    out_channels: channels it gives (outputs for ``fully_connected``); for ``depthwise``
+                  None or equal to ``in_channels``; None for ``avg_pool`` and ``softmax``
+    kernel, stride, padding: as in :func:`output_size` (padding on each side);
+                  ``pointwise``, ``fully_connected`` and ``softmax`` take kernel 1, stride 1,
+                  padding 0; ``avg_pool`` takes padding 0
+    name:         how errors and tables name the layer, e.g. ``"Conv dw / s2, 3x3x64 dw"``
+
+    Impossible values raise ValueError (TypeError for a wrong type) naming the layer:
+    stride < 1, padding < 0, padding > kernel - 1 (outputs that see only padded zeros).
+    """
+
+    kind: str
+    in_channels: int | None = None
+    out_channels: int | None = None
+    kernel: int = 1
+    stride: int = 1
+    padding: int = 0
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """``name`` if the layer has one, else its kind."""
+        return self.name or self.kind
+
+    def __post_init__(self) -> None:
+        try:
+            self._check()
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{self.label}: {exc}") from None
+
+    def _check(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a str, got {self.name!r}")
+        if self.kind not in LAYER_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(LAYER_KINDS)}, got {self.kind!r}")
+        kernel = check_int("kernel", self.kernel, minimum=1)
+        stride = check_int("stride", self.stride, minimum=1)
+        padding = check_int("padding", self.padding, minimum=0)
+        if padding > kernel - 1:
+            raise ValueError(f"padding must be <= kernel - 1 = {kernel - 1}, got {padding} "
+                             "(more padding only adds outputs that see nothing but zeros)")
+        if self.kind in ("pointwise", "fully_connected", "softmax") and (kernel, stride, padding) != (1, 1, 0):
+            raise ValueError(f"a {self.kind} layer takes kernel 1, stride 1, padding 0, "
+                             f"got kernel {kernel}, stride {stride}, padding {padding}")
+        if self.kind == "avg_pool" and padding:
+            raise ValueError(f"an avg_pool layer takes padding 0, got {padding}")
+        channels = {}
+        for field_name in ("in_channels", "out_channels"):
+            value = getattr(self, field_name)
+            channels[field_name] = None if value is None else check_int(field_name, value, minimum=1)
+        if self.kind in _WEIGHTED_KINDS and channels["in_channels"] is None:
+            raise ValueError(f"a {self.kind} layer needs in_channels")
+        if self.kind in ("standard", "pointwise", "fully_connected") and channels["out_channels"] is None:
+            raise ValueError(f"a {self.kind} layer needs out_channels")
+        if self.kind == "depthwise" and channels["out_channels"] not in (None, channels["in_channels"]):
+            raise ValueError(f"a depthwise layer keeps its channels: out_channels must be None or "
+                             f"in_channels = {channels['in_channels']}, got {channels['out_channels']}")
+        if self.kind in ("avg_pool", "softmax") and (channels["in_channels"], channels["out_channels"]) != (None, None):
+            raise ValueError(f"a {self.kind} layer keeps its channels: in_channels and out_channels must be None")
+        for field_name, value in (("kernel", kernel), ("stride", stride), ("padding", padding), *channels.items()):
+            object.__setattr__(self, field_name, value)
+
+
+@dataclass(frozen=True)
+class LayerCost:
+    """One layer of a costed network: its place (1-based), shapes, weights and MACs."""
+
+    index: int
+    layer: Layer
+    in_shape: tuple[int, int, int]
+    out_shape: tuple[int, int, int]
+    weights: int
+    macs: int
+
+    @property
+    def label(self) -> str:
+        """``layer 3 (Conv / s1, 1x1x32x64)``: how errors and tables name it."""
+        return f"layer {self.index} ({self.layer.label})"
+
+
+@dataclass(frozen=True)
+class NetworkCost:
+    """Size and work of a whole network, layer by layer and in total.
+
+    weights = sum of the layers' weights,  macs = sum of the layers' MACs;
+    ``weights_by_kind`` / ``macs_by_kind``: the same sums for each kind present,
+    in the order of :data:`LAYER_KINDS`.
+    """
+
+    layers: tuple[LayerCost, ...]
+    in_shape: tuple[int, int, int]
+    bias: bool
+
+    @property
+    def out_shape(self) -> tuple[int, int, int]:
+        return self.layers[-1].out_shape if self.layers else self.in_shape
+
+    @property
+    def weights(self) -> int:
+        return sum(cost.weights for cost in self.layers)
+
+    @property
+    def macs(self) -> int:
+        return sum(cost.macs for cost in self.layers)
+
+    @property
+    def flops(self) -> int:
+        """Floating-point operations, counting one MAC as two FLOPs."""
+        return 2 * self.macs
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of layer present, in the order of :data:`LAYER_KINDS`."""
+        present = {cost.layer.kind for cost in self.layers}
+        return tuple(kind for kind in LAYER_KINDS if kind in present)
+
+    @property
+    def weights_by_kind(self) -> dict[str, int]:
+        return {kind: sum(c.weights for c in self.layers if c.layer.kind == kind) for kind in self.kinds}
+
+    @property
+    def macs_by_kind(self) -> dict[str, int]:
+        return {kind: sum(c.macs for c in self.layers if c.layer.kind == kind) for kind in self.kinds}
+
+    def share(self, kind: str, of: str = "macs") -> Fraction:
+        """The exact fraction of the network's ``macs`` (or ``weights``) that layers of ``kind`` hold."""
+        if of not in ("macs", "weights"):
+            raise ValueError(f"of must be 'macs' or 'weights', got {of!r}")
+        if kind not in LAYER_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(LAYER_KINDS)}, got {kind!r}")
+        total = getattr(self, of)
+        if total == 0:
+            raise ValueError(f"the network has no {of}: no share to take")
+        return Fraction(getattr(self, f"{of}_by_kind").get(kind, 0), total)
+
+
+def layer_cost(layer: Layer, in_shape: tuple[int, int, int], bias: bool = False) -> tuple[tuple[int, int, int], int, int]:
+    """(out_shape, weights, macs) of ``layer`` on an (H, W, C) input; the formulas of the ``*_cost`` functions:
+
+    standard        weights = k^2 C_in C_out,  macs = H_out W_out C_out k^2 C_in
+    depthwise       weights = k^2 C,           macs = H_out W_out C k^2
+    pointwise       weights = C_in C_out,      macs = H W C_in C_out
+    fully_connected weights = F_in F_out,      macs = F_in F_out   (F_in = H W C, output 1 x 1 x F_out)
+    avg_pool        no weights, no MACs counted; output H_out x W_out x C
+    softmax         no weights, no MACs counted; output = input
+
+    ``bias=True`` adds one bias per output channel (per channel for depthwise).
+    Raises ValueError when the input does not suit the layer (channels, kernel larger than the padded input).
+    """
+    if not isinstance(layer, Layer):
+        raise TypeError(f"layer must be a Layer, got {layer!r}")
+    in_shape = check_shape3("in_shape", in_shape)
+    bias = check_bool("bias", bias)
+    height, width, channels = in_shape
+    kind = layer.kind
+    if kind == "fully_connected":
+        if layer.in_channels != height * width * channels:
+            raise ValueError(f"input values do not chain: the layer takes {layer.in_channels:,}, but the incoming "
+                             f"{height} x {width} x {channels} volume holds {height * width * channels:,}")
+        out = layer.out_channels
+        return (1, 1, out), layer.in_channels * out + (out if bias else 0), layer.in_channels * out
+    if layer.in_channels is not None and layer.in_channels != channels:
+        raise ValueError(f"channels do not chain: the layer takes C_in = {layer.in_channels}, "
+                         f"but its input has {channels}")
+    if kind == "softmax":
+        return in_shape, 0, 0
+    h_out, w_out = _spatial_out(in_shape, layer.kernel, layer.stride, layer.padding)
+    if kind == "avg_pool":
+        return (h_out, w_out, channels), 0, 0
+    if kind == "depthwise":
+        cost = depthwise_conv2d_cost(in_shape, layer.kernel, layer.stride, layer.padding, bias)
+    else:  # standard, or pointwise (kernel 1, stride 1, padding 0, checked by Layer)
+        cost = conv2d_cost(in_shape, layer.out_channels, layer.kernel, layer.stride, layer.padding, bias)
+    return cost.out_shape, cost.weights, cost.macs
+
+
+def network_cost(layers: Sequence[Layer], in_shape: tuple[int, int, int], bias: bool = False) -> NetworkCost:
+    """Cost a network layer by layer: each layer's input is the previous layer's output.
+
+    Counting conventions as in this module's ``*_cost`` functions: weights without
+    biases (unless ``bias=True``), MACs of the dense computation with padded
+    positions counted; pooling and softmax count neither weights nor MACs.
+
+    A layer list that does not chain (channels, or a kernel larger than its padded
+    input) raises one ValueError that names the layer: ``layer 3 (Conv / s1): ...``.
+    """
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
+        raise TypeError(f"layers must be a sequence of Layer, got {layers!r}")
+    in_shape = check_shape3("in_shape", in_shape)
+    bias = check_bool("bias", bias)
+    costs: list[LayerCost] = []
+    shape = in_shape
+    for index, layer in enumerate(layers, start=1):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"layer {index}: must be a Layer, got {layer!r}")
+        try:
+            out_shape, weights, macs = layer_cost(layer, shape, bias)
+        except ValueError as exc:
+            raise ValueError(f"layer {index} ({layer.label}), input {shape[0]} x {shape[1]} x {shape[2]}: {exc}") from None
+        costs.append(LayerCost(index=index, layer=layer, in_shape=shape, out_shape=out_shape, weights=weights, macs=macs))
+        shape = out_shape
+    return NetworkCost(layers=tuple(costs), in_shape=in_shape, bias=bias)
+
+
+__all__ += ["LAYER_KINDS", "Layer", "LayerCost", "NetworkCost", "layer_cost", "network_cost"]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 import numbers
 
+from hwlib.naming import FROM_SUPERSCRIPTS, SUPERSCRIPTS
+
 __all__ = ["number", "term", "latex", "MINUS"]
 
 MINUS = "\u2212"
@@ -29,8 +31,6 @@ def _check(value: object) -> float:
 
 
 # the exponent of 10 in superscript digits, 1.5 × 10²⁰, so that no viewer shows a bare caret
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-_FROM_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
 
 def _plain(value: float, digits: int) -> str:
@@ -45,7 +45,7 @@ def _plain(value: float, digits: int) -> str:
     text = f"{value:,.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
-        return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+        return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}"
     return text
 
 
@@ -74,5 +74,5 @@ def latex(value: float, digits: int = 6) -> str:
     text = number(value, digits).replace(MINUS, "-").replace(",", "{,}")
     if " × 10" in text:
         mantissa, exponent = text.split(" × 10")
-        text = rf"{mantissa} \times 10^{{{exponent.translate(_FROM_SUPERSCRIPT)}}}"
+        text = rf"{mantissa} \times 10^{{{exponent.translate(FROM_SUPERSCRIPTS)}}}"
     return text

@@ -163,7 +163,7 @@ def _check_problem(problem: object) -> int:
 
 
 # ------------------------------------------------------------------ the valid variants
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _homework_json(problem: int) -> str:
     return json.dumps(load_given(problem))
 
@@ -172,9 +172,10 @@ def _homework_given(problem: int) -> dict[str, Any]:
     return json.loads(_homework_json(problem))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _problem1_layers() -> tuple[tuple[int, int, int, int, int], ...]:
-    """Every (n, n_out, kernel, C_in, C_out) of the ranges above with one (padding, stride), in a fixed shuffled order."""
+    """Every (n, n_out, kernel, C_in, C_out) of the ranges above with one (padding, stride), in a fixed
+    shuffled order."""
     homework = _homework_given(1)
     shapes = []
     for n, kernel, stride in itertools.product(P1_SIZES, P1_KERNELS, P1_STRIDES):
@@ -195,9 +196,10 @@ def _problem1_given(n: int, n_out: int, kernel: int, c_in: int, c_out: int) -> d
     return {"in_shape": [n, n, c_in], "out_shape": [n_out, n_out, c_out], "kernel": kernel}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _problem2_parts() -> tuple[tuple[int, tuple[int, ...], int, int], ...]:
-    """Every (n, kernels, C_in, C_out) of the ranges above where each part has one (padding, stride), in a fixed shuffled order."""
+    """Every (n, kernels, C_in, C_out) of the ranges above where each part has one (padding, stride), in a
+    fixed shuffled order."""
     homework = _homework_given(2)
     sizes = [(n, [k for k in P2_KERNELS if len(conv.solve_padding_stride(n, n, k)) == 1]) for n in P2_SIZES]
     parts = [
@@ -219,7 +221,8 @@ def _problem3_given(seed: int) -> dict[str, Any]:
     homework = _homework_given(3)
     picker = _Picker(seed)
     while True:
-        weights = [[[picker.choice(P3_WEIGHTS) for _ in range(cols)] for _ in range(rows)] for rows, cols in P3_LAYER_SHAPES]
+        weights = [[[picker.choice(P3_WEIGHTS) for _ in range(cols)] for _ in range(rows)]
+                   for rows, cols in P3_LAYER_SHAPES]
         x = [picker.choice(P3_INPUTS) for _ in range(2)]
         t = picker.choice(P3_TARGETS)
         given = {"weights": weights, "x": x, "t": t}
@@ -274,7 +277,8 @@ def parse_seeds(text: str) -> list[int]:
     for part in text.replace(" ", "").split(","):
         low, sep, high = part.partition("-")
         if not low.isdigit() or (sep and not high.isdigit()):
-            raise ValueError(f"seeds must be non-negative integers or ranges such as 0-49, separated by commas, got {text!r}")
+            raise ValueError(f"seeds must be non-negative integers or ranges such as 0-49, separated by commas, "
+                             f"got {text!r}")
         first, last = int(low), int(high) if sep else int(low)
         if last < first:
             raise ValueError(f"seeds range must run upwards (low-high), got {part!r}")
@@ -485,11 +489,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m hwlib.practice",
         description="A practice variant of a homework problem as JSON, or an answer key for a range of seeds.",
     )
-    parser.add_argument("--problem", type=int, choices=PROBLEMS, help="the problem (1, 2 or 3); --key without it covers all three")
+    parser.add_argument("--problem", type=int, choices=PROBLEMS,
+                        help="the problem (1, 2 or 3); --key without it covers all three")
     parser.add_argument("--seed", type=int, help="the variant's seed (an integer >= 0)")
     parser.add_argument("--key", action="store_true", help="print an answer key for --seeds instead of one variant")
     parser.add_argument("--seeds", default="0-49", help="seeds of the answer key, e.g. 0-49 or 0-9,20 (default 0-49)")
-    parser.add_argument("--format", choices=("markdown", "csv"), default="markdown", help="answer key format (default markdown)")
+    parser.add_argument("--format", choices=("markdown", "csv"), default="markdown",
+                        help="answer key format (default markdown)")
     parser.add_argument("--sheets", metavar="ROSTER.csv", help="write one practice sheet per student of a roster (with --out)")
     parser.add_argument("--out", metavar="DIR", help="the folder of --sheets (replaced as a whole)")
     return parser

@@ -37,6 +37,7 @@ from typing import Any
 import sympy as sp
 
 from hwlib import fmt, practice, problems
+from hwlib.naming import plain_label
 from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import load_given
 
@@ -58,19 +59,8 @@ _P1_HINTS = {
     "separable.weights": "the separable total is the depthwise step plus the pointwise step.",
     "separable.macs": "the separable total is the depthwise step plus the pointwise step.",
 }
-_NAMES = {"weights": "weights", "macs": "MACs", "padding": "padding p", "stride": "stride s", "filters": "number of filters"}
-_SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _plain_label(latex: str) -> str:
-    """A Truth label in plain text: ``\\partial L / \\partial w^{2}_{11}`` -> ``∂L/∂w²₁₁``."""
-    text = latex.replace(r"\partial ", "∂").replace(" / ", "/")
-    text = re.sub(r"\\text\{([^}]*)\}", r"\1", text)
-    text = re.sub(r"\^\{(\d+)\}", lambda m: m.group(1).translate(_SUPER), text)
-    return re.sub(r"_\{(\d+)\}", lambda m: m.group(1).translate(_SUB), text)
-
-
+_NAMES = {"weights": "weights", "macs": "MACs", "padding": "padding p", "stride": "stride s",
+          "filters": "number of filters"}
 @functools.lru_cache(maxsize=1)
 def _problem3_labels() -> dict[str, str]:
     """Problem 3's labels, which depend on the 2-2-2-1 shape alone (the homework's)."""
@@ -86,7 +76,7 @@ def quantity_label(problem: int, quantity: str) -> str:
         return f"{_P1_STEPS.get(part, part)}: {_NAMES[name]}" if problem == 1 else f"({part}) {_NAMES[name]}"
     if problem == 3:
         if quantity in _problem3_labels():
-            return _plain_label(_problem3_labels()[quantity])
+            return plain_label(_problem3_labels()[quantity])
     raise ValueError(f"quantity must be one of the asked quantities of problem {problem}, got {quantity!r}")
 
 
@@ -99,7 +89,7 @@ def _factor_rank(factor: sp.Expr) -> int:
 def _plain_expression(expr: sp.Expr, labels: Mapping[str, str]) -> str:
     """A sum of products of named quantities, in plain text: x₁ · w¹₁₁ + x₂ · w¹₂₁, w³₁₁ · ∂L/∂z."""
     if isinstance(expr, sp.Symbol):
-        return _plain_label(labels[expr.name])
+        return plain_label(labels[expr.name])
     if isinstance(expr, sp.Add):
         return " + ".join(_plain_expression(term, labels) for term in expr.args)
     if isinstance(expr, sp.Mul):
@@ -124,16 +114,17 @@ def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
         return (f"Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1 with i = o = {given['in_volume'][0]} "
                 f"and k = {given['kernels'][part]}: which padding and stride keep the size?")
     labels = truth.labels
-    label = _plain_label(labels[quantity])
+    label = plain_label(labels[quantity])
     if quantity == "L":
-        outputs = [q for q in truth.values if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
-        return "Look at the loss: L = " + " + ".join(f"({_plain_label(labels[o])} − t)²" for o in outputs) + "."
+        outputs = [q for q in truth.values
+                   if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
+        return "Look at the loss: L = " + " + ".join(f"({plain_label(labels[o])} − t)²" for o in outputs) + "."
     formula = truth.formulas.get(quantity)
     if formula is None:
         raise ValueError(f"quantity must be a computed quantity of problem 3, got {quantity!r}")
     if formula.has(sp.Symbol("t")):  # the output's gradient, 2(z - t)
         output = quantity.removeprefix("dL/d")
-        return f"Look at the loss's derivative: {label} = 2({_plain_label(labels[output])} − t)."
+        return f"Look at the loss's derivative: {label} = 2({plain_label(labels[output])} − t)."
     step = "forward pass" if not quantity.startswith("dL/") else "chain rule"
     return f"Look at this step of the {step}: {label} = {_plain_expression(formula, labels)}."
 
@@ -156,7 +147,7 @@ def checker_data(variant: practice.Variant, policy: Policy = DEFAULT) -> dict[st
     for quantity, answer in variant.answers.items():
         kind = truth.kind(quantity)
         wrong = [
-            {"value": _number(p[quantity]), "name": m.name, "feedback": m.feedback}
+            {"value": _number(p[quantity]), "name": m.name, "feedback": m.feedback_for(variant.given)}
             for m, p in predictions
             if quantity in p and not policy.agrees(p[quantity], answer, kind)
         ]
@@ -181,7 +172,8 @@ def _slug(text: str) -> str:
 
 
 def _form(variant: practice.Variant, data: Mapping[str, Any]) -> str:
-    """The variant's container: labelled inputs, Check button, status line and data, as one HTML block (no blank line)."""
+    """The variant's container: labelled inputs, Check button, status line and data, as one HTML block
+    (no blank line)."""
     prefix = f"practice-p{variant.problem}-s{variant.seed}"
     rows = []
     for quantity, spec in data["quantities"].items():
@@ -220,7 +212,8 @@ def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
         module.statement(variant.given).strip(),
         *([weights_markdown(variant.given)] if variant.problem == 3 else []),
         _form(variant, checker_data(variant)),
-        '<details class="practice-solution">\n<summary>Worked solution</summary>\n<template class="practice-solution-body">',
+        '<details class="practice-solution">\n<summary>Worked solution</summary>\n'
+        '<template class="practice-solution-body">',
         module.solution(variant.given).strip(),
         "</template>\n</details>",
     ]) + "\n"

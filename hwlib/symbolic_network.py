@@ -36,7 +36,7 @@ from hwlib import network as _network
 from hwlib.naming import weight_label
 from hwlib.network import Network
 
-__all__ = ["SymbolicGradients", "sigmoid", "symbolic_gradients", "weight_symbol_name"]
+__all__ = ["SymbolicGradients", "sigmoid", "symbolic_gradients"]
 
 _u = sp.Symbol("u", real=True)
 
@@ -68,19 +68,11 @@ SYMPY_ACTIVATIONS: dict[str, sp.Expr] = {
 _NUMERIC = {"sigmoid": _network.sigmoid}
 
 
-def weight_symbol_name(layer: int, i: int, j: int, wide: bool = False) -> str:
-    """LaTeX name of the homework's w^{layer}_{ij} (1-based), as :func:`hwlib.naming.weight_label` writes it.
-
-    The two indices are comma-separated when one has two digits, or always when ``wide``.
-    """
-    if wide:
-        return f"w^{{{layer}}}_{{{i},{j}}}"
-    return weight_label(layer - 1, i - 1, j - 1)
-
-
 def _number(value: float) -> sp.Expr:
-    """A sympy number that prints as the homework writes it: integers stay integers."""
-    return sp.Integer(int(value)) if float(value).is_integer() else sp.Float(float(value))
+    """The exact sympy Rational of the decimal Python writes for ``value`` (0.5 -> 1/2, 2.0 -> 2, 0.1 -> 1/10), so
+    that the derivation prints exactly as the Given is written, never ``1.0 w`` or ``0.5``; evaluated again it
+    gives ``value`` back (p/q rounds correctly to the float whose shortest decimal is p/q)."""
+    return sp.Rational(repr(float(value)))
 
 
 def _written_out(expr: sp.Expr) -> sp.Expr:

@@ -37,10 +37,10 @@ def test_a_given_file_with_missing_or_extra_keys_names_the_keys(tmp_path, capsys
 
 def test_a_given_file_with_another_network_shape_marks_with_the_chapters_names(tmp_path):
     answers_csv = tmp_path / "a.csv"
-    # 2-3-1: hidden y1..y3, output y (the chapter's letters)
+    # 2-3-1: hidden y1..y3, output z (the chapter's letters: the output never takes a hidden layer's y)
     given = {"weights": [[[1, 2, 0], [3, 1, 1]], [[1], [1], [2]]], "x": [1, -1], "t": 2}
     truth = problem3.answer_quantities(given)
-    answers_csv.write_text(f"student,y1,y,L\nann,{truth['y1']:g},{truth['y']:g},{truth['L']:g}\n", encoding="utf-8")
+    answers_csv.write_text(f"student,y1,z,L\nann,{truth['y1']:g},{truth['z']:g},{truth['L']:g}\n", encoding="utf-8")
     path = tmp_path / "g.json"
     path.write_text(json.dumps({"p3": given}), encoding="utf-8")
     assert main([str(answers_csv), "--out", str(tmp_path / "o"), "--given", str(path)]) == 0

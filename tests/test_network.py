@@ -211,7 +211,7 @@ def test_bad_eps_and_net():
         symbolic_gradients(HOMEWORK_WEIGHTS, X, T)
 
 
-# ---------------------------------------------------------------- a step eps can measure with (issue 9, item 4)
+# ---------------------------------------------------------------- a step eps can measure with
 
 
 @pytest.mark.parametrize(("eps", "match"), [(1e-300, r"eps must be >= 2e-10 .*rounding"), (1e-12, r"eps must be >= 2e-10 \(1e-10 times the largest value nudged"), (1.0, r"eps must be <= 0.1, got 1.0: .*secant"), (0.5, "eps must be <= 0.1")])

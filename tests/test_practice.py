@@ -10,7 +10,8 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hwlib import conv, practice, problems
 from hwlib.transcription import load_given
@@ -22,7 +23,7 @@ seeds = st.integers(min_value=0, max_value=10**9)
 @given(seed=seeds)
 def test_problem1_variant_has_one_padding_and_stride(seed):
     g = practice.make_given(1, seed)
-    (n, w, c_in), (n_out, w_out, c_out), k = g["in_shape"], g["out_shape"], g["kernel"]
+    (n, w, _), (n_out, w_out, _), k = g["in_shape"], g["out_shape"], g["kernel"]
     assert n == w and n_out == w_out and 1 <= n_out <= n
     solutions = conv.solve_padding_stride(n, n_out, k)
     assert len(solutions) == 1

@@ -21,7 +21,6 @@ from hwlib.practice import make_given
 from browser_support import HTML, OffsiteRequests, book_url, chromium, unavailable  # noqa: F401
 
 
-
 @pytest.fixture(scope="module")
 def practice_url(book_url):
     if not (HTML / "book" / "practice_problem1.html").exists():
@@ -35,12 +34,12 @@ def _open(browser, base: str, problem: int):
     page.set_default_timeout(90_000)  # a shared, loaded machine: generous, not a timing test
     offsite = OffsiteRequests(base)
     offsite.attach(page)
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.goto(f"{base}/book/practice_problem{problem}.html", wait_until="load")
     page.wait_for_load_state("networkidle")
-    return page, offsite, problems
+    return page, offsite, errors
 
 
 def _check(form) -> dict[str, dict[str, str | None]]:
@@ -77,7 +76,7 @@ def _catalogued(problem: int, seeds: list[int], asked: list[str]) -> tuple[int, 
 
 @pytest.mark.parametrize("problem", [1, 2, 3])
 def test_practice_page_checks_answers(practice_url, chromium, problem):
-    page, offsite, problems = _open(chromium, practice_url, problem)
+    page, offsite, page_problems = _open(chromium, practice_url, problem)
     forms = page.locator("form.practice-variant")
     seeds = [int(s) for s in forms.evaluate_all("fs => fs.map(f => f.dataset.seed)")]
     assert len(seeds) >= 20 and len(set(seeds)) == len(seeds)
@@ -136,7 +135,8 @@ def test_practice_page_checks_answers(practice_url, chromium, problem):
     assert math[0] > 0 and math[0] == math[1]
 
     page.wait_for_load_state("networkidle")
-    found, offsite_urls = list(problems), list(offsite.urls)  # requests that closing the page cancels are not its own
+    # requests that closing the page cancels are not its own
+    found, offsite_urls = list(page_problems), list(offsite.urls)
     page.close()
     assert found == [] and offsite_urls == []
 

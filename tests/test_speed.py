@@ -1,4 +1,4 @@
-"""Tests of the bytes-moved helpers of hwlib.conv and of hwlib.speed (measured times, issue 13).
+"""Tests of the bytes-moved helpers of hwlib.conv and of hwlib.speed (measured times).
 
 The bytes and MACs are checked against a second route: the array sizes and the
 all-ones sums of a real ``hwlib.conv.conv2d`` call.  hwlib.speed is checked on
