@@ -9,13 +9,12 @@ The delimiter is detected from the header row: the one of ``,`` ``;`` and tab th
 often outside quotes (``,`` when none does).  Rows are read ``chunk`` at a time, so memory stays
 bounded by the chunk, not the class.
 
-A cell is a number when it is, after surrounding spaces, ASCII decimal digits with an optional
-sign (``-``, ``+`` or the minus sign U+2212), decimal point and exponent (``1620000``, ``-0.5``,
-``1e3``), optionally with thousands separators in groups of three where that is unambiguous: two
-or more commas (``1,620,000``) or one comma before a decimal point (``7,200.5``).  A single comma
-and no point (``0,125``, ``7,200``) is refused as ambiguous: a decimal comma or a thousands
-separator.  ``7_200``, full-width or other scripts' digits, ``inf`` and ``nan`` are not numbers,
-nor is a value too large for a float (``1e400``, a 5,000-digit integer).
+A cell is a number when :func:`hwlib.typed_number.parse` reads it (the one number parser of the
+book: ASCII digits, a sign, a decimal point, an exponent, thousands separators in groups of three
+such as ``1,620,000``; a decimal comma such as ``0,125`` is refused as ambiguous; ``7_200``,
+full-width digits, words, ``inf`` and ``nan`` are not numbers) and its value fits a float (not
+``1e400``).  Plain cells are read in bulk by ``float()`` after an ASCII screen, which accepts only
+what the parser accepts; any other cell goes to the parser.
 
 Two names are the same student when they are equal after Unicode NFC normalisation, with runs of
 whitespace folded to one space and the ends trimmed (:func:`identity`).
@@ -34,6 +33,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+
+from hwlib import typed_number
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,10 +55,7 @@ __all__ = [
 
 ROLES = ("student", "id", "section", "seed", "ignore")
 MAX_PROBLEMS = 50  # lines of problems reported before "... and N more"
-_NUMBER = r" *[+\-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+\-]?[0-9]+)? *"
 _NOT_NUMERIC = re.compile(r"[^0-9eE+\-. \n]")
-_ONE = re.compile(_NUMBER)
-_GROUPED = re.compile(r"[+\-]?[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.[0-9]+)?|[+\-]?[0-9]{1,3},[0-9]{3}\.[0-9]+")
 _BLANK_LINE = re.compile(r"^ *$", re.MULTILINE)
 
 
@@ -74,22 +72,19 @@ def identity(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split())
 
 
-def parse_number(text: str) -> float:
-    """A cell as a finite float, or ValueError saying why it is not a number (see the module's rules)."""
-    stripped = text.strip(" ")
-    plain = stripped.replace("\u2212", "-", 1) if stripped[:1] == "\u2212" else stripped
-    if _ONE.fullmatch(plain):
-        value = float(plain)
-    elif _GROUPED.fullmatch(plain):
-        value = float(plain.replace(",", ""))
-    elif re.fullmatch(r"[+\-]?[0-9]*,[0-9]+", plain):
-        raise ValueError(f"{stripped!r} is ambiguous: a decimal comma or a thousands separator; "
-                         "write it with a decimal point (0.125) or without the comma (7200)")
-    else:
-        raise ValueError(f"{stripped!r} is not a number")
+def parse_number(text: str) -> tuple[float, Fraction]:
+    """A cell as (float, its exact value), read by :func:`hwlib.typed_number.parse`, or ValueError saying why
+    it is not a number."""
+    stripped = text.strip()
+    try:
+        exact = typed_number.parse(stripped)
+    except typed_number.NumberError as error:
+        shown = repr(stripped[:40]) + ("..." if len(stripped) > 40 else "")
+        raise ValueError(f"{shown} is not a number: {error.reason}") from None
+    value = float(exact)
     if not math.isfinite(value):
         raise ValueError(f"{stripped[:40]!r}{'...' if len(stripped) > 40 else ''} is too large for a number")
-    return value
+    return value, Fraction(exact)
 
 
 def detect_delimiter(line: str) -> str:
@@ -296,19 +291,21 @@ class ClassReader:
             suspect = self.known[quantity] and any(c in text for c in ".eE")
             return values, self._inexact(texts, values) if suspect else None
         values = np.full(len(cells), np.nan)
+        inexact = np.zeros(len(cells), dtype=bool)
         for i, cell in enumerate(cells):
             if not cell.strip():
                 continue
             try:
-                values[i] = parse_number(cell)
+                values[i], exact = parse_number(cell)
+                inexact[i] = exact != Fraction(values[i])
             except ValueError as exc:
                 if self.lenient:
                     chunk.review.append((i, quantity, cell.strip()))
                 else:
                     where = f"{self.path}, row {chunk.rows[i]} (student {chunk.students[i]!r}), column {header!r}"
                     self.problem(f"{where}: {exc}", chunk.rows[i])
-        if self.known[quantity]:
-            return values, self._inexact([c.replace(",", "").replace("\u2212", "-") for c in cells], values)
+        if self.known[quantity] and inexact.any():
+            return values, inexact
         return values, None
 
     @staticmethod

@@ -298,6 +298,14 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
     return 0
 
 
+def _agreement(policy: Policy) -> str:
+    """The rule of agreement in words, for the report and run.json."""
+    if policy.rel is not None:
+        return f"a count must be exact; a real value is correct within a relative {policy.rel:g} of the true value"
+    return (f"a count must be exact; a real value is correct when it rounds to the true value at {policy.sig_figs} "
+            f"significant figure{'s' if policy.sig_figs != 1 else ''}")
+
+
 def _csv_field(text: str, delimiter: str = ",") -> str:
     if not text or not any(c in text for c in (delimiter, '"', "\n", "\r")):
         return text
@@ -581,7 +589,7 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
     if reader.has["seed"]:
         given_note = f"each student's own practice variant (the seed column; a blank seed: {given_note})"
     with folder.open("report.md") as f:
-        f.write(summary.markdown(given_note, policy.describe(), rubric.describe()))
+        f.write(summary.markdown(given_note, _agreement(policy), rubric.describe()))
     fig = summary.chart()
     with folder.open("marks.png", "wb") as f:
         fig.savefig(f, dpi=110, format="png", metadata={"Software": None})
@@ -590,7 +598,7 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
                      "delimiter": reader.delimiter, "columns": columns},
            "options": {"given": str(args.given) if args.given else None, "columns": str(args.columns) if args.columns else None,
                        "lenient": args.lenient, "rubric": rubric.as_json(), "export": args.export,
-                       "assignment": args.assignment, "agreement": policy.describe(), "feedback": not args.no_feedback},
+                       "assignment": args.assignment, "agreement": _agreement(policy), "feedback": not args.no_feedback},
            "given_sha256": _sha256(args.given) if args.given else None,
            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
            "hwlib_version": hwlib.__version__, "python": sys.version.split()[0], "pid": os.getpid()}
