@@ -14,10 +14,8 @@ Prints a Markdown table and writes it to ``benchmarks/mark_class.md``.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -77,16 +75,20 @@ def main() -> None:
         answers = Path(tmp) / "answers.csv"
         columns = write_class(answers, args.students)
         size = answers.stat().st_size
-        command = [sys.executable, "-m", "hwlib.mark", str(answers), "--out", str(Path(tmp) / "out"), "--export", "canvas"]
+        out = str(Path(tmp) / "out")
+        command = [sys.executable, "-m", "hwlib.mark", str(answers), "--out", out, "--export", "canvas"]
         if not args.feedback:
             command.append("--no-feedback")
         load = os.getloadavg()[0]
         wall, cpu, peak = measure(command)
     n = args.students
-    what = "marks.csv, mistakes.csv, canvas.csv, report, chart, run.json" + (", feedback files" if args.feedback else "")
+    what = "marks.csv, mistakes.csv, canvas.csv, report, chart, run.json"
+    what += ", feedback files" if args.feedback else ""
     table = "\n".join([
-        f"Measured on {date.today().isoformat()}: {platform.processor() or platform.machine()}, {os.cpu_count()} cores "
-        f"(shared; load average {load:.1f} at the start); Python {platform.python_version()}. One run; a synthetic class "
+        f"Measured on {date.today().isoformat()}: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores "
+        f"(shared; load average {load:.1f} at the start); Python {platform.python_version()}. "
+        "One run; a synthetic class "
         f"(seed 2026) of {n:,} students x {columns} quantities = {n * columns:,} values, {size / 1e6:,.0f} MB of CSV.",
         "",
         "| marking a class, `python -m hwlib.mark` | students | seconds (wall) | seconds (CPU) | peak memory, MB |",

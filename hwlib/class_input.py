@@ -109,8 +109,10 @@ def read_column_map(path: Path, known: Mapping[str, object]) -> dict[str, str]:
     problems = []
     for header, role in columns.items():
         if not isinstance(role, str) or (role not in ROLES and role not in known):
-            problems.append(f"{path}, [columns], {header!r}: must be one of {', '.join(ROLES)} or a quantity key "
-                            f"(python -m hwlib.mark --quantities lists them), got {role!r}")
+            problems.append(
+                f"{path}, [columns], {header!r}: must be one of {', '.join(ROLES)} or a quantity key "
+                f"(python -m hwlib.mark --quantities lists them), got {role!r}"
+            )
     if problems:
         raise InputError(problems)
     return {identity(h): r for h, r in columns.items()}
@@ -144,8 +146,15 @@ class ClassReader:
     that is not a number is a problem, with it a ``review`` cell.
     """
 
-    def __init__(self, path: Path, known: Mapping[str, bool], column_map: Mapping[str, str] | None = None,
-                 lenient: bool = False, chunk: int = 20_000, carry: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        path: Path,
+        known: Mapping[str, bool],
+        column_map: Mapping[str, str] | None = None,
+        lenient: bool = False,
+        chunk: int = 20_000,
+        carry: Sequence[str] = (),
+    ) -> None:
         self.path, self.known, self.lenient, self.chunk = path, known, lenient, chunk
         self.column_map = dict(column_map or {})
         self.problems: list[str] = []
@@ -157,8 +166,9 @@ class ClassReader:
         except OSError as exc:
             raise InputError([f"{path}: cannot be read: {exc.strerror or exc}"]) from exc
         except UnicodeDecodeError as exc:
-            raise InputError([(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
-                              "save it as \"CSV UTF-8\"")]) from exc
+            raise InputError(
+                [(f'{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as "CSV UTF-8"')]
+            ) from exc
         if not first.strip():
             self._file.close()
             raise InputError([f"{path}: the file is empty; it needs a header row with a 'student' column"])
@@ -176,16 +186,23 @@ class ClassReader:
         for text in self.header:
             role = self.column_map.get(identity(text), text)
             if role not in ROLES and role not in known:
-                problems.append(f"{path}, header, column {text!r}: not a quantity (python -m hwlib.mark --quantities "
-                                "lists them); map it with --columns, or to 'ignore'")
+                problems.append(
+                    f"{path}, header, column {text!r}: not a quantity (python -m hwlib.mark --quantities "
+                    "lists them); map it with --columns, or to 'ignore'"
+                )
             elif role != "ignore" and role in seen:
-                problems.append(f"{path}, header, column {text!r}: the column appears twice"
-                                + (f" (as {role!r}, also {seen[role]!r})" if seen[role] != text else ""))
+                problems.append(
+                    f"{path}, header, column {text!r}: the column appears twice"
+                    + (f" (as {role!r}, also {seen[role]!r})" if seen[role] != text else "")
+                )
             seen.setdefault(role, text)
             self.roles.append(role)
         if "student" not in self.roles:
-            problems.insert(0, f"{path}: no 'student' column; the header row is {', '.join(repr(h) for h in self.header)}"
-                            " (map the name column with --columns: \"Name\" = \"student\")")
+            problems.insert(
+                0,
+                f"{path}: no 'student' column; the header row is {', '.join(repr(h) for h in self.header)}"
+                ' (map the name column with --columns: "Name" = "student")',
+            )
         if problems:
             self._file.close()
             raise InputError(problems)
@@ -200,8 +217,9 @@ class ClassReader:
         try:
             yield from self._file
         except UnicodeDecodeError as exc:
-            raise InputError([(f"{self.path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
-                              "save it as \"CSV UTF-8\"")]) from exc
+            raise InputError(
+                [(f'{self.path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as "CSV UTF-8"')]
+            ) from exc
 
     def problem(self, line: str, row: int = 0) -> None:
         if len(self._found) < MAX_PROBLEMS:
@@ -230,22 +248,33 @@ class ClassReader:
                         continue
                     student = identity(row[s]) if s < len(row) else ""
                     if len(row) != width:
-                        self.problem(f"{self.path}, row {number} (student {student!r}): {len(row)} fields, but the header "
-                                     f"has {width}", number)
+                        self.problem(
+                            f"{self.path}, row {number} (student {student!r}): {len(row)} fields, but the header "
+                            f"has {width}",
+                            number,
+                        )
                         continue
                     if not student:
-                        self.problem(f"{self.path}, row {number}, column 'student': the student's name is empty", number)
+                        self.problem(
+                            f"{self.path}, row {number}, column 'student': the student's name is empty", number
+                        )
                         continue
                     if student in self._seen:
-                        self.problem(f"{self.path}, row {number} (student {student!r}), column 'student': the same student "
-                                     f"as row {self._seen[student]}", number)
+                        self.problem(
+                            f"{self.path}, row {number} (student {student!r}), column 'student': the same student "
+                            f"as row {self._seen[student]}",
+                            number,
+                        )
                         continue
                     self._seen[student] = number
                     if "id" in index:
                         sid = row[index["id"]].strip()
                         if sid and sid in self._seen_ids:
-                            self.problem(f"{self.path}, row {number} (student {student!r}), column 'id': the same id as "
-                                         f"row {self._seen_ids[sid]}", number)
+                            self.problem(
+                                f"{self.path}, row {number} (student {student!r}), column 'id': the same id as "
+                                f"row {self._seen_ids[sid]}",
+                                number,
+                            )
                             continue
                         self._seen_ids[sid] = number
                     rows.append(row)
@@ -265,10 +294,14 @@ class ClassReader:
     def _chunk(self, rows: list[list[str]], numbers: list[int], students: list[str], index: Mapping[str, int]) -> Chunk:
         by_column = list(zip(*rows))
         empty = [""] * len(rows)
-        chunk = Chunk(numbers, students,
-                      [c.strip() for c in by_column[index["id"]]] if "id" in index else empty,
-                      [c.strip() for c in by_column[index["section"]]] if "section" in index else empty,
-                      [c.strip() for c in by_column[index["seed"]]] if "seed" in index else empty, {})
+        chunk = Chunk(
+            numbers,
+            students,
+            [c.strip() for c in by_column[index["id"]]] if "id" in index else empty,
+            [c.strip() for c in by_column[index["section"]]] if "section" in index else empty,
+            [c.strip() for c in by_column[index["seed"]]] if "seed" in index else empty,
+            {},
+        )
         chunk.extra = {name: [c.strip() for c in by_column[i]] for name, i in self.carry.items()}
         for i, role in enumerate(self.roles):
             if role in self.known:
@@ -277,7 +310,9 @@ class ClassReader:
                     chunk.inexact[role] = inexact
         return chunk
 
-    def _numbers(self, cells: Sequence[str], quantity: str, chunk: Chunk, header: str) -> tuple[np.ndarray, np.ndarray | None]:
+    def _numbers(
+        self, cells: Sequence[str], quantity: str, chunk: Chunk, header: str
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         text = "\n".join(cells)
         values = None
         if text.count("\n") == len(cells) - 1 and not _NOT_NUMERIC.search(text):

@@ -32,7 +32,6 @@ from hwlib.escape import markdown_text
 __all__ = ["Summary"]
 
 
-
 class Summary:
     """Running totals of a class marked chunk by chunk."""
 
@@ -97,7 +96,9 @@ class Summary:
         lines = ["| score | mean | median | lowest | highest |", "|---|--:|--:|--:|--:|"]
         for name, hist in (("correct", self.correct_hist), ("with follow-through", self.follow_hist)):
             mean, median, low, high = self._stats(hist)
-            lines.append(f"| {name} | {fmt.number(mean, 3)} | {fmt.number(median)} | {fmt.number(low)} | {fmt.number(high)} |")
+            lines.append(
+                f"| {name} | {fmt.number(mean, 3)} | {fmt.number(median)} | {fmt.number(low)} | {fmt.number(high)} |"
+            )
         return "\n".join(lines)
 
     def verdicts_table(self) -> str:
@@ -118,28 +119,56 @@ class Summary:
         lines = ["| mistake | problem | students | wrong values it explains | what it is |", "|---|--:|--:|--:|---|"]
         for name, count in sorted(self.values.items(), key=lambda item: (-self.made_by[item[0]], -item[1], item[0])):
             if name == UNRECOGNISED:
-                lines.append(f"| {name} | | {fmt.number(self.made_by[name])} | {fmt.number(count)} | "
-                             "a wrong value no catalogue mistake gives |")
+                lines.append(
+                    f"| {name} | | {fmt.number(self.made_by[name])} | {fmt.number(count)} | "
+                    "a wrong value no catalogue mistake gives |"
+                )
             else:
                 m = mistakes.by_name(name)
-                lines.append(f"| `{name}` | {m.problem} | {fmt.number(self.made_by[name])} | {fmt.number(count)} | "
-                             f"{m.feedback} |")
+                lines.append(
+                    f"| `{name}` | {m.problem} | {fmt.number(self.made_by[name])} | {fmt.number(count)} | "
+                    f"{m.feedback} |"
+                )
         return "\n".join(lines)
 
     def markdown(self, given_note: str, policy_note: str, rubric_note: str, chart: str | None = "marks.png") -> str:
         n = len(self.columns)
-        lines = [f"# Marks of a class of {fmt.number(self.students)}", "",
-                 (f"Marked against {markdown_text(given_note)}, {fmt.number(n)} quantities per student. {VERDICT_PROSE} "
-                 f"Agreement: {markdown_text(policy_note)}. Points: {markdown_text(rubric_note)}."), "",
-                 self.scores_table(), ""]
+        lines = [
+            f"# Marks of a class of {fmt.number(self.students)}",
+            "",
+            (
+                f"Marked against {markdown_text(given_note)}, {fmt.number(n)} quantities per student. {VERDICT_PROSE} "
+                f"Agreement: {markdown_text(policy_note)}. Points: {markdown_text(rubric_note)}."
+            ),
+            "",
+            self.scores_table(),
+            "",
+        ]
         if chart:
-            lines += [(f"![Distribution of the marks: number of students per score, correct and with follow-through, "
-                      f"out of {fmt.number(n)}]({chart})"), ""]
-        lines += ["## Verdicts per quantity", "", self.verdicts_table(), "",
-                  "## The most common mistakes", "", self.mistakes_table()]
+            lines += [
+                (
+                    f"![Distribution of the marks: number of students per score, correct and with follow-through, "
+                    f"out of {fmt.number(n)}]({chart})"
+                ),
+                "",
+            ]
+        lines += [
+            "## Verdicts per quantity",
+            "",
+            self.verdicts_table(),
+            "",
+            "## The most common mistakes",
+            "",
+            self.mistakes_table(),
+        ]
         if self.flagged:
-            lines += ["", (f"{fmt.number(self.flagged)} correct values do not follow from the student's own earlier "
-                          f"values (listed in `mistakes.csv` as `{DOES_NOT_FOLLOW}`).")]
+            lines += [
+                "",
+                (
+                    f"{fmt.number(self.flagged)} correct values do not follow from the student's own earlier "
+                    f"values (listed in `mistakes.csv` as `{DOES_NOT_FOLLOW}`)."
+                ),
+            ]
         return "\n".join(lines) + "\n"
 
     def chart(self) -> Any:

@@ -56,13 +56,19 @@ DOES_NOT_FOLLOW = "does_not_follow"
 EXACT_LIMIT = 2**53  # float64 holds every whole number up to here, and not beyond
 
 
+def _near_tie(x: np.ndarray) -> np.ndarray:
+    """Within a hair of a rounding tie (x.5), where float64 cannot decide the rounding."""
+    return np.abs(np.abs(x) % 1 - 0.5) < 1e-6
+
+
 def _sig_round(x: np.ndarray) -> np.ndarray:
     """Round half away from zero, elementwise."""
     return np.sign(x) * np.floor(np.abs(x) + 0.5)
 
 
-def agrees(values: np.ndarray, reference: np.ndarray | float, count: bool, policy: Policy,
-           whole: bool = True) -> np.ndarray:
+def agrees(
+    values: np.ndarray, reference: np.ndarray | float, count: bool, policy: Policy, whole: bool = True
+) -> np.ndarray:
     """Elementwise :meth:`hwlib.tolerance.Policy.agrees` (both finite; counts equal and within 2**53).
 
     Decided in float64, except within a hair of a rounding tie or a power of ten, where the exact
@@ -87,9 +93,10 @@ def agrees(values: np.ndarray, reference: np.ndarray | float, count: bool, polic
             unit = np.power(10.0, np.floor(log) - (policy.sig_figs - 1))
             scaled_v, scaled_t = values / unit, reference / unit
             ok = finite & np.where(nonzero, _sig_round(scaled_v) == _sig_round(scaled_t), values == 0)
-            near_tie = lambda x: np.abs(np.abs(x) % 1 - 0.5) < 1e-6
             near_power = (np.abs(log - np.round(log)) < 1e-9) & (np.power(10.0, np.round(log)) != magnitude)
-            borderline = finite & nonzero & (near_tie(scaled_v) | near_tie(scaled_t) | near_power | ~np.isfinite(scaled_v))
+            borderline = (
+                finite & nonzero & (_near_tie(scaled_v) | _near_tie(scaled_t) | near_power | ~np.isfinite(scaled_v))
+            )
     if borderline.any():
         kind = COUNT if count else REAL
         for i in np.flatnonzero(borderline):
@@ -100,8 +107,11 @@ def agrees(values: np.ndarray, reference: np.ndarray | float, count: bool, polic
 def _numpy_function(expr: sp.Expr) -> tuple[list[str], Callable[..., Any], Callable[..., Any]]:
     symbols = sorted(expr.free_symbols, key=str)
     names = [str(s) for s in symbols]
-    return (names, sp.lambdify(symbols, expr, modules="numpy", dummify=True),
-            sp.lambdify(symbols, expr, modules="math", dummify=True))
+    return (
+        names,
+        sp.lambdify(symbols, expr, modules="numpy", dummify=True),
+        sp.lambdify(symbols, expr, modules="math", dummify=True),
+    )
 
 
 def _exact(value: float) -> Fraction:
@@ -147,16 +157,21 @@ def exact_truth(problem: int, given: Mapping[str, Any], policy: Policy | None = 
             continue
         count = truth.kind(q) == COUNT
         if count and (x.denominator != 1 or abs(x) > EXACT_LIMIT):
-            raise ValueError(f"{q} is {float(x):.4g}, above 2**53 = 9,007,199,254,740,992: counts are marked exactly "
-                             "in float64, which holds whole numbers only up to there")
+            raise ValueError(
+                f"{q} is {float(x):.4g}, above 2**53 = 9,007,199,254,740,992: counts are marked exactly "
+                "in float64, which holds whole numbers only up to there"
+            )
         exact_float = float(x)
         if not math.isfinite(exact_float):
-            raise ValueError(f"{q} is too large for a float64 ({float(x):.4g})" if abs(x) < 1 else
-                             f"{q} is too large for a float64")
+            raise ValueError(
+                f"{q} is too large for a float64 ({float(x):.4g})" if abs(x) < 1 else f"{q} is too large for a float64"
+            )
         if not agrees(np.array([float_values[q]]), exact_float, count, policy)[0]:
-            raise ValueError(f"float64 arithmetic cannot mark this Given: {q} is {_fraction_text(x)} exactly, but "
-                             f"float64 gives {float_values[q]:.6g} (numbers of very different sizes lose the smaller "
-                             "ones); scale the Given")
+            raise ValueError(
+                f"float64 arithmetic cannot mark this Given: {q} is {_fraction_text(x)} exactly, but "
+                f"float64 gives {float_values[q]:.6g} (numbers of very different sizes lose the smaller "
+                "ones); scale the Given"
+            )
     return exact
 
 
@@ -199,7 +214,11 @@ class Marked:
         for rows, part in parts:
             codes[rows] = part.codes
             truth[rows] = part.truth
-            for target, source, empty in ((bits, part.bits, 0), (flagged, part.flagged, False), (follow, part.follow, np.nan)):
+            for target, source, empty in (
+                (bits, part.bits, 0),
+                (flagged, part.flagged, False),
+                (follow, part.follow, np.nan),
+            ):
                 for j, values in source.items():
                     if j not in target:
                         target[j] = np.full(n, empty, dtype=values.dtype)
@@ -210,7 +229,9 @@ class Marked:
 class ClassMarker:
     """Marks chunks of a class against one set of Givens (problem -> Given) for ``columns`` (quantity keys)."""
 
-    def __init__(self, givens: Mapping[int, Mapping[str, Any]], columns: Sequence[str], policy: Policy | None = None) -> None:
+    def __init__(
+        self, givens: Mapping[int, Mapping[str, Any]], columns: Sequence[str], policy: Policy | None = None
+    ) -> None:
         self.policy = policy or Policy()
         self.columns = list(columns)
         self.truth: dict[str, float] = {}
@@ -225,8 +246,13 @@ class ClassMarker:
             self.truth.update({q: float(x) for q, x in exact.items()})
             for q in answer_quantities(problem, truth):
                 formula = truth.formulas.get(q)
-                self._columns[q] = _Column(q, problem, truth.kind(q) == COUNT, float(exact[q]),
-                                           _numpy_function(sp.sympify(formula)) if formula is not None else None)
+                self._columns[q] = _Column(
+                    q,
+                    problem,
+                    truth.kind(q) == COUNT,
+                    float(exact[q]),
+                    _numpy_function(sp.sympify(formula)) if formula is not None else None,
+                )
             for m in mistakes.CATALOGUE:
                 if m.problem != problem:
                     continue
@@ -272,8 +298,12 @@ class ClassMarker:
         local = self._columns[quantity].local
         return local[0] if local else []
 
-    def _evaluate(self, function: tuple[list[str], Callable[..., Any], Callable[..., Any]] | tuple,
-                  own: Callable[[str], np.ndarray | float], n: int) -> np.ndarray:
+    def _evaluate(
+        self,
+        function: tuple[list[str], Callable[..., Any], Callable[..., Any]] | tuple,
+        own: Callable[[str], np.ndarray | float],
+        n: int,
+    ) -> np.ndarray:
         """A formula on the students' own values; NaN where any step of it overflows or is undefined."""
         names, numeric, scalar = function[-3], function[-2], function[-1]
         args = [own(name) for name in names]
@@ -292,8 +322,13 @@ class ClassMarker:
         result[~np.isfinite(result)] = np.nan
         return result
 
-    def mark(self, values: Mapping[str, np.ndarray], n: int, inexact: Mapping[str, np.ndarray] | None = None,
-             review: Sequence[tuple[int, str, str]] = ()) -> Marked:
+    def mark(
+        self,
+        values: Mapping[str, np.ndarray],
+        n: int,
+        inexact: Mapping[str, np.ndarray] | None = None,
+        review: Sequence[tuple[int, str, str]] = (),
+    ) -> Marked:
         """Verdicts for ``n`` students: ``values`` maps each column to its float array (NaN: blank or review)."""
         inexact = inexact or {}
         policy = self.policy
@@ -347,12 +382,16 @@ class ClassMarker:
                         step_bits |= hit.astype(np.int64) << bit
                     predicted_bits = np.zeros(n, dtype=np.int64)
                     for bit, p in column.predicted:
-                        predicted_bits |= (usable & agrees(v, p, column.count, policy, whole=False)).astype(np.int64) << bit
+                        predicted_bits |= (usable & agrees(v, p, column.count, policy, whole=False)).astype(
+                            np.int64
+                        ) << bit
                     bits[j] = np.where(wrong, np.where(step_bits != 0, step_bits, predicted_bits), 0)
         position = {q: j for j, q in enumerate(self.columns)}
         for i, q, _ in review:
             codes[i, position[q]] = REVIEW
-        truth = np.broadcast_to(np.array([self.truth[q] for q in self.columns], dtype=np.float64), (n, len(self.columns)))
+        truth = np.broadcast_to(
+            np.array([self.truth[q] for q in self.columns], dtype=np.float64), (n, len(self.columns))
+        )
         return Marked(codes, bits, flagged, follow, truth)
 
     def decode(self, quantity: str, field_: int) -> tuple[str, ...]:

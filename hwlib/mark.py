@@ -105,8 +105,10 @@ def _check_parts(key: str, value: Mapping[str, Any]) -> str | None:
     if key == "p2" and isinstance(kernels, dict):
         for part in kernels:
             if not isinstance(part, str) or not _PART.fullmatch(part):
-                return (f"part names must be short identifiers (a letter, then letters, digits or _, at most 16), "
-                        f"got {terminal(repr(part))[:60]}")
+                return (
+                    f"part names must be short identifiers (a letter, then letters, digits or _, at most 16), "
+                    f"got {terminal(repr(part))[:60]}"
+                )
     return None
 
 
@@ -181,24 +183,39 @@ def _template_text(givens: Mapping[int, Mapping[str, Any]]) -> str:
 def _parser() -> argparse.ArgumentParser:
     details = __doc__.split("\n\n", 1)[1].replace("``", "").replace("::", ":")
     details = re.sub(r":(?:mod|func|class):`([^`]*)`", r"\1", details)
-    parser = argparse.ArgumentParser(prog="python -m hwlib.mark",
-                                     description="Mark a class from a CSV file of answers: each value correct, carried "
-                                                 "(follow-through), wrong or blank.",
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=details + "\nExit status: 0 when marked, 2 for bad input (nothing is written).")
+    parser = argparse.ArgumentParser(
+        prog="python -m hwlib.mark",
+        description="Mark a class from a CSV file of answers: each value correct, carried "
+        "(follow-through), wrong or blank.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=details + "\nExit status: 0 when marked, 2 for bad input (nothing is written).",
+    )
     parser.add_argument("answers", nargs="?", type=Path, help="the class's CSV file")
     parser.add_argument("--out", type=Path, help="folder for the outputs (replaced as a whole)")
-    parser.add_argument("--given", type=Path, help="a TOML or JSON file with tables p1, p2, p3 (default: the homework's)")
+    parser.add_argument(
+        "--given", type=Path, help="a TOML or JSON file with tables p1, p2, p3 (default: the homework's)"
+    )
     parser.add_argument("--quantities", action="store_true", help="list the quantity columns and exit")
     parser.add_argument("--template", action="store_true", help="print the CSV header the tool reads and exit")
     parser.add_argument("--columns", type=Path, help="a TOML file: [columns] header text = role or quantity key")
     parser.add_argument("--lenient", action="store_true", help="a cell that is not a number gets the verdict review")
     parser.add_argument("--rubric", type=Path, help="a TOML file: default, carried and [points]")
-    parser.add_argument("--export", action="append", choices=("canvas", "moodle"), default=[],
-                        help="also write DIR/canvas.csv or DIR/moodle.csv (repeatable)")
-    parser.add_argument("--assignment", default="Homework", help="the gradebook column of the exports (default: Homework)")
-    parser.add_argument("--sig-figs", type=int, default=None, help="real values agree at N significant figures (default 3)")
-    parser.add_argument("--tolerance", type=float, default=None, help="real values agree within this relative difference")
+    parser.add_argument(
+        "--export",
+        action="append",
+        choices=("canvas", "moodle"),
+        default=[],
+        help="also write DIR/canvas.csv or DIR/moodle.csv (repeatable)",
+    )
+    parser.add_argument(
+        "--assignment", default="Homework", help="the gradebook column of the exports (default: Homework)"
+    )
+    parser.add_argument(
+        "--sig-figs", type=int, default=None, help="real values agree at N significant figures (default 3)"
+    )
+    parser.add_argument(
+        "--tolerance", type=float, default=None, help="real values agree within this relative difference"
+    )
     parser.add_argument("--no-feedback", action="store_true", help="do not write DIR/feedback/")
     parser.add_argument("--chunk", type=int, default=20_000, help=argparse.SUPPRESS)
     return parser
@@ -262,11 +279,21 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
     except ValueError:  # not the main thread
         old_handler = None
     try:
-        for name, path in (("ANSWERS.csv", args.answers), ("--given", args.given), ("--columns", args.columns),
-                           ("--rubric", args.rubric)):
+        for name, path in (
+            ("ANSWERS.csv", args.answers),
+            ("--given", args.given),
+            ("--columns", args.columns),
+            ("--rubric", args.rubric),
+        ):
             if path is not None and folder.contains(path):
-                raise InputError([(f"{path}: {name} lies in the output folder {args.out}, which is replaced as a whole; "
-                                  "move it out or choose another --out")])
+                raise InputError(
+                    [
+                        (
+                            f"{path}: {name} lies in the output folder {args.out}, which is replaced as a whole; "
+                            "move it out or choose another --out"
+                        )
+                    ]
+                )
         count = {q: checked.is_count(q) for q in table}
         carry = ("SIS User ID", "SIS Login ID") if "canvas" in args.export else ()
         reader = ClassReader(args.answers, count, column_map, lenient=args.lenient, chunk=args.chunk, carry=carry)
@@ -294,7 +321,9 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
         if old_handler is not None:
             signal.signal(signal.SIGTERM, old_handler)
     out = args.out
-    print(terminal(f"marked {students:,} student{'' if students == 1 else 's'}: {out / 'marks.csv'}, {out / 'report.md'}"))
+    print(
+        terminal(f"marked {students:,} student{'' if students == 1 else 's'}: {out / 'marks.csv'}, {out / 'report.md'}")
+    )
     return 0
 
 
@@ -302,8 +331,10 @@ def _agreement(policy: Policy) -> str:
     """The rule of agreement in words, for the report and run.json."""
     if policy.rel is not None:
         return f"a count must be exact; a real value is correct within a relative {policy.rel:g} of the true value"
-    return (f"a count must be exact; a real value is correct when it rounds to the true value at {policy.sig_figs} "
-            f"significant figure{'s' if policy.sig_figs != 1 else ''}")
+    return (
+        f"a count must be exact; a real value is correct when it rounds to the true value at {policy.sig_figs} "
+        f"significant figure{'s' if policy.sig_figs != 1 else ''}"
+    )
 
 
 def _csv_field(text: str, delimiter: str = ",") -> str:
@@ -341,11 +372,14 @@ class _Points:
         self._text: dict[int, str] = {}
 
     def units(self, codes: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-        correct = (codes == CORRECT)
-        carried = (codes == CARRIED)
+        correct = codes == CORRECT
+        carried = codes == CARRIED
         if mask is not None:
             correct, carried = correct[:, mask], carried[:, mask]
-            return correct.astype(self.correct.dtype) @ self.correct[mask] + carried.astype(self.correct.dtype) @ self.carried[mask]
+            return (
+                correct.astype(self.correct.dtype) @ self.correct[mask]
+                + carried.astype(self.correct.dtype) @ self.carried[mask]
+            )
         return correct.astype(self.correct.dtype) @ self.correct + carried.astype(self.correct.dtype) @ self.carried
 
     def text(self, units: int) -> str:
@@ -376,12 +410,27 @@ def _texts(points: _Points, units: np.ndarray) -> list[str]:
     return [texts[k] for k in inverse.reshape(-1).tolist()]
 
 
-def _feedback_text(student: str, columns: Sequence[str], codes: np.ndarray, written: Sequence[float],
-                   reasons: Mapping[int, str], labels: Mapping[str, str], points: str, max_points: str) -> str:
-    lines = [f"# Feedback for {markdown_text(student)}", "",
-             (f"Points: {points} of {max_points}. A *carried* value is wrong only because it uses one of your earlier "
-             "wrong values: the step itself is right on your own numbers."), "",
-             "| quantity | your value | verdict | why |", "|---|--:|---|---|"]
+def _feedback_text(
+    student: str,
+    columns: Sequence[str],
+    codes: np.ndarray,
+    written: Sequence[float],
+    reasons: Mapping[int, str],
+    labels: Mapping[str, str],
+    points: str,
+    max_points: str,
+) -> str:
+    lines = [
+        f"# Feedback for {markdown_text(student)}",
+        "",
+        (
+            f"Points: {points} of {max_points}. A *carried* value is wrong only because it uses one of your earlier "
+            "wrong values: the step itself is right on your own numbers."
+        ),
+        "",
+        "| quantity | your value | verdict | why |",
+        "|---|--:|---|---|",
+    ]
     for j, q in enumerate(columns):
         verdict = VERDICT_WORDS[codes[j]]
         value = "" if not math.isfinite(written[j]) else _plain(written[j])
@@ -407,7 +456,9 @@ class _Variants:
         else:
             if len(self.markers) >= self.KEEP:
                 self.markers.pop(next(iter(self.markers)))
-            self.markers[seed] = ClassMarker({p: practice.make_given(p, seed) for p in (1, 2, 3)}, self.columns, self.policy)
+            self.markers[seed] = ClassMarker(
+                {p: practice.make_given(p, seed) for p in (1, 2, 3)}, self.columns, self.policy
+            )
         return self.markers[seed]
 
 
@@ -421,8 +472,11 @@ def _mark_seeded(chunk: Any, variants: _Variants, reader: ClassReader, default: 
     groups: dict[int | None, list[int]] = {}
     for i, text in enumerate(chunk.seeds):
         if text and not _SEED.fullmatch(text):
-            reader.problem(f"{reader.path}, row {chunk.rows[i]} (student {chunk.students[i]!r}), column 'seed': "
-                           f"{terminal(repr(text))[:40]} is not a whole number >= 0", chunk.rows[i])
+            reader.problem(
+                f"{reader.path}, row {chunk.rows[i]} (student {chunk.students[i]!r}), column 'seed': "
+                f"{terminal(repr(text))[:40]} is not a whole number >= 0",
+                chunk.rows[i],
+            )
             continue
         groups.setdefault(int(text) if text else None, []).append(i)
     if reader.problems:
@@ -440,8 +494,16 @@ def _mark_seeded(chunk: Any, variants: _Variants, reader: ClassReader, default: 
     return Marked.combine(n, len(variants.columns), parts)
 
 
-def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]],
-               given_note: str, policy: Policy, rubric: Rubric, problem_of: Mapping[str, int]) -> int:
+def _mark_into(
+    folder: OutputFolder,
+    reader: ClassReader,
+    args: argparse.Namespace,
+    givens: Mapping[int, Mapping[str, Any]],
+    given_note: str,
+    policy: Policy,
+    rubric: Rubric,
+    problem_of: Mapping[str, int],
+) -> int:
     """Mark the class chunk by chunk, writing every output into the temporary folder; returns the students."""
     import matplotlib
 
@@ -455,9 +517,17 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
     has_id, has_section = reader.has["id"], reader.has["section"]
     head = ["student"] + (["id"] if has_id else []) + (["section"] if has_section else [])
     marks_f = folder.open("marks.csv")
-    marks_f.write(",".join(head + ["answered", "correct", "follow_through"] + (["review"] if args.lenient else [])
-                           + ["points", "max_points"] + [f"p{p}_points" for p in points.problems]
-                           + [_csv_field(neutral(q)) for q in columns]) + "\r\n")
+    marks_f.write(
+        ",".join(
+            head
+            + ["answered", "correct", "follow_through"]
+            + (["review"] if args.lenient else [])
+            + ["points", "max_points"]
+            + [f"p{p}_points" for p in points.problems]
+            + [_csv_field(neutral(q)) for q in columns]
+        )
+        + "\r\n"
+    )
     mistakes_f = folder.open("mistakes.csv")
     mistakes_w = csv.writer(mistakes_f)
     mistakes_w.writerow(head + ["quantity", "verdict", "written", "answer", "mistakes"])
@@ -506,15 +576,24 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
             who = [f"{w},{_csv_field(neutral(x))}" for w, x in zip(who, chunk.sections)]
         # marks.csv, built column-wise: repeated verdict patterns and points are formatted once
         half = (len(columns) + 1) // 2  # a row's verdicts as two base-5 numbers: equal rows, equal keys
-        keys = list(zip((codes[:, :half].astype(np.int64) @ _BASE5[:half]).tolist(),
-                        (codes[:, half:].astype(np.int64) @ _BASE5[:len(columns) - half]).tolist()))
+        keys = list(
+            zip(
+                (codes[:, :half].astype(np.int64) @ _BASE5[:half]).tolist(),
+                (codes[:, half:].astype(np.int64) @ _BASE5[: len(columns) - half]).tolist(),
+            )
+        )
         verdict_cells = []
         for i, key in enumerate(keys):
             text = pattern_text.get(key)
             if text is None:
                 text = pattern_text[key] = ",".join(VERDICT_WORDS[c] for c in codes[i].tolist())
             verdict_cells.append(text)
-        cells = [who, list(map(str, answered.tolist())), list(map(str, correct.tolist())), list(map(str, follow.tolist()))]
+        cells = [
+            who,
+            list(map(str, answered.tolist())),
+            list(map(str, correct.tolist())),
+            list(map(str, follow.tolist())),
+        ]
         if args.lenient:
             cells.append(list(map(str, (codes == REVIEW).sum(axis=1).tolist())))
         cells.append(_texts(points, units))
@@ -536,8 +615,9 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
             v = chunk.values[q]
             true_values = marked.truth[:, j]
             quantity = _csv_field(neutral(q))
-            for i, value, field_ in zip(rows.tolist(), v[rows].tolist(),
-                                        (fields[rows].tolist() if fields is not None else [0] * len(rows))):
+            for i, value, field_ in zip(
+                rows.tolist(), v[rows].tolist(), (fields[rows].tolist() if fields is not None else [0] * len(rows))
+            ):
                 answer = _plain(float(true_values[i]))
                 if codes[i, j] == WRONG:
                     found = marker.decode(q, field_) if field_ else ()
@@ -546,16 +626,20 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
                         if found:
                             why = mistakes.by_name(found[0]).feedback
                         elif follow_values is not None and math.isfinite(follow_values[i]):
-                            why = (f"a new mistake in this step: its formula on your own earlier values gives "
-                                   f"{_plain(follow_values[i])}; the correct value is {answer}")
+                            why = (
+                                f"a new mistake in this step: its formula on your own earlier values gives "
+                                f"{_plain(follow_values[i])}; the correct value is {answer}"
+                            )
                         else:
                             why = f"no known mistake gives this value; the correct value is {answer}"
                         reasons.setdefault(i, {})[j] = _md(why)
                 else:
                     lines.append((i, j, f"{who[i]},{quantity},correct,{_plain(value)},{answer},{DOES_NOT_FOLLOW}\r\n"))
                     if feedback_dir is not None:
-                        reasons.setdefault(i, {})[j] = _md("right, but it does not follow from your own earlier values: "
-                                                           f"the step on them gives {_plain(follow_values[i])}")
+                        reasons.setdefault(i, {})[j] = _md(
+                            "right, but it does not follow from your own earlier values: "
+                            f"the step on them gives {_plain(follow_values[i])}"
+                        )
         lines.sort(key=lambda item: (item[0], item[1]))  # student by student, in column order
         mistakes_f.write("".join(line for _, _, line in lines))
         if review_w is not None:
@@ -565,16 +649,35 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
             if kind == "canvas":
                 sis_user = chunk.extra.get("SIS User ID", [""] * n)
                 sis_login = chunk.extra.get("SIS Login ID", [""] * n)
-                w.writerows([neutral(chunk.students[i]), chunk.ids[i], sis_user[i], sis_login[i], neutral(chunk.sections[i]),
-                             points.text(units[i])] for i in range(n))
+                w.writerows(
+                    [
+                        neutral(chunk.students[i]),
+                        chunk.ids[i],
+                        sis_user[i],
+                        sis_login[i],
+                        neutral(chunk.sections[i]),
+                        points.text(units[i]),
+                    ]
+                    for i in range(n)
+                )
             else:
-                w.writerows([chunk.ids[i], neutral(chunk.students[i]), neutral(chunk.sections[i]), points.text(units[i])]
-                            for i in range(n))
+                w.writerows(
+                    [chunk.ids[i], neutral(chunk.students[i]), neutral(chunk.sections[i]), points.text(units[i])]
+                    for i in range(n)
+                )
         if feedback_dir is not None:
             written = np.column_stack([chunk.values[q] for q in columns]) if columns else np.zeros((n, 0))
             for i in range(n):
-                text = _feedback_text(chunk.students[i], columns, codes[i], written[i], reasons.get(i, {}), labels,
-                                      points.text(units[i]), max_text)
+                text = _feedback_text(
+                    chunk.students[i],
+                    columns,
+                    codes[i],
+                    written[i],
+                    reasons.get(i, {}),
+                    labels,
+                    points.text(units[i]),
+                    max_text,
+                )
                 with folder.open(f"feedback/{file_name(chunk.students[i], used_names)}") as f:
                     f.write(text)
         total_students += n
@@ -594,14 +697,30 @@ def _mark_into(folder: OutputFolder, reader: ClassReader, args: argparse.Namespa
     with folder.open("marks.png", "wb") as f:
         fig.savefig(f, dpi=110, format="png", metadata={"Software": None})
     plt.close(fig)
-    run = {"input": {"path": str(args.answers), "sha256": _sha256(args.answers), "students": total_students,
-                     "delimiter": reader.delimiter, "columns": columns},
-           "options": {"given": str(args.given) if args.given else None, "columns": str(args.columns) if args.columns else None,
-                       "lenient": args.lenient, "rubric": rubric.as_json(), "export": args.export,
-                       "assignment": args.assignment, "agreement": _agreement(policy), "feedback": not args.no_feedback},
-           "given_sha256": _sha256(args.given) if args.given else None,
-           "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-           "hwlib_version": hwlib.__version__, "python": sys.version.split()[0], "pid": os.getpid()}
+    run = {
+        "input": {
+            "path": str(args.answers),
+            "sha256": _sha256(args.answers),
+            "students": total_students,
+            "delimiter": reader.delimiter,
+            "columns": columns,
+        },
+        "options": {
+            "given": str(args.given) if args.given else None,
+            "columns": str(args.columns) if args.columns else None,
+            "lenient": args.lenient,
+            "rubric": rubric.as_json(),
+            "export": args.export,
+            "assignment": args.assignment,
+            "agreement": _agreement(policy),
+            "feedback": not args.no_feedback,
+        },
+        "given_sha256": _sha256(args.given) if args.given else None,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "hwlib_version": hwlib.__version__,
+        "python": sys.version.split()[0],
+        "pid": os.getpid(),
+    }
     with folder.open("run.json") as f:
         json.dump(run, f, indent=2, ensure_ascii=False)
         f.write("\n")

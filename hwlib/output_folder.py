@@ -51,8 +51,10 @@ class OutputFolder:
             except OSError as exc:
                 raise OutputError(f"{out}: cannot be read: {exc.strerror or exc}") from exc
             if entries and marker not in entries:
-                raise OutputError(f"{out}: holds files that are not an earlier run's outputs (no {marker}); "
-                                  "give a new or empty folder")
+                raise OutputError(
+                    f"{out}: holds files that are not an earlier run's outputs (no {marker}); "
+                    "give a new or empty folder"
+                )
         parent = self.out.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)

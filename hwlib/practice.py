@@ -496,7 +496,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seeds", default="0-49", help="seeds of the answer key, e.g. 0-49 or 0-9,20 (default 0-49)")
     parser.add_argument("--format", choices=("markdown", "csv"), default="markdown",
                         help="answer key format (default markdown)")
-    parser.add_argument("--sheets", metavar="ROSTER.csv", help="write one practice sheet per student of a roster (with --out)")
+    parser.add_argument("--sheets", metavar="ROSTER.csv",
+                        help="write one practice sheet per student of a roster (with --out)")
     parser.add_argument("--out", metavar="DIR", help="the folder of --sheets (replaced as a whole)")
     return parser
 
@@ -517,7 +518,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OutputError, OSError) as exc:
             print(f"error: {escape.terminal(str(exc))}", file=sys.stderr)
             return 2
-        print(escape.terminal(f"wrote {count:,} sheet{'' if count == 1 else 's'}: {args.out}/sheets/, {args.out}/key.csv"))
+        sheets = f"{count:,} sheet{'' if count == 1 else 's'}"
+        print(escape.terminal(f"wrote {sheets}: {args.out}/sheets/, {args.out}/key.csv"))
         return 0
     try:
         if args.key:

@@ -60,12 +60,17 @@ class Rubric:
 
     def describe(self) -> str:
         table = ", ".join(f"{k} = {points_text(v)}" for k, v in self.points)
-        return (f"{points_text(self.default)} point(s) per quantity, a carried value earns {points_text(self.carried)} "
-                f"of its points" + (f"; {table}" if table else ""))
+        return (
+            f"{points_text(self.default)} point(s) per quantity, a carried value earns {points_text(self.carried)} "
+            f"of its points" + (f"; {table}" if table else "")
+        )
 
     def as_json(self) -> dict[str, object]:
-        return {"default": points_text(self.default), "carried": points_text(self.carried),
-                "points": {k: points_text(v) for k, v in self.points}}
+        return {
+            "default": points_text(self.default),
+            "carried": points_text(self.carried),
+            "points": {k: points_text(v) for k, v in self.points},
+        }
 
 
 def read_rubric(path: Path | None, known: Mapping[str, int]) -> Rubric:

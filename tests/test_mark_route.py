@@ -49,10 +49,18 @@ def test_template_prints_the_header_the_tool_reads(tmp_path, capsys):
 
 
 def test_a_column_map_reads_an_export_and_carries_id_and_section(tmp_path):
-    columns = write(tmp_path, '[columns]\n"Name" = "student"\n"SIS ID" = "id"\n"Section" = "section"\n'
-                              '"Timestamp" = "ignore"\n"Q7: dL/dz" = "dL/dz"\n"Q1 weights" = "standard.weights"\n', "map.toml")
-    code, out = run(tmp_path, "Timestamp,Name,SIS ID,Section,Q1 weights,Q7: dL/dz\n"
-                              "2026-11-30 10:00,Ana Li,00042,L01,7200,-6\n", "--columns", str(columns))
+    columns = write(
+        tmp_path,
+        '[columns]\n"Name" = "student"\n"SIS ID" = "id"\n"Section" = "section"\n'
+        '"Timestamp" = "ignore"\n"Q7: dL/dz" = "dL/dz"\n"Q1 weights" = "standard.weights"\n',
+        "map.toml",
+    )
+    code, out = run(
+        tmp_path,
+        "Timestamp,Name,SIS ID,Section,Q1 weights,Q7: dL/dz\n2026-11-30 10:00,Ana Li,00042,L01,7200,-6\n",
+        "--columns",
+        str(columns),
+    )
     assert code == 0
     row = marks(out)["Ana Li"]
     assert (row["id"], row["section"], row["standard.weights"], row["dL/dz"]) == ("00042", "L01", "correct", "correct")
@@ -65,8 +73,10 @@ def test_an_unmapped_export_header_is_named(tmp_path, capsys):
 
 @pytest.mark.parametrize("delimiter", [";", "\t", ","])
 def test_the_delimiter_is_detected(tmp_path, delimiter):
-    code, out = run(tmp_path, delimiter.join(["student", "standard.weights", "dL/dz"]) + "\n"
-                    + delimiter.join(["ann", "7200", "-6"]) + "\n")
+    code, out = run(
+        tmp_path,
+        delimiter.join(["student", "standard.weights", "dL/dz"]) + "\n" + delimiter.join(["ann", "7200", "-6"]) + "\n",
+    )
     assert code == 0 and marks(out)["ann"]["correct"] == "2"
 
 
@@ -78,7 +88,9 @@ def test_lenient_marks_a_non_number_review_and_lists_it(tmp_path):
     assert m["ann"]["standard.weights"] == m["ann"]["dL/dz"] == "review" and m["ann"]["review"] == "2"
     assert m["ann"]["answered"] == "0" and m["ann"]["correct"] == "0" and m["bob"]["correct"] == "2"
     assert [(r["student"], r["quantity"], r["text"]) for r in rows(out / "review.csv")] == [
-        ("ann", "standard.weights", "7200 weights"), ("ann", "dL/dz", "n/a")]
+        ("ann", "standard.weights", "7200 weights"),
+        ("ann", "dL/dz", "n/a"),
+    ]
 
 
 def test_without_lenient_a_non_number_stops_the_class(tmp_path, capsys):
@@ -101,7 +113,7 @@ def test_a_decimal_comma_is_refused_as_ambiguous(tmp_path, capsys):
 
 
 # ------------------------------------------------------------------ fair numbers
-DECIMAL_P3 = '[p3]\nweights = [[[0.5, 0.25], [1, 1]], [[1, -1], [0.3, 0]], [[1], [1]]]\nx = [1, -1]\nt = 2\n'
+DECIMAL_P3 = "[p3]\nweights = [[[0.5, 0.25], [1, 1]], [[1, -1], [0.3, 0]], [[1], [1]]]\nx = [1, -1]\nt = 2\n"
 
 
 def _p3_truth(given_text: str, tmp_path: Path) -> dict[str, float]:
@@ -139,7 +151,9 @@ def test_sig_figs_and_tolerance_options(tmp_path):
 @pytest.mark.parametrize("written", ["1620001", "1620000.5", "1619999.9999"])
 def test_a_count_is_correct_only_when_exactly_equal(tmp_path, written):
     code, out = run(tmp_path, f"student,standard.macs\nann,{written}\nbob,1620000\n")
-    assert code == 0 and marks(out)["ann"]["standard.macs"] == "wrong" and marks(out)["bob"]["standard.macs"] == "correct"
+    assert (
+        code == 0 and marks(out)["ann"]["standard.macs"] == "wrong" and marks(out)["bob"]["standard.macs"] == "correct"
+    )
 
 
 def test_a_count_beyond_float_precision_in_the_text_is_not_rounded_into_agreement(tmp_path):
@@ -158,8 +172,9 @@ def test_a_value_that_makes_a_step_overflow_is_wrong_not_carried(tmp_path):
 
 def test_a_given_that_float64_cannot_mark_is_refused_with_the_reason(tmp_path, capsys):
     # y1 = 1e17·1 + 1·(−1) loses the −1 in float64: z = 0 and L = 4 where the exact values are −1 and 9
-    given = write(tmp_path, "[p3]\nweights = [[[1e17, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]]\nx = [1, -1]\nt = 2\n",
-                  "g.toml")
+    given = write(
+        tmp_path, "[p3]\nweights = [[[1e17, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]]\nx = [1, -1]\nt = 2\n", "g.toml"
+    )
     code, _ = run(tmp_path, "student,dL/dz\nann,-6\n", "--given", str(given))
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "float64 arithmetic cannot mark this Given" in err[0]
@@ -191,15 +206,26 @@ def test_a_right_value_that_contradicts_the_students_own_values_is_flagged(tmp_p
     assert code == 0
     assert marks(out)["ann"]["L"] == "correct"
     flagged = [r for r in rows(out / "mistakes.csv") if r["quantity"] == "L"]
-    assert flagged == [{"student": "ann", "quantity": "L", "verdict": "correct", "written": "9", "answer": "9",
-                        "mistakes": "does_not_follow"}]
+    assert flagged == [
+        {
+            "student": "ann",
+            "quantity": "L",
+            "verdict": "correct",
+            "written": "9",
+            "answer": "9",
+            "mistakes": "does_not_follow",
+        }
+    ]
 
 
-@pytest.mark.parametrize("name, column, value", [
-    ("output_size_without_floor", "padding", "0.5"),
-    ("output_size_without_plus_1", "padding", "2"),
-    ("padding_k_over_2", "b.padding", "1.5"),
-])
+@pytest.mark.parametrize(
+    "name, column, value",
+    [
+        ("output_size_without_floor", "padding", "0.5"),
+        ("output_size_without_plus_1", "padding", "2"),
+        ("padding_k_over_2", "b.padding", "1.5"),
+    ],
+)
 def test_new_catalogue_slips_are_named_in_mistakes_csv(tmp_path, name, column, value):
     code, out = run(tmp_path, f"student,stride,{column}\nann,2,{value}\n")
     assert code == 0
@@ -208,11 +234,16 @@ def test_new_catalogue_slips_are_named_in_mistakes_csv(tmp_path, name, column, v
 
 # ------------------------------------------------------------------ out
 def test_a_rubric_gives_points_exactly(tmp_path):
-    rubric = write(tmp_path, 'default = 1\ncarried = 0.5\n[points]\n"standard.weights" = 2\np3 = 0.1\n"dL/dz" = 0.3\n',
-                   "r.toml")
+    rubric = write(
+        tmp_path, 'default = 1\ncarried = 0.5\n[points]\n"standard.weights" = 2\np3 = 0.1\n"dL/dz" = 0.3\n', "r.toml"
+    )
     # standard.weights correct (2), standard.macs carried (0.5 of 1), dL/dz wrong, dL/dz1 carried (0.5 of 0.1), y1 (0.1)
-    code, out = run(tmp_path, "student,standard.weights,standard.macs,dL/dz,dL/dz1,y1\nann,7200,1620001,,,\n"
-                              "bob,7200,1620000,-3,-3,1\n", "--rubric", str(rubric))
+    code, out = run(
+        tmp_path,
+        "student,standard.weights,standard.macs,dL/dz,dL/dz1,y1\nann,7200,1620001,,,\nbob,7200,1620000,-3,-3,1\n",
+        "--rubric",
+        str(rubric),
+    )
     assert code == 0
     m = marks(out)
     assert (m["bob"]["points"], m["bob"]["max_points"]) == ("3.15", "3.5")  # 2 + 1 + 0 + 0.05 + 0.1
@@ -228,9 +259,16 @@ def test_a_bad_rubric_is_named(tmp_path, capsys):
 
 
 def test_canvas_export_keeps_ids_exactly_and_neutralises_names(tmp_path):
-    code, out = run(tmp_path, "student,id,section,SIS User ID,dL/dz\n=cmd|' /C calc'!A0,-0042,L01,s42,-6\nbob,0007,L02,s7,-3\n",
-                    "--export", "canvas", "--assignment", "HW 3 (1234)", "--columns", str(write(
-                        tmp_path, '[columns]\n"SIS User ID" = "ignore"\n', "m.toml")))
+    code, out = run(
+        tmp_path,
+        "student,id,section,SIS User ID,dL/dz\n=cmd|' /C calc'!A0,-0042,L01,s42,-6\nbob,0007,L02,s7,-3\n",
+        "--export",
+        "canvas",
+        "--assignment",
+        "HW 3 (1234)",
+        "--columns",
+        str(write(tmp_path, '[columns]\n"SIS User ID" = "ignore"\n', "m.toml")),
+    )
     assert code == 0
     with open(out / "canvas.csv", newline="", encoding="utf-8") as f:
         table = list(csv.reader(f))
@@ -341,13 +379,28 @@ def test_chunked_reading_gives_the_same_outputs(tmp_path):
 
 
 # ------------------------------------------------------------------ one line, not a traceback; data stays data
-@pytest.mark.parametrize("given_name, given_text, message", [
-    ("big.toml", "[p1]\nin_shape = [30, 30, 20]\nout_shape = [15, 15, 40]\nkernel = " + "1" + "0" * 400 + "\n", "table 'p1'"),
-    ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
-    ("deep.toml", "x = " + "[" * 100_000 + "]" * 100_000 + "\n", "deep.toml"),
-    ("dots.toml", '[p2]\nin_volume = [20, 20, 10]\nout_volume = [20, 20, 10]\nkernels = { "a.b" = 3 }\n', "short identifiers"),
-    ("esc.toml", '[p2]\nin_volume = [20, 20, 10]\nout_volume = [20, 20, 10]\nkernels = { "\\u001b[2Jx" = 3 }\n', "\\x1b"),
-])
+@pytest.mark.parametrize(
+    "given_name, given_text, message",
+    [
+        (
+            "big.toml",
+            "[p1]\nin_shape = [30, 30, 20]\nout_shape = [15, 15, 40]\nkernel = " + "1" + "0" * 400 + "\n",
+            "table 'p1'",
+        ),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("deep.toml", "x = " + "[" * 100_000 + "]" * 100_000 + "\n", "deep.toml"),
+        (
+            "dots.toml",
+            '[p2]\nin_volume = [20, 20, 10]\nout_volume = [20, 20, 10]\nkernels = { "a.b" = 3 }\n',
+            "short identifiers",
+        ),
+        (
+            "esc.toml",
+            '[p2]\nin_volume = [20, 20, 10]\nout_volume = [20, 20, 10]\nkernels = { "\\u001b[2Jx" = 3 }\n',
+            "\\x1b",
+        ),
+    ],
+)
 def test_hostile_givens_stop_with_one_line(tmp_path, capsys, given_name, given_text, message):
     given = write(tmp_path, given_text, given_name)
     code, out = run(tmp_path, "student,dL/dz\nann,-6\n", "--given", str(given))
@@ -370,8 +423,11 @@ def test_a_300_character_out_is_one_line(tmp_path, capsys):
 
 
 def test_the_report_escapes_what_comes_from_files(tmp_path):
-    given = write(tmp_path, "[p1]\nin_shape = [30, 30, 20]\nout_shape = [15, 15, 40]\nkernel = 3\n",
-                  "<img src=x onerror=alert(1)>.toml")
+    given = write(
+        tmp_path,
+        "[p1]\nin_shape = [30, 30, 20]\nout_shape = [15, 15, 40]\nkernel = 3\n",
+        "<img src=x onerror=alert(1)>.toml",
+    )
     code, out = run(tmp_path, "student,dL/dz\nann,-6\n", "--given", str(given))
     assert code == 0
     report = (out / "report.md").read_text(encoding="utf-8")
@@ -389,8 +445,13 @@ def test_csv_cells_from_input_are_neutralised(tmp_path):
 def test_a_seed_column_marks_each_student_against_their_own_variant(tmp_path):
     from hwlib import mistakes, practice
 
-    truths = {s: {**mistakes.truth_of(1, practice.make_given(1, s)).values,
-                  **mistakes.truth_of(3, practice.make_given(3, s)).values} for s in (5, 6)}
+    truths = {
+        s: {
+            **mistakes.truth_of(1, practice.make_given(1, s)).values,
+            **mistakes.truth_of(3, practice.make_given(3, s)).values,
+        }
+        for s in (5, 6)
+    }
 
     def cell(v):
         return str(int(v)) if float(v).is_integer() else repr(v)
@@ -416,7 +477,9 @@ def test_a_seed_column_marks_each_student_against_their_own_variant(tmp_path):
 
 def test_a_seed_that_is_not_a_whole_number_is_named(tmp_path, capsys):
     code, out = run(tmp_path, "student,seed,L\nann,-3,9\n")
-    assert code == 2 and "column 'seed': '-3' is not a whole number >= 0" in capsys.readouterr().err and not out.exists()
+    assert (
+        code == 2 and "column 'seed': '-3' is not a whole number >= 0" in capsys.readouterr().err and not out.exists()
+    )
 
 
 def test_a_blank_beside_a_malformed_number_stays_blank(tmp_path, capsys):

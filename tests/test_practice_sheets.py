@@ -16,7 +16,12 @@ def test_sheets_and_key_for_a_roster_with_and_without_seeds(tmp_path, capsys):
     roster.write_text("student,id,seed,email\nAna Li,007,12,a@x\n<b>Bo</b>,008,,b@x\n", encoding="utf-8")
     assert main(["--sheets", str(roster), "--out", str(tmp_path / "out")]) == 0
     out = tmp_path / "out"
-    assert sorted(p.name for p in (out / "sheets").iterdir()) == ["Ana-Li.html", "Ana-Li.md", "b-Bo-b.html", "b-Bo-b.md"]
+    assert sorted(p.name for p in (out / "sheets").iterdir()) == [
+        "Ana-Li.html",
+        "Ana-Li.md",
+        "b-Bo-b.html",
+        "b-Bo-b.md",
+    ]
     with open(out / "key.csv", newline="", encoding="utf-8") as f:
         key = {r["student"]: r for r in csv.DictReader(f)}
     assert key["Ana Li"]["seed"] == "12" and key["Ana Li"]["id"] == "007"
@@ -41,8 +46,10 @@ def test_the_key_marks_the_class_it_was_made_for(tmp_path):
     roster.write_text("student\nAna\nBo\n", encoding="utf-8")
     assert main(["--sheets", str(roster), "--out", str(tmp_path / "s")]) == 0
     # the key itself, as answers: every student marked correct on every value against their own variant
-    assert mark_main([str(tmp_path / "s" / "key.csv"), "--out", str(tmp_path / "m"), "--columns",
-                      str(_ignore(tmp_path))]) == 0
+    assert (
+        mark_main([str(tmp_path / "s" / "key.csv"), "--out", str(tmp_path / "m"), "--columns", str(_ignore(tmp_path))])
+        == 0
+    )
     with open(tmp_path / "s" / "key.csv", newline="", encoding="utf-8") as f:
         asked = len(next(csv.reader(f))) - 4  # student, id, section, seed, then the asked quantities
     with open(tmp_path / "m" / "marks.csv", newline="", encoding="utf-8") as f:
