@@ -62,8 +62,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from markdown_it import MarkdownIt
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 import hwlib
 from hwlib import conv, escape, fmt, problems
@@ -390,7 +388,6 @@ def read_roster(path: Any) -> list[dict[str, str]]:
     return out
 
 
-_HTML = MarkdownIt("commonmark").use(dollarmath_plugin)
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <script>window.MathJax = {{tex: {{inlineMath: [["$", "$"]], displayMath: [["$$", "$$"]]}}}};</script>
@@ -424,14 +421,32 @@ def sheet_markdown(student: str, seed: int) -> str:
     return "\n".join(parts)
 
 
+def _inline_html(text: str) -> str:
+    """One paragraph of a sheet's Markdown as HTML: text escaped, ``**bold**`` as <strong>, ``$math$`` kept for
+    MathJax (its ``<`` and ``&`` escaped too), backslash escapes of the name undone."""
+    out = []
+    for k, piece in enumerate(re.split(r"(\$[^$]*\$)", text)):
+        if k % 2:
+            out.append(escape.html_text(piece))
+            continue
+        piece = re.sub(r"\\([\\`*_\[\]{}|~$!#>+\-=.)])", r"\1", piece)
+        piece = escape.html_text(piece)
+        out.append(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", piece))
+    return "".join(out)
+
+
 def sheet_html(student: str, seed: int, markdown_text: str) -> str:
-    """The sheet as an HTML page (math typeset by MathJax where it loads, readable TeX where it does not)."""
-    body = _HTML.render(markdown_text)
-    body = body.replace('<span class="math inline">', '<span class="math inline">$').replace(
-        '<div class="math block">', '<div class="math block">$$')
-    body = re.sub(r'(<span class="math inline">\$[^<]*)</span>', r'\1$</span>', body)
-    body = re.sub(r'(<div class="math block">\$\$[^<]*)</div>', r'\1$$</div>', body)
-    return _PAGE.format(title=escape.html_text(f"Practice sheet for {student}"), body=body)
+    """The sheet as an HTML page: its headings and paragraphs, math typeset by MathJax where it loads and
+    readable TeX where it does not (the sheet's Markdown uses only headings, paragraphs, bold and math)."""
+    blocks = [f"<h1>Practice sheet for {escape.html_text(student)}</h1>"]  # the name as given, escaped once
+    for block in markdown_text.strip().split("\n\n")[1:]:
+        heading = re.match(r"(#{1,3}) (.*)", block)
+        if heading:
+            level = len(heading.group(1))
+            blocks.append(f"<h{level}>{_inline_html(heading.group(2))}</h{level}>")
+        else:
+            blocks.append(f"<p>{_inline_html(' '.join(block.splitlines()))}</p>")
+    return _PAGE.format(title=escape.html_text(f"Practice sheet for {student}"), body="\n".join(blocks))
 
 
 def _cell(value: float) -> str:
