@@ -11,8 +11,9 @@ For each quantity ``q`` (a column) and each student (a row), with ``v`` the writ
 * **wrong** otherwise, named by the catalogue mistakes (:mod:`hwlib.mistakes`) whose step formula on
   those values gives ``v``, else those whose prediction from the Given is ``v``.
 
-A correct value whose local formula on the student's own written upstream values gives something
-else is *flagged* (``does_not_follow``): it stays correct, and ``mistakes.csv`` lists it.
+Nothing carries from a value whose own step overflows (``z = 1e308`` makes ``2(z − t)`` overflow), nor
+from a value that rests on one.  A correct value whose local formula on the student's own written
+upstream values gives something else is *flagged* (``does_not_follow``): it stays correct, and ``mistakes.csv`` lists it.
 
 Floating point never decides a mark by accident: the truth is computed exactly (integers for
 counts, rationals for decimal Givens) and a Given whose float64 evaluation would disagree with the
@@ -351,21 +352,54 @@ class ClassMarker:
         bits: dict[int, np.ndarray] = {}
         flagged: dict[int, np.ndarray] = {}
         follow: dict[int, np.ndarray] = {}
+        usable_of: dict[str, np.ndarray] = {}
+        correct_of: dict[str, np.ndarray] = {}
+        step_of: dict[str, np.ndarray] = {}
+        unsound_of: dict[str, np.ndarray | bool] = {}
+
+        def judged(q: str) -> None:
+            if q in correct_of:
+                return
+            column = self._columns[q]
+            v = values[q]
+            usable = ~np.isnan(v)
+            if q in inexact:
+                usable &= ~inexact[q]
+            usable_of[q] = usable
+            correct_of[q] = usable & agrees(v, column.truth, column.count, policy)
+            if column.local is not None:
+                step_of[q] = self._evaluate(column.local, own, n)
+
+        def upstream_unsound(q: str) -> np.ndarray | bool:
+            local = self._columns[q].local
+            out: np.ndarray | bool = False
+            for name in local[0] if local else ():
+                out = out | unsound(name)
+            return out
+
+        def unsound(q: str) -> np.ndarray | bool:
+            """A written wrong value whose own step overflows, or that rests on such a value: nothing carries from it."""
+            if q not in unsound_of:
+                unsound_of[q] = False  # no cycles in the formulas; a guard all the same
+                if q in values and q in self._columns and self._columns[q].local is not None:
+                    judged(q)
+                    up = upstream_unsound(q)
+                    unsound_of[q] = usable_of[q] & ~correct_of[q] & (np.isnan(step_of[q]) | up)
+            return unsound_of[q]
+
         with np.errstate(over="ignore", invalid="ignore"):
             for j, q in enumerate(self.columns):
                 column = self._columns[q]
                 v = values[q]
                 blank = np.isnan(v)
-                usable = ~blank
-                if q in inexact:
-                    usable &= ~inexact[q]
-                correct = usable & agrees(v, column.truth, column.count, policy)
+                judged(q)
+                usable, correct = usable_of[q], correct_of[q]
                 carried = np.zeros(n, dtype=bool)
                 if column.local is not None:
-                    r = self._evaluate(column.local, own, n)
+                    r = step_of[q]
                     follow[j] = r
                     right_on_own = agrees(v, r, column.count, policy)
-                    carried = usable & ~correct & right_on_own
+                    carried = usable & ~correct & right_on_own & ~np.asarray(upstream_unsound(q), dtype=bool)
                     written_upstream = np.zeros(n, dtype=bool)
                     for name in column.local[0]:
                         if name in values:

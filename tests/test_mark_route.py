@@ -486,3 +486,13 @@ def test_a_blank_beside_a_malformed_number_stays_blank(tmp_path, capsys):
     code, _ = run(tmp_path, "student,dL/dz\nann,\nbob,--5\n")
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "'--5' is not a number" in err[0]
+
+
+def test_1e308_everywhere_earns_nothing(tmp_path):
+    """Nothing carries from a value whose own step overflows, nor from a value resting on one."""
+    from hwlib.class_marking import quantities
+    from hwlib.transcription import load_given
+
+    columns = list(quantities({p: load_given(p) for p in (1, 2, 3)}))
+    code, out = run(tmp_path, "student," + ",".join(columns) + "\nx," + ",".join(["1e308"] * len(columns)) + "\n")
+    assert code == 0 and marks(out)["x"]["follow_through"] == "0"
