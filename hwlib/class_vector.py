@@ -13,7 +13,8 @@ For each quantity ``q`` (a column) and each student (a row), with ``v`` the writ
 
 Nothing carries from a value whose own step overflows (``z = 1e308`` makes ``2(z − t)`` overflow), nor
 from a value that rests on one.  A correct value whose local formula on the student's own written
-upstream values gives something else is *flagged* (``does_not_follow``): it stays correct, and ``mistakes.csv`` lists it.
+upstream values gives something else is *flagged* (``does_not_follow``): it stays correct, and
+``mistakes.csv`` lists it.
 
 Floating point never decides a mark by accident: the truth is computed exactly (integers for
 counts, rationals for decimal Givens) and a Given whose float64 evaluation would disagree with the
@@ -378,7 +379,7 @@ class ClassMarker:
             return out
 
         def unsound(q: str) -> np.ndarray | bool:
-            """A written wrong value whose own step overflows, or that rests on such a value: nothing carries from it."""
+            """A written wrong value whose own step overflows, or resting on such a value: nothing carries from it."""
             if q not in unsound_of:
                 unsound_of[q] = False  # no cycles in the formulas; a guard all the same
                 if q in values and q in self._columns and self._columns[q].local is not None:
