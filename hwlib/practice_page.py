@@ -36,7 +36,7 @@ from typing import Any
 
 import sympy as sp
 
-from hwlib import fmt, practice, problems
+from hwlib import practice, problems
 from hwlib.naming import plain_label
 from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import load_given
