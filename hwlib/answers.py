@@ -96,9 +96,11 @@ def problem1_truth(in_shape: Sequence[int], out_shape: Sequence[int], kernel: in
     s = sp.Symbol
     k, ci, co, ho, wo = s("k"), s("C_in"), s("C_out"), s("H_out"), s("W_out")
     formulas = {
-        "standard.weights": k**2 * ci * co, "standard.macs": ho * wo * co * k**2 * ci,
-        "depthwise.weights": k**2 * ci, "depthwise.macs": ho * wo * ci * k**2,
-        "pointwise.weights": ci * co, "pointwise.macs": ho * wo * ci * co,
+        # a layer's MACs are its weights used once per output position: H_out · W_out · weights, so a
+        # student's MACs follow through from their own weights
+        "standard.weights": k**2 * ci * co, "standard.macs": ho * wo * s("standard.weights"),
+        "depthwise.weights": k**2 * ci, "depthwise.macs": ho * wo * s("depthwise.weights"),
+        "pointwise.weights": ci * co, "pointwise.macs": ho * wo * s("pointwise.weights"),
         "separable.weights": s("depthwise.weights") + s("pointwise.weights"),
         "separable.macs": s("depthwise.macs") + s("pointwise.macs"),
     }

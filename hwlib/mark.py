@@ -2,10 +2,14 @@
 
 ``ANSWERS.csv`` has a ``student`` column and one column per quantity, named by its key in
 :mod:`hwlib.answers` (``standard.weights``, ``a.padding``, ``dL/dz``, ``dL/dw2_21``, ...; list them
-with ``python -m hwlib.mark --quantities``).  Any subset of the quantity columns may be present;
-an empty cell is a blank.  Spreadsheet exports work: a UTF-8 byte-order mark, quoted fields, and
-numbers as :mod:`hwlib.typed_number` reads them (thousands separators ``1,620,000``, the minus sign
-U+2212, ``1e3``; a decimal comma ``0,5`` is refused as ambiguous).
+with ``python -m hwlib.mark --quantities``, print the header with ``--template``).  Any subset of the
+quantity columns may be present; an empty cell is a blank.  Optional columns: ``id`` and
+``section`` (carried to every output), ``seed`` (each student marked against their own practice
+variant, :mod:`hwlib.practice`).  An export with other headers is read through ``--columns
+MAP.toml``: a table ``[columns]`` of header text = ``student``, ``id``, ``section``, ``seed``,
+``ignore`` or a quantity key.  The delimiter (``,`` ``;`` or tab) is detected.  Numbers: ASCII
+digits, a sign (``-``, ``+``, U+2212), a decimal point, an exponent, thousands separators where
+unambiguous (``1,620,000``); a lone comma (``0,125``) is refused as ambiguous.
 
 ``--given FILE`` marks against another Given: a TOML or JSON file (by its extension) with a
 table per problem, ``p1``, ``p2``, ``p3``, each holding that problem's Given under the names of
@@ -21,28 +25,67 @@ table per problem, ``p1``, ``p2``, ``p3``, each holding that problem's Given und
     x = [1, -1]
     t = 2
 
-It writes ``DIR/marks.csv`` (one row per student: ``student``, ``answered``, ``correct``,
-``follow_through``, then each quantity's verdict: correct, carried, wrong or blank),
-``DIR/mistakes.csv`` (each wrong value with the catalogue mistakes that give it),
-``DIR/report.md`` and its chart ``DIR/marks.png``.
+Agreement: a count (weights, MACs, padding, stride, filters) is correct only when exactly equal; a
+real value (Problem 3) when it rounds to the truth at 3 significant figures (``--sig-figs N``), or
+within a relative ``--tolerance REL``.  The truth is exact (rationals, integers); a Given that float64
+cannot mark faithfully is refused with the reason.
 
-Bad input stops with exit status 2 and one line per problem, naming the file, the row's student
-and the column; nothing is written.
+It writes, into ``DIR`` as a whole (a temporary folder beside it, moved into place when complete):
+``marks.csv`` (one row per student: ``student``, [``id``, ``section``,] ``answered``, ``correct``,
+``follow_through``, ``points``, ``max_points``, ``p1_points`` ..., then each quantity's verdict:
+correct, carried, wrong, blank or review), ``mistakes.csv`` (each wrong value with the catalogue
+mistakes that give it, and each correct value that does not follow from the student's own values),
+``report.md`` and its chart ``marks.png``, ``feedback/<student>.md`` (one per student; leave them
+out with ``--no-feedback``), ``review.csv`` (with ``--lenient``: cells that are not numbers, marked
+``review``), ``canvas.csv`` / ``moodle.csv`` (``--export canvas|moodle``, the column
+``--assignment NAME`` holds the points), and ``run.json`` (the input's SHA-256, the options, the time,
+the version).  ``--rubric RUBRIC.toml`` sets the points (:mod:`hwlib.rubric`).
+
+Bad input stops with exit status 2 and one line per problem (at most 50, then a count), naming the
+file, the row's student and the column; nothing is written.  A cell in a spreadsheet that would run
+as a formula (a name starting with = + - @) is written with a leading apostrophe; ids are written
+exactly as given.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
+import hashlib
 import io
 import json
 import math
+import os
+import re
+import signal
 import sys
+import time
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from hwlib import mistakes, typed_number
+import numpy as np
+
+import hwlib
+from hwlib import mistakes
+from hwlib.class_input import ClassReader, InputError, file_name, read_column_map
+from hwlib.class_summary import Summary
+from hwlib.class_vector import (
+    CARRIED,
+    CORRECT,
+    DOES_NOT_FOLLOW,
+    REVIEW,
+    VERDICT_WORDS,
+    WRONG,
+    ClassMarker,
+)
+from hwlib.escape import csv_cell as neutral
+from hwlib.escape import markdown_text, terminal
+from hwlib.output_folder import OutputError, OutputFolder
+from hwlib.rubric import Rubric, points_text, read_rubric, unit_scale
+from hwlib.tolerance import Policy
 from hwlib.transcription import load_given
 
 if sys.version_info >= (3, 11):
@@ -50,94 +93,23 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["main", "read_answers", "read_givens", "InputError"]
+__all__ = ["InputError", "main", "read_givens"]
 
-class InputError(Exception):
-    """Bad input: ``problems`` holds one line per problem."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = list(problems)
+_PART = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,15}")
+_MAX_GIVEN_BYTES = 1_000_000
 
 
-def _number(text: str) -> tuple[float | None, str]:
-    """A cell as a number (:func:`hwlib.typed_number.parse`: ``1620000``, ``1,620,000``, ``−6``, ``0.5``, ``1e3``),
-    or ``None`` and the reason it is not one."""
-    try:
-        value = float(typed_number.parse(text))
-    except typed_number.NumberError as error:
-        return None, error.reason
-    if not math.isfinite(value):
-        return None, "too large for a mark"
-    return value, ""
-
-
-def read_answers(path: Path, known: Mapping[str, Any]) -> tuple[list[str], dict[str, dict[str, float | None]]]:
-    """The quantity columns and student -> quantity -> value (``None`` for a blank) of a CSV file.
-
-    Raises :class:`InputError` with one line per problem found.
-    """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([f"{path}: cannot be read: {exc.strerror or exc}"]) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError([f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                          "save it as \"CSV UTF-8\""]) from exc
-    if not text.strip():
-        raise InputError([f"{path}: the file is empty; it needs a header row with a 'student' column"])
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))  # an unclosed quote is an error
-    except csv.Error as exc:
-        raise InputError([f"{path}: not a CSV file: {exc}"]) from exc
-    header = [h.strip() for h in rows[0]]
-    problems = []
-    if "student" not in header:
-        raise InputError([f"{path}: no 'student' column; the header row is {', '.join(repr(h) for h in header)}"])
-    seen: set[str] = set()
-    for column in header:
-        if column in seen:
-            problems.append(f"{path}, header, column {column!r}: the column appears twice")
-        seen.add(column)
-        if column != "student" and column not in known:
-            problems.append(f"{path}, header, column {column!r}: not a quantity (python -m hwlib.mark --quantities lists them)")
-    columns = [h for h in header if h != "student"]
-    answers: dict[str, dict[str, float | None]] = {}
-    first_row: dict[str, int] = {}
-    body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(cell.strip() for cell in row)]
-    if not body:
-        problems.append(f"{path}: no student rows below the header")
-    s = header.index("student")
-    for number, row in body:
-        student = row[s].strip() if s < len(row) else ""
-        where = f"{path}, row {number} (student {student!r})"
-        if len(row) != len(header):
-            problems.append(f"{where}: {len(row)} fields, but the header has {len(header)}")
-            continue
-        if not student:
-            problems.append(f"{path}, row {number}, column 'student': the student's name is empty")
-            continue
-        if student in first_row:
-            problems.append(f"{where}, column 'student': the same student as row {first_row[student]}")
-            continue
-        first_row[student] = number
-        values: dict[str, float | None] = {}
-        for column, cell in zip(header, row):
-            if column == "student":
-                continue
-            if not cell.strip():
-                values[column] = None
-                continue
-            value, reason = _number(cell)
-            if value is None:
-                problems.append(f"{where}, column {column!r}: {cell.strip()!r} is not a number: {reason}")
-            values[column] = value
-        answers[student] = values
-    if problems:
-        raise InputError(problems)
-    return columns, answers
+def _check_parts(key: str, value: Mapping[str, Any]) -> str | None:
+    """Problem 2's part names must be short identifiers (they become column names and words)."""
+    kernels = value.get("kernels")
+    if key == "p2" and isinstance(kernels, dict):
+        for part in kernels:
+            if not isinstance(part, str) or not _PART.fullmatch(part):
+                return (
+                    f"part names must be short identifiers (a letter, then letters, digits or _, at most 16), "
+                    f"got {terminal(repr(part))[:60]}"
+                )
+    return None
 
 
 def read_givens(path: Path | None) -> tuple[dict[int, dict[str, Any]], str]:
@@ -146,6 +118,8 @@ def read_givens(path: Path | None) -> tuple[dict[int, dict[str, Any]], str]:
     if path is None:
         return givens, "the homework's Given"
     try:
+        if path.stat().st_size > _MAX_GIVEN_BYTES:
+            raise InputError([f"{path}: larger than {_MAX_GIVEN_BYTES:,} bytes; a Given is a few lines"])
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([f"{path}: cannot be read as UTF-8 text: {exc}"]) from exc
@@ -157,22 +131,30 @@ def read_givens(path: Path | None) -> tuple[dict[int, dict[str, Any]], str]:
         else:
             raise InputError([f"{path}: the Given file must end in .toml or .json"])
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError([f"{path}: not valid {path.suffix[1:].upper()}: {exc}"]) from exc
+        raise InputError([f"{path}: not valid {path.suffix[1:].upper()}: {str(exc)[:200]}"]) from exc
+    except RecursionError as exc:
+        raise InputError([f"{path}: nested too deeply to be a Given"]) from exc
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise InputError([f"{path}: not a valid Given: {str(exc)[:200]}"]) from exc
     if not isinstance(data, dict):
         raise InputError([f"{path}: must hold a table per problem (p1, p2, p3)"])
     problems = []
     for key, value in data.items():
         if key not in ("p1", "p2", "p3"):
-            problems.append(f"{path}, table {key!r}: not a problem; use p1, p2 or p3")
+            problems.append(f"{path}, table {terminal(repr(key))[:60]}: not a problem; use p1, p2 or p3")
             continue
         if not isinstance(value, dict):
             problems.append(f"{path}, table {key!r}: must be a table of that problem's Given")
             continue
         problem = int(key[1])
+        bad_part = _check_parts(key, value)
+        if bad_part:
+            problems.append(f"{path}, table {key!r}: {bad_part}")
+            continue
         try:
             mistakes.truth_of(problem, value)
-        except (TypeError, ValueError) as exc:
-            problems.append(f"{path}, table {key!r}: {exc}")
+        except (TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+            problems.append(f"{path}, table {key!r}: {terminal(str(exc))[:300]}")
             continue
         givens[problem] = value
     if problems:
@@ -180,95 +162,569 @@ def read_givens(path: Path | None) -> tuple[dict[int, dict[str, Any]], str]:
     return givens, f"the Given of `{path.name}`"
 
 
-def _quantities_text(givens: Mapping[int, Mapping[str, Any]]) -> str:
+def _quantities(givens: Mapping[int, Mapping[str, Any]]) -> dict[str, Any]:
     from hwlib.class_marking import quantities
 
-    table = quantities(givens)
+    return quantities(givens)
+
+
+def _quantities_text(givens: Mapping[int, Mapping[str, Any]]) -> str:
+    table = _quantities(givens)
     width = max(len(k) for k in table)
-    return "\n".join(f"{q.key:<{width}}  problem {q.problem}  {q.meaning}" for q in table.values())
+    return "\n".join(terminal(f"{q.key:<{width}}  problem {q.problem}  {q.meaning}") for q in table.values())
+
+
+def _template_text(givens: Mapping[int, Mapping[str, Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(["student", *_quantities(givens)])
+    return terminal(buffer.getvalue().rstrip("\n"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    details = __doc__.split("\n\n", 1)[1].replace("``", "").replace("::", ":")
+    details = re.sub(r":(?:mod|func|class):`([^`]*)`", r"\1", details)
+    parser = argparse.ArgumentParser(
+        prog="python -m hwlib.mark",
+        description="Mark a class from a CSV file of answers: each value correct, carried "
+        "(follow-through), wrong or blank.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=details + "\nExit status: 0 when marked, 2 for bad input (nothing is written).",
+    )
+    parser.add_argument("answers", nargs="?", type=Path, help="the class's CSV file")
+    parser.add_argument("--out", type=Path, help="folder for the outputs (replaced as a whole)")
+    parser.add_argument(
+        "--given", type=Path, help="a TOML or JSON file with tables p1, p2, p3 (default: the homework's)"
+    )
+    parser.add_argument("--quantities", action="store_true", help="list the quantity columns and exit")
+    parser.add_argument("--template", action="store_true", help="print the CSV header the tool reads and exit")
+    parser.add_argument("--columns", type=Path, help="a TOML file: [columns] header text = role or quantity key")
+    parser.add_argument("--lenient", action="store_true", help="a cell that is not a number gets the verdict review")
+    parser.add_argument("--rubric", type=Path, help="a TOML file: default, carried and [points]")
+    parser.add_argument(
+        "--export",
+        action="append",
+        choices=("canvas", "moodle"),
+        default=[],
+        help="also write DIR/canvas.csv or DIR/moodle.csv (repeatable)",
+    )
+    parser.add_argument(
+        "--assignment", default="Homework", help="the gradebook column of the exports (default: Homework)"
+    )
+    parser.add_argument(
+        "--sig-figs", type=int, default=None, help="real values agree at N significant figures (default 3)"
+    )
+    parser.add_argument(
+        "--tolerance", type=float, default=None, help="real values agree within this relative difference"
+    )
+    parser.add_argument("--no-feedback", action="store_true", help="do not write DIR/feedback/")
+    parser.add_argument("--chunk", type=int, default=20_000, help=argparse.SUPPRESS)
+    return parser
+
+
+class _Terminated(Exception):
+    pass
+
+
+def _on_term(signum: int, frame: Any) -> None:
+    raise _Terminated()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line; returns the exit status (0, or 2 for bad input)."""
-    details = __doc__.split("\n\n", 1)[1].replace("``", "").replace("::", ":").replace(":mod:`hwlib.answers`", "hwlib.answers")
-    parser = argparse.ArgumentParser(prog="python -m hwlib.mark",
-                                     description="Mark a class from a CSV file of answers: each value correct, carried "
-                                                 "(follow-through), wrong or blank.",
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=details + "\nExit status: 0 when marked, 2 for bad input (nothing is written).")
-    parser.add_argument("answers", nargs="?", type=Path, help="the class's CSV file")
-    parser.add_argument("--out", type=Path, help="folder for marks.csv, mistakes.csv, report.md and marks.png")
-    parser.add_argument("--given", type=Path, help="a TOML or JSON file with tables p1, p2, p3 (default: the homework's)")
-    parser.add_argument("--quantities", action="store_true", help="list the quantity columns and exit")
+    parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.sig_figs is not None and args.tolerance is not None:
+            raise InputError(["--sig-figs and --tolerance: give one of them"])
+        try:
+            policy = Policy(rel=args.tolerance) if args.tolerance is not None else Policy(sig_figs=args.sig_figs or 3)
+        except (ValueError, TypeError) as exc:
+            raise InputError([f"--{'tolerance' if args.tolerance is not None else 'sig-figs'}: {exc}"]) from exc
+        if args.chunk < 1:
+            raise InputError([f"--chunk must be >= 1, got {args.chunk}"])
         givens, given_note = read_givens(args.given)
         if args.quantities:
             print(_quantities_text(givens))
             return 0
+        if args.template:
+            print(_template_text(givens))
+            return 0
         if args.answers is None or args.out is None:
-            parser.error("ANSWERS.csv and --out DIR are needed (or --quantities)")
-        from hwlib.class_marking import quantities
-
-        columns, answers = read_answers(args.answers, quantities(givens))
-        if args.out.exists() and not args.out.is_dir():
-            raise InputError([f"{args.out}: exists and is not a folder"])
+            parser.error("ANSWERS.csv and --out DIR are needed (or --quantities, --template)")
+        if not args.assignment.strip() or len(args.assignment) > 200 or any(ord(c) < 32 for c in args.assignment):
+            raise InputError([f"--assignment must be a short line of text, got {terminal(repr(args.assignment))[:80]}"])
+        return _run(args, givens, given_note, policy)
     except InputError as exc:
         for line in exc.problems:
-            print(f"error: {line}", file=sys.stderr)
+            print(f"error: {terminal(line)}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        print(f"error: {terminal(str(exc))}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], given_note: str, policy: Policy) -> int:
+    table = _quantities(givens)
+    problem_of = {q: t.problem for q, t in table.items()}
     try:
-        write(args.out, columns, answers, givens, given_note)
-    except OSError as exc:  # a folder that cannot be made or written: one line, not a traceback
-        print(f"error: {args.out}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
+        checked = ClassMarker(givens, [], policy)  # the Given as marking needs it: exact truth, float64 faithful
+    except (ValueError, ArithmeticError) as exc:
+        raise InputError([f"{args.given or 'the Given'}: {terminal(str(exc))[:300]}"]) from exc
+    column_map = read_column_map(args.columns, table) if args.columns else {}
+    rubric = read_rubric(args.rubric, problem_of)
+    folder = OutputFolder(args.out)
+    old_handler = signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, _on_term)
+    except ValueError:  # not the main thread
+        old_handler = None
+    try:
+        for name, path in (
+            ("ANSWERS.csv", args.answers),
+            ("--given", args.given),
+            ("--columns", args.columns),
+            ("--rubric", args.rubric),
+        ):
+            if path is not None and folder.contains(path):
+                raise InputError(
+                    [
+                        (
+                            f"{path}: {name} lies in the output folder {args.out}, which is replaced as a whole; "
+                            "move it out or choose another --out"
+                        )
+                    ]
+                )
+        count = {q: checked.is_count(q) for q in table}
+        carry = ("SIS User ID", "SIS Login ID") if "canvas" in args.export else ()
+        reader = ClassReader(args.answers, count, column_map, lenient=args.lenient, chunk=args.chunk, carry=carry)
+        try:
+            students = _mark_into(folder, reader, args, givens, given_note, policy, rubric, problem_of)
+        finally:
+            reader.close()
+        if reader.problems:
+            if reader.more_problems:
+                reader.problems.append(f"{args.answers}: ... and {reader.more_problems:,} more problems")
+            raise InputError(reader.problems)
+        folder.commit()
+    except _Terminated:
+        folder.discard()
+        print("error: terminated; the earlier results are untouched", file=sys.stderr)
+        return 143
+    except OSError as exc:
+        folder.discard()
+        print(f"error: {terminal(str(args.out))}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"marked {len(answers):,} student{'' if len(answers) == 1 else 's'}: {args.out / 'marks.csv'}, {args.out / 'report.md'}")
+    except BaseException:
+        folder.discard()
+        raise
+    finally:
+        if old_handler is not None:
+            signal.signal(signal.SIGTERM, old_handler)
+    out = args.out
+    print(
+        terminal(f"marked {students:,} student{'' if students == 1 else 's'}: {out / 'marks.csv'}, {out / 'report.md'}")
+    )
     return 0
 
 
-def _cell_text(text: str) -> str:
-    """Text for a CSV cell that a spreadsheet opens as text, never as a formula (OWASP "CSV injection"):
-    a leading ``= + - @``, tab or carriage return gets a leading apostrophe."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def _agreement(policy: Policy) -> str:
+    """The rule of agreement in words, for the report and run.json."""
+    if policy.rel is not None:
+        return f"a count must be exact; a real value is correct within a relative {policy.rel:g} of the true value"
+    return (
+        f"a count must be exact; a real value is correct when it rounds to the true value at {policy.sig_figs} "
+        f"significant figure{'s' if policy.sig_figs != 1 else ''}"
+    )
 
 
-def _plain(value: float | None) -> str:
+def _csv_field(text: str, delimiter: str = ",") -> str:
+    if not text or not any(c in text for c in (delimiter, '"', "\n", "\r")):
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+_BASE5 = np.array([5**i for i in range(27)], dtype=np.int64)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _plain(value: float) -> str:
     """A number for a CSV cell: whole numbers without a decimal point, others as Python writes them."""
-    if value is None:
+    if not math.isfinite(value):
         return ""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    return str(int(value)) if float(value).is_integer() and abs(value) < 2**63 else repr(float(value))
 
 
-def write(out: Path, columns: Sequence[str], answers: Mapping[str, Mapping[str, float | None]],
-          givens: Mapping[int, Mapping[str, Any]], given_note: str = "the homework's Given") -> None:
-    """Mark the class and write marks.csv, mistakes.csv, report.md and marks.png under ``out``."""
+class _Points:
+    """Exact points per student: whole-number units (the rubric's common denominator) summed with numpy."""
+
+    def __init__(self, rubric: Rubric, columns: Sequence[str], problem_of: Mapping[str, int]) -> None:
+        points = [rubric.of(q, problem_of[q]) for q in columns]
+        carried = [p * rubric.carried for p in points]
+        self.scale = unit_scale(points + carried)
+        total = sum(points, Fraction(0)) * self.scale
+        dtype = np.int64 if total < 2**62 else object
+        self.correct = np.array([int(p * self.scale) for p in points], dtype=dtype)
+        self.carried = np.array([int(p * self.scale) for p in carried], dtype=dtype)
+        self.problems = sorted({problem_of[q] for q in columns})
+        self.of_problem = {p: np.array([problem_of[q] == p for q in columns]) for p in self.problems}
+        self.max_units = {p: int(self.correct[self.of_problem[p]].sum()) for p in self.problems}
+        self.max_total = int(self.correct.sum())
+        self._text: dict[int, str] = {}
+
+    def units(self, codes: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        correct = codes == CORRECT
+        carried = codes == CARRIED
+        if mask is not None:
+            correct, carried = correct[:, mask], carried[:, mask]
+            return (
+                correct.astype(self.correct.dtype) @ self.correct[mask]
+                + carried.astype(self.correct.dtype) @ self.carried[mask]
+            )
+        return correct.astype(self.correct.dtype) @ self.correct + carried.astype(self.correct.dtype) @ self.carried
+
+    def text(self, units: int) -> str:
+        if units not in self._text:
+            self._text[units] = points_text(Fraction(int(units), self.scale))
+            if len(self._text) > 100_000:
+                self._text.clear()
+        return self._text[units]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _md(text: str) -> str:
+    return markdown_text(text)
+
+
+def _texts(points: _Points, units: np.ndarray) -> list[str]:
+    """Points as exact decimal texts, each distinct value formatted once."""
+    values, inverse = np.unique(units, return_inverse=True)
+    texts = [points.text(u) for u in values.tolist()]
+    return [texts[k] for k in inverse.reshape(-1).tolist()]
+
+
+def _feedback_text(
+    student: str,
+    columns: Sequence[str],
+    codes: np.ndarray,
+    written: Sequence[float],
+    reasons: Mapping[int, str],
+    labels: Mapping[str, str],
+    points: str,
+    max_points: str,
+) -> str:
+    lines = [
+        f"# Feedback for {markdown_text(student)}",
+        "",
+        (
+            f"Points: {points} of {max_points}. A *carried* value is wrong only because it uses one of your earlier "
+            "wrong values: the step itself is right on your own numbers."
+        ),
+        "",
+        "| quantity | your value | verdict | why |",
+        "|---|--:|---|---|",
+    ]
+    for j, q in enumerate(columns):
+        verdict = VERDICT_WORDS[codes[j]]
+        value = "" if not math.isfinite(written[j]) else _plain(written[j])
+        why = reasons.get(j, "")
+        lines.append(f"| {labels[q]} | {value} | {verdict} | {why} |")
+    return "\n".join(lines) + "\n"
+
+
+class _Variants:
+    """The markers of the students' own practice variants, by seed (the most recently used kept)."""
+
+    KEEP = 256
+
+    def __init__(self, policy: Policy, columns: Sequence[str]) -> None:
+        self.policy, self.columns = policy, list(columns)
+        self.markers: dict[int, ClassMarker] = {}
+
+    def get(self, seed: int) -> ClassMarker:
+        from hwlib import practice
+
+        if seed in self.markers:
+            self.markers[seed] = self.markers.pop(seed)
+        else:
+            if len(self.markers) >= self.KEEP:
+                self.markers.pop(next(iter(self.markers)))
+            self.markers[seed] = ClassMarker(
+                {p: practice.make_given(p, seed) for p in (1, 2, 3)}, self.columns, self.policy
+            )
+        return self.markers[seed]
+
+
+_SEED = re.compile(r"[0-9]{1,18}")
+
+
+def _mark_seeded(chunk: Any, variants: _Variants, reader: ClassReader, default: ClassMarker) -> Any:
+    """Each student marked against their own practice variant (the ``seed`` column; a blank seed: the Given)."""
+    from hwlib.class_vector import Marked
+
+    groups: dict[int | None, list[int]] = {}
+    for i, text in enumerate(chunk.seeds):
+        if text and not _SEED.fullmatch(text):
+            reader.problem(
+                f"{reader.path}, row {chunk.rows[i]} (student {chunk.students[i]!r}), column 'seed': "
+                f"{terminal(repr(text))[:40]} is not a whole number >= 0",
+                chunk.rows[i],
+            )
+            continue
+        groups.setdefault(int(text) if text else None, []).append(i)
+    if reader.problems:
+        return None
+    n = len(chunk.students)
+    parts = []
+    for seed, rows in groups.items():
+        index = np.array(rows)
+        marker = default if seed is None else variants.get(seed)
+        values = {q: v[index] for q, v in chunk.values.items()}
+        inexact = {q: v[index] for q, v in chunk.inexact.items()}
+        where = {i: k for k, i in enumerate(rows)}
+        review = [(where[i], q, t) for i, q, t in chunk.review if i in where]
+        parts.append((index, marker.mark(values, len(rows), inexact, review)))
+    return Marked.combine(n, len(variants.columns), parts)
+
+
+def _mark_into(
+    folder: OutputFolder,
+    reader: ClassReader,
+    args: argparse.Namespace,
+    givens: Mapping[int, Mapping[str, Any]],
+    given_note: str,
+    policy: Policy,
+    rubric: Rubric,
+    problem_of: Mapping[str, int],
+) -> int:
+    """Mark the class chunk by chunk, writing every output into the temporary folder; returns the students."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from hwlib.class_marking import mark_class, marks_chart, report_markdown
-
-    marks = mark_class(answers, givens)
-    truth_values = {}
-    for p in (1, 2, 3):
-        truth_values.update(mistakes.truth_of(p, givens[p]).values)
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / "marks.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "answered", "correct", "follow_through", *columns])
-        for m in marks:
-            w.writerow([_cell_text(m.student), m.answered, m.correct, m.follow_through, *(m.verdicts[q] for q in columns)])
-    with open(out / "mistakes.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "quantity", "written", "answer", "mistakes"])
-        for m in marks:
-            for q, names in m.mistakes.items():
-                w.writerow([_cell_text(m.student), q, _plain(answers[m.student][q]), _plain(truth_values[q]), ";".join(names)])
-    (out / "report.md").write_text(report_markdown(marks, columns, "marks.png", given_note), encoding="utf-8")
-    fig = marks_chart(marks, columns)
-    fig.savefig(out / "marks.png", dpi=110)
     import matplotlib.pyplot as plt
 
+    columns = reader.columns
+    marker = ClassMarker(givens, columns, policy)
+    summary = Summary(marker, columns)
+    points = _Points(rubric, columns, problem_of)
+    has_id, has_section = reader.has["id"], reader.has["section"]
+    head = ["student"] + (["id"] if has_id else []) + (["section"] if has_section else [])
+    marks_f = folder.open("marks.csv")
+    marks_f.write(
+        ",".join(
+            head
+            + ["answered", "correct", "follow_through"]
+            + (["review"] if args.lenient else [])
+            + ["points", "max_points"]
+            + [f"p{p}_points" for p in points.problems]
+            + [_csv_field(neutral(q)) for q in columns]
+        )
+        + "\r\n"
+    )
+    mistakes_f = folder.open("mistakes.csv")
+    mistakes_w = csv.writer(mistakes_f)
+    mistakes_w.writerow(head + ["quantity", "verdict", "written", "answer", "mistakes"])
+    review_w = None
+    if args.lenient:
+        review_f = folder.open("review.csv")
+        review_w = csv.writer(review_f)
+        review_w.writerow(head + ["quantity", "text"])
+    exports = {}
+    for kind in args.export:
+        f = folder.open(f"{kind}.csv")
+        w = csv.writer(f)
+        if kind == "canvas":
+            w.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", neutral(args.assignment)])
+            w.writerow(["Points Possible", "", "", "", "", points.text(points.max_total)])
+        else:
+            w.writerow(["ID number", "Full name", "Group", neutral(args.assignment)])
+        exports[kind] = (f, w)
+    feedback_dir = None if args.no_feedback else folder.mkdir("feedback")
+    used_names: set[str] = set()
+    meanings = _quantities(givens)
+    labels = {q: markdown_text(f"{q}: {meanings[q].meaning}") for q in columns}
+    max_text = points.text(points.max_total)
+    variants = _Variants(policy, columns)
+    total_students = 0
+    pattern_text: dict[tuple[int, int], str] = {}
+    for chunk in reader.chunks():
+        if reader.problems:  # bad input: keep reading to report every problem, write nothing more
+            continue
+        n = len(chunk.students)
+        if reader.has["seed"]:
+            marked = _mark_seeded(chunk, variants, reader, marker)
+            if marked is None:
+                continue
+        else:
+            marked = marker.mark(chunk.values, n, chunk.inexact, chunk.review)
+        codes = marked.codes
+        correct, follow = summary.add(marked)
+        answered = (codes != 0).sum(axis=1) - (codes == REVIEW).sum(axis=1)
+        units = points.units(codes)
+        # each student's identity cells, once: the name neutralised, the id exactly as given
+        who = [_csv_field(s if s[:1].isalnum() else neutral(s)) for s in chunk.students]
+        if has_id:
+            who = [f"{w},{_csv_field(i)}" for w, i in zip(who, chunk.ids)]
+        if has_section:
+            who = [f"{w},{_csv_field(neutral(x))}" for w, x in zip(who, chunk.sections)]
+        # marks.csv, built column-wise: repeated verdict patterns and points are formatted once
+        half = (len(columns) + 1) // 2  # a row's verdicts as two base-5 numbers: equal rows, equal keys
+        keys = list(
+            zip(
+                (codes[:, :half].astype(np.int64) @ _BASE5[:half]).tolist(),
+                (codes[:, half:].astype(np.int64) @ _BASE5[: len(columns) - half]).tolist(),
+            )
+        )
+        verdict_cells = []
+        for i, key in enumerate(keys):
+            text = pattern_text.get(key)
+            if text is None:
+                text = pattern_text[key] = ",".join(VERDICT_WORDS[c] for c in codes[i].tolist())
+            verdict_cells.append(text)
+        cells = [
+            who,
+            list(map(str, answered.tolist())),
+            list(map(str, correct.tolist())),
+            list(map(str, follow.tolist())),
+        ]
+        if args.lenient:
+            cells.append(list(map(str, (codes == REVIEW).sum(axis=1).tolist())))
+        cells.append(_texts(points, units))
+        cells.append([max_text] * n)
+        cells += [_texts(points, points.units(codes, points.of_problem[p])) for p in points.problems]
+        cells.append(verdict_cells)
+        marks_f.write("".join(f"{line}\r\n" for line in map(",".join, zip(*cells))))
+        # mistakes.csv: wrong values, and correct values that do not follow from the student's own values
+        lines = []
+        reasons: dict[int, dict[int, str]] = {}
+        for j, q in enumerate(columns):
+            flag = marked.flagged.get(j)
+            wrong = codes[:, j] == WRONG
+            rows = np.flatnonzero(wrong | flag) if flag is not None else np.flatnonzero(wrong)
+            if not len(rows):
+                continue
+            fields = marked.bits.get(j)
+            follow_values = marked.follow.get(j)
+            v = chunk.values[q]
+            true_values = marked.truth[:, j]
+            quantity = _csv_field(neutral(q))
+            for i, value, field_ in zip(
+                rows.tolist(), v[rows].tolist(), (fields[rows].tolist() if fields is not None else [0] * len(rows))
+            ):
+                answer = _plain(float(true_values[i]))
+                if codes[i, j] == WRONG:
+                    found = marker.decode(q, field_) if field_ else ()
+                    lines.append((i, j, f"{who[i]},{quantity},wrong,{_plain(value)},{answer},{';'.join(found)}\r\n"))
+                    if feedback_dir is not None:
+                        if found:
+                            why = mistakes.by_name(found[0]).feedback
+                        elif follow_values is not None and math.isfinite(follow_values[i]):
+                            why = (
+                                f"a new mistake in this step: its formula on your own earlier values gives "
+                                f"{_plain(follow_values[i])}; the correct value is {answer}"
+                            )
+                        else:
+                            why = f"no known mistake gives this value; the correct value is {answer}"
+                        reasons.setdefault(i, {})[j] = _md(why)
+                else:
+                    lines.append((i, j, f"{who[i]},{quantity},correct,{_plain(value)},{answer},{DOES_NOT_FOLLOW}\r\n"))
+                    if feedback_dir is not None:
+                        reasons.setdefault(i, {})[j] = _md(
+                            "right, but it does not follow from your own earlier values: "
+                            f"the step on them gives {_plain(follow_values[i])}"
+                        )
+        lines.sort(key=lambda item: (item[0], item[1]))  # student by student, in column order
+        mistakes_f.write("".join(line for _, _, line in lines))
+        if review_w is not None:
+            for i, q, text in chunk.review:
+                review_f.write(f"{who[i]},{_csv_field(neutral(q))},{_csv_field(neutral(text))}\r\n")
+        for kind, (_, w) in exports.items():
+            if kind == "canvas":
+                sis_user = chunk.extra.get("SIS User ID", [""] * n)
+                sis_login = chunk.extra.get("SIS Login ID", [""] * n)
+                w.writerows(
+                    [
+                        neutral(chunk.students[i]),
+                        chunk.ids[i],
+                        sis_user[i],
+                        sis_login[i],
+                        neutral(chunk.sections[i]),
+                        points.text(units[i]),
+                    ]
+                    for i in range(n)
+                )
+            else:
+                w.writerows(
+                    [chunk.ids[i], neutral(chunk.students[i]), neutral(chunk.sections[i]), points.text(units[i])]
+                    for i in range(n)
+                )
+        if feedback_dir is not None:
+            written = np.column_stack([chunk.values[q] for q in columns]) if columns else np.zeros((n, 0))
+            for i in range(n):
+                text = _feedback_text(
+                    chunk.students[i],
+                    columns,
+                    codes[i],
+                    written[i],
+                    reasons.get(i, {}),
+                    labels,
+                    points.text(units[i]),
+                    max_text,
+                )
+                with folder.open(f"feedback/{file_name(chunk.students[i], used_names)}") as f:
+                    f.write(text)
+        total_students += n
+    marks_f.close()
+    mistakes_f.close()
+    if review_w is not None:
+        review_f.close()
+    for f, _ in exports.values():
+        f.close()
+    if reader.problems:
+        return 0
+    if reader.has["seed"]:
+        given_note = f"each student's own practice variant (the seed column; a blank seed: {given_note})"
+    with folder.open("report.md") as f:
+        f.write(summary.markdown(given_note, _agreement(policy), rubric.describe()))
+    fig = summary.chart()
+    with folder.open("marks.png", "wb") as f:
+        fig.savefig(f, dpi=110, format="png", metadata={"Software": None})
     plt.close(fig)
+    run = {
+        "input": {
+            "path": str(args.answers),
+            "sha256": _sha256(args.answers),
+            "students": total_students,
+            "delimiter": reader.delimiter,
+            "columns": columns,
+        },
+        "options": {
+            "given": str(args.given) if args.given else None,
+            "columns": str(args.columns) if args.columns else None,
+            "lenient": args.lenient,
+            "rubric": rubric.as_json(),
+            "export": args.export,
+            "assignment": args.assignment,
+            "agreement": _agreement(policy),
+            "feedback": not args.no_feedback,
+        },
+        "given_sha256": _sha256(args.given) if args.given else None,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "hwlib_version": hwlib.__version__,
+        "python": sys.version.split()[0],
+        "pid": os.getpid(),
+    }
+    with folder.open("run.json") as f:
+        json.dump(run, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    return total_students
 
 
 if __name__ == "__main__":

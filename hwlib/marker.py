@@ -41,7 +41,7 @@ import sympy as sp
 from hwlib import fmt, mistakes, problems
 from hwlib.answers import Truth
 from hwlib.escape import markdown_text
-from hwlib.tolerance import DEFAULT, Policy
+from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import Entry, load_given, load_transcription
 
 __all__ = ["Mark", "mark", "marks_table", "score", "comparison_markdown", "ValueMarker", "answer_quantities",
@@ -155,6 +155,19 @@ class _Working:
     structure: list[tuple[str, str, bool]]  # (code, text, changes the value)
 
 
+def _same_when_expanded(working: sp.Expr, local: sp.Expr, truth: Truth) -> bool:
+    """The working equals the local formula once the quantities it uses are written out by their own formulas
+    (``k²·C_in·C_out·H_out·W_out`` for ``H_out·W_out·W_standard``): the same step, written from the Given."""
+    expanded = local
+    for _ in range(len(truth.formulas)):
+        inner = {sym: truth.formulas[str(sym)] for sym in expanded.free_symbols if str(sym) in truth.formulas
+                 and sym not in working.free_symbols}
+        if not inner:
+            break
+        expanded = expanded.xreplace(inner)
+    return expanded is not local and sp.expand(working - expanded) == 0
+
+
 def _read_working(entry: Entry, st: _Student) -> _Working | None:
     if entry.expression is None:
         return None
@@ -165,7 +178,7 @@ def _read_working(entry: Entry, st: _Student) -> _Working | None:
     local = st.truth.formulas.get(entry.quantity)
     structure: list[tuple[str, str, bool]] = []
     as_sum = None
-    if local is not None and sp.expand(mapped - local) != 0:
+    if local is not None and sp.expand(mapped - local) != 0 and not _same_when_expanded(mapped, local, st.truth):
         full_used = {str(s): used.get(str(s), st.own(str(s), entry.id)) for s in local.free_symbols}
         right_on_used = _eval(local, full_used)
         if isinstance(local, sp.Add) and sp.expand(mapped - sp.Mul(*local.args)) == 0:
@@ -514,6 +527,9 @@ class ValueMarker:
             def same(v: float, ref: float, kind: str = kind) -> bool:
                 return agrees(v, ref, kind)
 
+            def named(v: float, ref: float, kind: str = kind) -> bool:  # a mistake may predict a count such as 1.5
+                return v == ref if kind == COUNT and math.isfinite(ref) else agrees(v, ref, kind)
+
             if same(v, truth[q]):
                 out[q] = (CORRECT, ())
                 continue
@@ -529,11 +545,11 @@ class ValueMarker:
             found = []
             for name, names, function in self._steps.get(q, ()):
                 try:
-                    if same(v, float(function(*[own[n] if n in own else truth[n] for n in names]))):
+                    if named(v, float(function(*[own[n] if n in own else truth[n] for n in names]))):
                         found.append(name)
                 except (ArithmeticError, ValueError):
                     pass
             if not found:
-                found = [name for value, name in self._predicted.get(q, ()) if same(v, value)]
+                found = [name for value, name in self._predicted.get(q, ()) if named(v, value)]
             out[q] = (WRONG, tuple(found))
         return out

@@ -28,7 +28,7 @@ import sympy as sp
 from hwlib import answers
 from hwlib.answers import Truth
 from hwlib.naming import default_letters, unit_key, weight_key
-from hwlib.tolerance import DEFAULT, Policy
+from hwlib.tolerance import COUNT, DEFAULT, Policy
 
 __all__ = ["Mistake", "CATALOGUE", "diagnose", "diagnose_step", "by_name", "truth_of"]
 
@@ -198,6 +198,29 @@ def _p1_pointwise_as_k_by_k(given: Mapping[str, Any], truth: Truth) -> dict[str,
     return {"pointwise.weights": k**2 * ci * co, "pointwise.macs": ho * wo * k**2 * ci * co}
 
 
+def _p1_biases_counted(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    k, ci, co = _s("k"), _s("C_in"), _s("C_out")
+    return {"standard.weights": (k**2 * ci + 1) * co, "depthwise.weights": (k**2 + 1) * ci,
+            "pointwise.weights": (ci + 1) * co}
+
+
+def _p1_c_in_as_filters(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    k, ci = _s("k"), _s("C_in")
+    return {"standard.weights": k**2 * ci * ci, "pointwise.weights": ci * ci}
+
+
+def _p1_output_size_without_floor(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    # i + 2p − k = (o − 1)s solved for p, with the student's own stride
+    h_in = int(given["in_shape"][0])
+    return {"padding": ((_s("H_out") - 1) * _s("stride") - h_in + _s("k")) / 2}
+
+
+def _p1_output_size_without_plus_1(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    # ⌊(i + 2p − k)/s⌋ = o: the least such p, with the student's own stride
+    h_in = int(given["in_shape"][0])
+    return {"padding": sp.ceiling((_s("H_out") * _s("stride") - h_in + _s("k")) / 2)}
+
+
 # ------------------------------------------------------------------ Problem 2
 def _p2_parts(given: Mapping[str, Any]) -> dict[str, int]:
     return {str(part): int(k) for part, k in given["kernels"].items()}
@@ -326,6 +349,10 @@ def _p3_lost_sign_of_negative_input(given: Mapping[str, Any], truth: Truth) -> d
     return out
 
 
+def _p2_padding_k_over_2(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    return {f"{part}.padding": sp.Rational(k, 2) for part, k in _p2_parts(given).items()}
+
+
 #: the names of the homework's network (x, y, z, z), in which ``Mistake.feedback`` of Problem 3 is worded
 _HOMEWORK_NAMES = {"out": "z", "below": "y", "above": "z", "layer": "²", "first_below": "x", "first_above": "y",
                    "first_layer": "¹"}
@@ -352,6 +379,19 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake("pointwise_as_k_by_k", 1,
             "the pointwise stage uses 1 × 1 filters: its counts have no factor k²",
             _p1_pointwise_as_k_by_k),
+    Mistake("biases_counted", 1,
+            "the question counts weights: a filter's k × k × C_in values, without its bias; counting one bias per "
+            "filter adds C_out (C_in for the depthwise stage)",
+            _p1_biases_counted),
+    Mistake("c_in_as_filters", 1,
+            "the number of filters is the output depth C_out, not the input depth C_in",
+            _p1_c_in_as_filters),
+    Mistake("output_size_without_floor", 1,
+            "the output size is ⌊(i + 2p − k)/s⌋ + 1: without the floor the padding comes out as a fraction",
+            _p1_output_size_without_floor),
+    Mistake("output_size_without_plus_1", 1,
+            "the output size is ⌊(i + 2p − k)/s⌋ + 1: without the + 1 the padding comes out too large",
+            _p1_output_size_without_plus_1),
     Mistake("no_padding", 2,
             "without padding a k × k filter shrinks each side by k − 1; padding (k − 1)/2 keeps the size",
             _p2_no_padding),
@@ -364,6 +404,10 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake("stride_equals_kernel", 2,
             "a stride as large as the filter shrinks the map; keeping the size needs stride 1",
             _p2_stride_equals_kernel),
+    Mistake("padding_k_over_2", 2,
+            "padding (k − 1)/2 per side keeps the size with stride 1; k/2 comes from the output size without its "
+            "+ 1, i + 2p − k = i",
+            _p2_padding_k_over_2),
     _p3_mistake("dropped_factor_2",
                 "the factor 2 is missing: the derivative of ({out} − t)² is 2({out} − t), so ∂L/∂{out} and every "
                 "gradient after it come out half as large",
@@ -407,6 +451,14 @@ def _check(problem: int, quantity: str, value: float) -> None:
         raise TypeError(f"value must be a number, got {value!r}")
 
 
+def _gives(policy: Policy, value: float, predicted: float, kind: str) -> bool:
+    """A mistake gives ``value``: the policy's agreement, except that a count a mistake predicts may be a
+    fraction (padding k/2 = 1.5) and is then matched exactly."""
+    if kind == COUNT:
+        return math.isfinite(predicted) and value == predicted
+    return policy.agrees(value, predicted, kind)
+
+
 def diagnose(problem: int, given: Mapping[str, Any], quantity: str, value: float,
              policy: Policy = DEFAULT) -> list[Mistake]:
     """The catalogue's mistakes whose prediction for ``quantity`` agrees with ``value`` (under ``policy``)
@@ -424,7 +476,7 @@ def diagnose(problem: int, given: Mapping[str, Any], quantity: str, value: float
         if mistake.problem != problem:
             continue
         predicted = dict(_prediction(mistake, keyed, policy)).get(quantity)
-        if predicted is not None and policy.agrees(value, predicted, kind):
+        if predicted is not None and _gives(policy, value, predicted, kind):
             found.append(mistake)
     return found
 
@@ -447,6 +499,6 @@ def diagnose_step(problem: int, given: Mapping[str, Any], quantity: str, value: 
         if mistake.problem != problem:
             continue
         result = mistake.step(quantity, given, values)
-        if result is not None and policy.agrees(value, result, kind):
+        if result is not None and _gives(policy, value, result, kind):
             found.append(mistake)
     return found

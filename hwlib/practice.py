@@ -32,6 +32,16 @@ Command line (the JSON is documented in README.md)::
 
     python -m hwlib.practice --problem 1 --seed 7
     python -m hwlib.practice --key --seeds 0-49 [--problem 2] [--format csv]
+    python -m hwlib.practice --sheets ROSTER.csv --out DIR
+
+``--sheets`` writes one practice sheet per student of a roster (a CSV with a ``student`` column and
+optionally ``id``, ``section`` and ``seed``; other columns are ignored): ``DIR/sheets/<student>.md`` and
+``.html`` (the statements of the three problems of the student's variant), ``DIR/key.csv`` (the
+instructor's key: student, id, section, seed, then every asked quantity's true value) and
+``DIR/run.json``.  A student without a seed gets :func:`roster_seed` of their name: the first four
+bytes of the SHA-256 of the name (NFC, whitespace folded, UTF-8) as a big-endian integer, so the same
+name always gets the same sheet.  Mark the class with the ``seed`` column of ``key.csv``
+(``python -m hwlib.mark``).
 """
 
 from __future__ import annotations
@@ -39,20 +49,26 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
+import hashlib
 import io
 import itertools
 import json
 import random
+import re
 import sys
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from hwlib import conv, fmt, problems
+import hwlib
+from hwlib import conv, escape, fmt, problems
 from hwlib._checks import check_int
+from hwlib.class_input import InputError, detect_delimiter, file_name, identity
 from hwlib.network import Network
+from hwlib.output_folder import OutputError, OutputFolder
 from hwlib.transcription import load_given
 
 __all__ = [
@@ -64,6 +80,12 @@ __all__ = [
     "parse_seeds",
     "answer_key",
     "main",
+    "roster_seed",
+    "read_roster",
+    "sheet_markdown",
+    "sheet_html",
+    "weights_markdown",
+    "write_sheets",
 ]
 
 PROBLEMS = problems.NUMBERS
@@ -308,6 +330,175 @@ def answer_key(problems: Iterable[int], seeds: Iterable[int], format: str = "mar
 
 
 # ------------------------------------------------------------------ command line
+# ------------------------------------------------------------------ personal sheets
+SEED_BYTES = 4
+
+
+def roster_seed(name: str) -> int:
+    """The seed of a student without one: int.from_bytes(SHA-256(identity(name))[:4], "big"), 0 to 2**32 − 1."""
+    return int.from_bytes(hashlib.sha256(identity(name).encode("utf-8")).digest()[:SEED_BYTES], "big")
+
+
+def read_roster(path: Any) -> list[dict[str, str]]:
+    """The roster's students: ``student`` (identity), ``id``, ``section``, ``seed`` (text; derived when blank).
+
+    Raises :class:`hwlib.class_input.InputError` with one line per problem."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([f"{path}: cannot be read as UTF-8 text: {exc}"]) from exc
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise InputError([f"{path}: the file is empty; it needs a header row with a 'student' column"])
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(lines[0]), strict=True))
+    except csv.Error as exc:
+        raise InputError([f"{path}: not a CSV file: {exc}"]) from exc
+    header = [h.strip() for h in rows[0]]
+    if "student" not in header:
+        raise InputError([f"{path}: no 'student' column; the header row is {', '.join(repr(h) for h in header)}"])
+    where = {role: header.index(role) for role in ("student", "id", "section", "seed") if role in header}
+    problems_found: list[str] = []
+    seen: dict[str, int] = {}
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not "".join(row).strip():
+            continue
+        cell = {role: (row[i].strip() if i < len(row) else "") for role, i in where.items()}
+        name = identity(cell["student"])
+        if not name:
+            problems_found.append(f"{path}, row {number}, column 'student': the student's name is empty")
+            continue
+        if name in seen:
+            problems_found.append(f"{path}, row {number} (student {name!r}): the same student as row {seen[name]}")
+            continue
+        seen[name] = number
+        seed = cell.get("seed", "")
+        if seed and not (seed.isascii() and seed.isdigit() and len(seed) <= 18):
+            problems_found.append(f"{path}, row {number} (student {name!r}), column 'seed': {seed!r} is not a whole "
+                                  "number >= 0")
+            continue
+        out.append({"student": name, "id": cell.get("id", ""), "section": cell.get("section", ""),
+                    "seed": seed or str(roster_seed(name))})
+    if not out and not problems_found:
+        problems_found.append(f"{path}: no student rows below the header")
+    if problems_found:
+        raise InputError(problems_found)
+    return out
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<script>window.MathJax = {{tex: {{inlineMath: [["$", "$"]], displayMath: [["$$", "$$"]]}}}};</script>
+<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script></head>
+<body>
+{body}
+</body></html>
+"""
+
+
+def weights_markdown(given: Mapping[str, Any]) -> str:
+    """Problem 3's weights as matrices, $W^l$ with $w^l_{ij}$ in row i, column j (the statement names them only)."""
+    matrices = []
+    for layer, matrix in enumerate(given["weights"], start=1):
+        rows = r" \\ ".join(" & ".join(fmt.latex(v) for v in row) for row in matrix)
+        matrices.append(rf"$W^{{{layer}}} = \begin{{pmatrix}} {rows} \end{{pmatrix}}$")
+    return ("The weights, with $w^l_{ij}$ in row $i$ and column $j$ of $W^l$: "
+            + ", ".join(matrices[:-1]) + " and " + matrices[-1] + ".")
+
+
+def sheet_markdown(student: str, seed: int) -> str:
+    """A student's practice sheet: the statements of the three problems of variant ``seed``, in Markdown."""
+    parts = [f"# Practice sheet for {escape.markdown_text(student)}", "",
+             f"Variant {seed} of the homework: the same three problems with your own numbers.", ""]
+    for number in PROBLEMS:
+        problem = problems.get(number)
+        given = make_given(number, seed)
+        parts += [f"## Problem {number}", "", problem.worked.statement(given).strip(), ""]
+        if number == 3:
+            parts += [weights_markdown(given), ""]
+    return "\n".join(parts)
+
+
+def _inline_html(text: str) -> str:
+    """One paragraph of a sheet's Markdown as HTML: text escaped, ``**bold**`` as <strong>, ``$math$`` kept for
+    MathJax (its ``<`` and ``&`` escaped too), backslash escapes of the name undone."""
+    out = []
+    for k, piece in enumerate(re.split(r"(\$[^$]*\$)", text)):
+        if k % 2:
+            out.append(escape.html_text(piece))
+            continue
+        piece = re.sub(r"\\([\\`*_\[\]{}|~$!#>+\-=.)])", r"\1", piece)
+        piece = escape.html_text(piece)
+        out.append(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", piece))
+    return "".join(out)
+
+
+def sheet_html(student: str, seed: int, markdown_text: str) -> str:
+    """The sheet as an HTML page: its headings and paragraphs, math typeset by MathJax where it loads and
+    readable TeX where it does not (the sheet's Markdown uses only headings, paragraphs, bold and math)."""
+    blocks = [f"<h1>Practice sheet for {escape.html_text(student)}</h1>"]  # the name as given, escaped once
+    for block in markdown_text.strip().split("\n\n")[1:]:
+        heading = re.match(r"(#{1,3}) (.*)", block)
+        if heading:
+            level = len(heading.group(1))
+            blocks.append(f"<h{level}>{_inline_html(heading.group(2))}</h{level}>")
+        else:
+            blocks.append(f"<p>{_inline_html(' '.join(block.splitlines()))}</p>")
+    return _PAGE.format(title=escape.html_text(f"Practice sheet for {student}"), body="\n".join(blocks))
+
+
+def _cell(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def write_sheets(roster: Any, out: Any) -> int:
+    """Write DIR/sheets/, DIR/key.csv and DIR/run.json for a roster (complete or not at all); the students."""
+    from pathlib import Path
+
+    students = read_roster(Path(roster))
+    folder = OutputFolder(Path(out))
+    try:
+        if folder.contains(Path(roster)):
+            raise InputError([f"{roster}: the roster lies in the output folder {out}, which is replaced as a whole"])
+        folder.mkdir("sheets")
+        used: set[str] = set()
+        keys = {p: None for p in PROBLEMS}
+        with folder.open("key.csv") as f:
+            writer = csv.writer(f)
+            header_written = False
+            for s in students:
+                seed = int(s["seed"])
+                values: dict[str, str] = {}
+                for p in PROBLEMS:
+                    values.update({q: _cell(v) for q, v in answers(p, make_given(p, seed)).items()})
+                if not header_written:
+                    keys = list(values)
+                    writer.writerow(["student", "id", "section", "seed", *keys])
+                    header_written = True
+                writer.writerow([escape.csv_cell(s["student"]), s["id"], escape.csv_cell(s["section"]), seed,
+                                 *(values.get(k, "") for k in keys)])
+                name = file_name(s["student"], used, "")
+                text = sheet_markdown(s["student"], seed)
+                with folder.open(f"sheets/{name}.md") as sheet:
+                    sheet.write(text)
+                with folder.open(f"sheets/{name}.html") as sheet:
+                    sheet.write(sheet_html(s["student"], seed, text))
+        with open(roster, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        with folder.open("run.json") as f:
+            json.dump({"roster": {"path": str(roster), "sha256": digest, "students": len(students)},
+                       "seeds": "the roster's seed column; blank: first 4 bytes of SHA-256 of the name",
+                       "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "hwlib_version": hwlib.__version__},
+                      f, indent=2, ensure_ascii=False)
+        folder.commit()
+    except BaseException:
+        folder.discard()
+        raise
+    return len(students)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m hwlib.practice",
@@ -320,6 +511,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seeds", default="0-49", help="seeds of the answer key, e.g. 0-49 or 0-9,20 (default 0-49)")
     parser.add_argument("--format", choices=("markdown", "csv"), default="markdown",
                         help="answer key format (default markdown)")
+    parser.add_argument("--sheets", metavar="ROSTER.csv",
+                        help="write one practice sheet per student of a roster (with --out)")
+    parser.add_argument("--out", metavar="DIR", help="the folder of --sheets (replaced as a whole)")
     return parser
 
 
@@ -327,6 +521,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m hwlib.practice``: print one variant as JSON, or (``--key``) an answer key."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.sheets:
+        if not args.out:
+            parser.error("--sheets needs --out DIR")
+        try:
+            count = write_sheets(args.sheets, args.out)
+        except InputError as exc:
+            for line in exc.problems:
+                print(f"error: {escape.terminal(line)}", file=sys.stderr)
+            return 2
+        except (OutputError, OSError) as exc:
+            print(f"error: {escape.terminal(str(exc))}", file=sys.stderr)
+            return 2
+        sheets = f"{count:,} sheet{'' if count == 1 else 's'}"
+        print(escape.terminal(f"wrote {sheets}: {args.out}/sheets/, {args.out}/key.csv"))
+        return 0
     try:
         if args.key:
             if args.seed is not None:

@@ -36,7 +36,7 @@ from typing import Any
 
 import sympy as sp
 
-from hwlib import fmt, practice, problems
+from hwlib import practice, problems
 from hwlib.naming import plain_label
 from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import load_given
@@ -129,14 +129,7 @@ def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
     return f"Look at this step of the {step}: {label} = {_plain_expression(formula, labels)}."
 
 
-def weights_markdown(given: Mapping[str, Any]) -> str:
-    """Problem 3's weights as matrices, $W^l$ with $w^l_{ij}$ in row i, column j (the statement names them only)."""
-    matrices = []
-    for layer, matrix in enumerate(given["weights"], start=1):
-        rows = r" \\ ".join(" & ".join(fmt.latex(v) for v in row) for row in matrix)
-        matrices.append(rf"$W^{{{layer}}} = \begin{{pmatrix}} {rows} \end{{pmatrix}}$")
-    return ("The weights, with $w^l_{ij}$ in row $i$ and column $j$ of $W^l$: "
-            + ", ".join(matrices[:-1]) + " and " + matrices[-1] + ".")
+weights_markdown = practice.weights_markdown  # one home: hwlib.practice (the sheets use it too)
 
 
 def checker_data(variant: practice.Variant, policy: Policy = DEFAULT) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def test_a_given_file_with_another_network_shape_marks_with_the_chapters_names(t
     path.write_text(json.dumps({"p3": given}), encoding="utf-8")
     assert main([str(answers_csv), "--out", str(tmp_path / "o"), "--given", str(path)]) == 0
     marks = (tmp_path / "o" / "marks.csv").read_text(encoding="utf-8").splitlines()
-    assert marks[1] == "ann,3,3,3,correct,correct,correct"
+    assert marks[1] == "ann,3,3,3,3,3,3,correct,correct,correct"
 
 
 @pytest.mark.parametrize("change, error, message", [

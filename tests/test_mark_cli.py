@@ -37,7 +37,7 @@ def test_each_verdict_kind(tmp_path, capsys):
     out = tmp_path / "out"
     assert main([str(answers), "--out", str(out)]) == 0
     marks = read_marks(out)
-    assert list(marks["right"].values()) == ["right", "5", "5", "5"] + ["correct"] * 5
+    assert list(marks["right"].values()) == ["right", "5", "5", "5", "5", "5", "1", "1", "3"] + ["correct"] * 5
     assert marks["halves"]["dL/dz"] == "wrong" and marks["halves"]["dL/dz1"] == "carried"
     assert marks["halves"]["dL/dw2_21"] == marks["halves"]["b.padding"] == "blank"
     assert (marks["halves"]["answered"], marks["halves"]["correct"], marks["halves"]["follow_through"]) == ("3", "1", "2")

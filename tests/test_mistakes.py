@@ -48,8 +48,41 @@ def test_the_issue_list_is_in_the_catalogue():
 # ------------------------------------------------------------------ Problem 1, against the formulas by hand
 def test_depthwise_weights_counted_with_c_out():
     k, c_in, c_out = 3, 20, 40
+    h_out = w_out = 15
+    # the MACs follow from the student's own weights: H_out · W_out · weights
     assert predict("depthwise_weights_with_c_out", P1) == {
-        "depthwise.weights": k * k * c_out, "separable.weights": k * k * c_out + c_in * c_out}
+        "depthwise.weights": k * k * c_out, "separable.weights": k * k * c_out + c_in * c_out,
+        "depthwise.macs": h_out * w_out * k * k * c_out,
+        "separable.macs": h_out * w_out * (k * k * c_out + c_in * c_out)}
+
+
+def test_biases_counted_with_the_weights():
+    """7,240 weights (one bias per filter counted) and then 225 · 7,240 = 1,629,000 MACs."""
+    k, c_in, c_out, positions = 3, 20, 40, 15 * 15
+    got = predict("biases_counted", P1)
+    assert got["standard.weights"] == (k * k * c_in + 1) * c_out == 7240
+    assert got["standard.macs"] == positions * 7240 == 1_629_000
+    assert got["depthwise.weights"] == (k * k + 1) * c_in and got["pointwise.weights"] == (c_in + 1) * c_out
+
+
+def test_c_in_used_as_the_number_of_filters():
+    """3 · 3 · 20 · 20 = 3,600 weights, then 225 · 3,600 = 810,000 MACs."""
+    got = predict("c_in_as_filters", P1)
+    assert got["standard.weights"] == 3 * 3 * 20 * 20 == 3600
+    assert got["standard.macs"] == 15 * 15 * 3600 == 810_000
+    assert got["pointwise.weights"] == 20 * 20
+
+
+def test_output_size_without_the_floor_or_the_plus_1():
+    """i = 30, k = 3, s = 2, o = 15: i + 2p − k = (o − 1)s gives p = 1/2; ⌊(i + 2p − k)/s⌋ = o gives p = 2."""
+    i, k, s, o = 30, 3, 2, 15
+    assert predict("output_size_without_floor", P1) == {"padding": ((o - 1) * s - i + k) / 2} == {"padding": 0.5}
+    without_plus_1 = predict("output_size_without_plus_1", P1)["padding"]
+    assert (i + 2 * without_plus_1 - k) // s == o and (i + 2 * (without_plus_1 - 1) - k) // s < o
+
+
+def test_padding_k_over_2():
+    assert predict("padding_k_over_2", P2) == {"a.padding": 0.5, "b.padding": 1.5, "c.padding": 0.5}
 
 
 def test_macs_counted_with_the_input_size():

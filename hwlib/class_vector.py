@@ -1,0 +1,438 @@
+"""Marking a class column by column: the rules of :class:`hwlib.marker.ValueMarker`, vectorised with numpy.
+
+For each quantity ``q`` (a column) and each student (a row), with ``v`` the written value:
+
+* **blank**: no value; **review**: a cell that is not a number, read with ``--lenient``;
+* **correct**: ``v`` agrees with the exact truth (:func:`agrees`: a count exactly, a real value
+  within the tolerance policy :class:`Policy`);
+* **carried**: ``v`` is not correct, but the book's local formula for ``q``
+  (:attr:`hwlib.answers.Truth.formulas`) fed with the student's own written values (true values
+  where they wrote none) gives it;
+* **wrong** otherwise, named by the catalogue mistakes (:mod:`hwlib.mistakes`) whose step formula on
+  those values gives ``v``, else those whose prediction from the Given is ``v``.
+
+Nothing carries from a value whose own step overflows (``z = 1e308`` makes ``2(z − t)`` overflow), nor
+from a value that rests on one.  A correct value whose local formula on the student's own written
+upstream values gives something else is *flagged* (``does_not_follow``): it stays correct, and
+``mistakes.csv`` lists it.
+
+Floating point never decides a mark by accident: the truth is computed exactly (integers for
+counts, rationals for decimal Givens) and a Given whose float64 evaluation would disagree with the
+exact truth is refused with the reason; a formula value that is not finite (a step that overflows)
+agrees with nothing; a count agrees only with an equal count, and never above 2**53, where float64
+stops holding every whole number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from hwlib import mistakes
+from hwlib.marker import answer_quantities
+from hwlib.tolerance import COUNT, REAL, Policy
+
+__all__ = [
+    "BLANK",
+    "CARRIED",
+    "CORRECT",
+    "DOES_NOT_FOLLOW",
+    "REVIEW",
+    "VERDICT_WORDS",
+    "WRONG",
+    "ClassMarker",
+    "Marked",
+    "Policy",
+    "exact_truth",
+]
+
+BLANK, CORRECT, CARRIED, WRONG, REVIEW = 0, 1, 2, 3, 4
+VERDICT_WORDS = ("blank", "correct", "carried", "wrong", "review")
+DOES_NOT_FOLLOW = "does_not_follow"
+EXACT_LIMIT = 2**53  # float64 holds every whole number up to here, and not beyond
+
+
+def _near_tie(x: np.ndarray) -> np.ndarray:
+    """Within a hair of a rounding tie (x.5), where float64 cannot decide the rounding."""
+    return np.abs(np.abs(x) % 1 - 0.5) < 1e-6
+
+
+def _sig_round(x: np.ndarray) -> np.ndarray:
+    """Round half away from zero, elementwise."""
+    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+
+
+def agrees(
+    values: np.ndarray, reference: np.ndarray | float, count: bool, policy: Policy, whole: bool = True
+) -> np.ndarray:
+    """Elementwise :meth:`hwlib.tolerance.Policy.agrees` (both finite; counts equal and within 2**53).
+
+    Decided in float64, except within a hair of a rounding tie or a power of ten, where the exact
+    rule of :mod:`hwlib.tolerance` decides each such element.  ``whole=False`` lets a count equal a
+    reference that is not a whole number (a catalogue mistake's prediction, such as padding 1.5).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    reference = np.broadcast_to(np.asarray(reference, dtype=np.float64), values.shape)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        finite = np.isfinite(values) & np.isfinite(reference)
+        if count:
+            same = finite & (values == reference) & (np.abs(reference) <= EXACT_LIMIT)
+            return same & (reference == np.round(reference)) if whole else same
+        magnitude = np.abs(reference)
+        if policy.rel is not None:
+            gap, allowed = np.abs(values - reference), policy.rel * magnitude
+            ok = finite & (gap <= allowed)
+            borderline = finite & (np.abs(gap - allowed) <= 1e-9 * magnitude)
+        else:
+            nonzero = magnitude > 0
+            log = np.log10(np.where(nonzero, magnitude, 1.0))
+            unit = np.power(10.0, np.floor(log) - (policy.sig_figs - 1))
+            scaled_v, scaled_t = values / unit, reference / unit
+            ok = finite & np.where(nonzero, _sig_round(scaled_v) == _sig_round(scaled_t), values == 0)
+            near_power = (np.abs(log - np.round(log)) < 1e-9) & (np.power(10.0, np.round(log)) != magnitude)
+            borderline = (
+                finite & nonzero & (_near_tie(scaled_v) | _near_tie(scaled_t) | near_power | ~np.isfinite(scaled_v))
+            )
+    if borderline.any():
+        kind = COUNT if count else REAL
+        for i in np.flatnonzero(borderline):
+            ok[i] = policy.agrees(float(values[i]), float(reference[i]), kind)
+    return ok
+
+
+def _numpy_function(expr: sp.Expr) -> tuple[list[str], Callable[..., Any], Callable[..., Any]]:
+    symbols = sorted(expr.free_symbols, key=str)
+    names = [str(s) for s in symbols]
+    return (
+        names,
+        sp.lambdify(symbols, expr, modules="numpy", dummify=True),
+        sp.lambdify(symbols, expr, modules="math", dummify=True),
+    )
+
+
+def _exact(value: float) -> Fraction:
+    """A Given's number exactly as written: an int as it is, a float as its shortest decimal (0.1 -> 1/10)."""
+    return Fraction(value) if isinstance(value, int) else Fraction(repr(float(value)))
+
+
+def exact_truth(problem: int, given: Mapping[str, Any], policy: Policy | None = None) -> dict[str, Fraction]:
+    """Every quantity of the problem, exactly: the Given's numbers as written, each formula in rationals.
+
+    Raises ValueError (naming the quantity) when a count exceeds 2**53, or when the float64 value that
+    marking uses would not agree with the exact one (a Given such as a weight of 1e17 next to 1).
+    """
+    policy = policy or Policy()
+    truth = mistakes.truth_of(problem, given)
+    exact: dict[str, Fraction] = {}
+    compiled = {q: _numpy_function(sp.sympify(f)) for q, f in truth.formulas.items()}
+
+    def value(q: str, depth: int = 0) -> Fraction:
+        if q not in exact:
+            if depth > 10_000:
+                raise ValueError(f"the formula of {q!r} is nested too deeply")
+            if q in compiled:
+                names, _, function = compiled[q]
+                exact[q] = Fraction(function(*[value(n, depth + 1) for n in names]))
+            else:
+                exact[q] = _exact(truth.values[q])
+        return exact[q]
+
+    float_values: dict[str, float] = {}
+    for q in truth.values:
+        value(q)
+    for q in truth.values:  # float64 as marking computes it: each formula on float upstream values
+        if q in compiled:
+            names, _, function = compiled[q]
+            with np.errstate(all="ignore"):
+                float_values[q] = float(np.float64(function(*[np.float64(float(exact[n])) for n in names])))
+        else:
+            float_values[q] = float(exact[q])
+    asked = set(answer_quantities(problem, truth))
+    for q, x in exact.items():
+        if q not in asked:
+            continue
+        count = truth.kind(q) == COUNT
+        if count and (x.denominator != 1 or abs(x) > EXACT_LIMIT):
+            raise ValueError(
+                f"{q} is {float(x):.4g}, above 2**53 = 9,007,199,254,740,992: counts are marked exactly "
+                "in float64, which holds whole numbers only up to there"
+            )
+        exact_float = float(x)
+        if not math.isfinite(exact_float):
+            raise ValueError(
+                f"{q} is too large for a float64 ({float(x):.4g})" if abs(x) < 1 else f"{q} is too large for a float64"
+            )
+        if not agrees(np.array([float_values[q]]), exact_float, count, policy)[0]:
+            raise ValueError(
+                f"float64 arithmetic cannot mark this Given: {q} is {_fraction_text(x)} exactly, but "
+                f"float64 gives {float_values[q]:.6g} (numbers of very different sizes lose the smaller "
+                "ones); scale the Given"
+            )
+    return exact
+
+
+def _fraction_text(x: Fraction) -> str:
+    return str(x.numerator) if x.denominator == 1 else f"{float(x):.10g}"
+
+
+@dataclass
+class _Column:
+    key: str
+    problem: int
+    count: bool
+    truth: float
+    local: tuple[list[str], Callable[..., Any], Callable[..., Any]] | None
+    steps: list[tuple[int, list[str], Callable[..., Any], Callable[..., Any]]] = field(default_factory=list)
+    predicted: list[tuple[int, float]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # bit i of a mistake field -> catalogue name
+
+
+@dataclass
+class Marked:
+    """One chunk's verdicts: ``codes`` (students x columns, BLANK..REVIEW), per column the catalogue mistakes of
+    the wrong values (``bits``: a bit field over ``ClassMarker.names(column)``), the correct values flagged as not
+    following from the student's own values, and the local formula's value on the student's own values."""
+
+    codes: np.ndarray
+    bits: dict[int, np.ndarray]
+    flagged: dict[int, np.ndarray]
+    follow: dict[int, np.ndarray]
+    truth: np.ndarray  # students x columns: each student's true values
+
+    @staticmethod
+    def combine(n: int, width: int, parts: list[tuple[np.ndarray, Marked]]) -> Marked:
+        """One chunk's verdicts from those of groups of its rows (``parts``: row indices, their verdicts)."""
+        codes = np.zeros((n, width), dtype=np.uint8)
+        truth = np.zeros((n, width))
+        bits: dict[int, np.ndarray] = {}
+        flagged: dict[int, np.ndarray] = {}
+        follow: dict[int, np.ndarray] = {}
+        for rows, part in parts:
+            codes[rows] = part.codes
+            truth[rows] = part.truth
+            for target, source, empty in (
+                (bits, part.bits, 0),
+                (flagged, part.flagged, False),
+                (follow, part.follow, np.nan),
+            ):
+                for j, values in source.items():
+                    if j not in target:
+                        target[j] = np.full(n, empty, dtype=values.dtype)
+                    target[j][rows] = values
+        return Marked(codes, bits, flagged, follow, truth)
+
+
+class ClassMarker:
+    """Marks chunks of a class against one set of Givens (problem -> Given) for ``columns`` (quantity keys)."""
+
+    def __init__(
+        self, givens: Mapping[int, Mapping[str, Any]], columns: Sequence[str], policy: Policy | None = None
+    ) -> None:
+        self.policy = policy or Policy()
+        self.columns = list(columns)
+        self.truth: dict[str, float] = {}
+        self.exact: dict[str, Fraction] = {}
+        self._columns: dict[str, _Column] = {}
+        self._decoded: dict[tuple[str, int], tuple[str, ...]] = {}
+        for problem in (1, 2, 3):
+            given = givens[problem]
+            truth = mistakes.truth_of(problem, given)
+            exact = exact_truth(problem, given, self.policy)
+            self.exact.update(exact)
+            self.truth.update({q: float(x) for q, x in exact.items()})
+            for q in answer_quantities(problem, truth):
+                formula = truth.formulas.get(q)
+                self._columns[q] = _Column(
+                    q,
+                    problem,
+                    truth.kind(q) == COUNT,
+                    float(exact[q]),
+                    _numpy_function(sp.sympify(formula)) if formula is not None else None,
+                )
+            for m in mistakes.CATALOGUE:
+                if m.problem != problem:
+                    continue
+                try:
+                    overrides = m.formulas(given, truth)
+                    predicted = m.predict(given)
+                except (ValueError, TypeError, ArithmeticError):
+                    continue
+                for q, expr in overrides.items():
+                    if q in self._columns:
+                        column = self._columns[q]
+                        names, numeric, scalar = _numpy_function(sp.sympify(expr))
+                        column.steps.append((self._bit(column, m.name), names, numeric, scalar))
+                for q, v in predicted.items():
+                    if q in self._columns and math.isfinite(v):
+                        column = self._columns[q]
+                        column.predicted.append((self._bit(column, m.name), v))
+        unknown = [c for c in self.columns if c not in self._columns]
+        if unknown:
+            raise ValueError(f"columns must be quantity keys (python -m hwlib.mark --quantities), got {unknown[0]!r}")
+
+    @staticmethod
+    def _bit(column: _Column, name: str) -> int:
+        """A mistake's bit: its place among its problem's catalogue mistakes (the same for every Given)."""
+        if not column.names:
+            column.names.extend(m.name for m in mistakes.CATALOGUE if m.problem == column.problem)
+            if len(column.names) > 63:
+                raise ValueError(f"problem {column.problem}: more than 63 catalogue mistakes")
+        return column.names.index(name)
+
+    def problem(self, quantity: str) -> int:
+        return self._columns[quantity].problem
+
+    def is_count(self, quantity: str) -> bool:
+        return self._columns[quantity].count
+
+    def names(self, quantity: str) -> list[str]:
+        """The catalogue mistakes of a column, in the order of the bits of :attr:`Marked.bits` (catalogue order)."""
+        column = self._columns[quantity]
+        return column.names or [m.name for m in mistakes.CATALOGUE if m.problem == column.problem]
+
+    def upstream(self, quantity: str) -> list[str]:
+        local = self._columns[quantity].local
+        return local[0] if local else []
+
+    def _evaluate(
+        self,
+        function: tuple[list[str], Callable[..., Any], Callable[..., Any]] | tuple,
+        own: Callable[[str], np.ndarray | float],
+        n: int,
+    ) -> np.ndarray:
+        """A formula on the students' own values; NaN where any step of it overflows or is undefined."""
+        names, numeric, scalar = function[-3], function[-2], function[-1]
+        args = [own(name) for name in names]
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                result = np.asarray(numeric(*args), dtype=np.float64)
+        except (FloatingPointError, ArithmeticError, ValueError):
+            result = np.empty(n)
+            for i in range(n):
+                try:
+                    with np.errstate(over="raise", invalid="raise", divide="raise"):
+                        result[i] = float(scalar(*[np.float64(a[i] if isinstance(a, np.ndarray) else a) for a in args]))
+                except (FloatingPointError, ArithmeticError, ValueError):
+                    result[i] = np.nan
+        result = np.broadcast_to(result, (n,)).astype(np.float64, copy=True)
+        result[~np.isfinite(result)] = np.nan
+        return result
+
+    def mark(
+        self,
+        values: Mapping[str, np.ndarray],
+        n: int,
+        inexact: Mapping[str, np.ndarray] | None = None,
+        review: Sequence[tuple[int, str, str]] = (),
+    ) -> Marked:
+        """Verdicts for ``n`` students: ``values`` maps each column to its float array (NaN: blank or review)."""
+        inexact = inexact or {}
+        policy = self.policy
+        cache: dict[str, np.ndarray | float] = {}
+
+        def own(name: str) -> np.ndarray | float:
+            if name not in cache:
+                column = values.get(name)
+                true = self.truth[name] if name in self.truth else float(self.exact[name])
+                if column is None:
+                    cache[name] = true
+                else:
+                    written = np.isfinite(column)
+                    if name in inexact:
+                        written &= ~inexact[name]
+                    cache[name] = np.where(written, column, true)
+            return cache[name]
+
+        codes = np.zeros((n, len(self.columns)), dtype=np.uint8)
+        bits: dict[int, np.ndarray] = {}
+        flagged: dict[int, np.ndarray] = {}
+        follow: dict[int, np.ndarray] = {}
+        usable_of: dict[str, np.ndarray] = {}
+        correct_of: dict[str, np.ndarray] = {}
+        step_of: dict[str, np.ndarray] = {}
+        unsound_of: dict[str, np.ndarray | bool] = {}
+
+        def judged(q: str) -> None:
+            if q in correct_of:
+                return
+            column = self._columns[q]
+            v = values[q]
+            usable = ~np.isnan(v)
+            if q in inexact:
+                usable &= ~inexact[q]
+            usable_of[q] = usable
+            correct_of[q] = usable & agrees(v, column.truth, column.count, policy)
+            if column.local is not None:
+                step_of[q] = self._evaluate(column.local, own, n)
+
+        def upstream_unsound(q: str) -> np.ndarray | bool:
+            local = self._columns[q].local
+            out: np.ndarray | bool = False
+            for name in local[0] if local else ():
+                out = out | unsound(name)
+            return out
+
+        def unsound(q: str) -> np.ndarray | bool:
+            """A written wrong value whose own step overflows, or resting on such a value: nothing carries from it."""
+            if q not in unsound_of:
+                unsound_of[q] = False  # no cycles in the formulas; a guard all the same
+                if q in values and q in self._columns and self._columns[q].local is not None:
+                    judged(q)
+                    up = upstream_unsound(q)
+                    unsound_of[q] = usable_of[q] & ~correct_of[q] & (np.isnan(step_of[q]) | up)
+            return unsound_of[q]
+
+        with np.errstate(over="ignore", invalid="ignore"):
+            for j, q in enumerate(self.columns):
+                column = self._columns[q]
+                v = values[q]
+                blank = np.isnan(v)
+                judged(q)
+                usable, correct = usable_of[q], correct_of[q]
+                carried = np.zeros(n, dtype=bool)
+                if column.local is not None:
+                    r = step_of[q]
+                    follow[j] = r
+                    right_on_own = agrees(v, r, column.count, policy)
+                    carried = usable & ~correct & right_on_own & ~np.asarray(upstream_unsound(q), dtype=bool)
+                    written_upstream = np.zeros(n, dtype=bool)
+                    for name in column.local[0]:
+                        if name in values:
+                            written_upstream |= np.isfinite(values[name])
+                    flag = correct & written_upstream & ~right_on_own
+                    if flag.any():
+                        flagged[j] = flag
+                wrong = ~blank & ~correct & ~carried
+                codes[:, j] = np.where(blank, BLANK, np.where(correct, CORRECT, np.where(carried, CARRIED, WRONG)))
+                if wrong.any() and (column.steps or column.predicted):
+                    step_bits = np.zeros(n, dtype=np.int64)
+                    for bit, *function in column.steps:
+                        hit = usable & agrees(v, self._evaluate(function, own, n), column.count, policy, whole=False)
+                        step_bits |= hit.astype(np.int64) << bit
+                    predicted_bits = np.zeros(n, dtype=np.int64)
+                    for bit, p in column.predicted:
+                        predicted_bits |= (usable & agrees(v, p, column.count, policy, whole=False)).astype(
+                            np.int64
+                        ) << bit
+                    bits[j] = np.where(wrong, np.where(step_bits != 0, step_bits, predicted_bits), 0)
+        position = {q: j for j, q in enumerate(self.columns)}
+        for i, q, _ in review:
+            codes[i, position[q]] = REVIEW
+        truth = np.broadcast_to(
+            np.array([self.truth[q] for q in self.columns], dtype=np.float64), (n, len(self.columns))
+        )
+        return Marked(codes, bits, flagged, follow, truth)
+
+    def decode(self, quantity: str, field_: int) -> tuple[str, ...]:
+        """The catalogue names of a bit field of :attr:`Marked.bits`."""
+        key = (quantity, field_)
+        if key not in self._decoded:
+            names = self.names(quantity)
+            self._decoded[key] = tuple(name for i, name in enumerate(names) if field_ >> i & 1)
+        return self._decoded[key]

@@ -1,0 +1,107 @@
+"""An output folder written completely or not at all, never through a symbolic link.
+
+:class:`OutputFolder` writes every file into a fresh temporary folder beside ``DIR``
+(``.DIR.tmp-XXXXXXXX``, made by :func:`tempfile.mkdtemp`), each opened with ``O_CREAT | O_EXCL |
+O_NOFOLLOW`` so that nothing outside it can be reached.  :meth:`OutputFolder.commit` then swaps the
+whole set into place: an earlier ``DIR`` is renamed aside, the new folder renamed to ``DIR``, the
+earlier one removed.  A run that fails or is killed before the swap leaves ``DIR`` as it was (and at
+most a hidden temporary folder, removed on any error the process survives).
+
+``DIR`` itself must not be a symbolic link, and an existing ``DIR`` is replaced only when it holds
+an earlier run's outputs (its ``run.json``) or nothing: a folder of other files is never removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+from typing import IO
+
+__all__ = ["OutputError", "OutputFolder"]
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class OutputError(Exception):
+    """The output folder cannot be used: one line saying why."""
+
+
+class OutputFolder:
+    """A temporary folder beside ``out`` that :meth:`commit` moves into place as a whole."""
+
+    def __init__(self, out: Path, marker: str = "run.json") -> None:
+        self.out = Path(os.path.abspath(out))
+        self.marker = marker
+        try:
+            info = os.lstat(self.out)
+        except FileNotFoundError:
+            info = None
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot be written: {exc.strerror or exc}") from exc
+        if info is not None:
+            if stat.S_ISLNK(info.st_mode):
+                raise OutputError(f"{out}: is a symbolic link; give a real folder")
+            if not stat.S_ISDIR(info.st_mode):
+                raise OutputError(f"{out}: exists and is not a folder")
+            try:
+                entries = os.listdir(self.out)
+            except OSError as exc:
+                raise OutputError(f"{out}: cannot be read: {exc.strerror or exc}") from exc
+            if entries and marker not in entries:
+                raise OutputError(
+                    f"{out}: holds files that are not an earlier run's outputs (no {marker}); "
+                    "give a new or empty folder"
+                )
+        parent = self.out.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{self.out.name[:40]}.tmp-"))
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot be written: {exc.strerror or exc}") from exc
+        self.done = False
+
+    def contains(self, path: Path) -> bool:
+        """Whether ``path`` is, or lies inside, the output folder (after resolving links)."""
+        target = Path(os.path.realpath(path))
+        root = Path(os.path.realpath(self.out))
+        return target == root or root in target.parents
+
+    def path(self, relative: str) -> Path:
+        return self.tmp / relative
+
+    def mkdir(self, relative: str) -> Path:
+        folder = self.tmp / relative
+        folder.mkdir()
+        return folder
+
+    def open(self, relative: str, mode: str = "w") -> IO:
+        """A new file in the folder (text with newline="" and UTF-8 for ``"w"``, bytes for ``"wb"``)."""
+        fd = os.open(self.tmp / relative, _FLAGS, 0o644)
+        if mode == "wb":
+            return os.fdopen(fd, "wb")
+        return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def commit(self) -> None:
+        """Move the finished folder into place, replacing an earlier one as a whole."""
+        aside = None
+        if os.path.lexists(self.out):
+            aside = Path(tempfile.mkdtemp(dir=self.out.parent, prefix=f".{self.out.name[:40]}.old-"))
+            os.rename(self.out, aside / "old")
+        try:
+            os.rename(self.tmp, self.out)
+        except OSError:
+            if aside is not None:
+                os.rename(aside / "old", self.out)
+                os.rmdir(aside)
+            raise
+        self.done = True
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Remove the temporary folder (after a failure)."""
+        if not self.done:
+            shutil.rmtree(self.tmp, ignore_errors=True)
