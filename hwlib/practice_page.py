@@ -27,7 +27,6 @@ outputs against a fresh run.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
@@ -37,106 +36,10 @@ from typing import Any
 import sympy as sp
 
 from hwlib import fmt, practice, problems
+from hwlib.practice import hint, quantity_label
 from hwlib.tolerance import COUNT, DEFAULT, Policy
-from hwlib.transcription import load_given
 
-__all__ = ["quantity_label", "hint", "weights_markdown", "checker_data", "variant_markdown"]
-
-_P1_STEPS = {
-    "standard": "Standard convolution",
-    "depthwise": "Depthwise step",
-    "pointwise": "Pointwise step",
-    "separable": "Depthwise separable, total",
-}
-_P1_HINTS = {
-    "standard.weights": "a standard convolution has one k × k × C_in filter for each of the C_out output channels.",
-    "standard.macs": "each of the H_out × W_out × C_out output values is one dot product of k × k × C_in terms.",
-    "depthwise.weights": "the depthwise step has one k × k filter per input channel, and no filter mixes channels.",
-    "depthwise.macs": "the depthwise step makes H_out × W_out × C_in output values, each from k × k products.",
-    "pointwise.weights": "the pointwise step is a 1 × 1 convolution from C_in to C_out channels.",
-    "pointwise.macs": "the pointwise step makes H_out × W_out × C_out output values, each from C_in products.",
-    "separable.weights": "the separable total is the depthwise step plus the pointwise step.",
-    "separable.macs": "the separable total is the depthwise step plus the pointwise step.",
-}
-_NAMES = {"weights": "weights", "macs": "MACs", "padding": "padding p", "stride": "stride s", "filters": "number of filters"}
-_SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _plain_label(latex: str) -> str:
-    """A Truth label in plain text: ``\\partial L / \\partial w^{2}_{11}`` -> ``∂L/∂w²₁₁``."""
-    text = latex.replace(r"\partial ", "∂").replace(" / ", "/")
-    text = re.sub(r"\\text\{([^}]*)\}", r"\1", text)
-    text = re.sub(r"\^\{(\d+)\}", lambda m: m.group(1).translate(_SUPER), text)
-    return re.sub(r"_\{(\d+)\}", lambda m: m.group(1).translate(_SUB), text)
-
-
-@functools.lru_cache(maxsize=1)
-def _problem3_labels() -> dict[str, str]:
-    """Problem 3's labels, which depend on the 2-2-2-1 shape alone (the homework's)."""
-    return problems.get(3).truth(load_given(3)).labels
-
-
-def quantity_label(problem: int, quantity: str) -> str:
-    """The input's label in plain text: "Depthwise step: MACs", "(b) padding p", "∂L/∂w²₁₁"."""
-    if problem in (1, 2) and "." in quantity:
-        part, _, name = quantity.partition(".")
-        if name not in _NAMES:
-            raise ValueError(f"quantity must be one of the asked quantities of problem {problem}, got {quantity!r}")
-        return f"{_P1_STEPS.get(part, part)}: {_NAMES[name]}" if problem == 1 else f"({part}) {_NAMES[name]}"
-    if problem == 3:
-        if quantity in _problem3_labels():
-            return _plain_label(_problem3_labels()[quantity])
-    raise ValueError(f"quantity must be one of the asked quantities of problem {problem}, got {quantity!r}")
-
-
-def _factor_rank(factor: sp.Expr) -> int:
-    """Order of factors in a product: activation (x₁), weight (w¹₁₁), gradient (∂L/∂y₁)."""
-    name = getattr(factor, "name", "")
-    return 2 if name.startswith("dL/") else 1 if re.fullmatch(r"w\d+_\d+", name) else 0
-
-
-def _plain_expression(expr: sp.Expr, labels: Mapping[str, str]) -> str:
-    """A sum of products of named quantities, in plain text: x₁ · w¹₁₁ + x₂ · w¹₂₁, w³₁₁ · ∂L/∂z."""
-    if isinstance(expr, sp.Symbol):
-        return _plain_label(labels[expr.name])
-    if isinstance(expr, sp.Add):
-        return " + ".join(_plain_expression(term, labels) for term in expr.args)
-    if isinstance(expr, sp.Mul):
-        factors = sorted(expr.args, key=lambda f: (_factor_rank(f), str(f)))
-        return " · ".join(_plain_expression(f, labels) for f in factors)
-    raise ValueError(f"expr must be a sum of products of quantities, got {expr}")
-
-
-def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
-    """Where to look when a value is wrong for no catalogued reason: the formula or step that gives it."""
-    truth = problems.get(problem).truth(given)
-    if quantity not in truth.values:
-        raise ValueError(f"quantity must be a quantity of problem {problem}, got {quantity!r}")
-    if problem == 1:
-        if quantity in _P1_HINTS:
-            return f"Look again at the count: {_P1_HINTS[quantity]}"
-        return "Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1, solved for p and s."
-    if problem == 2:
-        part, _, name = quantity.partition(".")
-        if name == "filters":
-            return "Look at the output's channels: each filter makes one output channel."
-        return (f"Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1 with i = o = {given['in_volume'][0]} "
-                f"and k = {given['kernels'][part]}: which padding and stride keep the size?")
-    labels = truth.labels
-    label = _plain_label(labels[quantity])
-    if quantity == "L":
-        outputs = [q for q in truth.values if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
-        return "Look at the loss: L = " + " + ".join(f"({_plain_label(labels[o])} − t)²" for o in outputs) + "."
-    formula = truth.formulas.get(quantity)
-    if formula is None:
-        raise ValueError(f"quantity must be a computed quantity of problem 3, got {quantity!r}")
-    if formula.has(sp.Symbol("t")):  # the output's gradient, 2(z - t)
-        output = quantity.removeprefix("dL/d")
-        return f"Look at the loss's derivative: {label} = 2({_plain_label(labels[output])} − t)."
-    step = "forward pass" if not quantity.startswith("dL/") else "chain rule"
-    return f"Look at this step of the {step}: {label} = {_plain_expression(formula, labels)}."
-
+__all__ = ["checker_data", "hint", "quantity_label", "variant_markdown", "weights_markdown"]
 
 def weights_markdown(given: Mapping[str, Any]) -> str:
     """Problem 3's weights as matrices, $W^l$ with $w^l_{ij}$ in row i, column j (the statement names them only)."""
@@ -148,34 +51,73 @@ def weights_markdown(given: Mapping[str, Any]) -> str:
             + ", ".join(matrices[:-1]) + " and " + matrices[-1] + ".")
 
 
-def checker_data(variant: practice.Variant, policy: Policy = DEFAULT) -> dict[str, Any]:
-    """What the page's script needs: the tolerance ``policy`` (``{"sig_figs", "rel"}``, :mod:`hwlib.tolerance`)
-    and per quantity its label, answer, kind (``"count"`` or ``"real"``), the catalogue's wrong values, a hint.
+def expression_tree(expr: sp.Expr) -> Any:
+    """A local formula as JSON the page's script evaluates: ``{"q": key}`` (a quantity), ``{"n": number}``,
+    ``{"+": [terms]}``, ``{"*": [factors]}``, ``{"^": [base, exponent]}``, ``{"abs": argument}``."""
+    expr = sp.sympify(expr)
+    if isinstance(expr, sp.Symbol):
+        return {"q": expr.name}
+    if expr.is_Number:
+        return {"n": _number(float(expr))}
+    if isinstance(expr, sp.Add):
+        return {"+": [expression_tree(a) for a in expr.args]}
+    if isinstance(expr, sp.Mul):
+        return {"*": [expression_tree(a) for a in expr.args]}
+    if isinstance(expr, sp.Pow):
+        return {"^": [expression_tree(expr.base), expression_tree(expr.exp)]}
+    if isinstance(expr, sp.Abs):
+        return {"abs": expression_tree(expr.args[0])}
+    raise ValueError(f"expr must be built of quantities, numbers, +, ×, powers and |·|, got {expr}")
 
-    ``mistakes`` lists, for each catalogued mistake that predicts a value for
-    the quantity that does not agree with the answer under ``policy``, that
-    value with the mistake's ``name`` and ``feedback``.
+
+def _solving(problem: int, given: Mapping[str, Any], truth: Any) -> list[dict[str, Any]]:
+    """How the page finds the answers that no local formula gives, from the Given (as :mod:`hwlib.answers` does):
+    a (padding, stride) pair, the first (smallest stride, then padding) that takes the height and the width
+    alike to the output size; Problem 2's filters, one per output channel."""
+    if problem == 1:
+        (h, w, _), (ho, wo, _) = given["in_shape"], given["out_shape"]
+        return [{"pair": ["padding", "stride"], "in": [h, w], "out": [ho, wo], "kernel": given["kernel"]}]
+    if problem == 2:
+        (h, w, _), (ho, wo, _) = given["in_volume"], given["out_volume"]
+        found = []
+        for part, kernel in given["kernels"].items():
+            if f"{part}.padding" in truth.values:
+                found.append({"pair": [f"{part}.padding", f"{part}.stride"], "in": [h, w], "out": [ho, wo],
+                              "kernel": kernel})
+            found.append({"copy": f"{part}.filters", "of": "C_out"})
+        return found
+    return []
+
+
+def checker_data(variant: practice.Variant, policy: Policy = DEFAULT) -> dict[str, Any]:
+    """What the page's script needs to judge a whole answer as :func:`hwlib.practice.judge` does, without the
+    answers: the tolerance ``policy`` (``{"sig_figs", "rel"}``, :mod:`hwlib.tolerance`); the fields
+    (:func:`hwlib.practice.fields`: key, label, kind, optional, hint); the values the Given states
+    (``known``); how to solve the rest (``solve``, then the local formulas of :attr:`hwlib.answers.Truth.formulas`
+    as expression trees, :func:`expression_tree`); and the catalogue's mistakes of the problem, each with the
+    wrong local formulas it puts in place of the book's (``overrides``).
     """
     problem = problems.get(variant.problem)
     truth = problem.truth(variant.given)
-    predictions = [(m, m.predict(variant.given, policy)) for m in problem.catalogue]
-    quantities = {}
-    for quantity, answer in variant.answers.items():
-        kind = truth.kind(quantity)
-        wrong = [
-            {"value": _number(p[quantity]), "name": m.name, "feedback": m.feedback}
-            for m, p in predictions
-            if quantity in p and not policy.agrees(p[quantity], answer, kind)
-        ]
-        quantities[quantity] = {
-            "label": quantity_label(variant.problem, quantity),
-            "answer": _number(answer),
-            "kind": kind,
-            "mistakes": wrong,
-            "hint": hint(variant.problem, variant.given, quantity),
-        }
+    solved = [q for q in problem.computed(truth) if q not in truth.formulas]
+    known = {q: _number(v) for q, v in truth.values.items() if q not in truth.formulas and q not in solved}
+    fields = [
+        {"key": q, "label": quantity_label(variant.problem, q, truth), "kind": truth.kind(q), "optional": optional,
+         "hint": hint(variant.problem, variant.given, q)}
+        for q, optional in practice.fields(variant.problem, truth)
+    ]
+    catalogue = []
+    for m in problem.catalogue:
+        try:
+            overrides = m.formulas(variant.given, truth)
+        except (ValueError, TypeError):
+            overrides = {}
+        catalogue.append({"name": m.name, "feedback": m.feedback,
+                          "overrides": {q: expression_tree(e) for q, e in overrides.items()}})
     return {"problem": variant.problem, "seed": variant.seed,
-            "policy": {"sig_figs": policy.sig_figs, "rel": policy.rel}, "quantities": quantities}
+            "policy": {"sig_figs": policy.sig_figs, "rel": policy.rel},
+            "fields": fields, "known": known, "solve": _solving(variant.problem, variant.given, truth),
+            "formulas": {q: expression_tree(e) for q, e in truth.formulas.items()}, "mistakes": catalogue}
 
 
 def _number(value: float) -> int | float:
@@ -188,26 +130,30 @@ def _slug(text: str) -> str:
 
 
 def _form(variant: practice.Variant, data: Mapping[str, Any]) -> str:
-    """The variant's container: labelled inputs, Check button, status line and data, as one HTML block (no blank line)."""
+    """The variant's container: labelled inputs, Check and Reset buttons, status line and data, as one HTML block
+    (no blank line)."""
     prefix = f"practice-p{variant.problem}-s{variant.seed}"
     rows = []
-    for quantity, spec in data["quantities"].items():
+    for spec in data["fields"]:
+        quantity = spec["key"]
         field = f"{prefix}-{_slug(quantity)}"
         # a digits keypad on phones for counts; other values may be negative, and phones' number pads lack a minus
         keypad = ' inputmode="numeric"' if spec["kind"] == COUNT else ""
+        optional = ' <span class="practice-optional">(optional)</span>' if spec["optional"] else ""
         rows.append(
-            f'<div class="practice-field"><label for="{field}">{html.escape(spec["label"])}</label>'
+            f'<div class="practice-field"><label for="{field}">{html.escape(spec["label"])}{optional}</label>'
             f'<input id="{field}" type="text"{keypad} autocomplete="off" spellcheck="false" '
             f'data-quantity="{html.escape(quantity)}" aria-describedby="{field}-feedback">'
             f'<span id="{field}-feedback" class="practice-feedback"></span></div>'
         )
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return "\n".join([
-        f'<form class="practice-variant" data-problem="{variant.problem}" data-seed="{variant.seed}" '
-        f'aria-label="Your answers, variant with seed {variant.seed}" novalidate>',
+        (f'<form class="practice-variant" data-problem="{variant.problem}" data-seed="{variant.seed}" '
+         f'aria-label="Your answers, variant with seed {variant.seed}" novalidate>'),
         *rows,
-        '<div class="practice-actions"><button type="submit" class="practice-check" data-action="check">Check</button>'
-        '<p class="practice-status" role="status" aria-live="polite"></p></div>',
+        ('<div class="practice-actions"><button type="submit" class="practice-check" data-action="check">Check</button>'
+         '<button type="button" class="practice-reset" data-action="reset">Reset</button>'
+         '<p class="practice-status" role="status" aria-live="polite"></p></div>'),
         f'<script type="application/json" class="practice-data">{payload}</script>',
         "</form>",
     ])

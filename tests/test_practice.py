@@ -10,9 +10,12 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given, strategies as st
+import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
 
-from hwlib import conv, practice, problems
+from hwlib import conv, mistakes, practice, problems
+from hwlib.tolerance import DEFAULT
 from hwlib.transcription import load_given
 
 seeds = st.integers(min_value=0, max_value=10**9)
@@ -209,3 +212,75 @@ def test_a_huge_seed_range_is_refused_at_once():
         parse_seeds("0-1000000")
     with pytest.raises(ValueError, match="at most 10,000"):
         parse_seeds(f"0-{MAX_SEEDS - 1},{MAX_SEEDS}")
+
+
+# ------------------------------------------------------------------ judging a whole answer
+def _whole(problem, seed, change=None, blank_optional=True):
+    given = practice.make_given(problem, seed)
+    truth = problems.get(problem).truth(given)
+    values = {q: (None if optional and blank_optional else truth.values[q]) for q, optional in practice.fields(problem, truth)}
+    values.update(change or {})
+    return given, truth, {v.quantity: v for v in practice.judge(problem, given, values)}
+
+
+def test_a_slip_refuted_by_a_right_field_is_not_named():
+    # dL/dw2 without the factor w3 while dL/dw3 is right: not "(t - z) flips every sign", which dL/dw3 disproves
+    _, truth, _ = _whole(3, 0)
+    w3 = [row[0] for row in given["weights"][2]]
+    y = [truth.values["y1"], truth.values["y2"]]
+    dz = truth.values["dL/dz"]
+    change = {f"dL/dw2_{i + 1}{j + 1}": y[i] * dz for i in range(2) for j in range(2) if y[i] * dz * w3[j] != y[i] * dz}
+    assert change, "the variant must make the slip visible"
+    _, _, judged = _whole(3, 0, change)
+    for q in change:
+        assert judged[q].verdict == "wrong" and judged[q].mistake != "target_minus_output"
+    assert judged["dL/dw3_11"].verdict == "correct"
+
+
+def test_one_slip_in_every_gradient_is_stated_once_where_it_starts():
+    _, truth, _ = _whole(3, 0)
+    flipped = {q: -truth.values[q] for q in truth.values if q.startswith("dL/dw") and truth.values[q] != 0}
+    _, _, judged = _whole(3, 0, flipped)
+    named = {judged[q].mistake for q in flipped}
+    assert named == {"target_minus_output"}
+    first = next(q for q, _ in practice.fields(3, truth) if q in flipped)
+    assert {judged[q].stated_at for q in flipped} == {first}
+    lines = practice.messages(list(judged.values()), {q: q for q in judged}, dict.fromkeys(judged, "Look"),
+                              {m.name: m.feedback for m in problems.get(3).catalogue}, {})
+    assert sum("every gradient flips its sign" in lines[q] for q in flipped) == 1
+
+
+def test_values_right_on_the_students_own_upstream_values_are_carried():
+    _, truth, _ = _whole(3, 4, blank_optional=False)
+    wrong_y1 = truth.values["y1"] + 1
+    values = mistakes.propagate(truth, {"y1": sp.Float(wrong_y1)})
+    change = {q: values[q] for q, _ in practice.fields(3, truth)}
+    _, _, judged = _whole(3, 4, change, blank_optional=False)
+    assert judged["y1"].verdict == "wrong"
+    downstream = [q for q in change if q != "y1" and not DEFAULT.agrees(change[q], truth.values[q], "real")]
+    assert downstream and all(judged[q].verdict == "carried" for q in downstream)
+    assert judged["z1"].carries == ("y1",)
+
+
+def test_problem2_filters_equal_to_the_input_channels_are_named_so():
+    given = practice.make_given(2, 7)
+    assert given["in_volume"][2] == given["kernels"]["c"]  # the case where C_in and k coincide
+    _, _, judged = _whole(2, 7, {"c.filters": given["in_volume"][2]})
+    assert judged["c.filters"].mistake == "filters_equal_in_channels"
+    assert judged["a.filters"].verdict == "correct"
+
+
+def test_check_returns_the_verdicts_as_markdown():
+    given = practice.make_given(2, 7)
+    truth = problems.get(2).truth(given)
+    answers = {q: truth.values[q] for q, _ in practice.fields(2, truth)}
+    answers["c.filters"] = "3"
+    answers["a.padding"] = "0,5"
+    text = practice.check(2, 7, answers)
+    assert text.startswith("**Problem 2, seed 7.** ✗ 7 of 9 correct.")
+    assert "| (c) number of filters | 3 | ✗ Not right: each filter spans all C_in" in text
+    assert "a decimal comma is ambiguous: write 0.5" in text
+    with pytest.raises(ValueError, match="no field 'volume'"):
+        practice.check(2, 7, {"volume": 3})
+    with pytest.raises(TypeError, match="answers must be a mapping"):
+        practice.check(2, 7, [3])

@@ -1,97 +1,526 @@
-/* Practice pages: check a variant's answers in the browser, with no kernel, server or outside request.
+/* Practice pages: judge a whole answer in the browser, with no kernel, server or outside request.
  *
  * Each variant is a <form class="practice-variant" data-problem data-seed> holding
- * <input data-quantity="<key>"> fields, a Check button (data-action="check") and its
- * data, <script type="application/json" class="practice-data">, written by
- * hwlib.practice_page.checker_data: per quantity the answer, the tolerance, the
- * catalogued mistakes' wrong values with their feedback, and a hint.
+ * <input data-quantity="<key>"> fields, Check (data-action="check") and Reset
+ * (data-action="reset") buttons and its data, <script type="application/json"
+ * class="practice-data">, written by hwlib.practice_page.checker_data: the tolerance policy,
+ * the fields (label, kind, optional, hint), the values the Given states, how to solve the
+ * rest and the book's local formulas (hwlib.answers) as expression trees, and the catalogue's
+ * mistakes (hwlib.mistakes) with the wrong formulas each puts in place of the book's.  No
+ * answer is written in the page: the script computes the truth from the Given.
  *
- * After a check each input carries data-verdict="correct" or "wrong" (and
- * aria-invalid), its feedback line says so in words with a sign (✓ / ✗), and the
- * status line (role="status", aria-live="polite") announces the summary.
- *
- * The worked solution under each variant is put in place when its toggle opens.
+ * Checking judges the answer as a whole, by the rules of hwlib.practice.judge (the marker's
+ * verdicts, hwlib.marker.ValueMarker, and one diagnosis per slip); tests/test_practice_js.py
+ * runs this file under Node against the Python on thousands of answers.  After a check each
+ * input carries data-verdict="correct", "carried" or "wrong" (none while blank), its feedback
+ * line says so in words with a sign (✓ / ↪ / ✗), and the status line (role="status")
+ * announces the summary.  Editing a field removes its verdict and the summary until the next
+ * check.  Answers and checks are kept in the browser's local storage (survive a reload; Reset
+ * clears them), and the page counts the variants completed.
  */
 (function () {
   "use strict";
 
-  var THOUSANDS = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
+  /* ---------------------------------------------------------------- typed numbers
+   * The rules of hwlib.typed_number, case for case (hwlib/data/number_cases.json is read by the
+   * tests of both): an optional sign (-, +, U+2212 minus, U+2013 en dash); digits, optionally in
+   * groups of three with one kind of separator (comma, space, thin space, narrow or plain no-break
+   * space); an optional decimal point; an optional exponent; surrounding spaces ignored.
+   * The value is exact: {negative, coefficient (a BigInt >= 0), exponent, integer}, the number
+   * being (-1)^negative * coefficient * 10^exponent; a refusal is {keyword, reason}. */
+  var MAX_LENGTH = 100;
+  var MAX_EXPONENT = 400;
+  var SPACES = " \t\n\r\u00a0\u2009\u202f";
+  var NUMBER = new RegExp(
+    "^([-+\u2212\u2013])?" +
+    "([0-9]+|[1-9][0-9]{0,2}(?:([, \u2009\u202f\u00a0])[0-9]{3})(?:\\3[0-9]{3})*)?" +
+    "(?:(\\.)([0-9]*))?" +
+    "(?:[eE]([-+\u2212]?)([0-9]+))?$");
+  var DECIMAL_COMMA = /^[-+\u2212\u2013]?[0-9]+,[0-9]+$/;
 
-  /* A typed number: spaces and thin spaces ignored, U+2212 or "-" for minus,
-   * commas only as thousands separators (1,620,000); NaN for anything else. */
+  function strip(text) {
+    var start = 0;
+    var end = text.length;
+    while (start < end && SPACES.indexOf(text.charAt(start)) !== -1) { start += 1; }
+    while (end > start && SPACES.indexOf(text.charAt(end - 1)) !== -1) { end -= 1; }
+    return text.slice(start, end);
+  }
+
+  function refusal(text) {
+    if (/[^0-9]/.test(text.replace(/\P{Nd}/gu, ""))) {
+      return { keyword: "digits", reason: "type the digits 0 to 9 (not full-width digits or those of another script)" };
+    }
+    if (text.indexOf("_") !== -1) {
+      return { keyword: "underscore", reason: "'_' does not separate digits here: write 7200 or 7,200" };
+    }
+    if (/\p{L}/u.test(text)) {
+      return { keyword: "words", reason: "type the number alone, without words or units" };
+    }
+    if (text.indexOf("/") !== -1) {
+      return { keyword: "fraction", reason: "a fraction is not read: write it as a decimal, such as 0.5" };
+    }
+    if (DECIMAL_COMMA.test(text)) {
+      return { keyword: "decimal comma", reason: "a decimal comma is ambiguous: write " + text.replace(",", ".") };
+    }
+    if (text.indexOf(",") !== -1) {
+      return { keyword: "grouping", reason: "commas separate groups of three digits, as in 1,620,000" };
+    }
+    return { keyword: "not a number", reason: "not a number: type digits, such as 1,620,000 or -2.5" };
+  }
+
+  /* What a person typed, read exactly: {ok: true, negative, coefficient, exponent, integer} or
+   * {ok: false, keyword, reason}. */
   function parseNumber(text) {
-    var s = String(text).replace(/[\s\u2009\u202f]/g, "").replace(/\u2212/g, "-");
-    var sign = 1;
-    if (s.charAt(0) === "-" || s.charAt(0) === "+") {
-      sign = s.charAt(0) === "-" ? -1 : 1;
-      s = s.slice(1);
+    text = String(text);
+    if (text.length > MAX_LENGTH) {
+      return { ok: false, keyword: "too long", reason: "at most " + MAX_LENGTH + " characters, got " + text.length };
     }
-    if (s.indexOf(",") !== -1) {
-      if (!THOUSANDS.test(s)) { return NaN; }
-      s = s.replace(/,/g, "");
+    var s = strip(text);
+    if (s === "") { return { ok: false, keyword: "empty", reason: "nothing typed" }; }
+    var m = NUMBER.exec(s);
+    if (!m || !(m[2] || m[5])) {
+      var why = refusal(s);
+      return { ok: false, keyword: why.keyword, reason: why.reason };
     }
-    if (!/^(\d+\.?\d*|\.\d+)$/.test(s)) { return NaN; }
-    return sign * Number(s);
+    var negative = m[1] === "-" || m[1] === "\u2212" || m[1] === "\u2013";
+    var digits = m[2] || "0";
+    if (m[3]) { digits = digits.split(m[3]).join(""); }
+    if (m[4] === undefined && m[7] === undefined) {
+      return { ok: true, negative: negative, coefficient: BigInt(digits), exponent: 0, integer: true };
+    }
+    var fraction = m[5] || "";
+    var power = m[7] === undefined ? 0 : Number(m[7]) * (m[6] === "-" || m[6] === "\u2212" ? -1 : 1);
+    if (Math.abs(power) > MAX_EXPONENT) {
+      return { ok: false, keyword: "range",
+               reason: "the exponent must be between -" + MAX_EXPONENT + " and " + MAX_EXPONENT + ", got " + power };
+    }
+    return { ok: true, negative: negative, coefficient: BigInt(digits + fraction), exponent: power - fraction.length,
+             integer: false };
   }
 
-  function within(value, target, tolerance) {
-    return Math.abs(value - target) <= tolerance;
+  /* A JavaScript number (a value of the page's data) as the exact decimal it prints as. */
+  function decimalOf(number) {
+    var m = /^(-?)([0-9]+)(?:\.([0-9]+))?(?:e([-+]?[0-9]+))?$/.exec(String(number));
+    if (!m) { return null; }  // NaN or an infinity
+    var fraction = m[3] || "";
+    return { negative: m[1] === "-", coefficient: BigInt(m[2] + fraction),
+             exponent: Number(m[4] || 0) - fraction.length };
   }
 
-  /* The verdict on one typed value: {verdict, message, mistakes}. */
-  function judge(text, spec) {
-    if (String(text).trim() === "") {
-      return { verdict: "wrong", message: "✗ No answer yet.", mistakes: [] };
+  /* ---------------------------------------------------------------- the tolerance policy
+   * The rule of hwlib.tolerance.Policy: a count agrees only with the same whole number; a real
+   * value agrees when it rounds to the truth at policy.sig_figs significant figures (ties away
+   * from zero), or, when policy.rel is given, when |value - truth| <= rel |truth|. */
+  function pow10(n) { return BigInt(10) ** BigInt(n); }
+
+  function signed(d) { return d.negative ? -d.coefficient : d.coefficient; }
+
+  function atExponent(d, exponent) {  // the value in units of 10^exponent (exponent <= d.exponent)
+    return signed(d) * pow10(d.exponent - exponent);
+  }
+
+  function rounded(d, place) {  // d / 10^place to a whole number, ties away from zero
+    var magnitude;
+    if (d.exponent >= place) {
+      magnitude = d.coefficient * pow10(d.exponent - place);
+    } else {
+      var unit = pow10(place - d.exponent);
+      magnitude = (BigInt(2) * d.coefficient + unit) / (BigInt(2) * unit);
     }
-    var value = parseNumber(text);
-    if (isNaN(value)) {
-      return { verdict: "wrong", message: "✗ Not a number: type digits, for example 1,620,000 or −2.", mistakes: [] };
+    return d.negative ? -magnitude : magnitude;
+  }
+
+  function agrees(value, truth, kind, policy) {
+    var t = decimalOf(truth);
+    if (!value || !value.ok || t === null) { return false; }
+    var low = Math.min(value.exponent, t.exponent);
+    var v = atExponent(value, low);
+    var w = atExponent(t, low);
+    if (kind === "count") {
+      return v === w && (value.exponent >= 0 || value.coefficient % pow10(-value.exponent) === BigInt(0));
     }
-    if (within(value, spec.answer, spec.tolerance)) {
-      return { verdict: "correct", message: "✓ Correct.", mistakes: [] };
+    if (policy && policy.rel !== null && policy.rel !== undefined) {
+      var r = decimalOf(policy.rel);
+      var gap = v > w ? v - w : w - v;
+      var size = w < 0 ? -w : w;
+      return r.exponent >= 0 ? gap <= r.coefficient * pow10(r.exponent) * size
+                             : gap * pow10(-r.exponent) <= r.coefficient * size;
     }
-    var named = spec.mistakes.filter(function (m) { return within(value, m.value, spec.tolerance); });
-    if (named.length) {
-      return {
-        verdict: "wrong",
-        message: "✗ Not right: " + named.map(function (m) { return m.feedback; }).join(". Or: ") + ".",
-        mistakes: named.map(function (m) { return m.name; })
+    if (t.coefficient === BigInt(0)) { return value.coefficient === BigInt(0); }
+    var figures = (policy && policy.sig_figs) || 3;
+    var place = t.coefficient.toString().length - 1 + t.exponent - (figures - 1);
+    return rounded(value, place) === rounded(t, place);
+  }
+
+  /* A JavaScript number as a parsed value (for agrees). */
+  function numberValue(number) {
+    var d = decimalOf(number);
+    if (d === null) { return { ok: false, keyword: "not finite", reason: "not a finite number" }; }
+    return { ok: true, negative: d.negative, coefficient: d.coefficient, exponent: d.exponent,
+             integer: d.exponent >= 0 };
+  }
+
+  /* A parsed value as the nearest JavaScript number (Python's float of the same exact decimal). */
+  function toNumber(parsed) {
+    return Number((parsed.negative ? "-" : "") + parsed.coefficient.toString() + "e" + parsed.exponent);
+  }
+
+  function same(a, b, kind, policy) {
+    if (typeof a !== "number" || typeof b !== "number" || !isFinite(a) || !isFinite(b)) { return false; }
+    return agrees(numberValue(a), b, kind, policy);
+  }
+
+  /* ---------------------------------------------------------------- formulas
+   * An expression tree of hwlib.practice_page.expression_tree: {"q": key}, {"n": number},
+   * {"+": [...]}, {"*": [...]}, {"^": [base, exponent]}, {"abs": x}; value(key) gives a quantity. */
+  function evaluate(tree, value) {
+    if ("q" in tree) { return value(tree.q); }
+    if ("n" in tree) { return tree.n; }
+    var i, result;
+    if ("+" in tree) {
+      result = evaluate(tree["+"][0], value);
+      for (i = 1; i < tree["+"].length; i += 1) { result += evaluate(tree["+"][i], value); }
+      return result;
+    }
+    if ("*" in tree) {
+      result = evaluate(tree["*"][0], value);
+      for (i = 1; i < tree["*"].length; i += 1) { result *= evaluate(tree["*"][i], value); }
+      return result;
+    }
+    if ("^" in tree) { return Math.pow(evaluate(tree["^"][0], value), evaluate(tree["^"][1], value)); }
+    if ("abs" in tree) { return Math.abs(evaluate(tree.abs, value)); }
+    throw new Error("unknown expression " + JSON.stringify(tree));
+  }
+
+  function symbols(tree, into) {
+    into = into || {};
+    if ("q" in tree) { into[tree.q] = true; return into; }
+    ["+", "*", "^"].forEach(function (op) {
+      if (op in tree) { tree[op].forEach(function (t) { symbols(t, into); }); }
+    });
+    if ("abs" in tree) { symbols(tree.abs, into); }
+    return into;
+  }
+
+  /* hwlib.conv.solve_padding_stride: every (padding, stride) taking n_in to n_out with a k-wide
+   * window, sorted by (stride, padding). */
+  function solvePaddingStride(nIn, nOut, kernel) {
+    var reach = kernel - 1;
+    var pairs = [];
+    for (var padding = 0; padding <= reach; padding += 1) {
+      var starts = nIn + 2 * padding - reach;
+      if (starts < nOut) { continue; }
+      var low, high;
+      if (nOut === 1) {
+        low = starts; high = starts;
+      } else {
+        low = Math.floor((starts - 1) / nOut) + 1;
+        high = Math.min(Math.floor((starts - 1) / (nOut - 1)), starts);
+      }
+      for (var stride = Math.max(low, 1); stride <= high; stride += 1) { pairs.push([padding, stride]); }
+    }
+    return pairs.sort(function (a, b) { return a[1] - b[1] || a[0] - b[0]; });
+  }
+
+  /* Every quantity recomputed from its local formula, overrides in place of some (hwlib.mistakes.propagate). */
+  function propagate(base, formulas, overrides) {
+    var values = {};
+    function value(q, depth) {
+      if (!(q in values)) {
+        if (depth > 200) { throw new Error("the formulas of " + q + " refer to each other in a cycle"); }
+        var f = (overrides && q in overrides) ? overrides[q] : formulas[q];
+        values[q] = f ? evaluate(f, function (s) { return value(s, depth + 1); }) : base[q];
+      }
+      return values[q];
+    }
+    Object.keys(base).forEach(function (q) { value(q, 0); });
+    Object.keys(overrides || {}).forEach(function (q) { value(q, 0); });
+    return values;
+  }
+
+  /* ---------------------------------------------------------------- judging a whole answer */
+  function Checker(data) {
+    var self = this;
+    this.data = data;
+    this.policy = data.policy;
+    this.kinds = {};
+    this.keys = data.fields.map(function (f) { self.kinds[f.key] = f.kind; return f.key; });
+    var base = {};
+    Object.keys(data.known).forEach(function (q) { base[q] = data.known[q]; });
+    data.solve.forEach(function (rule) {
+      if (rule.pair) {
+        var high = solvePaddingStride(rule["in"][0], rule.out[0], rule.kernel);
+        var wide = solvePaddingStride(rule["in"][1], rule.out[1], rule.kernel);
+        var both = high.filter(function (p) { return wide.some(function (q) { return q[0] === p[0] && q[1] === p[1]; }); });
+        if (both.length) { base[rule.pair[0]] = both[0][0]; base[rule.pair[1]] = both[0][1]; }
+      } else {
+        base[rule.copy] = base[rule.of];
+      }
+    });
+    Object.keys(data.formulas).forEach(function (q) { base[q] = undefined; });
+    Object.keys(base).forEach(function (q) { if (base[q] === undefined) { delete base[q]; } });
+    var formulaKeys = Object.keys(data.formulas);
+    var start = {};
+    Object.keys(base).forEach(function (q) { start[q] = base[q]; });
+    formulaKeys.forEach(function (q) { start[q] = NaN; });
+    this.truth = propagate(start, data.formulas, null);
+    this.predicted = {};
+    this.reaches = {};
+    this.steps = {};
+    data.mistakes.forEach(function (m) {
+      var changed = function (values) {
+        var out = {};
+        self.keys.forEach(function (q) {
+          var v = values[q];
+          if (q in self.truth && !isNaN(v) && !same(v, self.truth[q], self.kinds[q], self.policy)) { out[q] = v; }
+        });
+        return out;
       };
-    }
-    return { verdict: "wrong", message: "✗ Not right. " + spec.hint, mistakes: [] };
+      self.predicted[m.name] = changed(propagate(self.truth, data.formulas, m.overrides));
+      self.reaches[m.name] = Object.keys(m.overrides).map(function (root) {
+        var one = {};
+        one[root] = m.overrides[root];
+        return changed(propagate(self.truth, data.formulas, one));
+      });
+      Object.keys(m.overrides).forEach(function (q) {
+        (self.steps[q] = self.steps[q] || []).push({ name: m.name, tree: m.overrides[q] });
+      });
+    });
+  }
+
+  /* values: {key: number or null}.  Returns one {quantity, verdict, names, mistake, stated_at, carries}
+   * per field, in the fields' order (hwlib.practice.judge). */
+  Checker.prototype.judge = function (values) {
+    var self = this;
+    var truth = this.truth;
+    var policy = this.policy;
+    var own = function (n) { return (values[n] !== null && values[n] !== undefined) ? values[n] : truth[n]; };
+    var verdicts = {};
+    this.keys.forEach(function (q) {
+      var v = values[q];
+      var kind = self.kinds[q];
+      if (v === null || v === undefined) { verdicts[q] = { verdict: "blank", names: [] }; return; }
+      if (same(v, truth[q], kind, policy)) { verdicts[q] = { verdict: "correct", names: [] }; return; }
+      var local = self.data.formulas[q];
+      if (local && same(v, evaluate(local, own), kind, policy)) { verdicts[q] = { verdict: "carried", names: [] }; return; }
+      var found = (self.steps[q] || []).filter(function (s) { return same(v, evaluate(s.tree, own), kind, policy); })
+        .map(function (s) { return s.name; });
+      if (!found.length) {
+        found = self.data.mistakes.filter(function (m) {
+          return q in self.predicted[m.name] && same(v, self.predicted[m.name][q], kind, policy);
+        }).map(function (m) { return m.name; });
+      }
+      verdicts[q] = { verdict: "wrong", names: found };
+    });
+    var refuted = function (name, q) {
+      var ways = self.reaches[name].filter(function (changed) { return q in changed; });
+      if (!ways.length) { ways = [self.predicted[name]]; }
+      return ways.every(function (changed) {
+        return Object.keys(changed).some(function (f) { return f in verdicts && verdicts[f].verdict === "correct"; });
+      });
+    };
+    var kept = {};
+    this.keys.forEach(function (q) {
+      var v = verdicts[q];
+      kept[q] = self.data.mistakes.filter(function (m) {
+        return v.verdict === "wrong" && (v.names.indexOf(m.name) !== -1 ||
+          (q in self.predicted[m.name] && same(values[q], self.predicted[m.name][q], self.kinds[q], policy))) &&
+          !refuted(m.name, q);
+      }).map(function (m) { return m.name; });
+    });
+    var explains = {};
+    this.data.mistakes.forEach(function (m) {
+      explains[m.name] = self.keys.filter(function (q) { return kept[q].indexOf(m.name) !== -1; }).length;
+    });
+    var stated = {};
+    return this.keys.map(function (q) {
+      var chosen = null;
+      kept[q].forEach(function (n) { if (chosen === null || explains[n] > explains[chosen]) { chosen = n; } });
+      if (chosen !== null && !(chosen in stated)) { stated[chosen] = q; }
+      var carries = [];
+      if (verdicts[q].verdict === "carried") {
+        carries = Object.keys(symbols(self.data.formulas[q])).sort().filter(function (n) {
+          return values[n] !== null && values[n] !== undefined && !same(values[n], truth[n], self.kinds[n] || "real", policy);
+        });
+      }
+      return { quantity: q, verdict: verdicts[q].verdict, names: verdicts[q].names, mistake: chosen,
+               stated_at: chosen === null ? null : stated[chosen], carries: carries };
+    });
+  };
+
+  /* The feedback line of each field and the summary (hwlib.practice.messages and summary). */
+  Checker.prototype.messages = function (results) {
+    var data = this.data;
+    var labels = {}, hints = {}, optional = {}, feedback = {};
+    data.fields.forEach(function (f) { labels[f.key] = f.label; hints[f.key] = f.hint; optional[f.key] = f.optional; });
+    data.mistakes.forEach(function (m) { feedback[m.name] = m.feedback; });
+    var label = function (q) { return q in labels ? labels[q] : q; };
+    var out = {};
+    results.forEach(function (r) {
+      var q = r.quantity;
+      if (r.verdict === "correct") {
+        out[q] = "✓ Correct.";
+      } else if (r.verdict === "carried") {
+        out[q] = "↪ Carried: right on your own " + r.carries.map(label).join(" and ") + "; this step itself is right.";
+      } else if (r.verdict === "blank") {
+        out[q] = optional[q] ? "" : "No answer yet.";
+      } else if (r.mistake !== null && r.stated_at === q) {
+        out[q] = "✗ Not right: " + feedback[r.mistake] + ".";
+      } else if (r.mistake !== null) {
+        out[q] = "✗ Not right: the same slip as at " + label(r.stated_at) + ".";
+      } else {
+        out[q] = "✗ Not right. " + hints[q];
+      }
+    });
+    return out;
+  };
+
+  Checker.prototype.summary = function (results) {
+    var data = this.data;
+    var labels = {}, optional = {};
+    data.fields.forEach(function (f) { labels[f.key] = f.label; optional[f.key] = f.optional; });
+    var counted = results.filter(function (r) { return !(r.verdict === "blank" && optional[r.quantity]); });
+    var right = counted.filter(function (r) { return r.verdict === "correct"; }).length;
+    var carried = counted.filter(function (r) { return r.verdict === "carried"; }).length;
+    var text = right + " of " + counted.length + " correct";
+    if (carried) { text += ", " + carried + " carried"; }
+    var missing = counted.filter(function (r) { return r.verdict !== "correct"; }).map(function (r) { return labels[r.quantity]; });
+    if (!missing.length) { return "✓ " + text + ". Well done."; }
+    return "✗ " + text + ". Not yet right: " + missing.join("; ") + ".";
+  };
+
+  /* ---------------------------------------------------------------- the page */
+  var STORE = "hwlib-practice:";
+
+  function storage() {
+    try { return window.localStorage; } catch (error) { return null; }  // storage may be refused
+  }
+
+  function load(key) {
+    var s = storage();
+    if (!s) { return null; }
+    try { return JSON.parse(s.getItem(STORE + key)); } catch (error) { return null; }
+  }
+
+  function save(key, value) {
+    var s = storage();
+    if (!s) { return; }
+    try {
+      if (value === null) { s.removeItem(STORE + key); } else { s.setItem(STORE + key, JSON.stringify(value)); }
+    } catch (error) { /* full or refused: progress is kept for this visit only */ }
+  }
+
+  function formKey(form) { return "p" + form.getAttribute("data-problem") + "-s" + form.getAttribute("data-seed"); }
+
+  function completedKey(problem) { return "completed-p" + problem; }
+
+  function updateProgress(problem) {
+    var done = load(completedKey(problem)) || [];
+    Array.prototype.forEach.call(document.querySelectorAll('.practice-progress[data-problem="' + problem + '"]'), function (node) {
+      node.textContent = "Variants completed on this device: " + done.length +
+        (done.length ? " (seeds " + done.slice().sort(function (a, b) { return a - b; }).join(", ") + ")." : ".");
+    });
+  }
+
+  function clearVerdict(input) {
+    input.removeAttribute("data-verdict");
+    input.removeAttribute("aria-invalid");
+    var feedback = document.getElementById(input.getAttribute("aria-describedby"));
+    feedback.textContent = "";
+    feedback.removeAttribute("data-verdict");
+    feedback.removeAttribute("data-mistake");
   }
 
   function setUp(form) {
     var dataNode = form.querySelector("script.practice-data");
     if (!dataNode) { return; }
     var data = JSON.parse(dataNode.textContent);
+    var checker = null;
     var status = form.querySelector(".practice-status");
+    var inputs = Array.prototype.slice.call(form.querySelectorAll("input[data-quantity]"));
+    var key = formKey(form);
+
+    function remember(checked) {
+      var typed = {};
+      inputs.forEach(function (input) { if (input.value !== "") { typed[input.getAttribute("data-quantity")] = input.value; } });
+      save(key, Object.keys(typed).length ? { typed: typed, checked: checked } : null);
+    }
+
+    function check() {
+      checker = checker || new Checker(data);
+      var values = {};
+      var refused = {};
+      inputs.forEach(function (input) {
+        var q = input.getAttribute("data-quantity");
+        values[q] = null;
+        if (strip(input.value) === "") { return; }
+        var parsed = parseNumber(input.value);
+        if (parsed.ok) { values[q] = toNumber(parsed); } else { refused[q] = parsed.reason; }
+      });
+      var results = checker.judge(values);
+      var lines = checker.messages(results);
+      results.forEach(function (r) {
+        var input = form.querySelector('input[data-quantity="' + r.quantity + '"]');
+        var feedback = document.getElementById(input.getAttribute("aria-describedby"));
+        var verdict = r.quantity in refused ? "wrong" : r.verdict;
+        feedback.textContent = r.quantity in refused ? "✗ Not read as a number: " + refused[r.quantity] + "." : lines[r.quantity];
+        if (verdict === "blank") {
+          input.removeAttribute("data-verdict");
+          input.removeAttribute("aria-invalid");
+          feedback.removeAttribute("data-verdict");
+        } else {
+          input.setAttribute("data-verdict", verdict);
+          input.setAttribute("aria-invalid", verdict === "wrong" ? "true" : "false");
+          feedback.setAttribute("data-verdict", verdict);
+        }
+        if (r.mistake && !(r.quantity in refused)) { feedback.setAttribute("data-mistake", r.mistake); } else { feedback.removeAttribute("data-mistake"); }
+      });
+      var summary = checker.summary(results);
+      var done = summary.charAt(0) === "✓" && !Object.keys(refused).length;
+      status.textContent = summary;
+      status.setAttribute("data-verdict", done ? "correct" : "wrong");
+      var problem = form.getAttribute("data-problem");
+      var seed = Number(form.getAttribute("data-seed"));
+      var completed = load(completedKey(problem)) || [];
+      if (done && completed.indexOf(seed) === -1) { completed.push(seed); save(completedKey(problem), completed); }
+      updateProgress(problem);
+      remember(true);
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var inputs = form.querySelectorAll("input[data-quantity]");
-      var right = 0;
-      var wrong = [];
-      Array.prototype.forEach.call(inputs, function (input) {
-        var spec = data.quantities[input.getAttribute("data-quantity")];
-        var result = judge(input.value, spec);
-        var feedback = document.getElementById(input.getAttribute("aria-describedby"));
-        input.setAttribute("data-verdict", result.verdict);
-        input.setAttribute("aria-invalid", result.verdict === "wrong" ? "true" : "false");
-        feedback.textContent = result.message;
-        feedback.setAttribute("data-verdict", result.verdict);
-        if (result.mistakes.length) {
-          feedback.setAttribute("data-mistake", result.mistakes.join(" "));
-        } else {
-          feedback.removeAttribute("data-mistake");
-        }
-        if (result.verdict === "correct") { right += 1; } else { wrong.push(spec.label); }
-      });
-      var summary = right + " of " + inputs.length + " correct.";
-      status.textContent = wrong.length
-        ? "✗ " + summary + " Not yet right: " + wrong.join("; ") + "."
-        : "✓ " + summary + " Well done.";
-      status.setAttribute("data-verdict", wrong.length ? "wrong" : "correct");
+      check();
     });
+    inputs.forEach(function (input) {
+      input.addEventListener("input", function () {
+        clearVerdict(input);
+        status.textContent = "";
+        status.removeAttribute("data-verdict");
+        remember(false);
+      });
+    });
+    var reset = form.querySelector('[data-action="reset"]');
+    if (reset) {
+      reset.addEventListener("click", function () {
+        inputs.forEach(function (input) { input.value = ""; clearVerdict(input); });
+        status.textContent = "";
+        status.removeAttribute("data-verdict");
+        save(key, null);
+        var problem = form.getAttribute("data-problem");
+        var seed = Number(form.getAttribute("data-seed"));
+        var completed = (load(completedKey(problem)) || []).filter(function (s) { return s !== seed; });
+        save(completedKey(problem), completed.length ? completed : null);
+        updateProgress(problem);
+      });
+    }
+    var kept = load(key);
+    if (kept && kept.typed) {
+      inputs.forEach(function (input) {
+        var q = input.getAttribute("data-quantity");
+        if (q in kept.typed) { input.value = kept.typed[q]; }
+      });
+      if (kept.checked) { check(); }
+    }
   }
 
   /* A worked solution waits in a <template> inside its <details> until the toggle first
@@ -113,14 +542,31 @@
   }
 
   function start() {
-    Array.prototype.forEach.call(document.querySelectorAll("form.practice-variant"), setUp);
+    var forms = document.querySelectorAll("form.practice-variant");
+    var seen = {};
+    Array.prototype.forEach.call(forms, function (form) {
+      var problem = form.getAttribute("data-problem");
+      if (!seen[problem]) {  // one progress line per page, above its first variant
+        seen[problem] = true;
+        var progress = document.createElement("p");
+        progress.className = "practice-progress";
+        progress.setAttribute("data-problem", problem);
+        var section = form.closest("section") || form;
+        section.parentNode.insertBefore(progress, section);
+      }
+    });
+    Array.prototype.forEach.call(forms, setUp);
+    Object.keys(seen).forEach(updateProgress);
     Array.prototype.forEach.call(document.querySelectorAll("details.practice-solution"), function (details) {
       details.addEventListener("toggle", function () { showSolution(details); });
       showSolution(details);  // already open (a restored page)
     });
   }
 
-  if (document.readyState === "loading") {
+  if (typeof module === "object" && module.exports) {  // under Node, for the tests: the rules, no page
+    module.exports = { parseNumber: parseNumber, agrees: agrees, toNumber: toNumber, Checker: Checker, evaluate: evaluate,
+                       solvePaddingStride: solvePaddingStride };
+  } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();
