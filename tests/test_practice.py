@@ -225,8 +225,8 @@ def _whole(problem, seed, change=None, blank_optional=True):
 
 def test_a_slip_refuted_by_a_right_field_is_not_named():
     # dL/dw2 without the factor w3 while dL/dw3 is right: not "(t - z) flips every sign", which dL/dw3 disproves
-    _, truth, _ = _whole(3, 0)
-    w3 = [row[0] for row in given["weights"][2]]
+    network, truth, _ = _whole(3, 0)
+    w3 = [row[0] for row in network["weights"][2]]
     y = [truth.values["y1"], truth.values["y2"]]
     dz = truth.values["dL/dz"]
     change = {f"dL/dw2_{i + 1}{j + 1}": y[i] * dz for i in range(2) for j in range(2) if y[i] * dz * w3[j] != y[i] * dz}
