@@ -5,8 +5,11 @@ so that
 
 * it is **valid by construction**: Problem 1's output size is reached by
   exactly one (padding, stride) (``hwlib.conv.solve_padding_stride``); each
-  filter size of Problem 2 keeps the spatial size with exactly one (padding,
-  stride); Problem 3 keeps the homework's 2-2-2-1 network;
+  filter size of Problem 2 takes the input's height and width to the output's
+  with exactly one (padding, stride), the output the same size as the input
+  (stride 1) or about half of it (stride 2), the volumes square or not;
+  Problem 3's network is the homework's 2-2-2-1 or another small shape
+  (:data:`P3_SHAPES`);
 * it is **workable by hand**: small integers in, integers out (weights, inputs
   and target of Problem 3 are integers, so every forward value and gradient is
   one), no counts beyond a few million;
@@ -90,18 +93,30 @@ P1_STRIDES = (1, 2)
 P1_IN_CHANNELS = (3, 4, 8, 10, 12, 16, 20, 24, 32)
 P1_OUT_CHANNELS = (8, 16, 20, 24, 32, 40, 48, 64)
 P1_MAX_MACS = 5_000_000  # the homework's standard layer has 1,620,000
-# Problem 2: keep n x n, from C_in to C_out channels, with three filter sizes (parts a, b, c).
+# Problem 2: H x W x C_in to H_out x W_out x C_out with three filter sizes (parts a, b, c); W = H + P2_WIDER,
+# H_out = ceil(H / s) with stride s of P2_STRIDES (the size kept, or about halved).
 P2_SIZES = tuple(range(8, 33))
+P2_WIDER = (0, 4)
+P2_STRIDES = (1, 2)
 P2_CHANNELS = (3, 4, 6, 8, 10, 12, 16, 20, 32, 64)
 P2_KERNELS = (1, 3, 5, 7)
 P2_PARTS = ("a", "b", "c")
-# Problem 3: the 2-2-2-1 linear network; integer weights, inputs and target.
-P3_LAYER_SHAPES = ((2, 2), (2, 2), (2, 1))
+# Problem 3: a small linear network, its weight matrices' shapes drawn from P3_SHAPES (the homework's 2-2-2-1
+# twice as often as each other); integer weights, inputs and target.
+P3_SHAPES = (
+    ((2, 2), (2, 2), (2, 1)),
+    ((2, 2), (2, 2), (2, 1)),
+    ((2, 3), (3, 1)),
+    ((3, 2), (2, 1)),
+    ((2, 2), (2, 1)),
+    ((2, 3), (3, 2), (2, 1)),
+)
+P3_LAYER_SHAPES = P3_SHAPES[0]  # the homework's
 P3_WEIGHTS = (-2, -1, 0, 1, 2)
 P3_INPUTS = (-2, -1, 0, 1, 2)
 P3_TARGETS = (-3, -2, -1, 0, 1, 2, 3)
 P3_MAX_ABS = 60  # largest |forward value or gradient| a variant may ask for
-P3_MAX_ZERO_GRADIENTS = 3  # of the ten weight gradients, so that most steps carry a number
+P3_MAX_ZERO_GRADIENTS = 0.3  # the largest share of zero weight gradients, so that most steps carry a number
 _SHUFFLE_SEED = 20261127  # fixes the order of the listed variants of Problems 1 and 2
 
 
@@ -186,32 +201,42 @@ def _problem1_given(n: int, n_out: int, kernel: int, c_in: int, c_out: int) -> d
     return {"in_shape": [n, n, c_in], "out_shape": [n_out, n_out, c_out], "kernel": kernel}
 
 
+def _both_axes(in_hw: tuple[int, int], out_hw: tuple[int, int], kernel: int) -> list[tuple[int, int]]:
+    """The (padding, stride) pairs that take the height and the width alike to the output's."""
+    wide = conv.solve_padding_stride(in_hw[1], out_hw[1], kernel)
+    return [pair for pair in conv.solve_padding_stride(in_hw[0], out_hw[0], kernel) if pair in wide]
+
+
 @functools.cache
-def _problem2_parts() -> tuple[tuple[int, tuple[int, ...], int, int], ...]:
-    """Every (n, kernels, C_in, C_out) of the ranges above where each part has one (padding, stride), in a fixed shuffled order."""
+def _problem2_parts() -> tuple[tuple[int, int, int, int, tuple[int, ...], int, int], ...]:
+    """Every (H, W, H_out, W_out, kernels, C_in, C_out) of the ranges above where each part has one (padding, stride),
+    in a fixed shuffled order."""
     homework = _homework_given(2)
-    sizes = [(n, [k for k in P2_KERNELS if len(conv.solve_padding_stride(n, n, k)) == 1]) for n in P2_SIZES]
-    parts = [
-        (n, kernels, c_in, c_out)
-        for n, unique in sizes
-        for kernels in itertools.permutations(unique, len(P2_PARTS))
-        for c_in, c_out in itertools.product(P2_CHANNELS, P2_CHANNELS)
-    ]
-    parts = [p for p in parts if _problem2_given(*p) != homework] if homework["in_volume"][0] in P2_SIZES else parts
+    shapes = []
+    for h, wider, stride in itertools.product(P2_SIZES, P2_WIDER, P2_STRIDES):
+        w = h + wider
+        h_out, w_out = (h - 1) // stride + 1, (w - 1) // stride + 1
+        unique = [k for k in P2_KERNELS if len(_both_axes((h, w), (h_out, w_out), k)) == 1]
+        shapes.extend((h, w, h_out, w_out, kernels) for kernels in itertools.permutations(unique, len(P2_PARTS)))
+    parts = [(*shape, c_in, c_out) for shape in shapes for c_in, c_out in itertools.product(P2_CHANNELS, P2_CHANNELS)]
+    parts = [p for p in parts if _problem2_given(*p) != homework]
     return tuple(_Picker(_SHUFFLE_SEED).shuffled(parts))
 
 
-def _problem2_given(n: int, kernels: tuple[int, ...], c_in: int, c_out: int) -> dict[str, Any]:
-    return {"in_volume": [n, n, c_in], "out_volume": [n, n, c_out], "kernels": dict(zip(P2_PARTS, kernels))}
+def _problem2_given(h: int, w: int, h_out: int, w_out: int, kernels: tuple[int, ...], c_in: int,
+                    c_out: int) -> dict[str, Any]:
+    return {"in_volume": [h, w, c_in], "out_volume": [h_out, w_out, c_out], "kernels": dict(zip(P2_PARTS, kernels))}
 
 
 def _problem3_given(seed: int) -> dict[str, Any]:
-    """Draw integer weights, inputs and target until the variant is workable by hand and not degenerate."""
+    """Draw a shape, then integer weights, inputs and target until the variant is workable by hand and not
+    degenerate."""
     homework = _homework_given(3)
     picker = _Picker(seed)
+    shape = picker.choice(P3_SHAPES)
     while True:
-        weights = [[[picker.choice(P3_WEIGHTS) for _ in range(cols)] for _ in range(rows)] for rows, cols in P3_LAYER_SHAPES]
-        x = [picker.choice(P3_INPUTS) for _ in range(2)]
+        weights = [[[picker.choice(P3_WEIGHTS) for _ in range(cols)] for _ in range(rows)] for rows, cols in shape]
+        x = [picker.choice(P3_INPUTS) for _ in range(shape[0][0])]
         t = picker.choice(P3_TARGETS)
         given = {"weights": weights, "x": x, "t": t}
         if given == homework or not any(x) or not all(v for row in weights[-1] for v in row):
@@ -222,9 +247,10 @@ def _problem3_given(seed: int) -> dict[str, Any]:
         arrays = [*forward, *grads.activations, *grads.weights, [net.loss(x, t)]]
         largest = max(float(np.max(np.abs(a))) for a in arrays)
         zero_gradients = sum(int(np.sum(g == 0)) for g in grads.weights)
+        count = sum(rows * cols for rows, cols in shape)
         if (grads.activations[-1][0] != 0  # z != t: some gradient to pass back
                 and all(np.any(layer != 0) for layer in forward[1:])  # no layer of zeros
-                and zero_gradients <= P3_MAX_ZERO_GRADIENTS and largest <= P3_MAX_ABS):
+                and zero_gradients <= P3_MAX_ZERO_GRADIENTS * count and largest <= P3_MAX_ABS):
             return given
 
 
@@ -443,8 +469,8 @@ def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
         part, _, name = quantity.partition(".")
         if name == "filters":
             return "Look at the output's channels: each filter makes one output channel."
-        return (f"Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1 with i = o = {given['in_volume'][0]} "
-                f"and k = {given['kernels'][part]}: which padding and stride keep the size?")
+        return ("Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1 along the height and along the width, with "
+                "this part's filter size k: which padding and stride give both output sizes?")
     labels = truth.labels
     label = _plain_label(labels[quantity])
     if quantity == "L":

@@ -34,26 +34,43 @@ def test_problem1_variant_has_one_padding_and_stride(seed):
 
 
 @given(seed=seeds)
-def test_problem2_variant_keeps_the_size_with_one_padding_and_stride_per_part(seed):
+def test_problem2_variant_has_one_padding_and_stride_per_part(seed):
     g = practice.make_given(2, seed)
-    (n, w, _), (n_out, w_out, _) = g["in_volume"], g["out_volume"]
-    assert n == w == n_out == w_out
+    (h, w, _), (h_out, w_out, _) = g["in_volume"], g["out_volume"]
     assert list(g["kernels"]) == ["a", "b", "c"]
+    assert 1 <= h_out <= h and 1 <= w_out <= w
     for kernel in g["kernels"].values():
-        assert len(conv.solve_padding_stride(n, n_out, kernel)) == 1
+        wide = conv.solve_padding_stride(w, w_out, kernel)
+        assert len([pair for pair in conv.solve_padding_stride(h, h_out, kernel) if pair in wide]) == 1
+
+
+def test_problem2_variants_shrink_and_are_not_always_square():
+    givens = [practice.make_given(2, seed) for seed in range(20)]
+    assert any(g["out_volume"][0] < g["in_volume"][0] for g in givens)  # a stride above 1
+    assert any(g["out_volume"][0] == g["in_volume"][0] for g in givens)
+    assert any(g["in_volume"][0] != g["in_volume"][1] for g in givens)
+    assert any(g["in_volume"][0] == g["in_volume"][1] for g in givens)
+    strides = {problems.get(2).truth(g).values[f"{part}.stride"] for g in givens for part in "abc"}
+    assert strides == {1.0, 2.0}
 
 
 @given(seed=seeds)
-def test_problem3_variant_is_the_homework_network_with_integers(seed):
+def test_problem3_variant_is_a_small_network_with_integers(seed):
     g = practice.make_given(3, seed)
-    shapes = [(len(w), len(w[0])) for w in g["weights"]]
-    assert shapes == [(len(w), len(w[0])) for w in load_given(3)["weights"]] == [(2, 2), (2, 2), (2, 1)]
+    shapes = tuple((len(w), len(w[0])) for w in g["weights"])
+    assert shapes in practice.P3_SHAPES and len(g["x"]) == shapes[0][0]
     numbers = [v for w in g["weights"] for row in w for v in row] + list(g["x"]) + [g["t"]]
     assert all(isinstance(v, int) and not isinstance(v, bool) for v in numbers)
-    truth = problems.get(3).truth_function(**g).values
-    assert truth["dL/dz"] != 0  # z != t: a variant with every gradient zero teaches nothing
-    assert any(truth[k] for k in ("y1", "y2")) and any(truth[k] for k in ("z1", "z2")) and truth["z"] != 0
-    assert sum(truth[k] == 0 for k in truth if k.startswith("dL/dw")) <= 3
+    truth = problems.get(3).truth_function(**g)
+    out = [q for q in truth.values if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
+    assert truth.values[f"dL/d{out[0]}"] != 0  # output != t: a variant with every gradient zero teaches nothing
+    gradients = [k for k in truth.values if k.startswith("dL/dw")]
+    assert sum(truth.values[k] == 0 for k in gradients) <= 0.3 * len(gradients)
+
+
+def test_problem3_variants_have_several_shapes():
+    shapes = {tuple((len(w), len(w[0])) for w in practice.make_given(3, seed)["weights"]) for seed in range(20)}
+    assert practice.P3_LAYER_SHAPES in shapes and len(shapes) >= 3
 
 
 @pytest.mark.parametrize("problem", [1, 2, 3])
@@ -215,8 +232,11 @@ def test_a_huge_seed_range_is_refused_at_once():
 
 
 # ------------------------------------------------------------------ judging a whole answer
+ISSUE_P3 = {"weights": [[[2, 1], [-1, 0]], [[-1, 0], [-2, -2]], [[-1], [1]]], "x": [1, -1], "t": 1}  # 2-2-2-1
+
+
 def _whole(problem, seed, change=None, blank_optional=True):
-    given = practice.make_given(problem, seed)
+    given = ISSUE_P3 if problem == 3 else practice.make_given(problem, seed)
     truth = problems.get(problem).truth(given)
     values = {q: (None if optional and blank_optional else truth.values[q]) for q, optional in practice.fields(problem, truth)}
     values.update(change or {})
@@ -256,7 +276,7 @@ def test_values_right_on_the_students_own_upstream_values_are_carried():
     values = mistakes.propagate(truth, {"y1": sp.Float(wrong_y1)})
     change = {q: values[q] for q, _ in practice.fields(3, truth)}
     _, _, judged = _whole(3, 4, change, blank_optional=False)
-    assert judged["y1"].verdict == "wrong"
+    assert judged["y1"].verdict == "wrong"  # (seed ignored: ISSUE_P3)
     downstream = [q for q in change if q != "y1" and not DEFAULT.agrees(change[q], truth.values[q], "real")]
     assert downstream and all(judged[q].verdict == "carried" for q in downstream)
     assert judged["z1"].carries == ("y1",)

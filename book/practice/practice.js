@@ -541,7 +541,46 @@
     }
   }
 
+  /* Formulas are not tab stops: MathJax makes each one focusable (for its menu); the keyboard goes from field
+   * to field instead.  A formula typeset later (a worked solution, a lazily typeset statement) is caught too. */
+  function untab(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("mjx-container[tabindex]"), function (node) {
+      node.removeAttribute("tabindex");
+    });
+  }
+
+  function watchFormulas() {
+    untab(document);
+    if (typeof MutationObserver === "function") {
+      new MutationObserver(function (records) {
+        records.forEach(function (record) {
+          if (record.type === "attributes") {
+            var target = record.target;
+            if (target.localName === "mjx-container" && target.hasAttribute("tabindex")) { target.removeAttribute("tabindex"); }
+          } else {
+            Array.prototype.forEach.call(record.addedNodes, function (node) {
+              if (node.nodeType !== 1) { return; }
+              if (node.matches("mjx-container[tabindex]")) { node.removeAttribute("tabindex"); }
+              untab(node);
+            });
+          }
+        });
+      }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["tabindex"] });
+    }
+    /* Statements the build left as TeX are typeset at once, not when scrolled to: a screen reader and
+     * find-in-page then see every number. */
+    window.addEventListener("load", function () {
+      var mathjax = window.MathJax;
+      if (!mathjax || !mathjax.startup || !mathjax.startup.promise) { return; }
+      mathjax.startup.promise.then(function () {
+        var doc = mathjax.startup.document;
+        return doc && doc.lazyTypesetAll ? doc.lazyTypesetAll() : mathjax.typesetPromise();
+      }).then(function () { untab(document); });
+    });
+  }
+
   function start() {
+    watchFormulas();
     var forms = document.querySelectorAll("form.practice-variant");
     var seen = {};
     Array.prototype.forEach.call(forms, function (form) {
