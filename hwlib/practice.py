@@ -117,7 +117,7 @@ P3_INPUTS = (-2, -1, 0, 1, 2)
 P3_TARGETS = (-3, -2, -1, 0, 1, 2, 3)
 P3_MAX_ABS = 60  # largest |forward value or gradient| a variant may ask for
 P3_MAX_ZERO_GRADIENTS = 0.3  # the largest share of zero weight gradients, so that most steps carry a number
-_SHUFFLE_SEED = 20261127  # fixes the order of the listed variants of Problems 1 and 2
+SHUFFLE_SEED = 20261127  # fixes the order of the listed variants of Problems 1 and 2
 
 
 class _Picker:
@@ -194,7 +194,7 @@ def _problem1_layers() -> tuple[tuple[int, int, int, int, int], ...]:
         if c_out > c_in and n_out * n_out * c_out * kernel * kernel * c_in <= P1_MAX_MACS
         and _problem1_given(n, n_out, kernel, c_in, c_out) != homework
     ]
-    return tuple(_Picker(_SHUFFLE_SEED).shuffled(layers))
+    return tuple(_Picker(SHUFFLE_SEED).shuffled(layers))
 
 
 def _problem1_given(n: int, n_out: int, kernel: int, c_in: int, c_out: int) -> dict[str, Any]:
@@ -220,7 +220,7 @@ def _problem2_parts() -> tuple[tuple[int, int, int, int, tuple[int, ...], int, i
         shapes.extend((h, w, h_out, w_out, kernels) for kernels in itertools.permutations(unique, len(P2_PARTS)))
     parts = [(*shape, c_in, c_out) for shape in shapes for c_in, c_out in itertools.product(P2_CHANNELS, P2_CHANNELS)]
     parts = [p for p in parts if _problem2_given(*p) != homework]
-    return tuple(_Picker(_SHUFFLE_SEED).shuffled(parts))
+    return tuple(_Picker(SHUFFLE_SEED).shuffled(parts))
 
 
 def _problem2_given(h: int, w: int, h_out: int, w_out: int, kernels: tuple[int, ...], c_in: int,
@@ -466,7 +466,7 @@ def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
             return f"Look again at the count: {_P1_HINTS[quantity]}"
         return "Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1, solved for p and s."
     if problem == 2:
-        part, _, name = quantity.partition(".")
+        _, _, name = quantity.partition(".")
         if name == "filters":
             return "Look at the output's channels: each filter makes one output channel."
         return ("Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1 along the height and along the width, with "

@@ -30,14 +30,16 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sympy as sp
 
 from hwlib import fmt, practice, problems
+from hwlib.naming import default_letters, unit_key, weight_key
 from hwlib.practice import hint, quantity_label
 from hwlib.tolerance import COUNT, DEFAULT, Policy
+from hwlib.transcription import load_given
 
 __all__ = ["checker_data", "hint", "quantity_label", "variant_markdown", "weights_markdown"]
 
@@ -177,3 +179,110 @@ def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
         module.solution(variant.given).strip(),
         "</template>\n</details>",
     ]) + "\n"
+
+
+# ------------------------------------------------------------------ fresh variants in the page
+#: Seeds 0 to TABLE_SEEDS - 1 of Problems 1 and 2 can be loaded in the page; Problem 3's, any seed.
+TABLE_SEEDS = 1000
+
+
+def _known_paths(problem: int, given: Mapping[str, Any], known: Mapping[str, float]) -> dict[str, list[Any]]:
+    """Where in the Given lies each value it states (``known``, as :mod:`hwlib.answers` reads the Given)."""
+    if problem == 1:
+        paths: dict[str, list[Any]] = {"k": ["kernel"], "C_in": ["in_shape", 2], "C_out": ["out_shape", 2],
+                                       "H_out": ["out_shape", 0], "W_out": ["out_shape", 1]}
+    elif problem == 2:
+        paths = {"n": ["in_volume", 0], "C_out": ["out_volume", 2],
+                 **{f"{part}.k": ["kernels", part] for part in given["kernels"]}}
+    else:
+        sizes = [len(given["x"])] + [len(w[0]) for w in given["weights"]]
+        letters = default_letters(sizes)
+        paths = {"t": ["t"], **{unit_key(letters, sizes, 0, i): ["x", i] for i in range(sizes[0])}}
+        for layer, matrix in enumerate(given["weights"]):
+            paths.update({weight_key(layer, i, j): ["weights", layer, i, j]
+                          for i in range(len(matrix)) for j in range(len(matrix[0]))})
+    for key, path in paths.items():  # the paths must read exactly the values the truth states
+        value: Any = given
+        for step in path:
+            value = value[step]
+        if key not in known or float(value) != float(known[key]):
+            raise ValueError(f"the Given's {'/'.join(map(str, path))} is not the truth's {key!r}")
+    if set(paths) != set(known):
+        raise ValueError(f"known values without a place in the Given: {sorted(set(known) - set(paths))}")
+    return paths
+
+
+def _slotted(tree: Any, values: list[float]) -> Any:
+    """``tree`` with every number replaced by ``{"slot": i}``, its value appended to ``values``."""
+    if "n" in tree:
+        values.append(tree["n"])
+        return {"slot": len(values) - 1}
+    if "q" in tree:
+        return tree
+    if "abs" in tree:
+        return {"abs": _slotted(tree["abs"], values)}
+    (op, args), = tree.items()
+    return {op: [_slotted(a, values) for a in args]}
+
+
+def _template(data: Mapping[str, Any], slots: bool) -> tuple[dict[str, Any], list[float]]:
+    """A variant's checker data less what the Given gives (seed, known values, how to solve): fields, formulas,
+    and the mistakes, their numbers in slots when ``slots`` (the slot values returned)."""
+    values: list[float] = []
+    mistakes = [{**m, "overrides": {q: (_slotted(t, values) if slots else t) for q, t in m["overrides"].items()}}
+                for m in data["mistakes"]]
+    return {"fields": data["fields"], "formulas": data["formulas"], "mistakes": mistakes}, values
+
+
+def generator_data(problem: int) -> dict[str, Any]:
+    """What the page's script needs to pose and judge a fresh variant of ``problem`` offline, as
+    :func:`checker_data` would for it.
+
+    ``generator``: the ranges of :mod:`hwlib.practice`'s seeded generator (ported to the page script) and the
+    homework's Given, which no variant repeats; ``known``: where the values the Given states lie in it;
+    ``templates``: the checker data that does not depend on the Given's numbers (Problem 3: one per network
+    shape, keyed by the shape); for Problems 1 and 2, whose catalogue puts the Given's numbers into the wrong
+    formulas, ``table`` holds for each seed below :data:`TABLE_SEEDS` its template and those numbers.
+    """
+    problem = problems.get(problem).number
+    gen: dict[str, Any] = {"homework": load_given(problem), "SHUFFLE_SEED": practice.SHUFFLE_SEED}
+    names = {1: ("P1_SIZES", "P1_KERNELS", "P1_STRIDES", "P1_IN_CHANNELS", "P1_OUT_CHANNELS", "P1_MAX_MACS"),
+             2: ("P2_SIZES", "P2_WIDER", "P2_STRIDES", "P2_CHANNELS", "P2_KERNELS", "P2_PARTS"),
+             3: ("P3_SHAPES", "P3_WEIGHTS", "P3_INPUTS", "P3_TARGETS", "P3_MAX_ABS", "P3_MAX_ZERO_GRADIENTS")}[problem]
+    gen.update({name: getattr(practice, name) for name in names})
+    out: dict[str, Any] = {"problem": problem, "policy": {"sig_figs": DEFAULT.sig_figs, "rel": DEFAULT.rel},
+                           "generator": json.loads(json.dumps(gen))}
+    if problem == 3:
+        templates = {}
+        for shape in dict.fromkeys(practice.P3_SHAPES):
+            seed = next(s for s in range(10_000) if _shape(practice.make_given(3, s)) == shape)
+            variant = practice.variant(3, seed)
+            data = checker_data(variant)
+            templates[_shape_key(shape)] = {**_template(data, slots=False)[0],
+                                            "known": _known_paths(3, variant.given, data["known"])}
+        out["templates"] = templates
+        return out
+    templates: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    table = []
+    for seed in range(TABLE_SEEDS):
+        variant = practice.variant(problem, seed)
+        data = checker_data(variant)
+        template, values = _template(data, slots=True)
+        template["known"] = _known_paths(problem, variant.given, data["known"])
+        key = json.dumps(template, sort_keys=True)
+        if key not in index:
+            index[key] = len(templates)
+            templates.append(template)
+        table.append([index[key], values])
+    out["templates"] = templates
+    out["table"] = table
+    return out
+
+
+def _shape(given: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
+    return tuple((len(w), len(w[0])) for w in given["weights"])
+
+
+def _shape_key(shape: Sequence[Sequence[int]]) -> str:
+    return "-".join(str(rows) for rows, _ in shape) + f"-{shape[-1][1]}"

@@ -120,3 +120,25 @@ def test_page_checker_judges_as_the_python_does():
     print(f"compared {compared} answer sets")
     assert compared >= 3000
     assert kinds == set(practice.VERDICTS)  # every verdict occurs, so none is compared only vacuously
+
+
+@pytest.mark.parametrize("problem", [1, 2, 3])
+def test_page_generator_poses_the_pythons_variants(problem):
+    """The page's port of the seeded generator gives hwlib.practice's Given and checker data, seed for seed."""
+    node = _node()
+    rng = random.Random(problem)
+    top = practice_page.TABLE_SEEDS if problem in (1, 2) else 10**6
+    seeds = sorted({*range(25), top - 1, *(rng.randrange(top) for _ in range(150))})
+    spec = practice_page.generator_data(problem)
+    beyond = [top, top + 12_345] if problem in (1, 2) else []
+    result = subprocess.run([node, str(ROOT / "tests" / "js" / "generate_cli.js")],
+                            input=json.dumps({"spec": spec, "seeds": seeds + beyond}), capture_output=True, text=True,
+                            timeout=600, cwd=ROOT, check=True)
+    made = {entry["seed"]: entry for entry in json.loads(result.stdout)}
+    for seed in seeds:
+        variant = practice.variant(problem, seed)
+        assert made[seed]["given"] == variant.given, seed
+        assert made[seed]["data"] == json.loads(json.dumps(practice_page.checker_data(variant))), seed
+    for seed in beyond:  # the Given still, but no catalogue numbers: the page offers seeds below the table's end
+        assert made[seed]["given"] == practice.make_given(problem, seed) and made[seed]["data"] is None
+    print(f"problem {problem}: {len(seeds)} seeds compared")

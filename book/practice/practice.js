@@ -389,6 +389,295 @@
     return "✗ " + text + ". Not yet right: " + missing.join("; ") + ".";
   };
 
+  /* ---------------------------------------------------------------- fresh variants
+   * hwlib.practice's seeded generator, step for step: Python's random.Random(seed).random() (the
+   * Mersenne Twister, seeded as CPython seeds it from an integer) is the one source of randomness,
+   * picks are floor(random() * n); Problems 1 and 2 take entry seed mod N of their list of valid
+   * variants in a fixed shuffled order, Problem 3 draws its numbers until the variant is workable.
+   * tests/test_practice_js.py checks that both give the same Given and the same checker data. */
+  function MersenneTwister(seed) {
+    var n = 624;
+    var mt = new Array(n);
+    var index = n + 1;
+    function initGenrand(s) {
+      mt[0] = s >>> 0;
+      for (var i = 1; i < n; i += 1) {
+        var prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
+        mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
+      }
+      index = n;
+    }
+    var key = [];
+    var rest = Math.abs(seed);
+    do { key.push(rest % 4294967296); rest = Math.floor(rest / 4294967296); } while (rest > 0);
+    initGenrand(19650218);
+    var i = 1, j = 0, k = Math.max(n, key.length);
+    for (; k; k -= 1) {
+      var p = mt[i - 1] ^ (mt[i - 1] >>> 30);
+      mt[i] = ((mt[i] ^ Math.imul(p, 1664525)) + key[j] + j) >>> 0;
+      i += 1; j += 1;
+      if (i >= n) { mt[0] = mt[n - 1]; i = 1; }
+      if (j >= key.length) { j = 0; }
+    }
+    for (k = n - 1; k; k -= 1) {
+      var q = mt[i - 1] ^ (mt[i - 1] >>> 30);
+      mt[i] = ((mt[i] ^ Math.imul(q, 1566083941)) - i) >>> 0;
+      i += 1;
+      if (i >= n) { mt[0] = mt[n - 1]; i = 1; }
+    }
+    mt[0] = 0x80000000;
+    function next() {
+      var y;
+      if (index >= n) {
+        for (var kk = 0; kk < n; kk += 1) {
+          y = (mt[kk] & 0x80000000) | (mt[(kk + 1) % n] & 0x7fffffff);
+          mt[kk] = mt[(kk + 397) % n] ^ (y >>> 1) ^ ((y & 1) ? 0x9908b0df : 0);
+        }
+        index = 0;
+      }
+      y = mt[index];
+      index += 1;
+      y ^= (y >>> 11);
+      y ^= (y << 7) & 0x9d2c5680;
+      y ^= (y << 15) & 0xefc60000;
+      y ^= (y >>> 18);
+      return y >>> 0;
+    }
+    this.random = function () {
+      var a = next() >>> 5, b = next() >>> 6;
+      return (a * 67108864 + b) / 9007199254740992;
+    };
+  }
+
+  function Picker(seed) { this.rng = new MersenneTwister(seed); }
+  Picker.prototype.index = function (n) { return Math.min(Math.floor(this.rng.random() * n), n - 1); };
+  Picker.prototype.choice = function (options) { return options[this.index(options.length)]; };
+  Picker.prototype.shuffled = function (items) {
+    items = items.slice();
+    for (var i = items.length - 1; i > 0; i -= 1) {
+      var j = this.index(i + 1);
+      var swap = items[i]; items[i] = items[j]; items[j] = swap;
+    }
+    return items;
+  };
+
+  function canonical(value) {  // JSON with sorted keys: equal data, equal text
+    if (Array.isArray(value)) { return "[" + value.map(canonical).join(",") + "]"; }
+    if (value !== null && typeof value === "object") {
+      return "{" + Object.keys(value).sort().map(function (k) { return JSON.stringify(k) + ":" + canonical(value[k]); }).join(",") + "}";
+    }
+    return JSON.stringify(value);
+  }
+
+  function bothAxes(inHW, outHW, kernel) {
+    var wide = solvePaddingStride(inHW[1], outHW[1], kernel);
+    return solvePaddingStride(inHW[0], outHW[0], kernel).filter(function (p) {
+      return wide.some(function (q) { return q[0] === p[0] && q[1] === p[1]; });
+    });
+  }
+
+  function permutations(items, r) {
+    if (r === 0) { return [[]]; }
+    var out = [];
+    items.forEach(function (item, i) {
+      var rest = items.slice(0, i).concat(items.slice(i + 1));
+      permutations(rest, r - 1).forEach(function (p) { out.push([item].concat(p)); });
+    });
+    return out;
+  }
+
+  function Generator(spec) {
+    this.spec = spec;
+    this.problem = spec.problem;
+    this.g = spec.generator;
+    this.list = null;
+  }
+
+  Generator.prototype.p1Given = function (layer) {
+    return { in_shape: [layer[0], layer[0], layer[3]], out_shape: [layer[1], layer[1], layer[4]], kernel: layer[2] };
+  };
+
+  Generator.prototype.p2Given = function (part) {
+    var kernels = {};
+    this.g.P2_PARTS.forEach(function (name, i) { kernels[name] = part[4][i]; });
+    return { in_volume: [part[0], part[1], part[5]], out_volume: [part[2], part[3], part[6]], kernels: kernels };
+  };
+
+  Generator.prototype.variants = function () {
+    if (this.list) { return this.list; }
+    var g = this.g, self = this;
+    var homework = canonical(g.homework);
+    var all = [];
+    if (this.problem === 1) {
+      var shapes = [];
+      g.P1_SIZES.forEach(function (n) {
+        g.P1_KERNELS.forEach(function (kernel) {
+          g.P1_STRIDES.forEach(function (stride) {
+            var paddings = [0, Math.floor((kernel - 1) / 2)].filter(function (p, i, a) { return a.indexOf(p) === i; })
+              .sort(function (a, b) { return a - b; });
+            paddings.forEach(function (padding) {
+              var out = Math.floor((n + 2 * padding - kernel) / stride) + 1;
+              var pairs = solvePaddingStride(n, out, kernel);
+              if (out >= 2 && pairs.length === 1 && pairs[0][0] === padding && pairs[0][1] === stride) {
+                shapes.push([n, out, kernel]);
+              }
+            });
+          });
+        });
+      });
+      shapes.forEach(function (s) {
+        g.P1_IN_CHANNELS.forEach(function (cIn) {
+          g.P1_OUT_CHANNELS.forEach(function (cOut) {
+            var layer = [s[0], s[1], s[2], cIn, cOut];
+            if (cOut > cIn && s[1] * s[1] * cOut * s[2] * s[2] * cIn <= g.P1_MAX_MACS &&
+                canonical(self.p1Given(layer)) !== homework) { all.push(layer); }
+          });
+        });
+      });
+    } else {
+      var shapes2 = [];
+      g.P2_SIZES.forEach(function (h) {
+        g.P2_WIDER.forEach(function (wider) {
+          g.P2_STRIDES.forEach(function (stride) {
+            var w = h + wider;
+            var hOut = Math.floor((h - 1) / stride) + 1, wOut = Math.floor((w - 1) / stride) + 1;
+            var unique = g.P2_KERNELS.filter(function (k) { return bothAxes([h, w], [hOut, wOut], k).length === 1; });
+            permutations(unique, g.P2_PARTS.length).forEach(function (kernels) { shapes2.push([h, w, hOut, wOut, kernels]); });
+          });
+        });
+      });
+      shapes2.forEach(function (s) {
+        g.P2_CHANNELS.forEach(function (cIn) {
+          g.P2_CHANNELS.forEach(function (cOut) {
+            var part = s.concat([cIn, cOut]);
+            if (canonical(self.p2Given(part)) !== homework) { all.push(part); }
+          });
+        });
+      });
+    }
+    this.list = new Picker(g.SHUFFLE_SEED).shuffled(all);
+    return this.list;
+  };
+
+  /* A linear network's forward pass and gradients (hwlib.network.Network, no activation). */
+  function network(weights, x, t) {
+    var forward = [x.slice()];
+    weights.forEach(function (w) {
+      var a = forward[forward.length - 1];
+      forward.push(w[0].map(function (_, j) { return a.reduce(function (sum, v, i) { return sum + v * w[i][j]; }, 0); }));
+    });
+    var out = forward[forward.length - 1];
+    var loss = out.reduce(function (sum, v) { return sum + (v - t) * (v - t); }, 0);
+    var activations = new Array(forward.length);
+    activations[forward.length - 1] = out.map(function (v) { return 2 * (v - t); });
+    var gradients = new Array(weights.length);
+    for (var layer = weights.length - 1; layer >= 0; layer -= 1) {
+      var w = weights[layer], below = forward[layer], above = activations[layer + 1];
+      gradients[layer] = w.map(function (row, i) { return row.map(function (_, j) { return below[i] * above[j]; }); });
+      activations[layer] = w.map(function (row) { return row.reduce(function (sum, v, j) { return sum + v * above[j]; }, 0); });
+    }
+    return { forward: forward, activations: activations, gradients: gradients, loss: loss };
+  }
+
+  Generator.prototype.p3Given = function (seed) {
+    var g = this.g;
+    var homework = canonical(g.homework);
+    var picker = new Picker(seed);
+    var shape = picker.choice(g.P3_SHAPES);
+    for (;;) {
+      var weights = shape.map(function (rc) {
+        var rows = [];
+        for (var i = 0; i < rc[0]; i += 1) {
+          var row = [];
+          for (var j = 0; j < rc[1]; j += 1) { row.push(picker.choice(g.P3_WEIGHTS)); }
+          rows.push(row);
+        }
+        return rows;
+      });
+      var x = [];
+      for (var i = 0; i < shape[0][0]; i += 1) { x.push(picker.choice(g.P3_INPUTS)); }
+      var t = picker.choice(g.P3_TARGETS);
+      var given = { weights: weights, x: x, t: t };
+      var last = weights[weights.length - 1];
+      if (canonical(given) === homework || !x.some(function (v) { return v !== 0; }) ||
+          !last.every(function (row) { return row.every(function (v) { return v !== 0; }); })) { continue; }
+      var net = network(weights, x, t);
+      var flat = function (arrays) { return [].concat.apply([], arrays.map(function (a) { return [].concat.apply([], a.map(function (r) { return Array.isArray(r) ? r : [r]; })); })); };
+      var everything = flat(net.forward).concat(flat(net.activations), flat(net.gradients), [net.loss]);
+      var largest = Math.max.apply(null, everything.map(Math.abs));
+      var grads = flat(net.gradients);
+      var zeros = grads.filter(function (v) { return v === 0; }).length;
+      if (net.activations[net.activations.length - 1][0] !== 0 &&
+          net.forward.slice(1).every(function (layer) { return layer.some(function (v) { return v !== 0; }); }) &&
+          zeros <= g.P3_MAX_ZERO_GRADIENTS * grads.length && largest <= g.P3_MAX_ABS) {
+        return given;
+      }
+    }
+  };
+
+  /* The Given of variant `seed` (hwlib.practice.make_given). */
+  Generator.prototype.given = function (seed) {
+    if (this.problem === 3) { return this.p3Given(seed); }
+    var list = this.variants();
+    var entry = list[seed % list.length];
+    return this.problem === 1 ? this.p1Given(entry) : this.p2Given(entry);
+  };
+
+  function filled(tree, values) {
+    if ("slot" in tree) { return { n: values[tree.slot] }; }
+    if ("q" in tree || "n" in tree) { return tree; }
+    if ("abs" in tree) { return { abs: filled(tree.abs, values) }; }
+    var op = Object.keys(tree)[0];
+    var out = {};
+    out[op] = tree[op].map(function (t) { return filled(t, values); });
+    return out;
+  }
+
+  /* The checker data of variant `seed` (hwlib.practice_page.checker_data), or null where the page has no
+   * numbers for its catalogue (a seed of Problem 1 or 2 beyond the table). */
+  Generator.prototype.data = function (seed) {
+    var given = this.given(seed);
+    var template, values = [];
+    if (this.problem === 3) {
+      var shape = given.weights.map(function (w) { return w.length; }).join("-") + "-" + given.weights[given.weights.length - 1][0].length;
+      template = this.spec.templates[shape];
+    } else {
+      var row = this.spec.table[seed];
+      if (!row) { return null; }
+      template = this.spec.templates[row[0]];
+      values = row[1];
+    }
+    var known = {};
+    Object.keys(template.known).forEach(function (key) {
+      known[key] = template.known[key].reduce(function (v, step) { return v[step]; }, given);
+    });
+    var solve = [];
+    if (this.problem === 1) {
+      solve.push({ pair: ["padding", "stride"], "in": [given.in_shape[0], given.in_shape[1]],
+                   out: [given.out_shape[0], given.out_shape[1]], kernel: given.kernel });
+    } else if (this.problem === 2) {
+      Object.keys(given.kernels).forEach(function (part) {
+        var hw = [given.in_volume[0], given.in_volume[1]], out = [given.out_volume[0], given.out_volume[1]];
+        if (bothAxes(hw, out, given.kernels[part]).length) {
+          solve.push({ pair: [part + ".padding", part + ".stride"], "in": hw, out: out, kernel: given.kernels[part] });
+        }
+        solve.push({ copy: part + ".filters", of: "C_out" });
+      });
+    }
+    return {
+      given: given,
+      data: {
+        problem: this.problem, seed: seed, policy: this.spec.policy, fields: template.fields, known: known,
+        solve: solve, formulas: template.formulas,
+        mistakes: template.mistakes.map(function (m) {
+          var overrides = {};
+          Object.keys(m.overrides).forEach(function (q) { overrides[q] = filled(m.overrides[q], values); });
+          return { name: m.name, feedback: m.feedback, overrides: overrides };
+        })
+      }
+    };
+  };
+
   /* ---------------------------------------------------------------- the page */
   var STORE = "hwlib-practice:";
 
@@ -604,7 +893,8 @@
 
   if (typeof module === "object" && module.exports) {  // under Node, for the tests: the rules, no page
     module.exports = { parseNumber: parseNumber, agrees: agrees, toNumber: toNumber, Checker: Checker, evaluate: evaluate,
-                       solvePaddingStride: solvePaddingStride };
+                       solvePaddingStride: solvePaddingStride,
+                       MersenneTwister: MersenneTwister, Generator: Generator };
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
