@@ -41,7 +41,9 @@ from hwlib.practice import hint, quantity_label
 from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import load_given
 
-__all__ = ["checker_data", "hint", "quantity_label", "variant_markdown", "weights_markdown"]
+__all__ = ["TABLE_SEEDS", "checker_data", "controls_markdown", "expression_tree", "generator_data", "hint",
+           "quantity_label", "variant_markdown", "weights_markdown"]
+
 
 def weights_markdown(given: Mapping[str, Any]) -> str:
     """Problem 3's weights as matrices, $W^l$ with $w^l_{ij}$ in row i, column j (the statement names them only)."""
@@ -286,3 +288,27 @@ def _shape(given: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
 
 def _shape_key(shape: Sequence[Sequence[int]]) -> str:
     return "-".join(str(rows) for rows, _ in shape) + f"-{shape[-1][1]}"
+
+
+def controls_markdown(problem: int) -> str:
+    """The top of a practice page: the count of completed variants, a seed field (``data-action="seed"``, Enter
+    loads it) and a New variant button (``data-action="new"``) that pose fresh variants in the page, offline,
+    with the generator's data (:func:`generator_data`) for the page's script."""
+    problem = problems.get(problem).number
+    spec = generator_data(problem)
+    top = TABLE_SEEDS - 1 if problem in (1, 2) else 999_999
+    field = f"practice-p{problem}-seed"
+    payload = json.dumps(spec, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return "\n".join([
+        f'<div class="practice-controls" data-problem="{problem}" data-top="{top}">',
+        f'<p class="practice-progress" data-problem="{problem}">Variants completed on this device: 0.</p>',
+        f'<label for="{field}">Seed, 0 to {top:,}</label>',
+        f'<input id="{field}" type="text" inputmode="numeric" autocomplete="off" spellcheck="false" '
+        f'data-action="seed" aria-describedby="{field}-status">',
+        '<button type="button" data-action="load">Load seed</button>',
+        '<button type="button" data-action="new">New variant</button>',
+        f'<p id="{field}-status" class="practice-controls-status" role="status" aria-live="polite"></p>',
+        f'<script type="application/json" class="practice-generator">{payload}</script>',
+        "</div>",
+        '<div class="practice-fresh" aria-label="Fresh variants"></div>',
+    ]) + "\n"

@@ -812,6 +812,180 @@
     }
   }
 
+  /* ---------------------------------------------------------------- fresh variants on the page */
+  var SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹", SUB = "₀₁₂₃₄₅₆₇₈₉";
+  function digits(n, set) { return String(n).replace(/[0-9]/g, function (d) { return set.charAt(Number(d)); }); }
+  function num(v) { return v < 0 ? "\u2212" + (-v) : String(v); }
+  function volume(v) { return v.join(" × "); }
+
+  /* The statement of a fresh variant, in words (the worked solution's statement is the book's Python's). */
+  function statement(problem, given, data) {
+    if (problem === 1) {
+      var k = given.kernel;
+      return "An input of " + volume(given.in_shape) + " must come out of a convolution with " + k + " × " + k +
+        " filters as " + volume(given.out_shape) + ". Give the output size, padding and stride the layer uses, and " +
+        "count the weights and multiply-accumulates of a standard convolution and of a depthwise separable one " +
+        "(a " + k + " × " + k + " depthwise step, then a 1 × 1 pointwise step).";
+    }
+    if (problem === 2) {
+      var parts = Object.keys(given.kernels).map(function (part) {
+        var kp = given.kernels[part];
+        return "(" + part + ") " + kp + " × " + kp + " filters";
+      });
+      return "An input volume of " + volume(given.in_volume) + " must come out of a convolutional layer as " +
+        volume(given.out_volume) + ". Find the zero padding, the stride and the number of filters for " +
+        parts.slice(0, -1).join(", ") + " and " + parts[parts.length - 1] + ".";
+    }
+    var inputs = given.x.map(function (_, i) { return "x" + digits(i + 1, SUB); });
+    var matrices = given.weights.map(function (w, l) {
+      return "W" + digits(l + 1, SUPER) + " = [" + w.map(function (row) { return row.map(num).join(" "); }).join("; ") + "]";
+    });
+    var sizes = [given.x.length].concat(given.weights.map(function (w) { return w[0].length; }));
+    return "A linear network (no activation, no bias) has layers of " + sizes.join(", ") + " units, inputs " +
+      inputs.join(", ") + ", and the weights " + matrices.join(", ") + ", where w" + "ˡᵢⱼ, in row i and column j " +
+      "of Wˡ, joins unit i of layer l − 1 to unit j of layer l. With x = (" + given.x.map(num).join(", ") +
+      ") and target t = " + num(given.t) + ", and the loss the squared difference of the output and t: compute " +
+      "the forward values and the loss, then every weight's gradient by backpropagation. The fields are labelled " +
+      "with the names of the units: " + data.fields.filter(function (f) { return f.key.indexOf("dL/") !== 0 && f.key !== "L"; })
+        .map(function (f) { return f.label; }).join(", ") + ".";
+  }
+
+  function slug(text) { return text.replace(/[^A-Za-z0-9_]+/g, "-").replace(/^-+|-+$/g, ""); }
+
+  /* A form as hwlib.practice_page writes one. */
+  function freshSection(problem, seed, given, data) {
+    var section = document.createElement("section");
+    section.className = "practice-fresh-variant";
+    section.setAttribute("data-seed", String(seed));
+    var prefix = "practice-p" + problem + "-s" + seed;
+    var heading = document.createElement("h2");
+    heading.id = prefix + "-heading";
+    heading.textContent = "Variant with seed " + seed;
+    heading.tabIndex = -1;
+    section.appendChild(heading);
+    var text = document.createElement("p");
+    text.textContent = statement(problem, given, data);
+    section.appendChild(text);
+    var form = document.createElement("form");
+    form.className = "practice-variant";
+    form.setAttribute("data-problem", String(problem));
+    form.setAttribute("data-seed", String(seed));
+    form.setAttribute("aria-label", "Your answers, variant with seed " + seed);
+    form.noValidate = true;
+    data.fields.forEach(function (spec) {
+      var id = prefix + "-" + slug(spec.key);
+      var row = document.createElement("div");
+      row.className = "practice-field";
+      var label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = spec.label;
+      if (spec.optional) {
+        var optional = document.createElement("span");
+        optional.className = "practice-optional";
+        optional.textContent = "(optional)";
+        label.appendChild(document.createTextNode(" "));
+        label.appendChild(optional);
+      }
+      var input = document.createElement("input");
+      input.id = id;
+      input.type = "text";
+      if (spec.kind === "count") { input.setAttribute("inputmode", "numeric"); }
+      input.setAttribute("autocomplete", "off");
+      input.setAttribute("spellcheck", "false");
+      input.setAttribute("data-quantity", spec.key);
+      input.setAttribute("aria-describedby", id + "-feedback");
+      var feedback = document.createElement("span");
+      feedback.id = id + "-feedback";
+      feedback.className = "practice-feedback";
+      row.appendChild(label); row.appendChild(input); row.appendChild(feedback);
+      form.appendChild(row);
+    });
+    var actions = document.createElement("div");
+    actions.className = "practice-actions";
+    actions.innerHTML = '<button type="submit" class="practice-check" data-action="check">Check</button>' +
+      '<button type="button" class="practice-reset" data-action="reset">Reset</button>' +
+      '<p class="practice-status" role="status" aria-live="polite"></p>';
+    form.appendChild(actions);
+    var script = document.createElement("script");
+    script.type = "application/json";
+    script.className = "practice-data";
+    script.textContent = JSON.stringify(data);
+    form.appendChild(script);
+    section.appendChild(form);
+    var note = document.createElement("p");
+    note.className = "practice-fresh-note";
+    note.textContent = "Its worked solution: python -m hwlib.practice --problem " + problem + " --seed " + seed +
+      " prints its Given and answers, and the chapter worked with this Given shows every step.";
+    section.appendChild(note);
+    return section;
+  }
+
+  function freshKey(problem) { return "fresh-p" + problem; }
+
+  function setUpControls(controls) {
+    var specNode = controls.querySelector("script.practice-generator");
+    if (!specNode) { return; }
+    var spec = JSON.parse(specNode.textContent);
+    var problem = spec.problem;
+    var top = Number(controls.getAttribute("data-top"));
+    var generator = new Generator(spec);
+    var field = controls.querySelector('[data-action="seed"]');
+    var status = controls.querySelector(".practice-controls-status");
+    var area = controls.nextElementSibling && controls.nextElementSibling.classList.contains("practice-fresh")
+      ? controls.nextElementSibling : controls;
+
+    function existing(seed) {
+      return document.querySelector('form.practice-variant[data-problem="' + problem + '"][data-seed="' + seed + '"]');
+    }
+
+    function pose(seed, focus) {
+      var form = existing(seed);
+      if (form) {
+        if (focus) {
+          status.textContent = "The variant with seed " + seed + " is on this page.";
+          var first = form.querySelector("input[data-quantity]");
+          if (first) { first.focus(); }
+        }
+        return;
+      }
+      var made = generator.data(seed);
+      if (!made) { status.textContent = "Seeds of this page run from 0 to " + top + "."; return; }
+      var section = freshSection(problem, seed, made.given, made.data);
+      area.insertBefore(section, area.firstChild);
+      setUp(section.querySelector("form"));
+      var opened = (load(freshKey(problem)) || []).filter(function (s) { return s !== seed; });
+      opened.unshift(seed);
+      save(freshKey(problem), opened.slice(0, 10));
+      if (focus) {
+        status.textContent = "Variant with seed " + seed + " below.";
+        section.querySelector("h2").focus();
+      }
+    }
+
+    function loadSeed() {
+      var text = strip(field.value);
+      if (!/^[0-9]+$/.test(text) || Number(text) > top) {
+        status.textContent = "Type a seed: a whole number from 0 to " + top + ".";
+        return;
+      }
+      pose(Number(text), true);
+    }
+
+    field.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); loadSeed(); }
+    });
+    controls.querySelector('[data-action="load"]').addEventListener("click", loadSeed);
+    controls.querySelector('[data-action="new"]').addEventListener("click", function () {
+      var seed;
+      do { seed = 20 + Math.floor(Math.random() * (top - 19)); } while (existing(seed));
+      field.value = String(seed);
+      pose(seed, true);
+    });
+    (load(freshKey(problem)) || []).slice().reverse().forEach(function (seed) {
+      if (typeof seed === "number" && seed >= 0 && seed <= top) { pose(seed, false); }
+    });
+  }
+
   /* A worked solution waits in a <template> inside its <details> until the toggle first
    * opens; then it is put in place and MathJax typesets it (a page of twenty solutions
    * would otherwise typeset over a thousand formulas while loading). */
@@ -874,7 +1048,8 @@
     var seen = {};
     Array.prototype.forEach.call(forms, function (form) {
       var problem = form.getAttribute("data-problem");
-      if (!seen[problem]) {  // one progress line per page, above its first variant
+      if (!seen[problem] && !document.querySelector('.practice-progress[data-problem="' + problem + '"]')) {
+        // one progress line per page, above its first variant
         seen[problem] = true;
         var progress = document.createElement("p");
         progress.className = "practice-progress";
@@ -883,7 +1058,8 @@
         section.parentNode.insertBefore(progress, section);
       }
     });
-    Array.prototype.forEach.call(forms, setUp);
+    Array.prototype.forEach.call(forms, function (form) { seen[form.getAttribute("data-problem")] = true; setUp(form); });
+    Array.prototype.forEach.call(document.querySelectorAll(".practice-controls"), setUpControls);
     Object.keys(seen).forEach(updateProgress);
     Array.prototype.forEach.call(document.querySelectorAll("details.practice-solution"), function (details) {
       details.addEventListener("toggle", function () { showSolution(details); });
