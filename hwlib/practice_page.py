@@ -303,8 +303,8 @@ def controls_markdown(problem: int) -> str:
         f'<div class="practice-controls" data-problem="{problem}" data-top="{top}">',
         f'<p class="practice-progress" data-problem="{problem}">Variants completed on this device: 0.</p>',
         f'<label for="{field}">Seed, 0 to {top:,}</label>',
-        f'<input id="{field}" type="text" inputmode="numeric" autocomplete="off" spellcheck="false" '
-        f'data-action="seed" aria-describedby="{field}-status">',
+        (f'<input id="{field}" type="text" inputmode="numeric" autocomplete="off" spellcheck="false" '
+         f'data-action="seed" aria-describedby="{field}-status">'),
         '<button type="button" data-action="load">Load seed</button>',
         '<button type="button" data-action="new">New variant</button>',
         f'<p id="{field}-status" class="practice-controls-status" role="status" aria-live="polite"></p>',
