@@ -20,7 +20,27 @@ import pytest
 from hwlib import fmt, practice
 from hwlib import problems as registry
 
-from browser_support import HTML, OffsiteRequests, book_url, chromium, unavailable  # noqa: F401
+from browser_support import (HTML, NOWHERE, OffsiteRequests, book_url, find_chromium, offline_chromium,  # noqa: F401
+                             unavailable)
+
+# Chromium's own autofill service asks content-autofill.googleapis.com about a form that a script adds after the
+# page has loaded (a fresh variant); that is the browser's request, not the page's (OffsiteRequests records those).
+NO_AUTOFILL_QUERIES = [f"--autofill-server-url={NOWHERE}/"]  # pointed nowhere, like the flags of the build's
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A headless Chromium without autofill's server queries; fails at teardown if it looked up any other host."""
+    if find_chromium() is None:
+        unavailable("no Chromium on this machine (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (pip install -r requirements.txt)")
+    with sync_playwright() as playwright, offline_chromium(playwright, extra_args=NO_AUTOFILL_QUERIES) as session:
+        yield session.browser
+        lookups = session.close()
+    assert not lookups, f"Chromium looked up or asked other hosts (the build and tests must stay offline): {lookups}"
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -32,9 +52,9 @@ def practice_url(book_url):
     return book_url
 
 
-def _open(browser, base: str, problem: int, width: int = 1280, context=None):
+def _open(browser, base: str, problem: int, width: int = 1280):
     """The page of ``problem``, its recorder of requests to other hosts, and the list its script errors go to."""
-    page = (context or browser).new_page(viewport={"width": width, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": 900})  # a context of its own: its own storage
     page.set_default_timeout(90_000)  # a shared, loaded machine: generous, not a timing test
     offsite = OffsiteRequests(base)
     offsite.attach(page)
@@ -93,8 +113,7 @@ def _whole_mistake(problem: int, seeds: list[int]):
 
 @pytest.mark.parametrize("problem", [1, 2, 3])
 def test_practice_page_judges_whole_answers(practice_url, chromium, problem):
-    context = chromium.new_context()
-    page, offsite, errors = _open(chromium, practice_url, problem, context=context)
+    page, offsite, errors = _open(chromium, practice_url, problem)
     forms = page.locator("form.practice-variant")
     seeds = [int(s) for s in forms.evaluate_all("fs => fs.map(f => f.dataset.seed)")]
     assert len(seeds) >= 20 and len(set(seeds)) == len(seeds)
@@ -154,7 +173,8 @@ def test_practice_page_judges_whole_answers(practice_url, chromium, problem):
     fresh.wait_for()
     right = _right(problem, 500)
     _fill(fresh, right)
-    assert set(_check(fresh).values()) and all(v["verdict"] == "correct" for v in _verdicts(fresh).values())
+    verdicts = _check(fresh)
+    assert verdicts and all(v["verdict"] == "correct" for v in verdicts.values())
     page.locator('[data-action="new"]').click()
     assert page.locator("form.practice-variant").count() == len(seeds) + 2
 
@@ -164,7 +184,6 @@ def test_practice_page_judges_whole_answers(practice_url, chromium, problem):
     page.wait_for_load_state("networkidle")
     found, offsite_urls = list(errors), list(offsite.urls)
     page.close()
-    context.close()
     assert found == [] and offsite_urls == []
 
 
@@ -236,7 +255,7 @@ def test_statements_are_typeset_for_every_reader(practice_url, chromium, problem
     given = practice.make_given(problem, int(page.locator("form.practice-variant").first.get_attribute("data-seed")))
     section = page.locator("form.practice-variant").first.locator("xpath=ancestor::section[1]")
     text = section.inner_text()
-    number = {1: given["out_shape"][2], 2: given["out_volume"][2], 3: abs(given["t"])}[problem]
+    number = given["out_shape"][2] if problem == 1 else given["out_volume"][2] if problem == 2 else abs(given["t"])
     assert str(number) in text  # find-in-page and the accessibility tree see the statement's numbers
     page.close()
     assert errors == []
