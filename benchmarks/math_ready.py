@@ -9,7 +9,7 @@ fresh browser context (empty cache):
   aborted; ready at the end of its ``load`` event;
 * **with math**: the page as a reader gets it; ready when the ``load`` event
   has ended, every formula inside the window is typeset and the fonts are
-  loaded.  Where the build typeset the formulas (``_ext/prerender_math.py``)
+  loaded.  Where the build typeset the formulas (``_ext/hwlib_book/prerender_math.py``)
   that is the page's own load; where MathJax runs in the browser, it is when
   MathJax has typeset the formulas in view (its lazy mode typesets the others
   as they scroll in).
@@ -26,8 +26,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "_ext"))
-from offline_chromium import BookServer, find_chromium, offline_chromium  # noqa: E402
+sys.path.insert(0, str(ROOT / "_ext"))  # a script run from anywhere: the build extension's Chromium launcher
+from hwlib_book.chromium import BookServer, find_chromium, offline_chromium  # noqa: E402
 
 VIEWPORT = {"width": 1280, "height": 900}
 LOAD_END_JS = "() => performance.getEntriesByType('navigation')[0].loadEventEnd"

@@ -12,9 +12,9 @@ What it measures:
   rebuild with nothing changed, rebuild after a prose-only edit, rebuild after
   an ``hwlib`` change; all in a temporary copy of the repository, with a copy of
   hwlib first on PYTHONPATH so the repository itself is never touched;
-* ``pytest --nbval`` (the whole suite, and the notebooks alone) and its floor:
-  the number of notebooks times the cost of starting a kernel and importing
-  numpy, sympy, matplotlib and hwlib, measured in the same run;
+* ``pytest --nbval`` (the README's test command) and its floor: as many
+  notebooks that only import numpy, sympy, matplotlib and hwlib, run the same
+  way (``benchmarks/suite_speed.py``), alternated in the same run;
 * the practice pages' share of the cold build: cold builds with and without
   them, alternated;
 * ``hwlib.conv.conv2d`` in multiply-accumulates per second, against numpy's
@@ -142,34 +142,24 @@ def bench_practice_cost(runs: int) -> list[tuple[str, float]]:
 
 
 # ------------------------------------------------------------------ tests and their floor
-def kernel_floor(runs: int) -> float:
-    from jupyter_client.manager import start_new_kernel
-
-    def start_and_import():
-        manager, client = start_new_kernel(kernel_name="python3")
-        try:
-            client.execute_interactive("import numpy, sympy, matplotlib.pyplot, hwlib.conv, hwlib.network", timeout=120)
-        finally:
-            client.stop_channels()
-            manager.shutdown_kernel(now=True)
-
-    return median_time(start_and_import, runs)
-
-
 def bench_tests(runs: int) -> list[tuple[str, float]]:
-    pytest = [sys.executable, "-m", "pytest", "--nbval", "-q", "-p", "no:cacheprovider"]
-    whole = median_time(lambda: run(pytest, ROOT), runs)
+    """The README's test command and its nbval floor, alternated (``benchmarks/suite_speed.py``)."""
+    from suite_speed import FLOOR_CELL, test_command, write_floor
+
     notebooks = sorted((ROOT / "book").glob("*.ipynb"))
-    only_notebooks = median_time(lambda: run(pytest + [str(p) for p in notebooks], ROOT), runs)
-    per_kernel = kernel_floor(runs)
-    floor = len(notebooks) * per_kernel
+    whole, floor = [], []
+    with tempfile.TemporaryDirectory(prefix="hwbook-floor-") as folder:
+        write_floor(Path(folder), len(notebooks))
+        floor_command = [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT),
+                         "--nbval", folder]
+        for _ in range(runs):
+            whole.append(median_time(lambda: run(test_command(), ROOT), 1))
+            floor.append(median_time(lambda: run(floor_command, ROOT), 1))
+    whole_s, floor_s = statistics.median(whole), statistics.median(floor)
     return [
-        ("`pytest --nbval`, whole suite (unit, property, browser and cache tests, notebooks)", whole),
-        (f"`pytest --nbval book/` ({len(notebooks)} notebooks alone)", only_notebooks),
-        ("one kernel start + imports of numpy, sympy, matplotlib, hwlib", per_kernel),
-        (f"floor: {len(notebooks)} notebooks x kernel start and imports", floor),
-        ("ratio: notebooks alone / floor", only_notebooks / floor),
-        ("ratio: whole suite / floor", whole / floor),
+        ("`pytest --nbval`, whole suite (unit, property, browser tests, notebooks)", whole_s),
+        (f"floor: {len(notebooks)} notebooks of `{FLOOR_CELL}` under `pytest --nbval`, same options", floor_s),
+        ("ratio: whole suite / floor", whole_s / floor_s),
     ]
 
 

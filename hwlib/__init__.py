@@ -17,13 +17,14 @@ private names):
 __version__ = "0.1.0"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("data and checks", ("hwlib", "hwlib._checks", "hwlib.naming", "hwlib.givens", "hwlib.fmt", "hwlib.tolerance",
-                         "hwlib.typed_number")),
+    ("data and checks", ("hwlib", "hwlib._checks", "hwlib.escape", "hwlib.naming", "hwlib.givens", "hwlib.fmt",
+                         "hwlib.tolerance", "hwlib.typed_number")),
     ("computation", ("hwlib.conv", "hwlib.network", "hwlib.symbolic_network", "hwlib.answers", "hwlib.mistakes",
-                     "hwlib.speed")),
+                     "hwlib.speed", "hwlib.mobilenet", "hwlib.page_limits")),
     ("facts and words", ("hwlib.words", "hwlib.figures", "hwlib.plot_conv", "hwlib.plot_network", "hwlib.worked",
                          "hwlib.worked.axis", "hwlib.worked.latex_lines", "hwlib.worked.markdown",
-                         "hwlib.worked.problem1", "hwlib.worked.problem2", "hwlib.worked.problem3", "hwlib.problems",
+                         "hwlib.worked.problem1", "hwlib.worked.problem2", "hwlib.worked.problem3",
+                         "hwlib.worked.problem1_network", "hwlib.plot_network_cost", "hwlib.problems",
                          "hwlib.transcription", "hwlib.marker")),
     ("pages and command lines", ("hwlib.mark", "hwlib.practice", "hwlib.practice_page", "hwlib.answer_key",
                                  "hwlib.class_marking")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from hwlib import fmt, problems
+from hwlib.escape import markdown_text
 from hwlib.marker import CARRIED, WRONG, Mark, mark, score
 from hwlib.transcription import load_given, load_transcription
 
@@ -63,13 +64,13 @@ def mistakes_in_order(marks: Mapping[int, Sequence[Mark]]) -> str:
                 carried.append(f"${m.label}$")
             if m.verdict != WRONG:
                 continue
-            part = m.entry.part if m.entry is not None else ""
+            part = markdown_text(m.entry.part) if m.entry is not None else ""
             text = (f"1. **Problem {p}, {part}**: ${m.label}$ written as {fmt.number(m.written)}, should be "
                     f"{fmt.number(m.computed)}. {_upper_first(m.reason)}.")
             if len(m.diagnoses) > 1:
                 text += " " + _upper_first("; ".join(m.diagnoses[1:])) + "."
             if m.entry is not None and m.entry.note:
-                text += f" *{m.entry.note}*"
+                text += f" *{markdown_text(m.entry.note)}*"
             if m.mistakes:
                 text += " (Catalogue: " + ", ".join(f"`{name}`" for name in m.mistakes) + ".)"
             text += f" ([see the chapter]({CHAPTERS[p]}))"

@@ -5,6 +5,9 @@ Each ``problemN_truth`` returns a :class:`Truth`: the value of every quantity
 quantity, its *local formula* in terms of other quantities (the chain rule one
 step at a time).  The marker (:mod:`hwlib.marker`) evaluates those formulas
 with the student's own numbers to tell a carried-forward error from a new one.
+
+:func:`truth` gives the truth of a problem by its number, computed once per Given (the one cache of
+the answers); :mod:`hwlib.problems` is the registry that the rest of the package asks.
 """
 
 from __future__ import annotations
@@ -18,8 +21,16 @@ import numpy as np
 import sympy as sp
 
 from hwlib import conv, givens
-from hwlib.naming import (default_letters, gradient_key, gradient_label, network_keys, unit_key, unit_label, weight_key,
-                          weight_label)
+from hwlib.naming import (
+    default_letters,
+    gradient_key,
+    gradient_label,
+    network_keys,
+    unit_key,
+    unit_label,
+    weight_key,
+    weight_label,
+)
 from hwlib.network import Network
 from hwlib.tolerance import COUNT, REAL
 
@@ -44,10 +55,12 @@ class Truth:
 
 
 def _pairs_for_both_axes(in_hw: Sequence[int], out_hw: Sequence[int], kernel: int) -> list[tuple[int, int]]:
-    """The (padding, stride) pairs that take the height and the width to their output sizes alike."""
-    by_height = conv.solve_padding_stride(in_hw[0], out_hw[0], kernel)
-    by_width = conv.solve_padding_stride(in_hw[1], out_hw[1], kernel)
-    return [pair for pair in by_height if pair in by_width]
+    """The first (padding, stride) pair (smallest stride, then padding) that takes the height and the width to
+    their output sizes alike, as a one-item list; [] when none does (stride ranges intersected arithmetically)."""
+    common = conv.common_padding_stride_ranges(conv.padding_stride_ranges(in_hw[0], out_hw[0], kernel),
+                                               conv.padding_stride_ranges(in_hw[1], out_hw[1], kernel))
+    first = conv.first_padding_stride(common)
+    return [] if first is None else [first]
 
 
 def problem1_truth(in_shape: Sequence[int], out_shape: Sequence[int], kernel: int) -> Truth:
@@ -100,7 +113,7 @@ def problem2_truth(in_volume: Sequence[int], out_volume: Sequence[int], kernels:
     ``hwlib.worked.problem2`` answers it in words.
     """
     checked = givens.problem2({"in_volume": in_volume, "out_volume": out_volume, "kernels": kernels})
-    (n, _, _), (n_out, _, c_out) = checked["in_volume"], checked["out_volume"]
+    (n, _, _), (_, _, c_out) = checked["in_volume"], checked["out_volume"]
     values: dict[str, float] = {"n": n, "C_out": c_out}
     labels = {"n": "i", "C_out": r"C_\text{out}"}
     for part, kernel in checked["kernels"].items():
@@ -153,7 +166,8 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
                 # dL/dw^l_ij = a^{l-1}_i dL/da^l_j
                 formulas[d(w)] = s(key(layer, i)) * s(d(key(layer + 1, j)))
         for j in range(matrix.shape[1]):  # forward: a^l_j = sum_i a^{l-1}_i w^l_ij
-            formulas[key(layer + 1, j)] = sum(s(key(layer, i)) * s(weight_key(layer, i, j)) for i in range(matrix.shape[0]))
+            formulas[key(layer + 1, j)] = sum(s(key(layer, i)) * s(weight_key(layer, i, j))
+                                              for i in range(matrix.shape[0]))
         for i in range(matrix.shape[0]):  # backward: dL/da^{l-1}_i = sum_j w^l_ij dL/da^l_j
             formulas[d(key(layer, i))] = sum(
                 s(weight_key(layer, i, j)) * s(d(key(layer + 1, j))) for j in range(matrix.shape[1])

@@ -9,7 +9,6 @@ distribution of marks.  ``python -m hwlib.mark`` (:mod:`hwlib.mark`) is the comm
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,13 +16,10 @@ from typing import Any
 
 from hwlib import fmt, mistakes, problems
 from hwlib.marker import BLANK, CARRIED, CORRECT, WRONG, WRONG_WORKING, ValueMarker
+from hwlib.naming import plain_label
 
 __all__ = ["Quantity", "StudentMarks", "quantities", "mark_class", "mistake_counts", "mistake_students", "scores_table", "verdicts_table",
            "mistakes_table", "report_markdown", "marks_chart", "synthetic_class"]
-
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
 
 @dataclass(frozen=True)
 class Quantity:
@@ -34,16 +30,8 @@ class Quantity:
     meaning: str
 
 
-def _plain(name: str) -> str:
-    """y1 -> y₁, w2_21 -> w²₂₁."""
-    weight = re.fullmatch(r"w(\d+)_(\d+)", name)
-    if weight:
-        return "w" + weight.group(1).translate(_SUPERSCRIPT) + weight.group(2).translate(_SUBSCRIPT)
-    unit = re.fullmatch(r"([a-zA-Z]+)(\d+)", name)
-    return unit.group(1) + unit.group(2).translate(_SUBSCRIPT) if unit else name
-
-
-def _meaning(problem: int, key: str) -> str:
+def _meaning(problem: int, key: str, label: str) -> str:
+    """``key`` in words; ``label`` is its LaTeX label (:attr:`hwlib.answers.Truth.labels`)."""
     if problem == 1:
         if key in ("padding", "stride"):
             return f"the {key} that takes the input to the output size"
@@ -58,8 +46,8 @@ def _meaning(problem: int, key: str) -> str:
     if key == "L":
         return "the loss"
     if key.startswith("dL/d"):
-        return f"∂L/∂{_plain(key[4:])}"
-    return f"forward value {_plain(key)}"
+        return plain_label(label)
+    return f"forward value {plain_label(label)}"
 
 
 def quantities(givens: Mapping[int, Mapping[str, Any]]) -> dict[str, Quantity]:
@@ -67,8 +55,9 @@ def quantities(givens: Mapping[int, Mapping[str, Any]]) -> dict[str, Quantity]:
     out = {}
     for registered in problems.PROBLEMS:
         problem = registered.number
-        for key in registered.computed(registered.truth(givens[problem])):
-            out[key] = Quantity(key, problem, _meaning(problem, key))
+        truth = registered.truth(givens[problem])
+        for key in registered.computed(truth):
+            out[key] = Quantity(key, problem, _meaning(problem, key, truth.labels[key]))
     return out
 
 

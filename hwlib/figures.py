@@ -34,7 +34,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-__all__ = ["BOOK_STYLE", "FIGURE_CLASS", "book_style", "book_styled", "show_figure", "check_alt_text", "plain_label", "MystNbAltText"]
+__all__ = ["BOOK_STYLE", "FIGURE_CLASS", "book_style", "book_styled", "show_figure", "check_alt_text", "MystNbAltText"]
 
 FIGURE_CLASS = "hwlib-figure"
 BOOK_STYLE: dict[str, Any] = {
@@ -56,8 +56,6 @@ BOOK_STYLE: dict[str, Any] = {
 }
 # A file name (what an image gets when no one writes an alt text) is not an alt text.
 _FILE_NAME = re.compile(r"^\S+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
-_SUBSCRIPTS = str.maketrans("0123456789+-()", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎")
-_SUPERSCRIPTS = str.maketrans("0123456789+-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾")
 
 
 @contextmanager
@@ -90,31 +88,6 @@ def check_alt_text(alt: object) -> str:
     if len(text.split()) < 3:
         raise ValueError(f"alt must describe the figure in words (3 or more), got {text!r}")
     return text
-
-
-def _script(text: str, table: dict[int, int], fallback: str) -> str:
-    """``text`` in sub- or superscript characters where each has one, else ``_(text)`` / ``^(text)``."""
-    if all(ord(c) in table for c in text):
-        return text.translate(table)
-    return f"{fallback}{text}" if text.isalnum() else f"{fallback}({text})"
-
-
-def plain_label(label: str) -> str:
-    """A matplotlib label as plain text for an alt text: ``$w^{1}_{11} = 2$`` -> ``w¹₁₁ = 2``.
-
-    Drops the ``$`` delimiters, writes ``_{..}``/``^{..}`` as Unicode sub- and
-    superscripts where every character has one (else ``_(..)``), ``\\partial`` as
-    ∂, a minus as U+2212, and joins lines with ", ".
-    """
-    if not isinstance(label, str):
-        raise TypeError(f"label must be a str, got {type(label).__name__}")
-    text = label.replace("$", "")
-    text = re.sub(r"\\(?:mathrm|text)\{([^}]*)\}", r"{\1}", text)
-    text = re.sub(r"\\partial\s*", "∂", text).replace(r"\partial", "∂").replace(r"\times", "×").replace(r"\cdot", "·").replace(r"\,", " ")
-    text = re.sub(r"_\{([^}]*)\}|_(\w)", lambda m: _script(m.group(1) or m.group(2), _SUBSCRIPTS, "_"), text)
-    text = re.sub(r"\^\{([^}]*)\}|\^(\w)", lambda m: _script(m.group(1) or m.group(2), _SUPERSCRIPTS, "^"), text)
-    text = re.sub(r"(?<![\w)])-(?=\d)", "\u2212", text).replace("{", "").replace("}", "")
-    return ", ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 def figure_png(fig: Figure) -> bytes:
@@ -161,11 +134,13 @@ class MystNbAltText:
 
     @staticmethod
     def handle_mime(renderer, data, inline: bool):
-        options: Mapping = data.output_metadata.get(data.mime_type, {}) if isinstance(data.output_metadata, Mapping) else {}
+        metadata = data.output_metadata
+        options: Mapping = metadata.get(data.mime_type, {}) if isinstance(metadata, Mapping) else {}
         if inline or not data.mime_type.startswith("image/") or "alt" not in options:
             return None
         nodes = renderer.render_image(data)
         for node in nodes:
             node["alt"] = str(options["alt"])
-            node["classes"] = [*node.get("classes", []), FIGURE_CLASS, "dark-light"]  # dark-light: the theme leaves it to our CSS
+            # dark-light: the theme leaves it to our CSS
+            node["classes"] = [*node.get("classes", []), FIGURE_CLASS, "dark-light"]
         return nodes

@@ -7,16 +7,29 @@ Rules (one way to write each thing):
 * a real minus sign (U+2212) in prose, never a negative zero;
 * :func:`term` parenthesises a negative value inside an expression: ``(−1 − (−1))²``;
 * :func:`latex` writes the same number for use inside ``$...$`` (``1{,}620{,}000``, ``-6``).
+
+Precision in prose (one rule): a whole number is written exactly; any other value a sentence states is
+written with :data:`PROSE_DIGITS` = 3 significant digits (``0.136``, ``7.35``, ``4.33``), or with its whole
+part and one decimal when that is more (``112.5``, not ``112``; ``224.3``); the sentence says "≈" or "about"
+exactly when that rounding changed the value (:func:`is_exact`).  A ratio of whole
+numbers may be written as its fraction first: ``49/360 ≈ 0.136``.  :func:`number`'s default of 6 digits is
+for tables and reports that compare values digit by digit.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+from fractions import Fraction
 
-__all__ = ["number", "term", "latex", "MINUS"]
+from hwlib.naming import FROM_SUPERSCRIPTS, SUPERSCRIPTS
+
+__all__ = ["number", "term", "latex", "prose", "is_exact", "MINUS", "PROSE_DIGITS"]
 
 MINUS = "\u2212"
+
+#: significant digits of a value that is not whole, in prose (the book's one precision rule for sentences)
+PROSE_DIGITS = 3
 
 
 def _check(value: object) -> float:
@@ -29,8 +42,6 @@ def _check(value: object) -> float:
 
 
 # the exponent of 10 in superscript digits, 1.5 × 10²⁰, so that no viewer shows a bare caret
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-_FROM_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
 
 def _plain(value: float, digits: int) -> str:
@@ -45,7 +56,7 @@ def _plain(value: float, digits: int) -> str:
     text = f"{value:,.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
-        return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+        return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}"
     return text
 
 
@@ -74,5 +85,29 @@ def latex(value: float, digits: int = 6) -> str:
     text = number(value, digits).replace(MINUS, "-").replace(",", "{,}")
     if " × 10" in text:
         mantissa, exponent = text.split(" × 10")
-        text = rf"{mantissa} \times 10^{{{exponent.translate(_FROM_SUPERSCRIPT)}}}"
+        text = rf"{mantissa} \times 10^{{{exponent.translate(FROM_SUPERSCRIPTS)}}}"
     return text
+
+
+def _prose_digits(value: float) -> int:
+    """PROSE_DIGITS significant digits, and one more than the whole part has (112.5, not 112)."""
+    whole = abs(int(float(value)))
+    return max(PROSE_DIGITS, len(str(whole)) + 1) if whole else PROSE_DIGITS
+
+
+def prose(value: float) -> str:
+    """``value`` as a sentence states it: :func:`number` with :data:`PROSE_DIGITS` significant digits, or the
+    whole part and one decimal when that is more (``0.136``, ``7.35``, ``112.5``)."""
+    return number(value, _prose_digits(value))
+
+
+def is_exact(value: float) -> bool:
+    """Whether :func:`prose` writes ``value`` exactly (``0.75`` yes, ``49/360`` no), so that a sentence knows
+    whether to say "≈".  Exact for integers and ``fractions.Fraction`` values."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return True
+    # a float stands for the decimal it prints as (0.45, not the binary fraction nearest to it)
+    exact = Fraction(value) if isinstance(value, Fraction) else Fraction(repr(_check(value)))
+    if exact.denominator == 1:
+        return True
+    return Fraction(f"{float(exact):.{_prose_digits(exact)}g}") == exact

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,13 +23,27 @@ import numpy as np
 
 from hwlib._checks import check_int, check_shape3
 
-__all__ = ["problem1", "problem2", "problem3", "check_keys", "MAX_SIZE", "MAX_CHANNELS", "MAX_KERNEL"]
+__all__ = [
+    "MAX_CHANNELS",
+    "MAX_FIGURE_CELLS",
+    "MAX_KERNEL",
+    "MAX_PAGE_BYTES",
+    "MAX_PAGE_MACS",
+    "MAX_SIZE",
+    "check_keys",
+    "problem1",
+    "problem2",
+    "problem3",
+]
 
 # Bounds of a Given that a worked solution can show: a page lists every (padding, stride)
 # pair that works and draws the padded grid, so a side of a million pixels would mean a
 # list of millions of pairs (and minutes of work) rather than a solution.  Real layers sit
 # far inside: ImageNet inputs are 224 a side, wide layers a few thousand channels.
 MAX_SIZE = 4096
+
+#: Problem 2's part names: short identifiers, so that a name is data wherever it lands (tables, CSV headers, HTML)
+PART_NAME = re.compile(r"[a-z][a-z0-9_]{0,11}")
 MAX_CHANNELS = 100_000
 MAX_KERNEL = 64
 
@@ -41,6 +56,59 @@ def _bounded(name: str, shape: tuple[int, int, int]) -> tuple[int, int, int]:
     if c > MAX_CHANNELS:
         raise ValueError(f"{name}: channels must be at most {MAX_CHANNELS:,} for a worked solution, got {c}")
     return shape
+
+
+#: What a chapter page may allocate and compute for its second route (real convolutions on arrays of the
+#: Given's shapes, float64): 2 GiB of arrays and 10^10 multiply-accumulates (a few seconds)
+MAX_PAGE_BYTES = 2 * 2**30
+MAX_PAGE_MACS = 10**10
+#: Problem 2's page draws every cell of the padded input (hwlib.plot_conv.plot_padded_grid)
+MAX_FIGURE_CELLS = 400
+
+
+def _gib(nbytes: int) -> str:
+    gib = nbytes / 2**30
+    return f"{gib:,.0f}" if gib >= 10 else f"{gib:.2g}"
+
+
+def _page_work(problem: int, nbytes: int, macs: int) -> None:
+    """Refuse a Given whose page would allocate more than MAX_PAGE_BYTES or compute more than MAX_PAGE_MACS."""
+    if nbytes > MAX_PAGE_BYTES or macs > MAX_PAGE_MACS:
+        raise ValueError(
+            f"this Given is too large for Problem {problem}'s page, which runs real convolutions on arrays of its "
+            f"shapes: they would take about {_gib(nbytes)} GiB of memory and {macs:,} multiply-accumulates, "
+            f"and the limits are {MAX_PAGE_BYTES / 2**30:g} GiB and {MAX_PAGE_MACS:,}. Choose fewer channels or "
+            "smaller sizes (the formulas of hwlib.conv, such as conv2d_cost, need no arrays)"
+        )
+
+
+def _problem1_page(h: int, w: int, c_in: int, h_out: int, w_out: int, c_out: int, k: int) -> None:
+    """Problem 1's page: x, an all-ones copy and the padded input (H + 2(k-1)) x (W + 2(k-1)) x C_in each, the
+    filters (twice), the gathered windows H_out W_out C_in k^2, the outputs; three standard convolutions and two
+    of each separable step."""
+    padded = (h + 2 * (k - 1)) * (w + 2 * (k - 1)) * c_in
+    elements = (3 * padded + 2 * k * k * c_in * (c_out + 1) + 2 * c_in * c_out
+                + h_out * w_out * (k * k * c_in + 3 * c_out + 2 * c_in))
+    standard = h_out * w_out * c_out * k * k * c_in
+    macs = 3 * standard + 2 * h_out * w_out * c_in * k * k + 2 * h_out * w_out * c_in * c_out
+    _page_work(1, 8 * elements, macs)
+
+
+def _problem2_page(h: int, w: int, c_in: int, h_out: int, w_out: int, c_out: int, kernels: dict[str, int]) -> None:
+    """Problem 2's page: x, then per part the padded input, C_out random k x k x C_in filters, the gathered windows
+    and the output; and the padded-grid figure, every cell of the padded input (padding at most k - 1)."""
+    per_part = [(h + 2 * (k - 1)) * (w + 2 * (k - 1)) * c_in + k * k * c_in * c_out
+                + h_out * w_out * (k * k * c_in + c_out) for k in kernels.values()]
+    macs = sum(h_out * w_out * c_out * k * k * c_in for k in kernels.values())
+    _page_work(2, 8 * (h * w * c_in + max(per_part)), macs)
+    largest = max(kernels.values())
+    if h + 2 * (largest - 1) > MAX_FIGURE_CELLS:
+        raise ValueError(
+            f"this Given is too large for Problem 2's page, whose figure draws every cell of the padded input: up to "
+            f"{h:,} + 2 x ({largest} - 1) = {h + 2 * (largest - 1):,} cells a side (padding at most k - 1), and the "
+            f"limit is {MAX_FIGURE_CELLS} cells. Choose an input of at most {MAX_FIGURE_CELLS - 2 * (largest - 1)} a "
+            "side, or smaller kernels"
+        )
 
 
 def _kernel(name: str, value: object) -> int:
@@ -67,11 +135,13 @@ def check_keys(problem: int, given: object, required: Sequence[str]) -> Mapping[
 def problem1(given: object) -> dict[str, Any]:
     """Problem 1: ``in_shape`` and ``out_shape`` three positive integers each, ``kernel`` a positive integer."""
     given = check_keys(1, given, ("in_shape", "out_shape", "kernel"))
-    return {
+    checked = {
         "in_shape": _bounded("in_shape", check_shape3("in_shape", given["in_shape"])),
         "out_shape": _bounded("out_shape", check_shape3("out_shape", given["out_shape"])),
         "kernel": _kernel("kernel", given["kernel"]),
     }
+    _problem1_page(*checked["in_shape"], *checked["out_shape"], checked["kernel"])
+    return checked
 
 
 def problem2(given: object) -> dict[str, Any]:
@@ -82,23 +152,35 @@ def problem2(given: object) -> dict[str, Any]:
         raise TypeError(f'kernels must be a non-empty dict of part -> filter size, such as {{"a": 1, "b": 3}}; got {kernels!r}')
     checked = {}
     for part, size in kernels.items():
-        if not isinstance(part, str) or not part.strip() or "|" in part:
+        if not isinstance(part, str):
             raise TypeError(f"kernels: each part must be a short name such as 'a', got {part!r}")
+        if not PART_NAME.fullmatch(part):
+            shown = part if len(part) <= 40 else part[:37] + "..."
+            raise ValueError(f"kernels: a part must be named by a lowercase letter, then at most 11 lowercase letters, "
+                             f"digits or '_' (such as 'a' or 'b2'), got {shown!r}")
         checked[part] = _kernel(f"kernels[{part!r}]", size)
-    return {
+    result = {
         "in_volume": _bounded("in_volume", check_shape3("in_volume", given["in_volume"])),
         "out_volume": _bounded("out_volume", check_shape3("out_volume", given["out_volume"])),
         "kernels": checked,
     }
+    _problem2_page(*result["in_volume"], *result["out_volume"], checked)
+    return result
 
 
 def _real(name: str, value: object) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
+        shown = f"an integer of {len(str(abs(value)))} digits" if isinstance(value, int) and abs(value) > 10**40 \
+            else repr(value)
+        raise TypeError(f"{name} must be a real number, got {shown} of type {type(value).__name__}")
+    try:
+        converted = float(value)
+    except OverflowError:
+        converted = math.inf
+    if not math.isfinite(converted):
+        shown = f"an integer of {len(str(abs(value)))} digits" if isinstance(value, numbers.Integral) else value
+        raise ValueError(f"{name} must be finite and at most about 1.8e308 in size (float64), got {shown}")
+    return converted
 
 
 def _vector(name: str, value: object) -> tuple[float, ...]:

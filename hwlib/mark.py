@@ -3,8 +3,9 @@
 ``ANSWERS.csv`` has a ``student`` column and one column per quantity, named by its key in
 :mod:`hwlib.answers` (``standard.weights``, ``a.padding``, ``dL/dz``, ``dL/dw2_21``, ...; list them
 with ``python -m hwlib.mark --quantities``).  Any subset of the quantity columns may be present;
-an empty cell is a blank.  Spreadsheet exports work: a UTF-8 byte-order mark, quoted fields,
-thousands separators (``1,620,000``) and the minus sign U+2212.
+an empty cell is a blank.  Spreadsheet exports work: a UTF-8 byte-order mark, quoted fields, and
+numbers as :mod:`hwlib.typed_number` reads them (thousands separators ``1,620,000``, the minus sign
+U+2212, ``1e3``; a decimal comma ``0,5`` is refused as ambiguous).
 
 ``--given FILE`` marks against another Given: a TOML or JSON file (by its extension) with a
 table per problem, ``p1``, ``p2``, ``p3``, each holding that problem's Given under the names of
@@ -36,13 +37,12 @@ import csv
 import io
 import json
 import math
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from hwlib import mistakes
+from hwlib import mistakes, typed_number
 from hwlib.transcription import load_given
 
 if sys.version_info >= (3, 11):
@@ -52,9 +52,6 @@ else:  # pragma: no cover - Python 3.10
 
 __all__ = ["main", "read_answers", "read_givens", "InputError"]
 
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-
-
 class InputError(Exception):
     """Bad input: ``problems`` holds one line per problem."""
 
@@ -63,28 +60,16 @@ class InputError(Exception):
         self.problems = list(problems)
 
 
-_ASCII_OR_MINUS = frozenset(chr(c) for c in range(128)) | {"\u2212"}
-
-
-def _number(text: str) -> float | None:
-    """A cell as a number: decimal digits (``1620000``, ``1,620,000``, ``-6``, ``−6``, ``0.5``, ``1e3``), else None.
-
-    Python's own literal forms that are no way to write a mark (``7_200``, full-width digits) are refused."""
-    if "_" in text or not text.isascii() and not set(text) <= _ASCII_OR_MINUS:
-        return None
+def _number(text: str) -> tuple[float | None, str]:
+    """A cell as a number (:func:`hwlib.typed_number.parse`: ``1620000``, ``1,620,000``, ``−6``, ``0.5``, ``1e3``),
+    or ``None`` and the reason it is not one."""
     try:
-        value = float(text)  # the common case, fast
-        return value if math.isfinite(value) else None
-    except ValueError:
-        pass
-    text = text.strip().replace("\u2212", "-")
-    if _THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+        value = float(typed_number.parse(text))
+    except typed_number.NumberError as error:
+        return None, error.reason
+    if not math.isfinite(value):
+        return None, "too large for a mark"
+    return value, ""
 
 
 def read_answers(path: Path, known: Mapping[str, Any]) -> tuple[list[str], dict[str, dict[str, float | None]]]:
@@ -145,9 +130,9 @@ def read_answers(path: Path, known: Mapping[str, Any]) -> tuple[list[str], dict[
             if not cell.strip():
                 values[column] = None
                 continue
-            value = _number(cell)
+            value, reason = _number(cell)
             if value is None:
-                problems.append(f"{where}, column {column!r}: {cell.strip()!r} is not a number")
+                problems.append(f"{where}, column {column!r}: {cell.strip()!r} is not a number: {reason}")
             values[column] = value
         answers[student] = values
     if problems:

@@ -40,6 +40,7 @@ import sympy as sp
 
 from hwlib import fmt, mistakes, problems
 from hwlib.answers import Truth
+from hwlib.escape import markdown_text
 from hwlib.tolerance import DEFAULT, Policy
 from hwlib.transcription import Entry, load_given, load_transcription
 
@@ -117,7 +118,8 @@ class _Student:
         self.changed: dict[str, float] = {}  # latest changed value of each quantity
 
     def close(self, quantity: str, a: float | None, b: float | None) -> bool:
-        """Whether ``a`` and ``b`` agree as values of ``quantity`` (the tolerance policy); a missing value agrees with nothing."""
+        """Whether ``a`` and ``b`` agree as values of ``quantity`` (the tolerance policy); a missing value agrees
+        with nothing."""
         return a is not None and b is not None and self.policy.agrees(a, b, self.truth.kind(quantity))
 
     def label(self, quantity: str) -> str:
@@ -249,7 +251,7 @@ def _slip(entry: Entry, working: _Working, st: _Student) -> tuple[str, str, tupl
     if st.problem is not None and st.given is not None:
         found = mistakes.diagnose_step(st.problem, st.given, q, written, working.used, st.policy)
         if found:
-            return ("catalogue", f"{found[0].feedback} (with {_listing(st, working.used)} the working gives "
+            return ("catalogue", f"{found[0].feedback_for(st.given)} (with {_listing(st, working.used)} the working gives "
                                  f"{fmt.number(reading)}, not {fmt.number(written)})", _catalogue_names(found))
     if reading != 0 and st.close(q, written, -reading):
         return ("sign", f"sign slip: the working gives {fmt.number(reading)}, and {fmt.number(written)} is its negative", ())
@@ -312,12 +314,12 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
             found = mistakes.diagnose_step(st.problem, st.given, q, written, own, st.policy)
             if found:
                 names = _catalogue_names(found)
-                new.append(("catalogue", found[0].feedback))
+                new.append(("catalogue", found[0].feedback_for(st.given)))
         if not new and not first and not again and st.problem is not None and st.given is not None:
             found = mistakes.diagnose(st.problem, st.given, q, written, st.policy)
             if found:
                 names = _catalogue_names(found)
-                new.append(("catalogue", found[0].feedback))
+                new.append(("catalogue", found[0].feedback_for(st.given)))
         if not new and not first and not again:
             if follow is not None:
                 upstream = sorted((str(s) for s in st.truth.formulas[q].free_symbols), key=lambda n: (n not in st.written, n))
@@ -362,8 +364,8 @@ def _homework_given(entries: Sequence[Entry], truth: Truth) -> tuple[int | None,
         same = problems.get(problem).truth(given).values
     except (ValueError, TypeError):
         return None, None
-    if set(same) == set(truth.values) and all(same[k] == truth.values[k] or (math.isnan(same[k]) and math.isnan(truth.values[k]))
-                                              for k in same):
+    if set(same) == set(truth.values) and all(
+            same[k] == truth.values[k] or (math.isnan(same[k]) and math.isnan(truth.values[k])) for k in same):
         return problem, given
     return None, None
 
@@ -400,10 +402,10 @@ def marks_table(marks: Sequence[Mark]) -> str:
         if m.label in repeated and m.entry is not None and m.entry.part:
             # the same symbol in several parts (Problem 2's p, s, filters): name the part, "(a) $p$"
             part = m.entry.part
-            quantity = f"{part.split()[0] if part.startswith('(') else part} {quantity}"
+            quantity = f"{markdown_text(part.split()[0] if part.startswith('(') else part)} {quantity}"
         why = "; ".join(m.diagnoses)
         if m.entry is not None and m.entry.note:
-            why = (why + ". " if why else "") + f"*{m.entry.note}*"
+            why = (why + ". " if why else "") + f"*{markdown_text(m.entry.note)}*"
         written = "" if m.written is None else fmt.number(m.written)
         rows.append(f"| {quantity} | {written} | {fmt.number(m.computed)} | {_GLYPH[m.verdict]} | {_upper_first(why)} |")
     return "\n".join(rows)
@@ -494,9 +496,10 @@ class ValueMarker:
     def verdicts(self, values: Mapping[str, float | None]) -> dict[str, tuple[str, tuple[str, ...]]]:
         """quantity -> (verdict, catalogue names) for one student's ``values`` (``None``: blank).
 
-        correct: the value agrees with the true one (the tolerance policy); carried: the local formula on the student's own written
-        values (true ones where none is written) gives it; wrong otherwise, named by the catalogue mistakes
-        whose step formula on those values gives it, else those whose prediction from the Given does.
+        correct: the value agrees with the true one (the tolerance policy); carried: the local formula on the
+        student's own written values (true ones where none is written) gives it; wrong otherwise, named by the
+        catalogue mistakes whose step formula on those values gives it, else those whose prediction from the
+        Given does.
         """
         truth = self.truth.values
         own = {q: v for q, v in values.items() if v is not None}

@@ -36,7 +36,8 @@ _s = sp.Symbol
 
 
 def truth_of(problem: int, given: Mapping[str, Any]) -> Truth:
-    """``hwlib.answers.problemN_truth(**given)`` for problem 1, 2 or 3, from the one cache (:func:`hwlib.answers.truth`)."""
+    """``hwlib.answers.problemN_truth(**given)`` for problem 1, 2 or 3, from the one cache
+    (:func:`hwlib.answers.truth`)."""
     return answers.truth(problem, given)
 
 
@@ -55,6 +56,16 @@ class Mistake:
     problem: int
     feedback: str
     formulas: Formulas = field(repr=False, compare=False)
+    #: the feedback with the names of the network marked in braces ({out}, {below}, {above}, {layer}), filled by
+    #: :meth:`feedback_for`; ``feedback`` is this wording for the homework's network
+    wording: str | None = field(default=None, repr=False, compare=False)
+
+    def feedback_for(self, given: Mapping[str, Any]) -> str:
+        """The feedback in the names of the network of ``given`` (its output unit, the layers of the example
+        weight): ``feedback`` itself for a mistake of Problems 1 and 2."""
+        if self.wording is None:
+            return self.feedback
+        return self.wording.format(**_p3_names(given))
 
     def predict(self, given: Mapping[str, Any], policy: Policy = DEFAULT) -> dict[str, float]:
         """The values this mistake changes (that no longer agree with the truth under ``policy``), by quantity
@@ -240,6 +251,26 @@ def _net(given: Mapping[str, Any]) -> _Net:
     return _Net(tuple(sizes), default_letters(sizes))
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _p3_names(given: Mapping[str, Any]) -> dict[str, str]:
+    """The names a Problem 3 feedback uses, for this Given's network: ``out`` (the output unit), and for the
+    example of a transposed weight the layers of the last (``below``, ``above``, ``layer``) and the first
+    (``first_below``, ``first_above``, ``first_layer``) weight matrix joining two layers of equal width
+    (the homework's y, z, ² and x, y, ¹)."""
+    net = _net(given)
+    last = len(net.sizes) - 1
+    square = net.square_layers or [0]
+    return {
+        "out": net.letters[last] if net.sizes[last] > 1 else unit_key(net.letters, net.sizes, last, 0),
+        "below": net.letters[square[-1]], "above": net.letters[square[-1] + 1],
+        "layer": str(square[-1] + 1).translate(_SUPERSCRIPT),
+        "first_below": net.letters[square[0]], "first_above": net.letters[square[0] + 1],
+        "first_layer": str(square[0] + 1).translate(_SUPERSCRIPT),
+    }
+
+
 def _p3_outputs(net: _Net) -> list[int]:
     return list(range(net.sizes[-1]))
 
@@ -300,12 +331,22 @@ def _p3_lost_sign_of_negative_input(given: Mapping[str, Any], truth: Truth) -> d
     return out
 
 
+#: the names of the homework's network (x, y, z, z), in which ``Mistake.feedback`` of Problem 3 is worded
+_HOMEWORK_NAMES = {"out": "z", "below": "y", "above": "z", "layer": "²", "first_below": "x", "first_above": "y",
+                   "first_layer": "¹"}
+
+
+def _p3_mistake(name: str, wording: str, formulas: Formulas) -> Mistake:
+    return Mistake(name, 3, wording.format(**_HOMEWORK_NAMES), formulas, wording)
+
+
 CATALOGUE: tuple[Mistake, ...] = (
     Mistake("depthwise_weights_with_c_out", 1,
             "the depthwise stage has one k × k filter per input channel, so its weights are k²·C_in, not k²·C_out",
             _p1_depthwise_weights_with_c_out),
     Mistake("macs_with_input_size", 1,
-            "a layer does its multiply-accumulates once per output position, H_out × W_out, not once per input position",
+            "a layer does its multiply-accumulates once per output position, H_out × W_out, "
+            "not once per input position",
             _p1_macs_with_input_size),
     Mistake("output_size_without_padding", 1,
             "the output size is ⌊(i + 2p − k)/s⌋ + 1: leaving the padding out shrinks it and every MAC count with it",
@@ -332,18 +373,22 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake("stride_equals_kernel", 2,
             "a stride as large as the filter shrinks the map; keeping the size needs stride 1",
             _p2_stride_equals_kernel),
-    Mistake("dropped_factor_2", 3,
-            "the factor 2 is missing: the derivative of (z − t)² is 2(z − t), so ∂L/∂z and every gradient after it come out half as large",
-            _p3_dropped_factor_2),
-    Mistake("target_minus_output", 3,
-            "this uses (t − z) where the derivative of (z − t)² needs (z − t): every gradient flips its sign",
-            _p3_target_minus_output),
-    Mistake("transposed_weight", 3,
-            "this uses the transposed weight (w²₂₁ for w²₁₂): ∂z_j/∂y_i is the weight on the edge from y_i to z_j",
-            _p3_transposed_weight),
-    Mistake("transposed_weight_forward", 3,
-            "the forward pass uses the transposed weight (w¹₂₁ for w¹₁₂): y_j sums x_i times the weight from x_i to y_j",
-            _p3_transposed_weight_forward),
+    _p3_mistake("dropped_factor_2",
+                "the factor 2 is missing: the derivative of ({out} − t)² is 2({out} − t), so ∂L/∂{out} and every "
+                "gradient after it come out half as large",
+                _p3_dropped_factor_2),
+    _p3_mistake("target_minus_output",
+                "this uses (t − {out}) where the derivative of ({out} − t)² needs ({out} − t): every gradient flips "
+                "its sign",
+                _p3_target_minus_output),
+    _p3_mistake("transposed_weight",
+                "this uses the transposed weight (w{layer}₂₁ for w{layer}₁₂): ∂{above}_j/∂{below}_i is the weight on the "
+                "edge from {below}_i to {above}_j",
+                _p3_transposed_weight),
+    _p3_mistake("transposed_weight_forward",
+                "the forward pass uses the transposed weight (w{first_layer}₂₁ for w{first_layer}₁₂): {first_above}_j "
+                "sums {first_below}_i times the weight from {first_below}_i to {first_above}_j",
+                _p3_transposed_weight_forward),
     Mistake("missing_path", 3,
             "a unit that feeds several units collects a gradient along each path; this sum leaves one out",
             _p3_missing_path),

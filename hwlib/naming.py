@@ -19,11 +19,16 @@ Layers under ten units keep exactly the keys the book has always used.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from hwlib._checks import check_int
 
 __all__ = [
+    "SUBSCRIPTS",
+    "SUPERSCRIPTS",
+    "FROM_SUPERSCRIPTS",
+    "plain_label",
     "HIDDEN_LETTERS",
     "default_letters",
     "gradient_key",
@@ -37,21 +42,59 @@ __all__ = [
 ]
 
 
+# Unicode sub- and superscripts, for labels in plain text (w²₁₁) and exponents (10⁻⁶)
+SUBSCRIPTS = str.maketrans("0123456789+-()", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎")
+SUPERSCRIPTS = str.maketrans("0123456789+-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾")
+FROM_SUPERSCRIPTS = {to: frm for frm, to in SUPERSCRIPTS.items()}
+
+
+def _script(text: str, table: dict[int, int], fallback: str) -> str:
+    """``text`` in sub- or superscript characters where each has one, else ``_(text)`` / ``^(text)``."""
+    if all(ord(c) in table for c in text):
+        return text.translate(table)
+    return f"{fallback}{text}" if text.isalnum() else f"{fallback}({text})"
+
+
+def plain_label(label: str) -> str:
+    """A LaTeX or matplotlib label as plain text (an alt text, a practice page's label, a report's column):
+    ``$w^{1}_{11} = 2$`` -> ``w¹₁₁ = 2``, ``\\partial L / \\partial y_{1}`` -> ``∂L/∂y₁``.
+
+    Drops the ``$`` delimiters, writes ``_{..}``/``^{..}`` as Unicode sub- and
+    superscripts where every character has one (else ``_(..)``), ``\\partial`` as
+    ∂ (with no space around the slash of ∂L/∂x), a minus as U+2212, and joins lines with ", ".
+    """
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a str, got {type(label).__name__}")
+    text = label.replace("$", "")
+    text = re.sub(r"\\(?:mathrm|text)\{([^}]*)\}", r"{\1}", text)
+    text = re.sub(r"\\partial\s*", "∂", text)
+    text = text.replace(r"\times", "×").replace(r"\cdot", "·").replace(r"\,", " ")
+    text = re.sub(r"_\{([^}]*)\}|_(\w)", lambda m: _script(m.group(1) or m.group(2), SUBSCRIPTS, "_"), text)
+    text = re.sub(r"\^\{([^}]*)\}|\^(\w)", lambda m: _script(m.group(1) or m.group(2), SUPERSCRIPTS, "^"), text)
+    text = re.sub(r"\s*/\s*(?=∂)", "/", text)
+    text = re.sub(r"(?<![\w)])-(?=\d)", "\u2212", text).replace("{", "").replace("}", "")
+    return ", ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 HIDDEN_LETTERS = ("y", "z", "u", "v", "p", "q", "r", "s")
 
 
 def default_letters(sizes: Sequence[int]) -> tuple[str, ...]:
-    """Letters of the layers: x, then y, z, u, ... for the hidden layers; the output (one unit) takes the letter of
-    the layer before it when that layer has several units (the homework's z), else the next letter."""
+    """Letters of the layers, one notation for any network: x for the inputs, y, z, u, v, ... for the hidden
+    layers in order, and for the one output unit the homework's letter z whenever that names no other layer's
+    units: with at most one hidden layer (y), or when the second and last hidden layer z has several units, as
+    the homework's z = z_1 w^3_11 + z_2 w^3_21 (the output is the bare z, its units z_1, z_2, ...).  Otherwise
+    the output takes the first letter after the hidden ones (u, v, ...; o after the eighth).  So the output is
+    never written with a letter that names another hidden layer (never y, the first hidden layer's)."""
     n_hidden = len(sizes) - 2
     if n_hidden > len(HIDDEN_LETTERS):
         raise ValueError(f"weights may have at most {len(HIDDEN_LETTERS) + 1} matrices ({len(HIDDEN_LETTERS)} hidden "
                          f"layers) on this page, got {len(sizes) - 1}")
     letters = ["x", *HIDDEN_LETTERS[:n_hidden]]
-    if sizes[-2] > 1:
-        letters.append(letters[-1] if n_hidden else "y")
+    if n_hidden <= 1 or (n_hidden == 2 and sizes[-2] > 1):
+        letters.append("z")
     else:
-        letters.append((HIDDEN_LETTERS + ("o",))[n_hidden])
+        letters.append((*HIDDEN_LETTERS, "o")[n_hidden])
     return tuple(letters)
 
 
@@ -59,7 +102,8 @@ def _unit_position(letters: Sequence[str], sizes: Sequence[int], layer: int, i: 
     layer = check_int("layer", layer, minimum=0)
     i = check_int("i", i, minimum=0)
     if layer >= len(sizes) or layer >= len(letters):
-        raise ValueError(f"layer must be < {min(len(sizes), len(letters))} (one letter and one size per layer), got {layer}")
+        raise ValueError(f"layer must be < {min(len(sizes), len(letters))} (one letter and one size per layer), "
+                         f"got {layer}")
     size = check_int(f"sizes[{layer}]", sizes[layer], minimum=1)
     if i >= size:
         raise ValueError(f"i must be < sizes[{layer}] = {size}, got {i}")
@@ -76,7 +120,8 @@ def unit_key(letters: Sequence[str], sizes: Sequence[int], layer: int, i: int) -
 
 
 def unit_label(letters: Sequence[str], sizes: Sequence[int], layer: int, i: int) -> str:
-    """LaTeX label of unit i (0-based) of a layer: letter_{i + 1}, e.g. 'y_{1}', or the bare letter for a one-unit layer."""
+    """LaTeX label of unit i (0-based) of a layer: letter_{i + 1}, e.g. 'y_{1}', or the bare letter for a
+    one-unit layer."""
     letter, size = _unit_position(letters, sizes, layer, i)
     return letter if size == 1 else f"{letter}_{{{i + 1}}}"
 
@@ -91,7 +136,8 @@ def weight_indices(i: int, j: int, separator: str) -> str:
 
 
 def weight_key(layer: int, i: int, j: int) -> str:
-    """Key of ``weights[layer][i, j]``, the homework's w^{layer+1}_{i+1, j+1}: 'w2_21', or 'w1_10_2' for two-digit indices."""
+    """Key of ``weights[layer][i, j]``, the homework's w^{layer+1}_{i+1, j+1}: 'w2_21', or 'w1_10_2' for
+    two-digit indices."""
     layer = check_int("layer", layer, minimum=0)
     return f"w{layer + 1}_{weight_indices(i, j, '_')}"
 

@@ -29,7 +29,8 @@ import numpy as np
 
 from hwlib._checks import check_finite_array
 
-__all__ = ["ACTIVATIONS", "EPS_RANGE", "Gradients", "Network", "sigmoid", "sigmoid_prime"]
+__all__ = ["ACCURACY", "ACTIVATIONS", "EPS_RANGE", "MAX_NUMERICAL_MACS", "Gradients", "Network", "check_finite",
+           "sigmoid", "sigmoid_prime"]
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -58,8 +59,18 @@ ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.nd
     "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
 }
 
-#: (smallest, largest) finite-difference step that numerical_gradients accepts, for values of size about 1.
+#: (smallest, largest) finite-difference step that numerical_gradients accepts; within it, a step is also
+#: refused when it cannot resolve the gradients to ACCURACY (see Network.finite_difference_error).
 EPS_RANGE = (1e-10, 1e-1)
+
+#: what numerical_gradients promises: every derivative within ACCURACY x max(1, largest |derivative|)
+ACCURACY = 1e-6
+
+#: numerical_gradients runs the network twice per value nudged (four times with a nonlinearity): at most this
+#: many multiply-accumulates in all (about a minute of numpy in small pieces)
+MAX_NUMERICAL_MACS = 10**9
+
+_UNIT_ROUNDOFF = float(np.finfo(float).eps) / 2  # u = 2^-53: float64 rounds each operation to within u relative
 
 
 @dataclass(frozen=True)
@@ -74,8 +85,9 @@ class Gradients:
     activations: list[np.ndarray]
 
 
-def _check_finite(what: str, *arrays: np.ndarray) -> None:
-    """Raise when a computed value overflowed float64 (inf, or nan from inf - inf): never a silent inf or nan."""
+def check_finite(what: str, *arrays: np.ndarray) -> None:
+    """Raise ValueError when a computed value overflowed float64 (inf, or nan from inf - inf): never a silent
+    inf or nan. Shared by every route to the gradients (backpropagation, sympy, finite differences)."""
     if not all(np.all(np.isfinite(a)) for a in arrays):
         raise ValueError(f"weights, x and t are too large for float64: computing {what} overflows (past about "
                          "1.8e308); scale the weights, x or t down")
@@ -172,7 +184,7 @@ class Network:
         for index, matrix in enumerate(self._weights):
             with np.errstate(over="ignore", invalid="ignore"):
                 z = values[-1] @ matrix
-            _check_finite(f"layer {index + 1}'s values (x @ weights[0] @ ...)", z)
+            check_finite(f"layer {index + 1}'s values (x @ weights[0] @ ...)", z)
             pre.append(z)
             values.append(z if index == last else f(z))
         return pre, values
@@ -186,7 +198,7 @@ class Network:
         output = self.forward(x)[-1]
         with np.errstate(over="ignore", invalid="ignore"):
             loss = np.sum((output - self._check_t(t)) ** 2)
-        _check_finite("the loss L", loss)
+        check_finite("the loss L", loss)
         return float(loss)
 
     # ------------------------------------------------------------------ gradients
@@ -206,7 +218,7 @@ class Network:
         grad_values: list[np.ndarray] = [np.empty(0)] * (n_layers + 1)
         with np.errstate(over="ignore", invalid="ignore"):
             grad = 2.0 * (values[-1] - t)  # dL/da^L
-        _check_finite("dL/da of the output", grad)
+        check_finite("dL/da of the output", grad)
         grad_values[-1] = grad
         for index in reversed(range(n_layers)):
             is_output = index == n_layers - 1
@@ -214,71 +226,160 @@ class Network:
                 grad_pre = grad if is_output else grad * f_prime(pre[index + 1])  # dL/dz
                 grad_weights[index] = np.outer(values[index], grad_pre)
                 grad = self._weights[index] @ grad_pre  # dL/da of the layer below
-            _check_finite(f"the gradients of layer {index + 1}", grad_weights[index], grad_pre, grad)
+            check_finite(f"the gradients of layer {index + 1}", grad_weights[index], grad_pre, grad)
             grad_values[index] = grad
         return Gradients(weights=grad_weights, activations=grad_values)
 
-    def numerical_gradients(self, x: np.ndarray, t: float | np.ndarray, eps: float = 1e-6) -> Gradients:
-        """Central finite differences: dL/dw ~ (L(w + eps) - L(w - eps)) / (2 eps), for every weight.
-
-        ``activations`` is computed the same way, by nudging one value of a layer
-        and running the rest of the network from there.  Accurate to O(eps^2)
-        where L is smooth (not at a ReLU kink).
-
-        ``eps`` must lie in ``EPS_RANGE`` = [1e-10, 0.1], the lower end scaled by
-        the largest value nudged when that exceeds 1: rounding costs about
-        1e-16 |L| / eps, so a smaller step measures rounding noise (and below
-        about 1e-16 |w| the nudged weight is the weight itself and every gradient
-        reads 0); the truncation error is about eps^2 |L'''| / 6, so a larger
-        step measures the slope of a secant.
-        """
-        x, t = self._check_x(x), self._check_t(t)
+    def _check_eps(self, eps: object) -> float:
         if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, (int, float, np.integer, np.floating)):
             raise TypeError(f"eps must be a number, got {eps!r}")
         if not (np.isfinite(eps) and eps > 0):
             raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
-        values = self._forward(x)[1]
-        scale = max(1.0, max(float(np.abs(a).max()) for a in list(self._weights) + values))
         low, high = EPS_RANGE
-        if eps < low * scale:
+        if eps < low:
             raise ValueError(
-                f"eps must be >= {low * scale:g} (1e-10 times the largest value nudged, at least 1), got {eps!r}: "
-                "float64 keeps about 16 digits, so a smaller step leaves fewer than 6 of them in "
-                "L(w + eps) - L(w - eps), and the quotient measures rounding, not the derivative"
+                f"eps must be >= {low:g}, got {eps!r}: float64 keeps about 16 digits, so a smaller step leaves "
+                "fewer than 6 of them in L(w + eps) - L(w - eps), and the quotient measures rounding, not the "
+                "derivative"
             )
         if eps > high:
             raise ValueError(
                 f"eps must be <= {high:g}, got {eps!r}: the central difference is off by about eps^2 times "
                 "the third derivative, so a step this wide measures the slope of a secant, not the derivative"
             )
-        eps = float(eps)
+        return float(eps)
+
+    def finite_difference_error(self, x: np.ndarray, t: float | np.ndarray, eps: float = 1e-6) -> float:
+        """How far :meth:`numerical_gradients` with step ``eps`` can be from the true derivatives, from rounding.
+
+        Each loss evaluation rounds: the output z is off by about u (depth + 1) A, where u = 2^-53 and A is
+        the output computed with |x| and |weights| (the size of the largest partial sum), z - t by that plus
+        u (|z| + |t|), and L = sum (z - t)^2 by 2 |z - t| times that plus u L.  The central difference divides
+        two such errors by 2 eps; a nudged value w +- eps itself rounds by u |w|, which changes the step by
+        that much.  So
+
+            error ~ [sum_j (2 |r_j| e_j + u r_j^2) + u V G] / eps,   e_j = u ((depth + 1) A_j + |z_j| + |t_j|)
+
+        with r = z - t and V G the largest |value nudged| x |its derivative|.  It estimates the worst
+        case (the true error is usually several times smaller); the truncation error of the smooth
+        activations is measured by :meth:`numerical_gradients` itself.
+        """
+        x, t = self._check_x(x), self._check_t(t)
+        eps = self._check_eps(eps)
+        return self._rounding_error(x, t, eps, self.backward(x, t))
+
+    def _rounding_error(self, x: np.ndarray, t: np.ndarray, eps: float, grads: Gradients) -> float:
+        u = _UNIT_ROUNDOFF
+        values = self._forward(x)[1]
+        bound = np.abs(x)  # |a| computed with |x| and |W|: the size of every partial sum
+        last = len(self._weights) - 1
+        with np.errstate(over="ignore", invalid="ignore"):
+            for index, matrix in enumerate(self._weights):
+                bound = bound @ np.abs(matrix)
+                if index != last and self.hidden_activation in ("sigmoid", "tanh"):
+                    bound = np.minimum(bound, 1.0)
+            z = values[-1]
+            residual = np.abs(z - t)
+            per_output = u * ((len(self._weights) + 1) * bound + np.abs(z) + np.abs(t))
+            loss_error = float(np.sum(2 * residual * per_output + u * residual**2))
+            points = list(self._weights) + values
+            nudge = max(float((np.abs(p) * np.abs(g)).max()) for p, g in zip(points, grads.weights + grads.activations))
+            error = (loss_error + u * nudge) / eps
+        return error if np.isfinite(error) else float("inf")
+
+    def numerical_gradients(self, x: np.ndarray, t: float | np.ndarray, eps: float = 1e-6) -> Gradients:
+        """Central finite differences: dL/dw ~ (L(w + eps) - L(w - eps)) / (2 eps), for every weight.
+
+        ``activations`` is computed the same way, by nudging one value of a layer
+        and running the rest of the network from there.
+
+        Accuracy: every derivative is within ``ACCURACY`` (1e-6) x max(1, largest
+        |derivative|) of the true one, or ValueError says why it cannot be:
+
+        * rounding: :meth:`finite_difference_error` estimates what float64 rounding
+          of L (and of the nudged values) leaves in the quotient; it grows like
+          |L| / eps, so a large target t, large values or a tiny step make it too
+          large, and no step helps when L itself has too few digits left;
+        * truncation: with the identity L is quadratic in each weight, so the central
+          difference has no truncation error; with ReLU the same holds away from a
+          kink.  With sigmoid and tanh the step 2 eps is taken as well, and the two
+          quotients, which differ by about 3 eps^2 |L'''| / 6, must agree to the
+          same accuracy.
+
+        The promise does not cover a ReLU kink within the step (a hidden z within
+        reach of 0): there no derivative exists, or the two nudged networks sit on
+        both sides of it, and the quotient is a secant across the kink, returned as
+        such (:func:`hwlib.worked.problem3.route_facts` names those units).
+
+        ``eps`` must lie in ``EPS_RANGE`` = [1e-10, 0.1].
+        """
+        x, t = self._check_x(x), self._check_t(t)
+        eps = self._check_eps(eps)
+        n_weights = sum(w.size for w in self._weights)
+        nudged = n_weights + sum(self.layer_sizes)
+        work = nudged * n_weights * (2 if self.hidden_activation == "identity" else 4)
+        if work > MAX_NUMERICAL_MACS:
+            raise ValueError(
+                f"numerical_gradients would nudge {nudged:,} values and rerun the network for each, about {work:,} "
+                f"multiply-accumulates, more than the limit of {MAX_NUMERICAL_MACS:,}; backward() computes the same "
+                f"gradients in about 2 x {n_weights:,}"
+            )
+        values = self._forward(x)[1]
+        grads = self.backward(x, t)
+        largest = max(float(np.abs(g).max()) for g in grads.weights + grads.activations)
+        tolerance = ACCURACY * max(1.0, largest)
+        rounding = self._rounding_error(x, t, eps, grads)
+        if not rounding <= tolerance:
+            with np.errstate(over="ignore", invalid="ignore"):
+                loss = float(np.sum((values[-1] - t) ** 2))
+            raise ValueError(
+                f"finite differences cannot resolve these gradients to {ACCURACY:g} x max(1, largest |derivative| "
+                f"{largest:.3g}) = {tolerance:.3g}: with eps = {eps:g}, float64 rounding of the loss "
+                f"(L = {loss:.6g}, |t| up to {float(np.abs(t).max()):.6g}) and of the values nudged leaves them "
+                f"uncertain by about {rounding:.3g}; scale x, the weights and t down (or use backward(), which "
+                "needs no step)"
+            )
+        f, _ = ACTIVATIONS[self.hidden_activation]
+        n_layers = len(self._weights)
 
         def loss_from(layer: int, value: np.ndarray, weights: list[np.ndarray]) -> float:
-            f, _ = ACTIVATIONS[self.hidden_activation]
             a = value
-            for index in range(layer, len(weights)):
+            for index in range(layer, n_layers):
                 z = a @ weights[index]
-                a = z if index == len(weights) - 1 else f(z)
+                a = z if index == n_layers - 1 else f(z)
             return float(np.sum((a - t) ** 2))
 
-        def central(function: Callable[[np.ndarray], float], point: np.ndarray) -> np.ndarray:
+        def central(function: Callable[[np.ndarray], float], point: np.ndarray, step: float) -> np.ndarray:
             grad = np.zeros_like(point)
             for position in np.ndindex(point.shape):
                 plus, minus = point.copy(), point.copy()
-                plus[position] += eps
-                minus[position] -= eps
-                grad[position] = (function(plus) - function(minus)) / (2 * eps)
+                plus[position] += step
+                minus[position] -= step
+                grad[position] = (function(plus) - function(minus)) / (2 * step)
             return grad
 
-        grad_weights = []
         weights = self.weights
+        functions: list[tuple[Callable[[np.ndarray], float], np.ndarray]] = []
         for index, matrix in enumerate(weights):
             def with_matrix(m: np.ndarray, index: int = index) -> float:
                 return loss_from(0, x, weights[:index] + [m] + weights[index + 1 :])
-            grad_weights.append(central(with_matrix, matrix))
-        grad_values = [
-            central(lambda a, layer=layer: loss_from(layer, a, weights), values[layer])
-            for layer in range(len(values))
-        ]
-        return Gradients(weights=grad_weights, activations=grad_values)
-
+            functions.append((with_matrix, matrix))
+        for layer in range(len(values)):
+            functions.append((lambda a, layer=layer: loss_from(layer, a, weights), values[layer]))
+        with np.errstate(over="ignore", invalid="ignore"):
+            quotients = [central(function, point, eps) for function, point in functions]
+        check_finite("the finite differences", *quotients)
+        # identity: L is quadratic in each value, no truncation error; ReLU: piecewise quadratic, the same
+        # away from a kink (hwlib.worked.problem3.route_facts names the units whose kink a step straddles)
+        if self.hidden_activation in ("sigmoid", "tanh"):
+            with np.errstate(over="ignore", invalid="ignore"):
+                wider = [central(function, point, 2 * eps) for function, point in functions]
+            disagreement = max(float(np.abs(a - b).max()) for a, b in zip(quotients, wider))
+            if not disagreement / 3 <= tolerance:  # the truncation error is about a third of the disagreement
+                raise ValueError(
+                    f"finite differences cannot resolve these gradients to {tolerance:.3g} with eps = {eps:g}: the "
+                    f"steps eps and 2 eps disagree by {disagreement:.3g}, because the {self.hidden_activation} "
+                    f"curves so fast here that the truncation error, about eps^2 |L'''| / 6, is about "
+                    f"{disagreement / 3:.3g}; a smaller eps, or smaller weights and x, would do"
+                )
+        return Gradients(weights=quotients[:n_layers], activations=quotients[n_layers:])

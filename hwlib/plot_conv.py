@@ -15,11 +15,13 @@ from matplotlib.patches import Rectangle
 
 from hwlib.conv import output_size
 from hwlib.figures import book_styled
+from hwlib.givens import MAX_FIGURE_CELLS
 
 _COLOURS = ("tab:red", "tab:orange", "tab:green", "tab:purple")
 
-#: The most cells per side the figure draws (each cell is drawn; beyond this they are too small to see).
-MAX_CELLS_PER_SIDE = 400
+#: The most cells per side the figure draws (each cell is drawn; beyond this they are too small to see);
+#: hwlib.givens refuses a Problem 2 Given whose figure would need more, at the page's first use of it.
+MAX_CELLS_PER_SIDE = MAX_FIGURE_CELLS
 
 
 def _squares(cells: np.ndarray, size: int) -> np.ndarray:

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from hwlib.figures import book_styled, plain_label
+from hwlib.figures import book_styled
+from hwlib.naming import plain_label
 
 
 def _node_positions(layer_sizes: Sequence[int]) -> list[list[tuple[float, float]]]:
@@ -28,7 +29,8 @@ def plot_network(
     layer_titles: Sequence[str] | None = None,
     edge_label_position: float = 0.3,
 ) -> Figure:
-    """Draw layers left to right; ``edge_labels[l][i][j]`` labels the edge from unit i of layer l to unit j of layer l+1.
+    """Draw layers left to right; ``edge_labels[l][i][j]`` labels the edge from unit i of layer l to unit j of
+    layer l+1.
 
     ``node_labels[l][i]`` is written inside unit i of layer l.  Labels may use
     matplotlib's mathtext ($...$).

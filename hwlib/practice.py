@@ -61,6 +61,7 @@ from hwlib import conv, fmt, mistakes, problems, typed_number
 from hwlib._checks import check_int
 from hwlib.answers import Truth
 from hwlib.marker import BLANK, CARRIED, CORRECT, WRONG, ValueMarker
+from hwlib.naming import plain_label
 from hwlib.network import Network
 from hwlib.transcription import load_given
 
@@ -180,7 +181,8 @@ def _homework_given(problem: int) -> dict[str, Any]:
 
 @functools.cache
 def _problem1_layers() -> tuple[tuple[int, int, int, int, int], ...]:
-    """Every (n, n_out, kernel, C_in, C_out) of the ranges above with one (padding, stride), in a fixed shuffled order."""
+    """Every (n, n_out, kernel, C_in, C_out) of the ranges above with one (padding, stride), in a fixed
+    shuffled order."""
     homework = _homework_given(1)
     shapes = []
     for n, kernel, stride in itertools.product(P1_SIZES, P1_KERNELS, P1_STRIDES):
@@ -291,7 +293,8 @@ def parse_seeds(text: str) -> list[int]:
     for part in text.replace(" ", "").split(","):
         low, sep, high = part.partition("-")
         if not low.isdigit() or (sep and not high.isdigit()):
-            raise ValueError(f"seeds must be non-negative integers or ranges such as 0-49, separated by commas, got {text!r}")
+            raise ValueError(f"seeds must be non-negative integers or ranges such as 0-49, separated by commas, "
+                             f"got {text!r}")
         first, last = int(low), int(high) if sep else int(low)
         if last < first:
             raise ValueError(f"seeds range must run upwards (low-high), got {part!r}")
@@ -350,11 +353,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m hwlib.practice",
         description="A practice variant of a homework problem as JSON, or an answer key for a range of seeds.",
     )
-    parser.add_argument("--problem", type=int, choices=PROBLEMS, help="the problem (1, 2 or 3); --key without it covers all three")
+    parser.add_argument("--problem", type=int, choices=PROBLEMS,
+                        help="the problem (1, 2 or 3); --key without it covers all three")
     parser.add_argument("--seed", type=int, help="the variant's seed (an integer >= 0)")
     parser.add_argument("--key", action="store_true", help="print an answer key for --seeds instead of one variant")
     parser.add_argument("--seeds", default="0-49", help="seeds of the answer key, e.g. 0-49 or 0-9,20 (default 0-49)")
-    parser.add_argument("--format", choices=("markdown", "csv"), default="markdown", help="answer key format (default markdown)")
+    parser.add_argument("--format", choices=("markdown", "csv"), default="markdown",
+                        help="answer key format (default markdown)")
     return parser
 
 
@@ -398,19 +403,8 @@ _P1_HINTS = {
     "separable.weights": "the separable total is the depthwise step plus the pointwise step.",
     "separable.macs": "the separable total is the depthwise step plus the pointwise step.",
 }
-_NAMES = {"weights": "weights", "macs": "MACs", "padding": "padding p", "stride": "stride s", "filters": "number of filters"}
-_SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _plain_label(latex: str) -> str:
-    """A Truth label in plain text: ``\\partial L / \\partial w^{2}_{11}`` -> ``∂L/∂w²₁₁``."""
-    text = latex.replace(r"\partial ", "∂").replace(" / ", "/")
-    text = re.sub(r"\\text\{([^}]*)\}", r"\1", text)
-    text = re.sub(r"\^\{(\d+)\}", lambda m: m.group(1).translate(_SUPER), text)
-    return re.sub(r"_\{(\d+)\}", lambda m: m.group(1).translate(_SUB), text)
-
-
+_NAMES = {"weights": "weights", "macs": "MACs", "padding": "padding p", "stride": "stride s",
+          "filters": "number of filters"}
 @functools.lru_cache(maxsize=1)
 def _problem3_labels() -> dict[str, str]:
     """Problem 3's labels, which depend on the 2-2-2-1 shape alone (the homework's)."""
@@ -434,7 +428,7 @@ def quantity_label(problem: int, quantity: str, truth: Any = None) -> str:
     if problem == 3:
         labels = truth.labels if truth is not None else _problem3_labels()
         if quantity in labels:
-            return _plain_label(labels[quantity])
+            return plain_label(labels[quantity])
     raise ValueError(f"quantity must be one of the asked quantities of problem {problem}, got {quantity!r}")
 
 
@@ -447,7 +441,7 @@ def _factor_rank(factor: sp.Expr) -> int:
 def _plain_expression(expr: sp.Expr, labels: Mapping[str, str]) -> str:
     """A sum of products of named quantities, in plain text: x₁ · w¹₁₁ + x₂ · w¹₂₁, w³₁₁ · ∂L/∂z."""
     if isinstance(expr, sp.Symbol):
-        return _plain_label(labels[expr.name])
+        return plain_label(labels[expr.name])
     if isinstance(expr, sp.Add):
         return " + ".join(_plain_expression(term, labels) for term in expr.args)
     if isinstance(expr, sp.Mul):
@@ -472,16 +466,17 @@ def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
         return ("Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1 along the height and along the width, with "
                 "this part's filter size k: which padding and stride give both output sizes?")
     labels = truth.labels
-    label = _plain_label(labels[quantity])
+    label = plain_label(labels[quantity])
     if quantity == "L":
-        outputs = [q for q in truth.values if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
-        return "Look at the loss: L = " + " + ".join(f"({_plain_label(labels[o])} − t)²" for o in outputs) + "."
+        outputs = [q for q in truth.values
+                   if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
+        return "Look at the loss: L = " + " + ".join(f"({plain_label(labels[o])} − t)²" for o in outputs) + "."
     formula = truth.formulas.get(quantity)
     if formula is None:
         raise ValueError(f"quantity must be a computed quantity of problem 3, got {quantity!r}")
     if formula.has(sp.Symbol("t")):  # the output's gradient, 2(z - t)
         output = quantity.removeprefix("dL/d")
-        return f"Look at the loss's derivative: {label} = 2({_plain_label(labels[output])} − t)."
+        return f"Look at the loss's derivative: {label} = 2({plain_label(labels[output])} − t)."
     step = "forward pass" if not quantity.startswith("dL/") else "chain rule"
     return f"Look at this step of the {step}: {label} = {_plain_expression(formula, labels)}."
 
@@ -559,10 +554,11 @@ def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | N
 
     The verdicts are the marker's (:class:`hwlib.marker.ValueMarker`: correct; carried, right on the student's own
     upstream values; wrong, with the catalogue mistakes that give it).  Then one diagnosis per slip: a mistake that
-    changes, from the step where it starts, a field the student has right is not theirs there; of the rest, each wrong field keeps the one that explains
-    the most wrong fields (catalogue order on a tie), stated once, at the first field in ``values``' order.  A
-    wrong field's candidates are the marker's names and the mistakes whose prediction from the Given gives its
-    value (so that one slip seen in several fields is named once, not as one mistake here and another there).
+    changes, from the step where it starts, a field the student has right is not theirs there; of the rest, each
+    wrong field keeps the one that explains the most wrong fields (catalogue order on a tie), stated once, at the
+    first field in ``values``' order. A wrong field's candidates are the marker's names and the mistakes whose
+    prediction from the Given gives its value (so that one slip seen in several fields is named once, not as one
+    mistake here and another there).
     """
     problem = _check_problem(problem)
     marker = _value_marker(problem, json.dumps(given, sort_keys=False))
@@ -675,7 +671,7 @@ def check(problem: int, seed: int, answers: Mapping[str, Any]) -> str:
     optional = dict(layout)
     labels = {q: quantity_label(problem, q, truth) for q in keys}
     hints = {q: hint(problem, given, q) for q in keys}
-    feedback = {m.name: m.feedback for m in problems.get(problem).catalogue}
+    feedback = {m.name: m.feedback_for(given) for m in problems.get(problem).catalogue}
     lines = messages(verdicts, labels, hints, feedback, optional)
     rows = ["| field | your value | verdict |", "|---|--:|---|"]
     for v in verdicts:

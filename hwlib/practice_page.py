@@ -116,7 +116,7 @@ def checker_data(variant: practice.Variant, policy: Policy = DEFAULT) -> dict[st
             overrides = m.formulas(variant.given, truth)
         except (ValueError, TypeError):
             overrides = {}
-        catalogue.append({"name": m.name, "feedback": m.feedback,
+        catalogue.append({"name": m.name, "feedback": m.feedback_for(variant.given),
                           "overrides": {q: expression_tree(e) for q, e in overrides.items()}})
     return {"problem": variant.problem, "seed": variant.seed,
             "policy": {"sig_figs": policy.sig_figs, "rel": policy.rel},
@@ -177,7 +177,8 @@ def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
         module.statement(variant.given).strip(),
         *([weights_markdown(variant.given)] if variant.problem == 3 else []),
         _form(variant, checker_data(variant)),
-        '<details class="practice-solution">\n<summary>Worked solution</summary>\n<template class="practice-solution-body">',
+        ('<details class="practice-solution">\n<summary>Worked solution</summary>\n'
+         '<template class="practice-solution-body">'),
         module.solution(variant.given).strip(),
         "</template>\n</details>",
     ]) + "\n"

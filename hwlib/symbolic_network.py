@@ -36,7 +36,16 @@ from hwlib import network as _network
 from hwlib.naming import weight_label
 from hwlib.network import Network
 
-__all__ = ["SymbolicGradients", "sigmoid", "symbolic_gradients", "weight_symbol_name"]
+__all__ = ["MAX_COMPOSED_SIZE", "MAX_WEIGHTS", "SymbolicGradients", "sigmoid", "symbolic_gradients"]
+
+#: symbolic_gradients derives and compiles a few sympy steps per weight, about 2.5 ms each on the benchmarks'
+#: 2-core machine (810 weights, depth 9 x width 10: under 1.5 s; 6,480 weights: 15 s): 2,000 weights is about 5 s
+MAX_WEIGHTS = 2_000
+_SECONDS_PER_WEIGHT = 0.0025
+
+#: the composed expressions (``loss``, ``weights``, ``activations``) as trees of at most this many nodes: their
+#: size grows exponentially with depth (every path through the network is written out)
+MAX_COMPOSED_SIZE = 200_000
 
 _u = sp.Symbol("u", real=True)
 
@@ -68,19 +77,11 @@ SYMPY_ACTIVATIONS: dict[str, sp.Expr] = {
 _NUMERIC = {"sigmoid": _network.sigmoid}
 
 
-def weight_symbol_name(layer: int, i: int, j: int, wide: bool = False) -> str:
-    """LaTeX name of the homework's w^{layer}_{ij} (1-based), as :func:`hwlib.naming.weight_label` writes it.
-
-    The two indices are comma-separated when one has two digits, or always when ``wide``.
-    """
-    if wide:
-        return f"w^{{{layer}}}_{{{i},{j}}}"
-    return weight_label(layer - 1, i - 1, j - 1)
-
-
 def _number(value: float) -> sp.Expr:
-    """A sympy number that prints as the homework writes it: integers stay integers."""
-    return sp.Integer(int(value)) if float(value).is_integer() else sp.Float(float(value))
+    """The exact sympy Rational of the decimal Python writes for ``value`` (0.5 -> 1/2, 2.0 -> 2, 0.1 -> 1/10), so
+    that the derivation prints exactly as the Given is written, never ``1.0 w`` or ``0.5``; evaluated again it
+    gives ``value`` back (p/q rounds correctly to the float whose shortest decimal is p/q)."""
+    return sp.Rational(repr(float(value)))
 
 
 def _written_out(expr: sp.Expr) -> sp.Expr:
@@ -112,7 +113,28 @@ class SymbolicGradients:
     _activation_steps: list[sp.Matrix] = field(repr=False)
 
     @cached_property
+    def _step_sizes(self) -> dict[sp.Symbol, int]:
+        """Node count of each step's composed expression, counted on the chain without composing it."""
+        sizes: dict[sp.Symbol, int] = {}
+        for symbol, expr in self.steps:
+            sizes[symbol] = _tree_size(expr, sizes)
+        return sizes
+
+    def composed_size(self) -> int:
+        """Nodes of the composed ``loss``, ``weights`` and ``activations`` written out as trees (counted, not built)."""
+        sizes = self._step_sizes
+        matrices = [sp.Matrix([[self._loss_step]]), *self._weight_steps, *self._activation_steps]
+        return sum(_tree_size(sp.sympify(e), sizes) for m in matrices for e in m)
+
+    @cached_property
     def _composed(self) -> dict[sp.Symbol, sp.Expr]:
+        size = self.composed_size()
+        if size > MAX_COMPOSED_SIZE:
+            raise ValueError(
+                f"the composed expressions of this network would have {size:,} nodes, more than the limit of "
+                f"{MAX_COMPOSED_SIZE:,}: every path through the network is written out, so their size grows "
+                "exponentially with depth; evaluate() gives the numbers without composing them"
+            )
         composed: dict[sp.Symbol, sp.Expr] = {}
         for symbol, expr in self.steps:
             composed[symbol] = expr.xreplace(composed)
@@ -152,8 +174,11 @@ class SymbolicGradients:
             list(plain.values()), outputs, modules=[_NUMERIC, "numpy"], cse=lambda exprs: (steps, exprs),
             docstring_limit=0,  # the docstring would print every expression a second time
         )
-        flat = function(*numbers)
-        return [np.array(f, dtype=float).reshape(m.shape) for f, m in zip(flat, matrices)]
+        with np.errstate(all="ignore"):
+            flat = function(*numbers)
+            arrays = [np.array(f, dtype=float).reshape(m.shape) for f, m in zip(flat, matrices)]
+        _network.check_finite("the symbolic gradients (sympy's chain of steps)", *arrays)
+        return arrays
 
     def evaluate(self) -> list[np.ndarray]:
         """dL/dW as float arrays, at the network's own weights."""
@@ -168,6 +193,15 @@ class SymbolicGradients:
     def evaluate_loss(self) -> float:
         """L at the network's own weights."""
         return float(self._compiled[0][0, 0])
+
+
+def _tree_size(expr: sp.Basic, sizes: dict[sp.Symbol, int]) -> int:
+    """Nodes of ``expr`` written out as a tree, a step's symbol counting as its composed size (``sizes``)."""
+    if expr in sizes:
+        return sizes[expr]
+    if not expr.args:
+        return 1
+    return 1 + sum(_tree_size(arg, sizes) for arg in expr.args)
 
 
 class _Derivation:
@@ -191,6 +225,14 @@ def symbolic_gradients(net: Network, x: np.ndarray, t: float | np.ndarray) -> Sy
         raise TypeError(f"net must be a hwlib.network.Network, got {type(net).__name__}")
     x, t = net._check_x(x), net._check_t(t)
     sizes = net.layer_sizes
+    n_weights = sum(w.size for w in net.weights)
+    if n_weights > MAX_WEIGHTS:
+        raise ValueError(
+            f"net has {n_weights:,} weights, more than symbolic_gradients' limit of {MAX_WEIGHTS:,}: it derives and "
+            f"compiles a few sympy steps per weight, about {_SECONDS_PER_WEIGHT * 1000:g} ms each, so this would take "
+            f"about {n_weights * _SECONDS_PER_WEIGHT:,.0f} s (the limit about "
+            f"{MAX_WEIGHTS * _SECONDS_PER_WEIGHT:,.0f} s); Network.backward computes the same gradients in numpy"
+        )
     symbols = [
         sp.Matrix(rows, cols, lambda i, j, layer=layer: sp.Symbol(weight_label(layer, i, j), real=True))
         for layer, (rows, cols) in enumerate(w.shape for w in net.weights)

@@ -113,13 +113,5 @@ class Policy:
         place = _leading_exponent(t) - (self.sig_figs - 1)
         return _rounded(v, place) == _rounded(t, place)
 
-    def describe(self) -> str:
-        """The rule in words, for a page or a report."""
-        if self.rel is not None:
-            return (f"a count must be exact; any other answer is correct within a relative tolerance of "
-                    f"{self.rel:g} of the true value")
-        return (f"a count must be exact; any other answer is correct when it rounds to the true value at "
-                f"{self.sig_figs} significant figure{'s' if self.sig_figs != 1 else ''}")
-
 
 DEFAULT = Policy()

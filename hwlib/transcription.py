@@ -193,6 +193,39 @@ def _parse_formula(text: str, names: dict[str, sp.Symbol]) -> sp.Expr:
     return expression
 
 
+def _size_words(value: numbers.Real) -> str:
+    """A number as an error message shows it: an integer too long to print in full by its digit count."""
+    if isinstance(value, int) and abs(value) >= 10**40:
+        return f"an integer of {len(str(abs(value))) if abs(value) < 10**4000 else 'over 4,000'} digits"
+    return repr(value)
+
+
+def _check_float(where: str, field_name: str, value: numbers.Real) -> None:
+    """``value`` must be a finite number that float64 holds (an integer beyond about 1.8e308 does not)."""
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise _fail(where, f"{field_name} must be finite (a number at most about 1.8e308 in size), got {_size_words(value)}")
+
+
+#: characters a ``label`` (LaTeX shown inside $...$) may not hold: they would end the math or start markup
+_LABEL_REFUSED = "$<>&`\"\n\r"
+#: MathJax commands that make links, styles or HTML from a label: refused
+_LABEL_COMMANDS = ("\\href", "\\url", "\\html", "\\class", "\\style", "\\cssId", "\\data", "\\unicode",
+                   "\\require", "\\begin", "\\def", "\\newcommand", "\\renewcommand", "\\let", "\\input")
+
+
+def _check_label(where: str, label: str) -> None:
+    bad = next((c for c in label if c in _LABEL_REFUSED or (ord(c) < 32) or ord(c) == 127), None)
+    if bad is not None:
+        raise _fail(where, f"field 'label' is LaTeX shown inside $...$ and may not hold {bad!r}, got {label!r}")
+    command = next((c for c in _LABEL_COMMANDS if c in label), None)
+    if command is not None:
+        raise _fail(where, f"field 'label' may not use {command} (it makes links or markup), got {label!r}")
+
+
 def _check_entry(number: int, raw: Any, source: str) -> Entry:
     where = f"{source}: entry {number}"
     if not isinstance(raw, dict):
@@ -213,8 +246,7 @@ def _check_entry(number: int, raw: Any, source: str) -> Entry:
             raise _fail(where, f"field {name!r} must be a {kind.__name__}, got {raw[name]!r}")
     if raw["problem"] not in problems.NUMBERS:
         raise _fail(where, f"field 'problem' must be 1, 2 or 3, got {raw['problem']}")
-    if not math.isfinite(raw["written"]):
-        raise _fail(where, f"field 'written' must be finite, got {raw['written']}")
+    _check_float(where, "field 'written'", raw["written"])
     for name in _ONE_LINE:
         text = raw.get(name)
         if isinstance(text, str):
@@ -223,6 +255,7 @@ def _check_entry(number: int, raw: Any, source: str) -> Entry:
                 raise _fail(where, f"field {name!r} must be one line without '|' (it goes into a table row), got {text!r} containing {bad!r}")
         if isinstance(text, str) and not text.strip():
             raise _fail(where, f"field {name!r} must not be empty, got {text!r}")
+    _check_label(where, raw["label"])
     if ("formula" in raw) != ("inputs" in raw):
         raise _fail(where, "fields 'formula' and 'inputs' go together: give both or neither")
     inputs: list[Input] = []
@@ -234,8 +267,7 @@ def _check_entry(number: int, raw: Any, source: str) -> Entry:
             if set(spec) == {"ref"} and isinstance(spec["ref"], str):
                 inputs.append(Input(name, ref=spec["ref"]))
             elif set(spec) == {"value", "means"} and isinstance(spec["means"], str) and isinstance(spec["value"], numbers.Real) and not isinstance(spec["value"], bool):
-                if not math.isfinite(spec["value"]):
-                    raise _fail(where, f"input {name!r}: field 'value' must be finite, got {spec['value']}")
+                _check_float(where, f"input {name!r}: field 'value'", spec["value"])
                 inputs.append(Input(name, value=float(spec["value"]), means=spec["means"]))
             else:
                 raise _fail(where, f"input {name!r} must be {{ ref = \"<quantity>\" }} or {{ value = <number>, means = \"<quantity>\" }}, got {spec!r}")
@@ -250,6 +282,17 @@ def _check_entry(number: int, raw: Any, source: str) -> Entry:
         written=float(raw["written"]), working=raw.get("working"), formula=raw.get("formula"),
         inputs=tuple(inputs), note=raw.get("note"), expression=expression,
     )
+
+
+def _checked_entry(number: int, raw: Any, source: str) -> Entry:
+    """:func:`_check_entry`, with any overflow, conversion or recursion error turned into one line naming the entry."""
+    try:
+        return _check_entry(number, raw, source)
+    except TranscriptionError:
+        raise
+    except (OverflowError, ValueError, RecursionError) as exc:
+        name = f" ({raw['id']!r})" if isinstance(raw, dict) and isinstance(raw.get("id"), str) else ""
+        raise TranscriptionError(f"{source}: entry {number}{name}: {type(exc).__name__}: {exc}") from None
 
 
 def _read(path: str | Path | None) -> tuple[dict[str, Any], str]:
@@ -268,6 +311,11 @@ def _read(path: str | Path | None) -> tuple[dict[str, Any], str]:
         return tomllib.loads(text), str(source)
     except tomllib.TOMLDecodeError as exc:
         raise TranscriptionError(f"{source}: not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise TranscriptionError(f"{source}: arrays or tables nested too deeply to read (Python's recursion "
+                                 f"limit is {sys.getrecursionlimit():,}); the data file nests a few levels") from None
+    except ValueError as exc:  # an integer longer than Python converts (4,300 digits)
+        raise TranscriptionError(f"{source}: a value cannot be read: {exc}") from None
 
 
 def _check_problem(problem: object) -> int:
@@ -286,7 +334,7 @@ def load_transcription(path: str | Path | None = None, problem: int | None = Non
     raw_entries = data.get("entry")
     if not isinstance(raw_entries, list) or not raw_entries:
         raise TranscriptionError(f"{source}: the data file must hold at least one [[entry]]")
-    entries = [_check_entry(number, raw, source) for number, raw in enumerate(raw_entries, start=1)]
+    entries = [_checked_entry(number, raw, source) for number, raw in enumerate(raw_entries, start=1)]
     seen: set[str] = set()
     for entry in entries:
         if entry.id in seen:
@@ -299,15 +347,30 @@ def load_transcription(path: str | Path | None = None, problem: int | None = Non
     return [e for e in entries if problem is None or e.problem == problem]
 
 
+#: how deeply a [given.pN] value may nest (the deepest Given, Problem 3's weights, nests three levels)
+MAX_GIVEN_DEPTH = 20
+
+
 def _check_given_values(value: Any, where: str) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _check_given_values(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_given_values(item, f"{where}[{index}]")
-    elif isinstance(value, float) and not math.isfinite(value):
-        raise TranscriptionError(f"{where} must be finite, got {value}")
+    """Every number of a Given finite and within float64, nested at most MAX_GIVEN_DEPTH levels (walked
+    without recursion, so that no depth can overflow the stack)."""
+    stack = [(value, where, 0)]
+    while stack:
+        item, here, depth = stack.pop()
+        if depth > MAX_GIVEN_DEPTH:
+            raise TranscriptionError(f"{here}: nested more than {MAX_GIVEN_DEPTH} levels deep")
+        if isinstance(item, dict):
+            stack.extend((v, f"{here}.{k}", depth + 1) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, f"{here}[{i}]", depth + 1) for i, v in enumerate(item))
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            try:
+                finite = math.isfinite(float(item))
+            except OverflowError:
+                finite = False
+            if not finite:
+                raise TranscriptionError(f"{here} must be finite (a number at most about 1.8e308 in size), got "
+                                         f"{_size_words(item)}")
 
 
 def load_given(problem: int, path: str | Path | None = None) -> dict[str, Any]:

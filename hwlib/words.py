@@ -14,6 +14,10 @@ Filters available in every template:
 * ``a_an`` → ``a 3-wide window``, ``an 11-wide window``, ``an 8 × 8 grid`` (by how the word is read aloud);
 * ``join_words`` → ``a, b and c`` (``join_words("or")`` for ``a, b or c``);
 * ``dims`` → ``30 × 30 × 20``; ``dims_latex`` → ``30 \\times 30 \\times 20``.
+* ``prose`` writes a value that need not be whole by the book's precision rule for sentences
+  (:data:`hwlib.fmt.PROSE_DIGITS` significant digits): ``{{ 13 / 3 | prose }}`` → ``4.33``; the function
+  ``exact(x)`` says whether that writes ``x`` exactly, so that a template says "≈" or "about" only when it is not;
+* ``upper_first`` capitalises the first letter only (Jinja's ``capitalize`` lowercases the rest).
 
 ``render("problem1/answer.md", facts=...)`` returns the Markdown, stripped of surrounding blank lines.
 """
@@ -28,7 +32,7 @@ import jinja2
 
 from hwlib import fmt
 
-__all__ = ["render", "environment", "count", "plural", "a_an", "join_words"]
+__all__ = ["render", "environment", "count", "plural", "a_an", "join_words", "upper_first"]
 
 
 def plural(n: float, singular: str, plural_form: str | None = None) -> str:
@@ -82,6 +86,12 @@ def join_words(items: Sequence[str], last: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
+def upper_first(text: str) -> str:
+    """``text`` with its first letter in upper case and the rest as it was: 'a 3-wide window' -> 'A 3-wide window'."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def _dims(shape: Sequence[int]) -> str:
     return " × ".join(fmt.number(v) for v in shape)
 
@@ -102,6 +112,8 @@ def _make_environment() -> jinja2.Environment:
     env.filters.update(number=fmt.number, latex=fmt.latex, term=fmt.term, a_an=a_an, join_words=join_words,
                        dims=_dims, dims_latex=_dims_latex)
     env.globals.update(count=count, plural=plural)
+    env.filters.update(prose=fmt.prose, upper_first=upper_first)
+    env.globals.update(exact=fmt.is_exact)
     return env
 
 

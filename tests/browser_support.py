@@ -5,7 +5,7 @@
   at a closed local port, so it makes no lookup of its own (Chromium 156 still
   asks accounts.google.com and update.googleapis.com with Playwright's own
   ``--disable-background-networking``); these and the launcher live in
-  ``_ext/offline_chromium.py``, shared with the build's PDF;
+  ``_ext/hwlib_book/chromium.py``, shared with the build (math and PDF);
 * :func:`offline_chromium` launches it through Playwright with a network log,
   and :func:`lookups_to_other_hosts` reads that log afterwards: every host the
   browser process or any page resolved or requested, other than this machine;
@@ -22,27 +22,32 @@ unless HWBOOK_REQUIRE_BROWSER=1 (set by .ci/run), where a skip would hide a fail
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+# One launcher for the build and the tests (pytest puts _ext on the path: pyproject.toml).
+from hwlib_book.chromium import (
+    CHROMIUM_FLAGS,
+    NOWHERE,
+    PAGE_READY_JS,
+    BookServer,
+    OfflineChromium,
+    find_chromium,
+    lookups_to_other_hosts,
+    offline_chromium,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
-# One launcher for the book's PDF and the tests: _ext/offline_chromium.py.
-sys.path.insert(0, str(ROOT / "_ext"))
-from offline_chromium import (  # noqa: E402
-    CHROMIUM_FLAGS, NOWHERE, PAGE_READY_JS, BookServer, OfflineChromium, find_chromium, lookups_to_other_hosts,
-    offline_chromium,
-)
-
 __all__ = [
-    "HTML", "SCREENSHOTS", "CHROMIUM_FLAGS", "NOWHERE", "PAGE_READY_JS", "OfflineChromium", "find_chromium", "lookups_to_other_hosts",
-    "offline_chromium", "unavailable", "book_pages", "BookServer", "OffsiteRequests", "book_url", "chromium",
+    "HTML", "SCREENSHOTS", "CHROMIUM_FLAGS", "NOWHERE", "PAGE_READY_JS", "OfflineChromium", "find_chromium",
+    "lookups_to_other_hosts", "offline_chromium", "unavailable", "book_pages", "BookServer", "OffsiteRequests",
+    "book_url", "chromium",
 ]
 
 
@@ -61,7 +66,10 @@ def book_pages(html: Path = HTML) -> list[str]:
 
 
 class OffsiteRequests:
-    """Record the requests a page (or a context) makes to hosts other than ``base``'s: ``attach(page)``, then ``.urls``."""
+    """Record the requests a page (or a context) makes to hosts other than ``base``'s.
+
+    ``attach(page)``, then read ``.urls``.
+    """
 
     def __init__(self, base: str):
         self.host = urlsplit(base).netloc

@@ -87,7 +87,8 @@ def test_one_number_format(source):
 
 
 def test_marks_sentence_reads_per_problem():
-    """The per-problem scores after the totals read 'Problem 3: 6 of 23, 12 with follow-through', not '6 and 12 of 23'."""
+    """The per-problem scores after the totals read 'Problem 3: 6 of 23, 12 with follow-through',
+    not '6 and 12 of 23'."""
     from hwlib import answer_key
 
     text = answer_key.marks_summary(answer_key.homework_marks())

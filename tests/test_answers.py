@@ -27,7 +27,7 @@ def test_problem2_truth_leaves_impossible_parts_without_padding_and_never_nan():
 
 
 def test_truths_check_height_and_width():
-    """Issue 9: the width is checked, not assumed equal to the height."""
+    """The width is checked, not assumed equal to the height."""
     with pytest.raises(ValueError, match="height and width alike"):
         problem1_truth([30, 20, 20], [15, 15, 40], 3)
     truth = problem1_truth((30, 20, 20), (15, 10, 40), 3)  # (1, 2) serves 30 -> 15 and 20 -> 10

@@ -2,6 +2,11 @@
 
 Every module of :mod:`hwlib` is parsed (not imported), and every ``import`` statement counts, at the top
 of a module or inside a function alike.  The layers are declared once, in :data:`hwlib.LAYERS`.
+
+A private name is an attribute or imported name with one leading underscore (``mistakes._key``); a module
+whose own name starts with one (``hwlib._checks``) is private to the package, not to a module, and may be
+imported by any module of hwlib.  Importing a name from a package counts as importing the module that
+holds it (``from hwlib.worked import problem1`` imports ``hwlib.worked.problem1``).
 """
 
 from __future__ import annotations
@@ -54,7 +59,8 @@ def _imports(module: str) -> tuple[dict[str, set[int]], list[tuple[int, str]]]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
             if _resolve(base) is None:
                 continue
             for alias in node.names:
@@ -87,7 +93,8 @@ def _layer(module: str) -> int:
 def test_every_module_has_a_layer():
     declared = [m for _, members in hwlib.LAYERS for m in members]
     assert len(declared) == len(set(declared)), "a module is declared in two layers"
-    assert set(declared) <= set(MODULES), f"hwlib.LAYERS names modules that do not exist: {set(declared) - set(MODULES)}"
+    missing = set(declared) - set(MODULES)
+    assert not missing, f"hwlib.LAYERS names modules that do not exist: {missing}"
     for module in MODULES:
         _layer(module)
 

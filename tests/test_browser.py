@@ -12,11 +12,14 @@ Per page, at desktop width (1280 px):
   390 px: a wide table, formula or code line scrolls inside its own box;
 * the answer key shows no code (graders read answers, marks and mistakes);
 * in the theme's dark mode the figures are drawn light on dark (CSS filter on
-  the transparent figures), and a full-page screenshot of each chapter is
-  saved, beside the light one, under ``_build/screenshots/`` for a person to look at.
+  the transparent figures);
+* with HWBOOK_SCREENSHOTS=1 (set by .ci/run), a full-page screenshot of each
+  chapter, light and dark, is saved under ``_build/screenshots/`` for a person
+  to look at (taking them is half the test's time, and they check nothing).
 
 The browser itself must make no lookup of its own (``browser_support.chromium``
-fails at teardown otherwise), and the book's PDF must hold every chapter.
+fails at teardown otherwise).  The book's PDF is checked by ``test_book_pdf.py``
+(a file of its own, so that the parallel workers share the two).
 
 Needs a built book (the README's build command), Debian's ``chromium`` and the
 ``playwright`` package.  Without them the test skips with the reason, unless
@@ -26,21 +29,29 @@ HWBOOK_REQUIRE_BROWSER=1 (set by .ci/run), where a skip would hide a failure.
 from __future__ import annotations
 
 import functools
-import html
+import os
 import re
-import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
 from browser_support import (  # noqa: F401  (book_url and chromium are fixtures)
-    HTML, PAGE_READY_JS, SCREENSHOTS, OffsiteRequests, book_pages, book_url, chromium, unavailable,
+    HTML,
+    PAGE_READY_JS,
+    SCREENSHOTS,
+    OffsiteRequests,
+    book_pages,
+    book_url,
+    chromium,
+    unavailable,
 )
 
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\$[^$\s][^$]*\$")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SERIOUS = {"serious", "critical"}
+SAVE_SCREENSHOTS = os.environ.get("HWBOOK_SCREENSHOTS") == "1"
 FILE_LIKE = re.compile(r"[\w-]+\.(png|jpe?g|svg|gif|webp)\b|_images/|^[0-9a-f]{16,}", re.IGNORECASE)
 
 # The page scrolls sideways, or some content sticks out of a box that hides its
@@ -94,7 +105,7 @@ def alt_text_problem(src: str, alt: str | None) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ids(path: Path) -> frozenset[str]:
     return frozenset(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8", errors="replace")))
 
@@ -182,9 +193,10 @@ def _check_page(browser, axe, base: str, page_path: str) -> list[str]:
     problems += [f"at {DESKTOP['width']} px: {p}" for p in page.evaluate(LAYOUT_JS)]
     chapter = page_path.startswith("book/")
     if chapter:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.evaluate("() => window.scrollTo(0, 0)")
-        page.screenshot(path=str(SCREENSHOTS / f"{Path(page_path).stem}.png"), full_page=True)
+        if SAVE_SCREENSHOTS:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.evaluate("() => window.scrollTo(0, 0)")
+            page.screenshot(path=str(SCREENSHOTS / f"{Path(page_path).stem}.png"), full_page=True)
 
         # the theme's dark mode (it follows the reader's colour scheme): figures drawn light on dark
         page.emulate_media(color_scheme="dark")
@@ -192,9 +204,10 @@ def _check_page(browser, axe, base: str, page_path: str) -> list[str]:
         for image in page.evaluate(IMAGES_JS):
             if image["figure"] and "invert" not in image["filter"]:
                 problems.append(f"dark mode: figure {image['src']} keeps its dark ink (filter {image['filter']!r})")
-        (SCREENSHOTS / "dark").mkdir(exist_ok=True)
-        page.evaluate("() => window.scrollTo(0, 0)")
-        page.screenshot(path=str(SCREENSHOTS / "dark" / f"{Path(page_path).stem}.png"), full_page=True)
+        if SAVE_SCREENSHOTS:
+            (SCREENSHOTS / "dark").mkdir(exist_ok=True)
+            page.evaluate("() => window.scrollTo(0, 0)")
+            page.screenshot(path=str(SCREENSHOTS / "dark" / f"{Path(page_path).stem}.png"), full_page=True)
         page.emulate_media(color_scheme="light")
 
     # a phone's width: nothing scrolls sideways, nothing is cut off
@@ -216,7 +229,7 @@ def test_every_page_renders_offline_and_accessibly(book_url, chromium):
     report = {page: _check_page(chromium, axe, book_url, page) for page in pages}
     failures = {page: problems for page, problems in report.items() if problems}
     assert not failures, "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures.items())
-    for chapter in (p for p in pages if p.startswith("book/")):
+    for chapter in (p for p in pages if p.startswith("book/") and SAVE_SCREENSHOTS):
         assert (SCREENSHOTS / f"{Path(chapter).stem}.png").stat().st_size > 10_000
         assert (SCREENSHOTS / "dark" / f"{Path(chapter).stem}.png").stat().st_size > 10_000
 
@@ -231,65 +244,3 @@ def test_every_page_renders_offline_and_accessibly(book_url, chromium):
 ])
 def test_alt_text_check_tells_a_description_from_a_file_name(src, alt, ok):
     assert (alt_text_problem(src, alt) is None) is ok
-
-
-def _pdf_excluded(name: str) -> bool:
-    """Whether _config.yml's ``hwlib_pdf_exclude`` leaves book/NAME out of the PDF (the practice pages)."""
-    import fnmatch
-
-    import yaml
-
-    config = yaml.safe_load((HTML.parent.parent / "_config.yml").read_text(encoding="utf-8"))
-    patterns = config["sphinx"]["config"].get("hwlib_pdf_exclude", [])
-    return any(fnmatch.fnmatchcase(f"book/{name}", pattern) for pattern in patterns)
-
-
-def _chapter_titles(in_pdf: bool = True) -> dict[str, str]:
-    """h1 of every built page of book/ that the PDF holds (``in_pdf``), or that it leaves out."""
-    titles = {}
-    for page in sorted((HTML / "book").glob("*.html")):
-        if _pdf_excluded(page.stem) == in_pdf:
-            continue
-        text = page.read_text(encoding="utf-8")
-        article = text[text.find('class="bd-article"'):]
-        match = re.search(r"<h1>(.*?)</h1>", article, re.DOTALL)
-        if match:
-            title = re.sub(r'<a class="headerlink".*?</a>|<[^>]+>', "", match.group(1), flags=re.DOTALL)
-            titles[page.stem] = " ".join(html.unescape(title).split())
-    return titles
-
-
-def test_book_pdf_holds_every_chapter_and_every_page_links_it():
-    pdf = HTML / "book.pdf"
-    if not (HTML / "book" / "intro.html").exists():
-        unavailable("the book is not built: run the README's build command first")
-    if not pdf.is_file():
-        unavailable(f"{pdf} was not made (the build makes it where Chromium is installed)")
-    pypdf = pytest.importorskip("pypdf")
-    reader = pypdf.PdfReader(pdf)
-    # NFKC: the PDF's fonts set "fi" as one ligature glyph
-    text = unicodedata.normalize("NFKC", " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages))
-    titles = _chapter_titles()
-    assert len(titles) >= 5
-    missing = [title for title in titles.values() if title not in text]
-    assert not missing, f"chapters missing from {pdf.name}: {missing}"
-    left_out = _chapter_titles(in_pdf=False)  # the practice pages: fields and buttons do nothing on paper
-    assert left_out, "no page is left out of the PDF: check hwlib_pdf_exclude in _config.yml"
-    printed = [title for title in left_out.values() if title in [item.title for item in reader.outline if not isinstance(item, list)]]
-    assert not printed, f"pages printed although hwlib_pdf_exclude leaves them out: {printed}"
-    # Sphinx writes a formula's TeX between \( \) or \[ \]: none left means every formula was typeset
-    # (a `$` can be code the PDF prints, so the HTML test's stricter pattern does not apply here)
-    untypeset = re.search(r"\\\(|\\\)|\\\[|\\\]", text)
-    assert not untypeset, f"raw TeX in the PDF: {text[max(untypeset.start() - 40, 0):untypeset.end() + 40]!r}"
-    assert [item.title for item in reader.outline if not isinstance(item, list)] == [
-        t for t in _titles_in_reading_order(titles)
-    ]
-    assert sum(len(page.images) for page in reader.pages) >= 1  # the figures are in it
-    for page in sorted((HTML / "book").glob("*.html")):
-        assert 'href="../book.pdf"' in page.read_text(encoding="utf-8"), f"{page.name} does not link the book's PDF"
-
-
-def _titles_in_reading_order(titles: dict[str, str]) -> list[str]:
-    toc = (HTML.parent.parent / "_toc.yml").read_text(encoding="utf-8")
-    order = re.findall(r"(?:root|file):\s*book/(\w+)", toc)
-    return [titles[name] for name in order if name in titles]

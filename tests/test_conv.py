@@ -332,7 +332,7 @@ def test_conv2d_rejects_bad_input():
         conv2d(x, w, stride=0)
 
 
-# ---------------------------------------------------------------- dtypes: exact integers, deliberate choices (issue 9, item 2)
+# ---------------------------------------------------------------- dtypes: exact integers, deliberate choices
 
 
 def conv_by_python_ints(x, w, stride=1, padding=0):

@@ -12,7 +12,7 @@ matplotlib.use("Agg")  # tests only: no window; the notebooks keep the inline ba
 import matplotlib.pyplot as plt
 import pytest
 
-from hwlib import figures
+from hwlib import figures, naming
 
 
 @pytest.mark.parametrize("alt", ["", "   ", "../_images/fe664c8c.png", "figure.png", "a plot", None, 3])
@@ -33,7 +33,7 @@ def test_alt_text_is_kept_with_its_words_and_spaces_normalised():
     ("loss 9", "loss 9"),
 ])
 def test_plain_label_writes_mathtext_as_unicode(label, plain):
-    assert figures.plain_label(label) == plain
+    assert naming.plain_label(label) == plain
 
 
 def test_show_figure_displays_a_png_whose_text_and_metadata_are_the_alt(monkeypatch):

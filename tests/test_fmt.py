@@ -51,3 +51,13 @@ def test_rejects_bad_digits():
 ])
 def test_rounding_stays_positional_and_integers_stay_exact(value, text):
     assert fmt.number(value) == text
+
+
+def test_prose_precision_rule():
+    """Three significant digits, or the whole part and one decimal; exact says whether that is the value."""
+    from fractions import Fraction
+
+    assert [fmt.prose(v) for v in (Fraction(49, 360), 7.3469, Fraction(225, 2), Fraction(673, 3), 0.75)] == [
+        "0.136", "7.35", "112.5", "224.3", "0.75"]
+    assert [fmt.is_exact(v) for v in (Fraction(49, 360), Fraction(225, 2), 0.75, 3, Fraction(6, 2), Fraction(9, 20),
+                                      0.45, 0.1 + 0.2)] == [False, True, True, True, True, True, True, False]

@@ -1,15 +1,13 @@
-"""The JupyterHub button appears only for a real hub (_ext/book_build.py)."""
+"""The JupyterHub button appears only for a real hub (_ext/hwlib_book/assets.py)."""
 
 from __future__ import annotations
 
-import sys
 import types
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
-import book_build  # noqa: E402
+from hwlib_book import assets
 
 
 @pytest.mark.parametrize(("url", "placeholder"), [
@@ -21,13 +19,13 @@ import book_build  # noqa: E402
     ("https://jupyter.exampleuniversity.edu", False),
 ])
 def test_placeholder_hubs_are_told_from_real_ones(url, placeholder):
-    assert book_build.is_placeholder_url(url) is placeholder
+    assert assets.is_placeholder_url(url) is placeholder
 
 
 @pytest.mark.parametrize(("url", "kept"), [("https://jupyterhub.example.edu", ""), ("https://hub.uni.edu", "https://hub.uni.edu")])
 def test_a_placeholder_hub_gives_no_button(url, kept):
     config = types.SimpleNamespace(html_theme_options={"launch_buttons": {"jupyterhub_url": url, "colab_url": "https://colab.research.google.com"}})
-    book_build._no_placeholder_hub(None, config)
+    assets.no_placeholder_hub(None, config)
     assert config.html_theme_options["launch_buttons"]["jupyterhub_url"] == kept
 
 
@@ -35,4 +33,4 @@ def test_the_configured_hub_is_not_a_placeholder_button():
     config = (Path(__file__).resolve().parent.parent / "_config.yml").read_text(encoding="utf-8")
     line = next(l for l in config.splitlines() if l.strip().startswith("jupyterhub_url:"))
     url = line.split(":", 1)[1].split("#")[0].strip().strip('"')
-    assert url == "" or not book_build.is_placeholder_url(url)
+    assert url == "" or not assets.is_placeholder_url(url)

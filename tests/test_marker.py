@@ -6,8 +6,19 @@ import sympy as sp
 
 from hwlib import mistakes
 from hwlib.answers import Truth
-from hwlib.marker import (BLANK, CARRIED, CORRECT, WRONG, WRONG_WORKING, ValueMarker, answer_quantities,
-                          comparison_markdown, mark, marks_table, score)
+from hwlib.marker import (
+    BLANK,
+    CARRIED,
+    CORRECT,
+    WRONG,
+    WRONG_WORKING,
+    ValueMarker,
+    answer_quantities,
+    comparison_markdown,
+    mark,
+    marks_table,
+    score,
+)
 from hwlib.transcription import Entry, Input, load_given, load_transcription
 
 # A two-step chain: a = w1 b, b = w2 c, with c = 5, w1 = 2, w2 = 3 given.  True values: b = 15, a = 30.
@@ -102,9 +113,10 @@ def test_product_where_the_chain_rule_has_a_sum():
     truth = Truth(values={"p": 1.0, "q": 2.0, "g": 1.0, "h": 4.0, "y": 6.0},
                   labels={k: k for k in "pqghy"},
                   formulas={"y": sp.Symbol("g") * sp.Symbol("q") + sp.Symbol("h") * sp.Symbol("p")})
-    inputs = [Input("g", value=1, means="g"), Input("q", value=2, means="q"), Input("h", value=4, means="h"), Input("p", value=1, means="p")]
-    e = Entry(id="t.y", problem=1, part="t", quantity="y", label="y", written=6, formula="g*q*h*p", inputs=tuple(inputs),
-              expression=sp.Symbol("g") * sp.Symbol("q") * sp.Symbol("h") * sp.Symbol("p"))
+    inputs = [Input("g", value=1, means="g"), Input("q", value=2, means="q"), Input("h", value=4, means="h"),
+              Input("p", value=1, means="p")]
+    e = Entry(id="t.y", problem=1, part="t", quantity="y", label="y", written=6, formula="g*q*h*p",
+              inputs=tuple(inputs), expression=sp.Symbol("g") * sp.Symbol("q") * sp.Symbol("h") * sp.Symbol("p"))
     (m,) = mark([e], truth)
     assert m.verdict == WRONG_WORKING  # the value follows the sum, the working writes a product
     assert m.codes == ("product_for_sum",)
@@ -119,7 +131,8 @@ def test_the_table_has_a_row_per_mark_and_upper_cases_only_the_first_letter():
 
 # ------------------------------------------------------------------ the homework
 def homework_marks(problem):
-    return mark(load_transcription(problem=problem), mistakes.truth_of(problem, load_given(problem)), load_given(problem))
+    given = load_given(problem)
+    return mark(load_transcription(problem=problem), mistakes.truth_of(problem, given), given)
 
 
 def test_the_homework_scores_23_correct_and_29_with_follow_through():

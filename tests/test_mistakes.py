@@ -6,7 +6,8 @@ import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hwlib.mistakes import CATALOGUE, Mistake, by_name, diagnose, diagnose_step
 from hwlib.network import Network

@@ -19,10 +19,13 @@ HOMEWORK_SIZES = (2, 2, 2, 1)
 
 
 def test_the_homeworks_keys_are_exactly_as_before():
-    assert [unit_key(HOMEWORK_LETTERS, HOMEWORK_SIZES, layer, i) for layer in range(4) for i in range(HOMEWORK_SIZES[layer])] == [
+    keys = [unit_key(HOMEWORK_LETTERS, HOMEWORK_SIZES, layer, i)
+            for layer in range(4) for i in range(HOMEWORK_SIZES[layer])]
+    assert keys == [
         "x1", "x2", "y1", "y2", "z1", "z2", "z",
     ]
-    assert unit_label(HOMEWORK_LETTERS, HOMEWORK_SIZES, 1, 0) == "y_{1}" and unit_label(HOMEWORK_LETTERS, HOMEWORK_SIZES, 3, 0) == "z"
+    assert unit_label(HOMEWORK_LETTERS, HOMEWORK_SIZES, 1, 0) == "y_{1}"
+    assert unit_label(HOMEWORK_LETTERS, HOMEWORK_SIZES, 3, 0) == "z"
     assert weight_key(1, 1, 0) == "w2_21" and gradient_key(weight_key(1, 1, 0)) == "dL/dw2_21"
     assert weight_label(1, 1, 0) == "w^{2}_{21}"
     assert gradient_label("w^{2}_{21}") == r"\partial L / \partial w^{2}_{21}"
@@ -55,7 +58,8 @@ def parse_weight_key(key):
 def test_keys_are_unique_and_read_back_for_any_layer_sizes_up_to_12(sizes):
     letters = ["x", "y", "z", "u", "v"][: len(sizes) - 1] + ["o"]
     units = [unit_key(letters, sizes, layer, i) for layer, size in enumerate(sizes) for i in range(size)]
-    weights = [weight_key(layer, i, j) for layer in range(len(sizes) - 1) for i in range(sizes[layer]) for j in range(sizes[layer + 1])]
+    weights = [weight_key(layer, i, j) for layer in range(len(sizes) - 1) for i in range(sizes[layer])
+               for j in range(sizes[layer + 1])]
     everything = units + weights + [gradient_key(k) for k in units + weights]
     assert len(set(everything)) == len(everything)
     assert sorted(network_keys(letters, sizes)) == sorted(everything)
@@ -65,7 +69,8 @@ def test_keys_are_unique_and_read_back_for_any_layer_sizes_up_to_12(sizes):
                 assert parse_weight_key(weight_key(layer, i, j)) == (layer, i, j)
                 if i < 9 and j < 9:
                     assert weight_key(layer, i, j) == f"w{layer + 1}_{i + 1}{j + 1}"  # unchanged under ten units
-    labels = [weight_label(layer, i, j) for layer in range(len(sizes) - 1) for i in range(sizes[layer]) for j in range(sizes[layer + 1])]
+    labels = [weight_label(layer, i, j) for layer in range(len(sizes) - 1) for i in range(sizes[layer])
+              for j in range(sizes[layer + 1])]
     assert len(set(labels)) == len(labels)
 
 
@@ -86,7 +91,8 @@ def test_a_wide_layer_keeps_every_weight_apart_in_the_answers():
     weight_keys = [k for k in truth.values if k.startswith("w")]
     assert len(weight_keys) == 2 * 11 + 11 * 1
     assert truth.values["w1_2_11"] == weights[0][1][10] and truth.values["w2_11_1"] == weights[1][10][0]
-    assert truth.values["w1_11"] == weights[0][0][0] and truth.labels["dL/dw2_11_1"] == r"\partial L / \partial w^{2}_{11,1}"
+    assert truth.values["w1_11"] == weights[0][0][0]
+    assert truth.labels["dL/dw2_11_1"] == r"\partial L / \partial w^{2}_{11,1}"
 
 
 def test_symbolic_gradients_use_the_same_names():

@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from hwlib.network import ACTIVATIONS, Gradients, Network
+from hwlib.network import ACCURACY, ACTIVATIONS, Gradients, Network
 from hwlib.symbolic_network import SymbolicGradients, symbolic_gradients
 
 HOMEWORK_WEIGHTS = [
@@ -211,28 +211,44 @@ def test_bad_eps_and_net():
         symbolic_gradients(HOMEWORK_WEIGHTS, X, T)
 
 
-# ---------------------------------------------------------------- a step eps can measure with (issue 9, item 4)
+# ---------------------------------------------------------------- a step eps can measure with
 
 
-@pytest.mark.parametrize(("eps", "match"), [(1e-300, r"eps must be >= 2e-10 .*rounding"), (1e-12, r"eps must be >= 2e-10 \(1e-10 times the largest value nudged"), (1.0, r"eps must be <= 0.1, got 1.0: .*secant"), (0.5, "eps must be <= 0.1")])
+@pytest.mark.parametrize(("eps", "match"), [
+    (1e-300, r"eps must be >= 1e-10, got 1e-300: .*rounding"),
+    (1e-12, r"eps must be >= 1e-10"),
+    (2e-10, r"finite differences cannot resolve these gradients to 1e-06 x max\(1, largest \|derivative\| 6\) = 6e-06"),
+    (1.0, r"eps must be <= 0.1, got 1.0: .*secant"),
+    (0.5, "eps must be <= 0.1"),
+])
 def test_eps_that_cannot_measure_a_derivative_is_refused_with_the_reason(eps, match):
     with pytest.raises(ValueError, match=match):
         Network(HOMEWORK_WEIGHTS).numerical_gradients(X, T, eps=eps)
 
 
-def test_the_smallest_eps_scales_with_the_values_nudged():
-    net = Network([np.array([[1e8]]), np.array([[1.0]])])
-    with pytest.raises(ValueError, match=r"eps must be >= 0.01 \(1e-10 times the largest value nudged"):
-        net.numerical_gradients([1.0], 0.0, eps=1e-6)
-    grads = net.numerical_gradients([1.0], 0.0, eps=0.05)
-    np.testing.assert_allclose(grads.weights[1], net.backward([1.0], 0.0).weights[1], rtol=1e-8)
+@pytest.mark.parametrize("eps", [1e-6, 1e-3, 0.1])
+def test_a_target_whose_loss_has_no_digits_left_is_refused_at_every_step(eps):
+    net = Network([np.array([[1.0]])])
+    with pytest.raises(ValueError, match=r"finite differences cannot resolve these gradients .*L = 1e\+24"):
+        net.numerical_gradients([1.0], 1e12, eps=eps)
 
 
-@pytest.mark.parametrize("eps", [2e-10, 1e-8, 1e-4, 0.1])
-def test_accepted_eps_measure_the_homework_gradients(eps):
+def test_large_values_within_reach_of_the_step_are_measured_to_the_stated_accuracy():
     net = Network(HOMEWORK_WEIGHTS)
-    numeric = net.numerical_gradients(X, T, eps=eps)
-    assert close(numeric.weights, net.backward(X, T).weights, rtol=1e-4, atol=1e-4)
+    x = [20000.0, 1.0]
+    numeric, hand = net.numerical_gradients(x, T), net.backward(x, T)
+    largest = max(np.abs(g).max() for g in hand.weights + hand.activations)
+    assert close(numeric.weights + numeric.activations, hand.weights + hand.activations, rtol=0,
+                 atol=ACCURACY * largest)
+
+
+@pytest.mark.parametrize("eps", [1e-8, 1e-6, 1e-4, 0.1])
+def test_accepted_eps_measure_the_homework_gradients_to_the_stated_accuracy(eps):
+    net = Network(HOMEWORK_WEIGHTS)
+    numeric, hand = net.numerical_gradients(X, T, eps=eps), net.backward(X, T)
+    largest = max(np.abs(g).max() for g in hand.weights + hand.activations)
+    assert net.finite_difference_error(X, T, eps) <= ACCURACY * max(1, largest)
+    assert close(numeric.weights, hand.weights, rtol=0, atol=ACCURACY * max(1, largest))
 
 
 # ---------------------------------------------------------------- a stable sigmoid (item 5)

@@ -1,4 +1,4 @@
-"""The padded-grid figure puts each drawn window where the convolution reads it, at any stride (issue 8's gap)."""
+"""The padded-grid figure puts each drawn window where the convolution reads it, at any stride."""
 
 from __future__ import annotations
 

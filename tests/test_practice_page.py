@@ -33,10 +33,12 @@ def test_variant_section_has_the_hooks_labels_and_the_chapters_text(problem, see
     for field, _ in quantities:
         assert form.count(f'<label for="{field}">') == 1
         assert f'aria-describedby="{field}-feedback"' in form and f'<span id="{field}-feedback"' in form
-    assert form.count('data-action="check"') == 1 and form.count('data-action="reset"') == 1 and 'aria-live="polite"' in form
+    assert form.count('data-action="check"') == 1 and form.count('data-action="reset"') == 1
+    assert 'aria-live="polite"' in form
     assert problems.get(problem).worked.statement(v.given).strip() in text
     solution = text[text.index("<summary>Worked solution</summary>"):]
-    assert problems.get(problem).worked.solution(v.given).strip() in solution and solution.rstrip().endswith("</details>")
+    assert problems.get(problem).worked.solution(v.given).strip() in solution
+    assert solution.rstrip().endswith("</details>")
 
 
 @pytest.mark.parametrize("problem", [1, 2, 3])
@@ -105,7 +107,8 @@ def test_labels_and_hints_name_the_quantity_in_the_books_notation():
 
 
 def test_problem3_weights_are_shown_as_matrices_row_from_column_to():
-    text = practice_page.weights_markdown({"weights": [[[2, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]], "x": [1, -1], "t": 2})
+    given = {"weights": [[[2, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]], "x": [1, -1], "t": 2}
+    text = practice_page.weights_markdown(given)
     assert r"$W^{1} = \begin{pmatrix} 2 & 0 \\ 1 & 1 \end{pmatrix}$" in text
     assert r"$W^{2} = \begin{pmatrix} 1 & -1 \\ 1 & 0 \end{pmatrix}$" in text
     assert text.endswith(r"and $W^{3} = \begin{pmatrix} 1 \\ 1 \end{pmatrix}$.")

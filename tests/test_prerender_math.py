@@ -1,14 +1,10 @@
-"""Tests of _ext/prerender_math.py's page rewrite: typeset formulas in, MathJax's scripts out."""
+"""Tests of the build's math pre-rendering (_ext/hwlib_book/prerender_math.py): typeset formulas in, MathJax out."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
-from prerender_math import MARKER, rewrite_page  # noqa: E402
+from hwlib_book.prerender_math import MARKER, PageParts, needs_typesetting, pages_to_typeset, rewrite_page
 
 PAGE = """<html><head>
 <script>window.MathJax = {"loader": {"load": ["ui/lazy"]}}</script>
@@ -39,3 +35,27 @@ def test_a_page_whose_formulas_do_not_all_come_back_is_refused():
         rewrite_page(PAGE, ["a", "b"], "", "http://x", "")
     with pytest.raises(ValueError, match="1 formulas were not typeset"):
         rewrite_page(PAGE, ["a", None, "c"], "", "http://x", "")
+
+
+def test_only_pages_with_untypeset_math_are_opened(tmp_path):
+    (tmp_path / "book").mkdir()
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "book" / "math.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "book" / "done.html").write_text(PAGE.replace("<head>", "<head>" + MARKER), encoding="utf-8")
+    (tmp_path / "plain.html").write_text("<html><head></head><body>no math</body></html>", encoding="utf-8")
+    (tmp_path / "_static" / "copy.html").write_text(PAGE, encoding="utf-8")
+    assert not needs_typesetting(tmp_path / "book" / "done.html")
+    assert pages_to_typeset(tmp_path) == [tmp_path / "book" / "math.html"]
+
+
+def test_math_elements_are_found_by_their_classes_in_any_order_and_nesting():
+    page = ('<head><script src="../_static/jquery.js"></script>\n  <script>window.MathJax = {}</script></head>'
+            '<p><span class="nohighlight extra math notranslate">\\(a\\)</span></p>'
+            '<div class="math notranslate nohighlight"><span class="eqno">(2)<span>x</span></span>\\[b\\]</div>'
+            '<span class="mathematics">not math</span>')
+    parts = PageParts(page)
+    assert [page[start:end] for start, end in parts.math] == [
+        "\\(a\\)", '<span class="eqno">(2)<span>x</span></span>\\[b\\]']
+    assert [page[start:end] for start, end in parts.scripts] == ["\n  <script>window.MathJax = {}</script>"]
+    text = rewrite_page(page, ["A", "B"], "", "http://x", "")
+    assert "jquery.js" in text and "window.MathJax" not in text and ">A</span>" in text and ">B</div>" in text

@@ -1,4 +1,4 @@
-"""Tests of the bytes-moved helpers of hwlib.conv and of hwlib.speed (measured times, issue 13).
+"""Tests of the bytes-moved helpers of hwlib.conv and of hwlib.speed (measured times).
 
 The bytes and MACs are checked against a second route: the array sizes and the
 all-ones sums of a real ``hwlib.conv.conv2d`` call.  hwlib.speed is checked on
@@ -318,23 +318,19 @@ def test_hwlib_speed_never_needs_pytorch():
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
-def test_the_section_for_problem_1_runs_from_book(monkeypatch):
-    """The cells the integrator pastes into Problem 1 run from book/, reading only the committed file."""
+def test_problem_1s_speed_section_reads_only_the_committed_file():
+    """Problem 1's section "What the count does not tell" (its source, myst/problem1_separable.md) reads
+    the committed measurements; code that only formats or plots hides its input, the rest stays visible."""
     import jupytext
-    import matplotlib.pyplot as plt
 
-    notebook = jupytext.read(ROOT / "benchmarks" / "problem1_speed_section.py")
-    monkeypatch.chdir(ROOT / "book")
-    namespace: dict = {}
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            exec(compile(cell.source, "problem1_speed_section", "exec"), namespace)
-            tags = cell.metadata.get("tags", [])
-            # code that only formats or plots hides its input; the arithmetic stays visible
-            if "Markdown(" in cell.source or "plot_" in cell.source:
-                assert {"remove-input", "hide-input"} & set(tags), cell.source
-    plt.close("all")
-    assert namespace["measurements"] == speed.load_measurements()
-    assert namespace["intensity"]["depthwise"] < namespace["intensity"]["pointwise"] < namespace["intensity"]["standard"]
-    markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    cells = jupytext.read(ROOT / "myst" / "problem1_separable.md").cells
+    start = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and "(p1-speed)=" in c.source)
+    end = next(i for i, c in enumerate(cells) if i > start and c.cell_type == "markdown" and "\n## " in "\n" + c.source)
+    code = [c for c in cells[start:end] if c.cell_type == "code"]
+    assert any("speed.load_measurements()" in c.source for c in code)
+    assert not any("torch" in c.source or "separable_speed.py" in c.source for c in code)
+    for cell in code:
+        if "Markdown(" in cell.source or "plot_" in cell.source:
+            assert {"remove-input", "hide-input"} & set(cell.metadata.get("tags", [])), cell.source
+    markdown = "\n".join(c.source for c in cells[start:end] if c.cell_type == "markdown")
     assert "{glue" not in markdown and "{eval" not in markdown

@@ -117,7 +117,7 @@ def test_comparison_rows_name_distinct_quantities(problem):
         assert "| (b) $p$ | 1 | 1 |" in table
 
 
-# ---------------------------------------------------------------- formulas are data, never code (issue 9, item 1)
+# ---------------------------------------------------------------- formulas are data, never code
 
 import sympy as sp  # noqa: E402
 

@@ -10,10 +10,11 @@ span lines are ``\\bigl( ... \\bigr)``, which need no matching on one line.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import sympy as sp
 
-__all__ = ["broken_equation", "latex_width", "MAX_EM"]
+__all__ = ["MAX_EM", "broken_equation", "latex_of", "latex_width"]
 
 #: width budget of one line in em: 688 px at MathJax's about 18 px per em is 38 em; keep a margin
 MAX_EM = 30.0
@@ -98,66 +99,95 @@ def _group(latex: str, i: int) -> tuple[str, int]:
     return latex[start + 1:i - 1], i
 
 
-def _tokens(expr: sp.Expr) -> list[str]:
-    """Pieces of ``latex(expr)`` that may go on separate lines (their concatenation is the whole)."""
+class _Token(NamedTuple):
+    """A piece of LaTeX that stays whole on one line; ``breakable``: a line may start with it (it opens a term
+    of a sum with its binary + or −)."""
+
+    text: str
+    breakable: bool = False
+
+
+def _number_latex(value: sp.Number) -> str:
+    return sp.latex(value)
+
+
+def _tokens(expr: sp.Expr) -> list[_Token]:
+    """Pieces of the LaTeX of ``expr`` (their texts joined by spaces are the whole); a piece is never split."""
     if isinstance(expr, sp.Add):
-        pieces: list[str] = []
+        pieces: list[_Token] = []
         for index, term in enumerate(expr.as_ordered_terms()):
             negative = term.could_extract_minus_sign()
             inner = _tokens(-term if negative else term)
             sign = "-" if negative else ("+" if index else "")
-            inner[0] = f"{sign} {inner[0]}".strip()
+            inner[0] = _Token(f"{sign} {inner[0].text}".strip(), index > 0)
             pieces.extend(inner)
         return pieces
     if isinstance(expr, sp.Mul):
-        coeff, factors = expr.as_coeff_mul()
-        pieces = [] if coeff == 1 else [sp.latex(coeff)]
+        numbers = [f for f in expr.args if f.is_Number]
+        factors = [f for f in expr.args if not f.is_Number]
+        coeff = sp.Mul(*numbers) if numbers else sp.Integer(1)
+        pieces = []
         for factor in factors:
             pieces.extend(_bracketed(factor))
-        return pieces
-    if isinstance(expr, sp.Pow) and isinstance(expr.base, sp.Add) and expr.exp.is_Integer:
+        if not pieces:
+            return [_Token(_number_latex(coeff))]
+        if coeff == 1:
+            return pieces
+        if coeff == -1:  # the sign sticks to the first factor: "- w", never "-1 w"
+            pieces[0] = _Token(f"- {pieces[0].text}")
+            return pieces
+        return [_Token(_number_latex(coeff)), *pieces]
+    if isinstance(expr, sp.Pow) and isinstance(expr.base, sp.Add) and expr.exp.is_Integer and expr.exp > 0:
         inner = _bracketed(expr.base)
-        inner[-1] += f"^{{{sp.latex(expr.exp)}}}"
+        inner[-1] = _Token(inner[-1].text + f"^{{{sp.latex(expr.exp)}}}", inner[-1].breakable)
         return inner
-    return [sp.latex(expr)]
+    return [_Token(sp.latex(expr))]
 
 
-def _bracketed(factor: sp.Expr) -> list[str]:
+def _bracketed(factor: sp.Expr) -> list[_Token]:
     if isinstance(factor, sp.Add):
         inner = _tokens(factor)
-        inner[0] = r"\bigl(" + inner[0]
-        inner[-1] += r"\bigr)"
+        inner[0] = _Token(r"\bigl(" + inner[0].text)  # the first term of a bracket never starts a line
+        inner[-1] = _Token(inner[-1].text + r"\bigr)", inner[-1].breakable)
         return inner
     return _tokens(factor)
 
 
+def latex_of(expr: sp.Expr) -> str:
+    """``expr`` in LaTeX on one line, exactly as :func:`broken_equation` writes it before breaking it."""
+    return " ".join(token.text for token in _tokens(sp.sympify(expr)))
+
+
 def broken_equation(lhs: str, expr: sp.Expr, max_em: float = MAX_EM) -> str:
-    """``lhs = expr`` in LaTeX, broken into ``aligned`` lines of at most ``max_em`` (one line when it fits)."""
-    tokens = _tokens(expr)
-    whole = f"{lhs} = " + " ".join(tokens)
+    """``lhs = expr`` in LaTeX, broken into ``aligned`` lines of at most ``max_em`` (one line when it fits).
+
+    A line breaks only before the + or − that joins two terms of a sum (at any bracket depth, never inside a
+    script or a fraction), so no number, name or bracket is ever split; joined back, the lines read exactly as
+    the one-line ``lhs = latex_of(expr)``.  A term wider than the budget stays whole on a line of its own."""
+    tokens = _tokens(sp.sympify(expr))
+    whole = f"{lhs} = " + " ".join(token.text for token in tokens)
     if latex_width(whole) <= max_em:
         return whole
-    lines: list[list[str]] = [[]]
+    lines: list[list[_Token]] = [[]]
     first_budget = max_em - latex_width(lhs) - 1.3
     rest_budget = max_em - latex_width(lhs) - 1.3 - 1.0  # a continuation line starts with a \quad
 
-    def width(line: list[str]) -> float:
-        return sum(latex_width(token) + 0.2 for token in line)
+    def width(line: list[_Token]) -> float:
+        return sum(latex_width(token.text) + 0.2 for token in line)
 
     for token in tokens:
         line = lines[-1]
         budget = first_budget if len(lines) == 1 else rest_budget
-        if line and width(line) + latex_width(token) + 0.2 > budget:
-            # break before the last + or - of the line when there is one, so a product stays on one line
-            signs = [i for i, t in enumerate(line) if i > 0 and t.lstrip(r"\bigl(").startswith(("+ ", "- "))]
-            if signs and not token.startswith(("+ ", "- ")):
-                cut = signs[-1]
-                lines[-1], carried = line[:cut], line[cut:]
-                lines.append(carried)
-            else:
+        if line and width(line) + latex_width(token.text) + 0.2 > budget:
+            # break before the last + or − of the line (so a product stays on one line), or before this token
+            cuts = [i for i, t in enumerate(line) if i > 0 and t.breakable]
+            if token.breakable:
                 lines.append([])
+            elif cuts:
+                lines[-1], carried = line[:cuts[-1]], line[cuts[-1]:]
+                lines.append(carried)
         lines[-1].append(token)
-    # a continuation line that starts with + or - keeps the binary spacing: "{} + ..."
-    texts = [("{} " if i and line[0].startswith(("+ ", "- ")) else "") + " ".join(line) for i, line in enumerate(lines)]
+    # a continuation line starts with + or −, which keeps its binary spacing after an empty group: "{} + ..."
+    texts = [("{} " if i else "") + " ".join(t.text for t in line) for i, line in enumerate(lines)]
     body = r" \\ & \quad ".join(texts)
     return rf"\begin{{aligned}} {lhs} &= {body} \end{{aligned}}"

@@ -1,10 +1,10 @@
 """Markdown building blocks of the worked solutions: tables, the answer box, lists of pairs.
 
-Every piece reads sensibly in every notebook viewer: the answer box is a plain
-HTML ``<div>`` that the HTML book styles as a "tip" admonition (Sphinx's
-``admonition tip`` classes) while JupyterLab, Colab, VS Code and GitHub show
-its title and content as ordinary Markdown (they drop or ignore the class).
-No MyST role or directive appears in what these functions return.
+Every piece reads the same in every notebook viewer: plain Markdown, no HTML and
+no MyST role or directive, so that JupyterLab, Colab, VS Code and GitHub typeset
+the mathematics inside it.  The answer box is a blockquote whose first paragraph
+is exactly ``**Answer**``; the HTML book's build styles such a blockquote as a
+"tip" admonition.
 """
 
 from __future__ import annotations
@@ -33,9 +33,15 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]], align: str | 
 
 
 def answer_box(body: str, title: str = "Answer") -> str:
-    """``body`` in a box titled ``title``: a tip admonition in the HTML book, a bold title elsewhere."""
-    return (f'<div class="admonition tip">\n<p class="admonition-title"><strong>{title}</strong></p>\n\n'
-            f"{body.strip()}\n\n</div>")
+    """``body`` (Markdown) as a blockquote whose first paragraph is ``**title**``:
+
+        > **Answer**
+        >
+        > body, every line quoted
+
+    Plain Markdown that every viewer typesets; the HTML book's build styles it as a tip admonition."""
+    lines = [f"**{title}**", ""] + body.strip().splitlines()
+    return "\n".join(f"> {line}".rstrip() for line in lines)
 
 
 def pair(padding: int, stride: int) -> str:

@@ -16,11 +16,26 @@ from typing import Any
 
 from hwlib import conv, fmt, givens
 from hwlib.answers import problem1_truth
-from hwlib.worked.axis import AxisSolution, common_solutions, coverage, impossible_reason, solve_axis, why_text
-from hwlib.worked.markdown import answer_box, dims, dims_latex, join_words, pair, pairs, table
+from hwlib.words import render
+from hwlib.worked.axis import (
+    AxisSolution,
+    StrideRange,
+    WindowFacts,
+    common_ranges,
+    common_solutions,
+    coverage,
+    impossible_reason,
+    pair_count,
+    smallest_pair,
+    solve_axis,
+    stride_ranges,
+    window_facts,
+)
+from hwlib.worked.markdown import answer_box, dims, pairs, table
 
 __all__ = ["Case", "solve", "statement", "solution", "answer_quantities", "padding_stride_text", "costs_text",
-           "routes_table", "conventions_text", "answer", "ANSWER_KEYS"]
+           "routes_table", "conventions_text", "answer", "ANSWER_KEYS", "PaddingStrideFacts", "padding_stride_facts",
+           "CostFacts", "cost_facts", "ConventionsFacts", "conventions_facts", "AnswerFacts", "answer_facts"]
 
 #: the quantities the problem asks for, keys of :func:`hwlib.answers.problem1_truth`
 ANSWER_KEYS = tuple(f"{step}.{what}" for step in ("standard", "depthwise", "pointwise", "separable")
@@ -82,7 +97,8 @@ def solve(given: Mapping[str, Any] | Case) -> Case:
     solutions = common_solutions(height, width)
     if not solutions:
         raise ValueError(f"no single (padding, stride) takes in_shape {tuple(checked['in_shape'])} to out_shape "
-                         f"{tuple(checked['out_shape'])} with kernel {kernel}: the height needs {pairs(height.solutions)}, "
+                         f"{tuple(checked['out_shape'])} with kernel {kernel}: the height needs "
+                         f"{pairs(height.solutions)}, "
                          f"the width {pairs(width.solutions)}. Choose sizes that one pair gives on both axes "
                          f"(a square input and output, for example).")
     padding, stride = solutions[0]
@@ -94,68 +110,117 @@ def solve(given: Mapping[str, Any] | Case) -> Case:
     )
 
 
+@dataclass(frozen=True)
+class PaddingStrideFacts:
+    """Step 1's facts: every (padding, stride) that gives the output size, the one used, and why it gives it."""
+
+    in_hw: tuple[int, int]
+    out_hw: tuple[int, int]
+    kernel: int
+    square: bool                      # the height and the width are taken alike (one explanation serves both)
+    ranges: tuple[StrideRange, ...]   # every pair that serves both axes, as one range of strides per padding
+    count: int | None                 # how many pairs; None when some padding takes every larger stride
+    padding: int                      # the pair the rest of the page uses
+    stride: int
+    chosen_is_smallest: bool          # it has the smallest stride, then the least padding, of all that work
+    height: WindowFacts
+    width: WindowFacts
+
+
+def padding_stride_facts(given: Mapping[str, Any] | Case) -> PaddingStrideFacts:
+    """The facts of :func:`padding_stride_text`."""
+    case = solve(given)
+    (h_in, w_in, _), (h_out, w_out, _), k = case.in_shape, case.out_shape, case.kernel
+    ranges = common_ranges(stride_ranges(h_in, h_out, k), stride_ranges(w_in, w_out, k))
+    return PaddingStrideFacts(
+        in_hw=(h_in, w_in), out_hw=(h_out, w_out), kernel=k, square=(h_in, h_out) == (w_in, w_out), ranges=ranges,
+        count=pair_count(ranges), padding=case.padding, stride=case.stride,
+        chosen_is_smallest=smallest_pair(ranges) == (case.padding, case.stride),
+        height=window_facts(h_in, h_out, k, case.stride, case.padding),
+        width=window_facts(w_in, w_out, k, case.stride, case.padding))
+
+
+@dataclass(frozen=True)
+class CostFacts:
+    """Step 3's facts: both layers' costs, their ratio 1/C_out + 1/k^2, and which layer does less work."""
+
+    kernel: int
+    c_out: int
+    standard_weights: int
+    standard_macs: int
+    separable_weights: int
+    separable_macs: int
+    ratio: Fraction            # M_separable / M_standard = W_separable / W_standard
+    cheaper: bool              # the separable layer does fewer MACs
+    factor: Fraction           # how many times less (cheaper) or more (not cheaper) work it does
+    kernel_is_one: bool        # when not cheaper: a 1 x 1 kernel (else a single output channel)
+
+
+def cost_facts(given: Mapping[str, Any] | Case) -> CostFacts:
+    """The facts of :func:`costs_text` and of the answer box's last sentence."""
+    case = solve(given)
+    standard, separable = case.standard.macs, case.separable.macs
+    cheaper = separable < standard
+    return CostFacts(
+        kernel=case.kernel, c_out=case.out_shape[2], standard_weights=case.standard.weights,
+        standard_macs=standard, separable_weights=case.separable.weights, separable_macs=separable,
+        ratio=case.ratio, cheaper=cheaper,
+        factor=Fraction(standard, separable) if cheaper else Fraction(separable, standard),
+        kernel_is_one=case.kernel == 1)
+
+
+@dataclass(frozen=True)
+class ConventionsFacts:
+    """The counting conventions' facts: FLOPs, biases, padded zeros."""
+
+    standard_macs: int
+    standard_flops: int
+    separable_flops: int
+    c_out: int
+    padding: int
+    padded_macs: int           # MACs of the standard layer that multiply a padded zero
+    padded_share: Fraction     # padded_macs / standard_macs
+
+
+def conventions_facts(given: Mapping[str, Any] | Case) -> ConventionsFacts:
+    """The facts of :func:`conventions_text`."""
+    case = solve(given)
+    return ConventionsFacts(case.standard.macs, case.standard.flops, case.separable.flops, case.out_shape[2],
+                            case.padding, case.padded_macs, Fraction(case.padded_macs, case.standard.macs))
+
+
+@dataclass(frozen=True)
+class AnswerFacts:
+    """The answer box's facts: the pair used, each step's cost, the ratio."""
+
+    padding: int
+    stride: int
+    rows: tuple[tuple[str, int, int], ...]   # (step, weights, MACs) for standard, depthwise, pointwise, separable
+    costs: CostFacts
+
+
+def answer_facts(given: Mapping[str, Any] | Case) -> AnswerFacts:
+    """The facts of :func:`answer`."""
+    case = solve(given)
+    rows = tuple((step, case.cost(step).weights, case.cost(step).macs) for step in STEPS)
+    return AnswerFacts(case.padding, case.stride, rows, cost_facts(case))
+
+
 def statement(given: Mapping[str, Any] | Case) -> str:
     """The problem as posed for this Given."""
     case = solve(given)
-    k = fmt.latex(case.kernel)
-    return (f"A convolutional layer takes a ${dims_latex(case.in_shape)}$ input volume to a "
-            f"${dims_latex(case.out_shape)}$ output volume with ${k} \\times {k}$ filters. Compare the number of "
-            "**weights** and the number of **computations** (multiply-accumulates) of a standard convolution with "
-            "those of a depthwise separable convolution.")
+    return render("problem1/statement.md", in_shape=case.in_shape, out_shape=case.out_shape, kernel=case.kernel)
 
 
 def padding_stride_text(given: Mapping[str, Any] | Case) -> str:
-    """Which (padding, stride) pairs give the output size, which one the book uses, and why it gives that size."""
-    case = solve(given)
-    (h_in, w_in, _), (h_out, w_out, _) = case.in_shape, case.out_shape
-    size_in = dims(case.in_shape[:2]) if h_in != w_in else fmt.number(h_in)
-    size_out = dims(case.out_shape[:2]) if h_out != w_out else fmt.number(h_out)
-    head = f"Taking {size_in} to {size_out} with a {fmt.number(case.kernel)} × {fmt.number(case.kernel)} kernel, "
-    if len(case.solutions) == 1:
-        head += f"exactly one pair works: **{pair(case.padding, case.stride)}**."
-    else:
-        head += (f"{fmt.number(len(case.solutions))} pairs work: {pairs(case.solutions)}. They give the same output "
-                 f"size, so the same weights and MACs; the rest of the page uses the first, "
-                 f"**{pair(case.padding, case.stride)}** (the smallest stride, then the least padding).")
-    if (h_in, h_out) == (w_in, w_out):
-        return head + " Along each axis, " + _lower_first(why_text(h_in, h_out, case.kernel, case.stride, case.padding))
-    return (head + " Along the height, " + _lower_first(why_text(h_in, h_out, case.kernel, case.stride, case.padding))
-            + " Along the width, " + _lower_first(why_text(w_in, w_out, case.kernel, case.stride, case.padding)))
-
-
-def _lower_first(text: str) -> str:
-    return text[0].lower() + text[1:]
-
-
-def _ratio_words(case: Case) -> str:
-    ratio = case.ratio
-    exact = f"1/{fmt.number(case.out_shape[2])} + 1/{fmt.number(case.kernel ** 2)}"
-    value = f"{exact} = {ratio.numerator:,}/{ratio.denominator:,}" if ratio.denominator != 1 else f"{exact} = {ratio}"
-    return f"{value} ≈ {fmt.number(float(ratio), 3)}"
-
-
-def _times_words(case: Case) -> str:
-    """'about 7.35 times less work', or the truth when the separable layer costs as much or more."""
-    speedup = case.standard.macs / case.separable.macs
-    if case.separable.macs < case.standard.macs:
-        return f"about {fmt.number(speedup, 3)} times less work"
-    if case.separable.macs == case.standard.macs:
-        return "as much work as the standard layer"
-    if case.kernel == 1:
-        why = "with a 1 × 1 kernel there is nothing to separate, and the depthwise step only adds work"
-    else:
-        why = ("with a single output channel the standard layer is already one filter, and the pointwise step "
-               "adds its own work on top of the depthwise one")
-    return f"about {fmt.number(1 / speedup, 3)} times *more* work: {why}"
+    """Which (padding, stride) pairs give the output size (all of them), which one the book uses, and why it gives
+    that size."""
+    return render("problem1/padding_stride.md", f=padding_stride_facts(given))
 
 
 def costs_text(given: Mapping[str, Any] | Case) -> str:
     """The costs of both layers and their ratio, in one sentence."""
-    case = solve(given)
-    return (f"The standard layer has {fmt.number(case.standard.weights)} weights and does "
-            f"{fmt.number(case.standard.macs)} MACs; the separable one has {fmt.number(case.separable.weights)} "
-            f"weights and does {fmt.number(case.separable.macs)} MACs. The ratio is {_ratio_words(case)} for the "
-            f"weights and the MACs alike, so the separable layer does {_times_words(case)}.")
+    return render("problem1/costs.md", f=cost_facts(given))
 
 
 def routes_table(formula: Mapping[str, tuple[int, int]], counted: Mapping[str, tuple[int, int]],
@@ -172,45 +237,12 @@ def routes_table(formula: Mapping[str, tuple[int, int]], counted: Mapping[str, t
 
 def conventions_text(given: Mapping[str, Any] | Case) -> str:
     """The three counting conventions (FLOPs, biases, padded zeros) with this case's numbers, as a bullet list."""
-    case = solve(given)
-    c_out = case.out_shape[2]
-    padded = case.padded_macs
-    if padded:
-        padded_words = (f"of the standard layer's MACs, {fmt.number(padded)} "
-                        f"({fmt.number(100 * padded / case.standard.macs, 3)} %) multiply a padded zero. A counter "
-                        "that skips them would report fewer.")
-    else:
-        padded_words = "here there is no padding, so every MAC multiplies a real input."
-    return "\n".join([
-        "* **MACs, not FLOPs.** One multiply-accumulate $a \\leftarrow a + x w$ is one multiplication and one "
-        f"addition, so it is often quoted as **two FLOPs**. The standard layer is {fmt.number(case.standard.macs)} "
-        f"MACs = {fmt.number(case.standard.flops)} FLOPs; the separable one is {fmt.number(case.separable.flops)} "
-        "FLOPs. Papers that say \"FLOPs\" (MobileNet's \"mult-adds\", for one) very often mean MACs: check which "
-        "before comparing.",
-        f"* **Bias terms.** A bias adds one weight per output channel ({fmt.number(c_out)} for the standard layer) "
-        "and, in a separable layer, one per channel in each step. We count bias weights only when asked "
-        "(`bias=True`) and never count the bias additions as MACs; some FLOP counters add "
-        "$H_\\text{out} W_\\text{out} C_\\text{out}$ for them.",
-        "* **Padded zeros.** A dense convolution multiplies the padded zeros like any other input, so they count: "
-        + padded_words,
-    ])
+    return render("problem1/conventions.md", f=conventions_facts(given))
 
 
 def answer(given: Mapping[str, Any] | Case) -> str:
     """The answer box: the costs table and the ratio."""
-    case = solve(given)
-    rows = [[label, fmt.number(case.cost(step).weights), fmt.number(case.cost(step).macs)] for step, label in (
-        ("standard", "standard $k \\times k$ convolution"), ("depthwise", "depthwise step"),
-        ("pointwise", "pointwise step"), ("separable", "depthwise separable, total"))]
-    body = (f"With {pair(case.padding, case.stride)}:\n\n"
-            + table(["", "weights", "multiply-accumulates"], rows, "lrr")
-            + f"\n\nThe separable layer needs {fmt.number(float(case.ratio), 3)} of the weights and of the work "
-            f"($1/C_\\text{{out}} + 1/k^2$): {_times_words(case)}.")
-    if case.separable.macs < case.standard.macs:
-        body += (" It is cheaper, but not free: it is a restricted standard convolution whose filters factor as "
-                 "(spatial filter per channel) $\\times$ (channel mixing), so it can represent fewer functions. "
-                 "\"Less work\" is not \"performs better\" without measuring accuracy.")
-    return answer_box(body)
+    return answer_box(render("problem1/answer.md", f=answer_facts(given)))
 
 
 def answer_quantities(given: Mapping[str, Any] | Case) -> dict[str, float]:
@@ -220,31 +252,8 @@ def answer_quantities(given: Mapping[str, Any] | Case) -> dict[str, float]:
     return {key: truth.values[key] for key in ANSWER_KEYS}
 
 
-FORMULAS = r"""$$
-\begin{aligned}
-W_\text{standard} &= k^2 C_\text{in} C_\text{out}, & M_\text{standard} &= H_\text{out} W_\text{out} C_\text{out} \, k^2 C_\text{in}, \\
-W_\text{depthwise} &= k^2 C_\text{in}, & M_\text{depthwise} &= H_\text{out} W_\text{out} C_\text{in} \, k^2, \\
-W_\text{pointwise} &= C_\text{in} C_\text{out}, & M_\text{pointwise} &= H_\text{out} W_\text{out} C_\text{in} C_\text{out}, \\
-\frac{M_\text{separable}}{M_\text{standard}} &= \frac{W_\text{separable}}{W_\text{standard}} = \frac{1}{C_\text{out}} + \frac{1}{k^2} .
-\end{aligned}
-$$"""
-
-
 def solution(given: Mapping[str, Any] | Case) -> str:
     """The complete worked solution for this Given, as Markdown (the chapter's own sentences)."""
     case = solve(given)
-    (h_out, w_out, c_out), (_, _, c_in), k = case.out_shape, case.in_shape, case.kernel
-    return "\n\n".join([
-        "**Step 1: the padding and stride.** Along one axis, a convolution with input size $i$, kernel $k$, stride "
-        "$s$ and zero padding $p$ on each side gives $o = \\lfloor (i + 2p - k)/s \\rfloor + 1$ outputs.",
-        padding_stride_text(case),
-        "**Step 2: the formulas.** A standard layer has $C_\\text{out}$ filters of $k \\times k \\times C_\\text{in}$ "
-        "weights, each used once at every output position. The depthwise step has one $k \\times k$ filter per input "
-        "channel; the pointwise step is a $1 \\times 1$ convolution from $C_\\text{in}$ to $C_\\text{out}$ channels.",
-        FORMULAS,
-        f"**Step 3: the numbers.** With $k = {fmt.latex(k)}$, $C_\\text{{in}} = {fmt.latex(c_in)}$, "
-        f"$C_\\text{{out}} = {fmt.latex(c_out)}$ and $H_\\text{{out}} \\times W_\\text{{out}} = "
-        f"{fmt.latex(h_out)} \\times {fmt.latex(w_out)}$:",
-        costs_text(case),
-        answer(case),
-    ])
+    return render("problem1/solution.md", in_shape=case.in_shape, out_shape=case.out_shape, kernel=case.kernel,
+                  padding_stride=padding_stride_text(case), costs=costs_text(case), answer=answer(case))

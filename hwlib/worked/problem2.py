@@ -10,16 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from hwlib import conv, fmt, givens
+from hwlib import fmt, givens
 from hwlib.answers import problem2_truth
-from hwlib.worked.axis import (AxisSolution, asymmetric_padding, common_solutions, impossible_reason, solve_axis,
-                               why_text)
-from hwlib.worked.markdown import answer_box, dims, dims_latex, join_words, pair, pairs, table
+from hwlib.words import render
+from hwlib.worked.axis import (
+    AxisSolution,
+    ImpossibleFacts,
+    StrideRange,
+    WindowFacts,
+    asymmetric_padding,
+    common_ranges,
+    common_solutions,
+    impossible_facts,
+    pair_count,
+    smallest_pair,
+    solve_axis,
+    stride_ranges,
+    window_facts,
+)
+from hwlib.worked.markdown import answer_box
 
 __all__ = ["Part", "Case", "solve", "statement", "solution", "answer_quantities", "repeat_note", "parts_text",
-           "filters_text", "kernel_table", "floor_example", "answer"]
+           "filters_text", "kernel_table", "floor_example", "floor_text", "answer", "principle_text", "figure_part",
+           "figure_text", "PartFacts", "part_facts", "PrincipleFacts", "KernelPrinciple", "principle_facts",
+           "FloorFacts", "floor_facts", "FigureFacts", "figure_facts", "KernelRow", "kernel_rows", "AnswerRow",
+           "answer_rows", "without_pair"]
 
 
 @dataclass(frozen=True)
@@ -112,100 +130,194 @@ def solve(given: Mapping[str, Any] | Case) -> Case:
 def statement(given: Mapping[str, Any] | Case) -> str:
     """The problem as posed for this Given."""
     case = solve(given)
-    asks = join_words([f"{part.label} ${fmt.latex(part.kernel)} \\times {fmt.latex(part.kernel)}$ filters"
-                       for part in case.parts])
-    return (f"An input volume of ${dims_latex(case.in_volume)}$ must come out of a convolutional layer as "
-            f"${dims_latex(case.out_volume)}$. "
-            f"Find the zero padding, the stride and the number of filters for {asks}.")
+    return render("problem2/statement.md", in_volume=case.in_volume, out_volume=case.out_volume,
+                  parts=[(part.label, part.kernel) for part in case.parts])
+
+
+def _repeats(case: Case) -> list[tuple[Part, Part]]:
+    """(part, the first earlier part with the same kernel) for each part whose filter size repeats."""
+    out = []
+    for index, part in enumerate(case.parts):
+        earlier = [p for p in case.parts[:index] if p.kernel == part.kernel]
+        if earlier:
+            out.append((part, earlier[0]))
+    return out
 
 
 def repeat_note(given: Mapping[str, Any] | Case) -> str:
     """A note for each part whose filter size repeats an earlier part's ('' when no part repeats one)."""
     case = solve(given)
-    notes = []
-    for index, part in enumerate(case.parts):
-        earlier = [p for p in case.parts[:index] if p.kernel == part.kernel]
-        if earlier:
-            notes.append(f"Part {part.label} asks for the same {part.filter_words} filter as part {earlier[0].label}, "
-                         "so its answer is the same.")
-    if not notes:
-        return ""
-    return " ".join(notes) + " The table of every kernel size from 1 to 7 further down answers the question for the other sizes."
+    return render("problem2/repeat_note.md", repeats=[(part.label, first.label, part.kernel)
+                                                      for part, first in _repeats(case)])
 
 
-def _part_text(case: Case, part: Part) -> str:
-    i, o = case.in_volume[0], case.out_volume[0]
-    head = f"For the {part.filter_words} filter of part {part.label}, "
-    if not part.possible:
-        if case.square:
-            return head + "this part is impossible as posed: " + impossible_reason(part.height) + "."
-        failing = [axis for axis in (part.height, part.width) if not axis.solutions]
-        if failing:
-            return head + "this part is impossible as posed: " + "; ".join(map(impossible_reason, failing)) + "."
-        text = (head + "this part is impossible as posed: no single symmetric (padding, stride) serves both axes: "
-                f"the height needs {pairs(part.height.solutions)}, the width {pairs(part.width.solutions)}.")
-        if part.asymmetric is not None:
-            (hb, ha), (wb, wa), stride = part.asymmetric
-            text += (f" Asymmetric padding works: {fmt.number(hb)} before and {fmt.number(ha)} after along the height, "
-                     f"{fmt.number(wb)} before and {fmt.number(wa)} after along the width, with stride "
-                     f"{fmt.number(stride)}.")
-        return text
-    if len(part.solutions) == 1:
-        text = head + f"exactly one setting works: **{pair(part.padding, part.stride)}**. "
-    else:
-        text = (head + f"{fmt.number(len(part.solutions))} settings work: {pairs(part.solutions)}; the answer uses "
-                f"the first, **{pair(part.padding, part.stride)}** (the smallest stride, then the least padding). ")
-    if case.square:
-        return text + "Along each axis, " + _lower(why_text(i, o, part.kernel, part.stride, part.padding))
-    return (text + "Along the height, " + _lower(why_text(i, o, part.kernel, part.stride, part.padding))
-            + " Along the width, " + _lower(why_text(case.in_volume[1], case.out_volume[1], part.kernel, part.stride,
-                                                     part.padding)))
+def without_pair(ranges: tuple[StrideRange, ...], chosen: tuple[int, int]) -> tuple[StrideRange, ...]:
+    """``ranges`` less the one pair ``chosen``: the other settings that work."""
+    padding, stride = chosen
+    out = []
+    for r in ranges:
+        if r.padding != padding or stride not in r:
+            out.append(r)
+            continue
+        if r.smallest < stride:
+            out.append(StrideRange(padding, r.smallest, stride - 1))
+        if r.largest is None or stride < r.largest:
+            out.append(StrideRange(padding, stride + 1, r.largest))
+    return tuple(out)
 
 
-def _lower(text: str) -> str:
-    return text[0].lower() + text[1:]
+@dataclass(frozen=True)
+class PartFacts:
+    """One part's facts: every symmetric (padding, stride) that works, the one the answer uses and why, or why
+    none does and what would."""
+
+    label: str
+    kernel: int
+    square: bool                                # the height and the width are taken alike
+    repeat_of: str | None                       # the label of an earlier part with the same kernel
+    ranges: tuple[StrideRange, ...]             # every pair that serves both axes
+    count: int | None                           # how many pairs; None when every larger stride works too
+    padding: int | None                         # the pair the answer uses (None when none works)
+    stride: int | None
+    chosen_is_smallest: bool                    # it has the smallest stride, then the least padding
+    others: tuple[StrideRange, ...]             # the pairs that work besides the one used
+    height: WindowFacts | None
+    width: WindowFacts | None
+    failing: tuple[ImpossibleFacts, ...]        # the axes that no symmetric setting takes to their size
+    height_ranges: tuple[StrideRange, ...]      # each axis on its own
+    width_ranges: tuple[StrideRange, ...]
+    asymmetric: tuple[tuple[int, int], tuple[int, int], int] | None
+
+    @property
+    def possible(self) -> bool:
+        return bool(self.ranges)
+
+
+def part_facts(given: Mapping[str, Any] | Case, name: str) -> PartFacts:
+    """The facts of part ``name`` (a key of the Given's ``kernels``)."""
+    case = solve(given)
+    part = next((p for p in case.parts if p.name == name), None)
+    if part is None:
+        raise ValueError(f"name must be one of the Given's parts ({', '.join(p.name for p in case.parts)}), "
+                         f"got {name!r}")
+    repeat_of = next((first.label for p, first in _repeats(case) if p is part), None)
+    (h_in, w_in, _), (h_out, w_out, _) = case.in_volume, case.out_volume
+    k = part.kernel
+    height_ranges, width_ranges = stride_ranges(h_in, h_out, k), stride_ranges(w_in, w_out, k)
+    ranges = common_ranges(height_ranges, width_ranges)
+    chosen = (part.padding, part.stride) if part.possible else smallest_pair(ranges)
+    return PartFacts(
+        label=part.label, kernel=k, square=case.square, repeat_of=repeat_of, ranges=ranges, count=pair_count(ranges),
+        padding=chosen[0] if chosen else None, stride=chosen[1] if chosen else None,
+        chosen_is_smallest=chosen is not None and chosen == smallest_pair(ranges),
+        others=without_pair(ranges, chosen) if chosen else (),
+        height=window_facts(h_in, h_out, k, chosen[1], chosen[0]) if chosen else None,
+        width=window_facts(w_in, w_out, k, chosen[1], chosen[0]) if chosen else None,
+        failing=tuple(impossible_facts(axis) for axis in (part.height, part.width)[:1 if case.square else 2]
+                      if not stride_ranges(axis.n_in, axis.n_out, axis.kernel)),
+        height_ranges=height_ranges, width_ranges=width_ranges, asymmetric=part.asymmetric)
 
 
 def parts_text(given: Mapping[str, Any] | Case) -> str:
-    """One paragraph per part: the settings that work and why, or why none does and what would."""
+    """One paragraph per part: every setting that works and why the one used does, or why none does and what
+    would."""
     case = solve(given)
-    seen: dict[int, Part] = {}
-    paragraphs = []
+    return "\n\n".join(render("problem2/part.md", f=part_facts(case, part.name)) for part in case.parts)
+
+
+@dataclass(frozen=True)
+class KernelPrinciple:
+    """For one kernel size asked for: the padding stride 1 needs, and whether stride 1 or a larger one works."""
+
+    kernel: int
+    labels: tuple[str, ...]          # the parts that ask for it
+    p_stride_one: Fraction           # (o - i + k - 1)/2 along the height
+    stride_one_works: bool           # that padding is whole, in 0..k-1, and serves the width too
+    larger_stride_works: bool        # some pair with a stride of 2 or more serves both axes
+    most_at_stride_two: int          # floor((i + k - 2)/2) + 1: the most outputs any s >= 2, p <= k - 1 gives
+
+
+@dataclass(frozen=True)
+class PrincipleFacts:
+    """The height-and-width principle, derived for the case at hand: o from i at stride 1 and beyond."""
+
+    n_in: int
+    n_out: int
+    square: bool
+    width_in: int
+    width_out: int
+    kernels: tuple[KernelPrinciple, ...]
+
+    @property
+    def difference(self) -> int:
+        """o - i: stride 1 needs p = (k - 1 + o - i)/2."""
+        return self.n_out - self.n_in
+
+    @property
+    def width_difference(self) -> int:
+        return self.width_out - self.width_in
+
+
+def principle_facts(given: Mapping[str, Any] | Case) -> PrincipleFacts:
+    """The facts of :func:`principle_text`."""
+    case = solve(given)
+    (h_in, w_in, _), (h_out, w_out, _) = case.in_volume, case.out_volume
+    kernels: dict[int, list[str]] = {}
     for part in case.parts:
-        if part.kernel in seen:
-            paragraphs.append(f"Part {part.label} is part {seen[part.kernel].label} again.")
-            continue
-        seen[part.kernel] = part
-        paragraphs.append(_part_text(case, part))
-    return "\n\n".join(paragraphs)
+        kernels.setdefault(part.kernel, []).append(part.label)
+    rows = []
+    for k, labels in kernels.items():
+        ranges = common_ranges(stride_ranges(h_in, h_out, k), stride_ranges(w_in, w_out, k))
+        p_one = Fraction(h_out - h_in + k - 1, 2)
+        rows.append(KernelPrinciple(
+            kernel=k, labels=tuple(labels), p_stride_one=p_one,
+            stride_one_works=any(1 in r for r in ranges),
+            larger_stride_works=any(r.largest is None or r.largest >= 2 for r in ranges),
+            most_at_stride_two=(h_in + k - 2) // 2 + 1))
+    return PrincipleFacts(h_in, h_out, case.square, w_in, w_out, tuple(rows))
+
+
+def principle_text(given: Mapping[str, Any] | Case) -> str:
+    """What stride 1 needs for this case (p = (k - 1 + o - i)/2, whole and at most k - 1), which kernels asked
+    for meet it, and whether a larger stride can serve the others."""
+    return render("problem2/principle.md", f=principle_facts(given))
 
 
 def filters_text(given: Mapping[str, Any] | Case) -> str:
     """The number of filters and their depth, the same in every part."""
     case = solve(given)
-    c_in, c_out = case.in_volume[2], case.out_volume[2]
-    return (f"In every part the layer needs **{fmt.number(c_out)} filters**, one per output channel, each "
-            f"$k \\times k \\times {fmt.latex(c_in)}$: as deep as the input, which has {fmt.number(c_in)} "
-            f"channel{'s' if c_in != 1 else ''}.")
+    return render("problem2/filters.md", c_in=case.in_volume[2], c_out=case.out_volume[2])
+
+
+@dataclass(frozen=True)
+class KernelRow:
+    """One row of the table of kernel sizes: every symmetric setting for the height, and the least asymmetric one."""
+
+    kernel: int
+    ranges: tuple[StrideRange, ...]
+    stride_one: bool
+    asymmetric: tuple[int, int, int] | None
+
+
+def kernel_rows(given: Mapping[str, Any] | Case, kernels: range = range(1, 8)) -> tuple[KernelRow, ...]:
+    """The facts of :func:`kernel_table`."""
+    case = solve(given)
+    i, o = case.in_volume[0], case.out_volume[0]
+    rows = []
+    for k in kernels:
+        ranges = stride_ranges(i, o, k)
+        rows.append(KernelRow(k, ranges, any(1 in r for r in ranges), asymmetric_padding(i, o, k)))
+    return tuple(rows)
 
 
 def kernel_table(given: Mapping[str, Any] | Case, kernels: range = range(1, 8)) -> str:
     """For each kernel size: the (padding, stride) pairs that give the output height, and the asymmetric padding."""
     case = solve(given)
-    i, o = case.in_volume[0], case.out_volume[0]
-    rows = []
-    for k in kernels:
-        solutions = conv.solve_padding_stride(i, o, k)
-        asym = asymmetric_padding(i, o, k)
-        rows.append([fmt.number(k), pairs(solutions) if solutions else "none",
-                     "yes" if any(s == 1 for _, s in solutions) else "no",
-                     f"{fmt.number(asym[0])} before, {fmt.number(asym[1])} after, stride {fmt.number(asym[2])}"
-                     if asym else "none"])
-    return table(["k", f"symmetric (padding, stride) giving {fmt.number(o)} from {fmt.number(i)}", "with stride 1?",
-                  "least asymmetric padding that does"], rows, "rlll")
+    return render("problem2/kernel_table.md", n_in=case.in_volume[0], n_out=case.out_volume[0],
+                  rows=kernel_rows(case, kernels))
 
 
-def floor_example(given: Mapping[str, Any] | Case) -> tuple[int, int, int, float, int] | None:
+def floor_example(given: Mapping[str, Any] | Case) -> tuple[int, int, int, Fraction, int] | None:
     """(k, p, s, formula without the floor, true size) for a setting where dropping the floor gives a wrong,
     fractional size: the first part's kernel, the largest padding p <= k - 1, the smallest stride >= 2 that shows it."""
     case = solve(given)
@@ -214,51 +326,62 @@ def floor_example(given: Mapping[str, Any] | Case) -> tuple[int, int, int, float
     for s in range(2, i + 2 * k):
         for p in reversed(range(k)):
             if i + 2 * p >= k and (i + 2 * p - k) % s:
-                return k, p, s, (i + 2 * p - k) / s + 1, conv.output_size(i, k, s, p)
+                return k, p, s, Fraction(i + 2 * p - k, s) + 1, (i + 2 * p - k) // s + 1
     return None
+
+
+@dataclass(frozen=True)
+class FloorFacts:
+    """A setting where the formula without its floor gives a size that does not exist."""
+
+    kernel: int
+    padding: int
+    stride: int
+    no_floor: Fraction   # (i + 2p - k)/s + 1
+    true_size: int       # floor of it: what the convolution returns
+
+
+def floor_facts(given: Mapping[str, Any] | Case) -> FloorFacts | None:
+    """The facts of :func:`floor_text` (None when no setting shows a fractional size)."""
+    example = floor_example(given)
+    return None if example is None else FloorFacts(*example)
 
 
 def floor_text(given: Mapping[str, Any] | Case) -> str:
     """The 'drop the floor' warning with a worked example for this input size."""
-    example = floor_example(given)
-    text = ("* **Drop the floor and you can \"prove\" wrong answers.** Written without the floor, "
-            "$o = (i + 2p - k)/s + 1$ can give sizes that do not exist")
-    if example is not None:
-        k, p, s, no_floor, true = example
-        text += (f": for $k = {fmt.latex(k)}$, $p = {fmt.latex(p)}$ and $s = {fmt.latex(s)}$ it gives "
-                 f"{fmt.number(no_floor)}, while the real convolution returns {fmt.number(true)}")
-    return text + (". Solving the floor-free equation for $s$ can likewise give a fractional stride; only a search "
-                   "over whole numbers with the floor finds every setting.")
+    return render("problem2/floor.md", f=floor_facts(given))
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One part in the answer box."""
+
+    label: str
+    kernel: int
+    padding: int | None
+    stride: int | None
+    filters: int
+    others: tuple[StrideRange, ...]
+    asymmetric: tuple[tuple[int, int], tuple[int, int], int] | None
+    repeat_of: str | None    # the label of an earlier part with the same kernel (its other settings said there)
+
+
+def answer_rows(given: Mapping[str, Any] | Case) -> tuple[AnswerRow, ...]:
+    """The facts of :func:`answer`, one row per part."""
+    case = solve(given)
+    rows = []
+    for part in case.parts:
+        f = part_facts(case, part.name)
+        rows.append(AnswerRow(part.label, part.kernel, f.padding, f.stride, part.filters, f.others, part.asymmetric,
+                              f.repeat_of))
+    return tuple(rows)
 
 
 def answer(given: Mapping[str, Any] | Case) -> str:
     """The answer box: padding, stride and filters of each part, or why a part is impossible."""
     case = solve(given)
-    rows = []
-    notes = []
-    for part in case.parts:
-        if part.possible:
-            padding, stride = fmt.number(part.padding), fmt.number(part.stride)
-            if len(part.solutions) > 1:
-                notes.append(f"part {part.label} also works with {pairs(part.solutions[1:])}")
-        elif part.asymmetric is not None:
-            (hb, ha), (wb, wa), s = part.asymmetric
-            sides = (f"{fmt.number(hb)} before, {fmt.number(ha)} after" if (hb, ha) == (wb, wa) else
-                     f"height {fmt.number(hb)} + {fmt.number(ha)}, width {fmt.number(wb)} + {fmt.number(wa)}")
-            padding, stride = f"no symmetric padding works; asymmetric: {sides}", fmt.number(s)
-        else:
-            padding, stride = "impossible", "impossible"
-        rows.append([part.label, f"${fmt.latex(part.kernel)} \\times {fmt.latex(part.kernel)}$", padding, stride,
-                     fmt.number(part.filters)])
-    body = table(["part", "filter", "zero padding", "stride", "number of filters"], rows, "llrrr")
-    if notes:
-        body += "\n\nOther settings that work: " + "; ".join(notes) + "."
-    elif all(part.possible for part in case.parts):
-        body += "\n\nEach setting is the only one that works."
-    if case.in_volume[:2] == case.out_volume[:2]:
-        body += ("\n\n" if body.endswith("|") else " ") + ("In general a $k \\times k$ filter with odd $k$ keeps the size with stride 1 and padding $(k-1)/2$; "
-                 "an even $k$ needs asymmetric padding.")
-    return answer_box(body)
+    return answer_box(render("problem2/answer.md", rows=answer_rows(case),
+                             same_size=case.in_volume[:2] == case.out_volume[:2]))
 
 
 def answer_quantities(given: Mapping[str, Any] | Case) -> dict[str, float]:
@@ -272,19 +395,8 @@ def answer_quantities(given: Mapping[str, Any] | Case) -> dict[str, float]:
 def solution(given: Mapping[str, Any] | Case) -> str:
     """The complete worked solution for this Given, as Markdown (the chapter's own sentences)."""
     case = solve(given)
-    pieces = [
-        "**The depth.** Each filter spans the whole input depth and produces one output channel, so the number of "
-        "filters is the output depth $C_\\text{out}$, whatever $k$, $s$ and $p$ are.",
-        "**The height and width.** Along each axis $o = \\lfloor (i + 2p - k)/s \\rfloor + 1$; we search every "
-        "padding $0 \\le p \\le k - 1$ and stride $s \\ge 1$ for the output size asked for.",
-        parts_text(case),
-        filters_text(case),
-    ]
-    note = repeat_note(case)
-    if note:
-        pieces.insert(0, note)
-    pieces.append(answer(case))
-    return "\n\n".join(pieces)
+    return render("problem2/solution.md", note=repeat_note(case), parts=parts_text(case), filters=filters_text(case),
+                  answer=answer(case))
 
 
 def figure_part(given: Mapping[str, Any] | Case) -> Part | None:
@@ -295,17 +407,31 @@ def figure_part(given: Mapping[str, Any] | Case) -> Part | None:
     return (padded or possible or [None])[0]
 
 
-def figure_text(given: Mapping[str, Any] | Case) -> str:
-    """The sentence that introduces the padded-grid figure (or says there is nothing to draw)."""
+@dataclass(frozen=True)
+class FigureFacts:
+    """What the padded-grid figure draws: one part's setting along the height, drawn on both axes."""
+
+    label: str
+    kernel: int
+    padding: int
+    stride: int
+    square: bool
+    in_hw: tuple[int, int]
+    out_hw: tuple[int, int]
+    windows: int   # the windows drawn: those of the corner outputs, 1 when there is one output, else 4
+
+
+def figure_facts(given: Mapping[str, Any] | Case) -> FigureFacts | None:
+    """The facts of :func:`figure_text` (None when no part has a symmetric setting to draw)."""
     part = figure_part(given)
     if part is None:
-        return "No part has a symmetric setting to draw."
-    text = (f"The figure draws the input of part {part.label} ({part.filter_words} filter, "
-            f"{pair(part.padding, part.stride)}) with the windows that produce the four corner outputs.")
+        return None
     case = solve(given)
-    if not case.square:
-        (h, w, _), (h_out, w_out, _) = case.in_volume, case.out_volume
-        text += (f" It draws the height on both axes, as a {fmt.number(h)} × {fmt.number(h)} input giving "
-                 f"{fmt.number(h_out)} × {fmt.number(h_out)}; the width, {fmt.number(w)}, is padded and strided "
-                 f"the same way and gives {fmt.number(w_out)}.")
-    return text
+    (h, w, _), (h_out, w_out, _) = case.in_volume, case.out_volume
+    return FigureFacts(part.label, part.kernel, part.padding, part.stride, case.square, (h, w), (h_out, w_out),
+                       1 if h_out == 1 else 4)
+
+
+def figure_text(given: Mapping[str, Any] | Case) -> str:
+    """The sentence that introduces the padded-grid figure (or says there is nothing to draw)."""
+    return render("problem2/figure.md", f=figure_facts(given))

@@ -2,33 +2,86 @@
 
 Given ``{"weights": [W^1, W^2, ...], "x": [x_1, ...], "t": t}``: row i, column j
 of ``W^l`` is the homework's w^l_ij; any depth and widths, one output unit.
-The units are named as in the homework (x, then y, z, ...; a one-unit output
-takes the letter of the layer before it when that layer has several units, as
-the homework's z = z_1 w^3_11 + z_2 w^3_21 does).  Used by
-``book/problem3_backprop.ipynb`` and the practice pages.
+The units are named by :func:`hwlib.naming.default_letters` (x, then y, z, u, ...
+for the hidden layers; the output is the homework's z unless z names another
+layer's units).  Used by ``book/problem3_backprop.ipynb`` and the practice pages.
+
+Each section is a *facts* function (a frozen dataclass of numbers, booleans and
+names: :func:`statement_facts`, :func:`forward_facts`, :func:`route_facts`,
+:func:`descent_facts`, :func:`variation_facts`, :func:`watch_out_facts`) and a
+template ``hwlib/templates/problem3/<section>.md`` that words them; tables and
+display math are built here.  Values in sentences are exact for a decimal Given
+(fractions) and written with :data:`PROSE_DIGITS` significant digits, with
+"about" or ``\approx`` exactly where that rounds them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 from hwlib import fmt, givens
 from hwlib.answers import problem3_truth
-from hwlib.network import Gradients, Network
 from hwlib.naming import default_letters, unit_key, unit_label, weight_label
+from hwlib.network import ACTIVATIONS, Gradients, Network
+from hwlib.symbolic_network import SYMPY_ACTIVATIONS, symbolic_gradients
+from hwlib.words import render
 from hwlib.worked.markdown import answer_box, join_words, table
 
-__all__ = ["Case", "solve", "default_letters", "statement", "solution", "answer_quantities", "forward_equations",
-           "forward_table", "forward_text", "backprop_steps", "first_step_text", "routes_table", "agreement_text",
-           "descent_table", "descent_text", "variation_table", "variation_text", "watch_out", "answer", "d"]
+__all__ = [
+    "NUMERIC_TOLERANCE",
+    "PROSE_DIGITS",
+    "SYMBOLIC_TOLERANCE",
+    "Case",
+    "DescentFacts",
+    "ForwardFacts",
+    "RouteFacts",
+    "StatementFacts",
+    "VariationFacts",
+    "VariedUnit",
+    "WatchOutFacts",
+    "agreement_text",
+    "answer",
+    "answer_quantities",
+    "backprop_steps",
+    "d",
+    "default_letters",
+    "descent_facts",
+    "descent_table",
+    "descent_text",
+    "exact_forward",
+    "first_step_text",
+    "forward_equations",
+    "forward_facts",
+    "forward_table",
+    "forward_text",
+    "pre_activations",
+    "route_facts",
+    "routes_table",
+    "solution",
+    "solve",
+    "statement",
+    "statement_facts",
+    "variation_facts",
+    "variation_table",
+    "variation_text",
+    "watch_out",
+    "watch_out_facts",
+]
+
+#: significant digits of a value that is not whole, in this problem's sentences (tables keep fmt.number's 6);
+#: a formula says "\approx" before a value that these digits round
+PROSE_DIGITS = 3
 
 @dataclass(frozen=True)
 class Case:
-    """Problem 3 worked out for one Given: the network, the forward pass and the gradients."""
+    """Problem 3 worked out for one Given: the network, the forward pass and the gradients (``values``, ``loss``
+    and ``grads`` computed exactly from the decimals of the Given, each rounded once to float64)."""
 
     weights: tuple[np.ndarray, ...]
     x: np.ndarray
@@ -77,8 +130,17 @@ def solve(given: Mapping[str, Any] | Case) -> Case:
     net = Network(list(weights))
     x = np.array(checked["x"], dtype=float)
     letters = default_letters(net.layer_sizes)
-    return Case(weights, x, checked["t"], letters, net, tuple(net.forward(x)), net.loss(x, checked["t"]),
-                net.backward(x, checked["t"]))
+    net.backward(x, checked["t"])  # raises one clear error where a value overflows float64
+    # the values and gradients the page shows: exact for the decimals of the Given, then rounded once to float64
+    # (a float64 forward pass can leave 1e-17 where the exact output is 0)
+    t = _exact(checked["t"])
+    exact_values, exact_grads, exact_deltas = _exact_step(
+        [[[_exact(v) for v in row] for row in w] for w in weights], [_exact(v) for v in x], t)
+    as_array = lambda rows: np.array([float(v) for v in rows], dtype=float)
+    grads = Gradients(weights=[np.array([[float(v) for v in row] for row in g], dtype=float) for g in exact_grads],
+                      activations=[as_array(layer) for layer in exact_deltas])
+    loss = float((exact_values[-1][0] - t) ** 2)
+    return Case(weights, x, checked["t"], letters, net, tuple(as_array(layer) for layer in exact_values), loss, grads)
 
 
 def d(name: str) -> str:
@@ -92,25 +154,33 @@ def _term(value: float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def _layer_words(case: Case, layer: int) -> str:
-    names = ", ".join(case.unit(layer, i) for i in range(case.sizes[layer]))
-    return f"${names}$"
+@dataclass(frozen=True)
+class StatementFacts:
+    """What the problem says for this Given: the names of the units, layer by layer, x, t and the number of weights."""
+
+    inputs: tuple[str, ...]
+    hidden: tuple[tuple[str, ...], ...]
+    output: str
+    x: tuple[float, ...]
+    t: float
+    n_weights: int
+
+
+def statement_facts(given: Mapping[str, Any] | Case) -> StatementFacts:
+    case = solve(given)
+    return StatementFacts(
+        inputs=tuple(case.unit(0, i) for i in range(case.sizes[0])),
+        hidden=tuple(tuple(case.unit(l, i) for i in range(case.sizes[l])) for l in range(1, case.n_layers)),
+        output=case.unit(case.n_layers, 0),
+        x=tuple(float(v) for v in case.x),
+        t=float(case.t),
+        n_weights=len(case.edges()),
+    )
 
 
 def statement(given: Mapping[str, Any] | Case) -> str:
-    """The problem as posed for this Given."""
-    case = solve(given)
-    hidden = [f"a layer {_layer_words(case, l)}" for l in range(1, case.n_layers)]
-    network = join_words([f"inputs {_layer_words(case, 0)}" if case.sizes[0] > 1 else f"one input {_layer_words(case, 0)}",
-                          *hidden, f"one output ${case.unit(case.n_layers, 0)}$"])
-    x_words = "(" + ", ".join(fmt.latex(v) for v in case.x) + ")"
-    n_weights = len(case.edges())
-    return (f"A network has {network}. The weight $w^l_{{ij}}$ joins unit $i$ of layer $l-1$ to unit $j$ of layer $l$; "
-            f"there is no nonlinearity and the loss is $L = ({case.unit(case.n_layers, 0)} - t)^2$. With "
-            f"$x = {x_words}$ and target $t = {fmt.latex(case.t)}$: (a) compute the forward pass and the loss; (b) "
-            f"compute the derivative of the loss with respect to "
-            f"{'every weight (all ' + fmt.number(n_weights) + ' of them)' if n_weights > 2 else 'both weights' if n_weights == 2 else 'the weight'} "
-            "by backpropagation.")
+    """The problem as posed for this Given (template ``problem3/statement.md``)."""
+    return render("problem3/statement.md", facts=statement_facts(given))
 
 
 def forward_equations(given: Mapping[str, Any] | Case) -> str:
@@ -144,17 +214,87 @@ def forward_table(given: Mapping[str, Any] | Case) -> str:
     return table(["unit", "computed as", "value"], rows, "llr")
 
 
-def forward_text(given: Mapping[str, Any] | Case) -> str:
-    """The output, the loss and the hidden values in one sentence."""
+def _is_exact(value: float, digits: int) -> bool:
+    """Whether ``fmt.number(value, digits)`` writes ``value`` exactly (then a formula says '=', else '\\approx');
+    ``value`` may be a :class:`fractions.Fraction`, the exact value of a decimal Given."""
+    exact = value if isinstance(value, Fraction) else Fraction(float(value))
+    return Fraction(f"{float(value):.{digits}g}") == exact
+
+
+def _eq(value: float, digits: int = PROSE_DIGITS) -> str:
+    """'= 4' or '\\approx 4.33': the relation a formula states before ``value`` written with ``digits`` digits."""
+    return ("= " if _is_exact(value, digits) else r"\approx ") + fmt.latex(value, digits)
+
+
+def _about(value: float, digits: int = PROSE_DIGITS) -> str:
+    """``value`` in prose, with 'about' before it when ``digits`` digits round it: '9', 'about 1.92'."""
+    return ("" if _is_exact(value, digits) else "about ") + fmt.number(value, digits)
+
+
+def exact_forward(case: Case) -> list[list[Fraction]]:
+    """The forward pass in exact rational arithmetic, from the decimals the Given is written in (0.1 is 1/10):
+    every layer's values, index 0 is x."""
+    exact = lambda v: Fraction(repr(float(v)))
+    values = [[exact(v) for v in case.x]]
+    for w in case.weights:
+        values.append([sum((values[-1][i] * exact(w[i, j]) for i in range(w.shape[0])), Fraction(0))
+                       for j in range(w.shape[1])])
+    return values
+
+
+@dataclass(frozen=True)
+class ForwardFacts:
+    """The forward pass in numbers, exact for a decimal Given: the output, the target, the loss,
+    ∂L/∂(output) = 2(output − t) and every hidden value."""
+
+    output_name: str
+    output: Fraction
+    t: Fraction
+    loss: Fraction
+    output_gradient: Fraction
+    hidden: tuple[tuple[str, Fraction], ...]
+
+
+def forward_facts(given: Mapping[str, Any] | Case) -> ForwardFacts:
     case = solve(given)
-    out = case.unit(case.n_layers, 0)
-    text = (f"The output is ${out} = {fmt.latex(case.output)}$ against a target of $t = {fmt.latex(case.t)}$, so the "
-            f"loss is $L = ({fmt.latex(case.output)} - {_term(case.t)})^2 = {fmt.latex(case.loss)}$.")
-    hidden = [f"${case.unit(l, i)} = {fmt.latex(case.values[l][i])}$"
-              for l in range(1, case.n_layers) for i in range(case.sizes[l])]
-    if hidden:
-        text += " Along the way " + join_words(hidden) + "."
-    return text
+    values = exact_forward(case)
+    output, t = values[-1][0], Fraction(repr(float(case.t)))
+    return ForwardFacts(
+        output_name=case.unit(case.n_layers, 0),
+        output=output,
+        t=t,
+        loss=(output - t) ** 2,
+        output_gradient=2 * (output - t),
+        hidden=tuple((case.unit(l, i), values[l][i]) for l in range(1, case.n_layers) for i in range(case.sizes[l])),
+    )
+
+
+def _inline(names: Sequence[str], suffix: str = "") -> list[str]:
+    """Each name as inline math, with ``suffix`` inside the dollars: ['$y_{1} = 0$', ...]."""
+    return [f"${name}{suffix}$" for name in names]
+
+
+def _units(units: Sequence[VariedUnit], kind: str) -> list[str]:
+    """Varied units in words: 'input' -> '$y_{1}$ (input −2)'; 'becomes' -> '$y_{1}$ (its input 2 becomes 0.881)';
+    'upstream' -> '$z_{1}$ (0 becomes 1)', from the value without the activation to the value with it."""
+    if kind == "input":
+        return [f"${u.name}$ (input {_about(u.pre)})" for u in units]
+    if kind == "becomes":
+        return [f"${u.name}$ (its input {_about(u.pre)} becomes {_about(u.value)})" for u in units]
+    return [f"${u.name}$ ({_about(u.identity_value)} becomes {_about(u.value)})" for u in units]
+
+
+def _render(template: str, facts: object) -> str:
+    """``template`` filled from ``facts``, with this problem's helpers: ``digits`` (the prose precision),
+    ``eq(v)`` ('= 4' or '\\approx 4.33'), ``about(v)`` ('9' or 'about 1.92'), ``d(name)`` (∂L/∂name), ``tex_term(v)`` (a LaTeX factor, parenthesised
+    when negative), ``inline(names, suffix)`` and ``units(varied_units, kind)``."""
+    return render(template, facts=facts, digits=PROSE_DIGITS, eq=_eq, about=_about, d=d, tex_term=_term,
+                  inline=_inline, units=_units)
+
+
+def forward_text(given: Mapping[str, Any] | Case) -> str:
+    """The output, the loss and the hidden values in one sentence (template ``problem3/forward.md``)."""
+    return _render("problem3/forward.md", forward_facts(given))
 
 
 def backprop_steps(given: Mapping[str, Any] | Case) -> str:
@@ -178,12 +318,146 @@ def backprop_steps(given: Mapping[str, Any] | Case) -> str:
 
 
 def first_step_text(given: Mapping[str, Any] | Case) -> str:
-    """Why the first backward step matters, with its numbers."""
+    """Why the first backward step matters, with its numbers (template ``problem3/first_step.md``)."""
+    return _render("problem3/first_step.md", forward_facts(given))
+
+
+# ------------------------------------------------------------------ three routes to the gradients
+
+#: backpropagation and sympy agree when they differ by at most this, times the largest gradient (at least 1)
+SYMBOLIC_TOLERANCE = 1e-9
+#: finite differences agree when they differ from backpropagation by at most this, times the largest gradient
+#: (at least 1): their rounding error is about 1e-16 |L| / eps with the step eps = 1e-6
+NUMERIC_TOLERANCE = 1e-6
+#: the step of the central finite differences, (L(w + eps) - L(w - eps)) / (2 eps)
+FD_EPS = 1e-6
+#: where an activation has a kink (no derivative): relu at 0
+KINKS: dict[str, float] = {"relu": 0.0}
+
+
+@dataclass(frozen=True)
+class RouteFacts:
+    """How closely backpropagation, sympy and central finite differences agree, for one hidden activation.
+
+    worst_symbolic = max |backprop − sympy| and worst_numeric = max |backprop − finite differences| over every
+    ∂L/∂w and ∂L/∂(unit); the routes agree when the worst is within its tolerance (tolerance × max(1, max |∂L|)).
+    ``kinks`` names the hidden units whose input sits exactly on a kink of the activation (relu at 0), with the
+    slope each exact route takes there; ``straddled`` the hidden units whose input lies on both sides of a kink
+    in the two networks of some central difference (a weight or a unit's value nudged by +eps and by -eps)."""
+
+    activation: str
+    worst_symbolic: float
+    worst_numeric: float
+    tolerance_symbolic: float
+    tolerance_numeric: float
+    eps: float
+    kinks: tuple[str, ...]
+    straddled: tuple[str, ...]
+    kink_slope_backprop: float | None
+    kink_slope_sympy: float | None
+
+    @property
+    def symbolic_agree(self) -> bool:
+        return self.worst_symbolic <= self.tolerance_symbolic
+
+    @property
+    def numeric_agree(self) -> bool:
+        return self.worst_numeric <= self.tolerance_numeric
+
+
+def pre_activations(case: Case, activation: str) -> list[np.ndarray]:
+    """The input of every layer's activation (index 0 is x), with ``activation`` on the hidden layers:
+    z^l = a^{l-1} W^l, a^l = f(z^l)."""
+    f, _ = ACTIVATIONS[activation]
+    a, pre = case.x, [case.x]
+    for l, w in enumerate(case.weights):
+        z = a @ w
+        pre.append(z)
+        a = z if l == case.n_layers - 1 else f(z)
+    return pre
+
+
+def _straddled(case: Case, activation: str, eps: float) -> tuple[str, ...]:
+    """The hidden units whose input falls on both sides of a kink of ``activation`` between the two networks of
+    some central difference, as :meth:`hwlib.network.Network.numerical_gradients` forms them: one weight, or one
+    unit's value (the rest of the network run from there), nudged by +eps and by -eps."""
+    if activation not in KINKS:
+        return ()
+    kink, (f, _) = KINKS[activation], ACTIVATIONS[activation]
+    weights = list(case.weights)
+
+    def sides(start: int, value: np.ndarray, matrices: list[np.ndarray]) -> dict[tuple[int, int], bool]:
+        a, out = value, {}
+        for index in range(start, case.n_layers - 1):
+            z = a @ matrices[index]
+            out.update({(index + 1, i): bool(z[i] > kink) for i in range(len(z))})
+            a = f(z)
+        return out
+
+    found: set[tuple[int, int]] = set()
+
+    def compare(start: int, point: np.ndarray, run: Any) -> None:
+        for position in np.ndindex(point.shape):
+            plus, minus = point.copy(), point.copy()
+            plus[position] += eps
+            minus[position] -= eps
+            up, down = run(plus), run(minus)
+            found.update(unit for unit in up if up[unit] != down[unit])
+
+    for l, w in enumerate(weights):
+        compare(0, w, lambda m, l=l: sides(0, case.x, [*weights[:l], m, *weights[l + 1:]]))
+    values = Network(weights, hidden_activation=activation).forward(case.x)
+    for layer, value in enumerate(values):
+        compare(layer, value, lambda v, layer=layer: sides(layer, v, weights))
+    return tuple(case.unit(l, i) for l in range(1, case.n_layers) for i in range(case.sizes[l]) if (l, i) in found)
+
+
+def _kink_slopes(activation: str) -> tuple[float | None, float | None]:
+    if activation not in KINKS:
+        return None, None
+    at = KINKS[activation]
+    _, f_prime = ACTIVATIONS[activation]
+    u = sp.Symbol("u", real=True)  # the symbol of hwlib.symbolic_network.SYMPY_ACTIVATIONS
+    sympy_slope = sp.diff(SYMPY_ACTIVATIONS[activation], u).subs(u, at)
+    return float(f_prime(np.array([at]))[0]), float(sympy_slope)
+
+
+def route_facts(given: Mapping[str, Any] | Case, activation: str = "identity",
+                symbolic: Sequence[np.ndarray] | None = None,
+                symbolic_activations: Sequence[np.ndarray] | None = None,
+                numeric: Gradients | None = None) -> RouteFacts:
+    """Compare the three routes for this Given with ``activation`` on the hidden layers (the sympy and finite
+    difference gradients are computed here unless given; given finite differences must use the step ``FD_EPS``)."""
     case = solve(given)
-    out = case.unit(case.n_layers, 0)
-    return (f"The first step is the one to get right: $\\partial L / \\partial {out} = 2({out} - t) = "
-            f"2 \\times ({fmt.latex(case.output)} - {_term(case.t)}) = {fmt.latex(case.grads.activations[-1][0])}$, "
-            "and every other number is this one multiplied by weights and values along the way back.")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    net = Network(list(case.weights), hidden_activation=activation)
+    exact = net.backward(case.x, case.t)
+    if symbolic is None or symbolic_activations is None:
+        sym = symbolic_gradients(net, case.x, case.t)
+        symbolic, symbolic_activations = sym.evaluate(), sym.evaluate_activations()
+    if numeric is None:
+        numeric = net.numerical_gradients(case.x, case.t, eps=FD_EPS)
+    backprop = [*exact.weights, *exact.activations]
+    scale = max(1.0, *(float(np.abs(a).max()) for a in backprop))
+    worst = lambda other: max(float(np.abs(np.asarray(a) - np.asarray(b)).max())
+                              for a, b in zip(backprop, other))
+    pre = pre_activations(case, activation)
+    kinks = tuple(case.unit(l, i) for l in range(1, case.n_layers) for i in range(case.sizes[l])
+                  if activation in KINKS and pre[l][i] == KINKS[activation])
+    slope_backprop, slope_sympy = _kink_slopes(activation)
+    return RouteFacts(
+        activation=activation,
+        worst_symbolic=worst([*symbolic, *symbolic_activations]),
+        worst_numeric=worst([*numeric.weights, *numeric.activations]),
+        tolerance_symbolic=SYMBOLIC_TOLERANCE * scale,
+        tolerance_numeric=NUMERIC_TOLERANCE * scale,
+        eps=FD_EPS,
+        kinks=kinks,
+        straddled=_straddled(case, activation, FD_EPS),
+        kink_slope_backprop=slope_backprop,
+        kink_slope_sympy=slope_sympy,
+    )
 
 
 def routes_table(given: Mapping[str, Any] | Case, symbolic: Sequence[np.ndarray], symbolic_activations: Sequence[np.ndarray],
@@ -198,15 +472,96 @@ def routes_table(given: Mapping[str, Any] | Case, symbolic: Sequence[np.ndarray]
     return table(["derivative", "backpropagation", "sympy", "finite differences"], rows, "lrrr")
 
 
-def agreement_text(worst_symbolic: float, worst_numeric: float) -> str:
-    """How closely the three routes agree."""
-    exact = "agree exactly" if worst_symbolic == 0 else f"agree to {fmt.number(worst_symbolic, 2)}"
-    return (f"Backpropagation and sympy {exact} (largest difference {fmt.number(worst_symbolic, 2)}); the finite "
-            f"differences agree to {fmt.number(worst_numeric, 2)}, the rounding error of the method.")
+def agreement_text(facts: RouteFacts) -> str:
+    """How closely the three routes agree, decided from the facts (template ``problem3/agreement.md``)."""
+    return _render("problem3/agreement.md", facts)
 
+
+# ------------------------------------------------------------------ one step of gradient descent
 
 def _stepped(case: Case, learning_rate: float) -> Network:
     return Network([w - learning_rate * g for w, g in zip(case.weights, case.grads.weights)])
+
+
+def _digits_apart(a: float, b: float, digits: int = PROSE_DIGITS) -> int:
+    """The fewest significant digits (at least ``digits``) that write two different values differently."""
+    if a == b:
+        return digits
+    for n in range(digits, 18):
+        if fmt.number(a, n) != fmt.number(b, n):
+            return n
+    return 17
+
+
+@dataclass(frozen=True)
+class DescentFacts:
+    """One gradient-descent step, exact for a decimal Given: the new output and loss, whether the loss falls,
+    stays or rises, and which weights do not move (zero gradient) with the zero values and unit gradients that
+    make them zero."""
+
+    learning_rate: float
+    output_name: str
+    at_target: bool
+    new_output: Fraction
+    loss: Fraction
+    new_loss: Fraction
+    change: str
+    change_digits: int
+    still: tuple[str, ...]
+    zero_values: tuple[str, ...]
+    zero_gradients: tuple[str, ...]
+
+
+def _exact(value: float) -> Fraction:
+    return Fraction(repr(float(value)))
+
+
+def _exact_step(weights: Sequence[Sequence[Sequence[Fraction]]], x: Sequence[Fraction], t: Fraction):
+    """(values per layer, weight gradients, unit gradients) of the linear network, in exact arithmetic."""
+    values = [list(x)]
+    for w in weights:
+        values.append([sum((values[-1][i] * w[i][j] for i in range(len(w))), Fraction(0)) for j in range(len(w[0]))])
+    deltas = [[Fraction(0)] * len(v) for v in values]
+    deltas[-1] = [2 * (values[-1][0] - t)]
+    grads = [[[Fraction(0)] * len(w[0]) for _ in w] for w in weights]
+    for l in reversed(range(len(weights))):
+        w = weights[l]
+        for i in range(len(w)):
+            for j in range(len(w[0])):
+                grads[l][i][j] = values[l][i] * deltas[l + 1][j]
+            deltas[l][i] = sum((w[i][j] * deltas[l + 1][j] for j in range(len(w[0]))), Fraction(0))
+    return values, grads, deltas
+
+
+def descent_facts(given: Mapping[str, Any] | Case, learning_rate: float) -> DescentFacts:
+    """One step w <- w - eta dL/dw, in exact arithmetic from the decimals of the Given and of ``learning_rate``."""
+    case = solve(given)
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not np.isfinite(learning_rate):
+        raise TypeError(f"learning_rate must be a finite number, got {learning_rate!r}")
+    eta = _exact(learning_rate)
+    weights = [[[_exact(v) for v in row] for row in w] for w in case.weights]
+    x, t = [_exact(v) for v in case.x], _exact(case.t)
+    values, grads, deltas = _exact_step(weights, x, t)
+    stepped = [[[w[i][j] - eta * g[i][j] for j in range(len(w[0]))] for i in range(len(w))]
+               for w, g in zip(weights, grads)]
+    new_values, _, _ = _exact_step(stepped, x, t)
+    loss, new_loss = (values[-1][0] - t) ** 2, (new_values[-1][0] - t) ** 2
+    change = "falls" if new_loss < loss else ("stays" if new_loss == loss else "rises")
+    return DescentFacts(
+        learning_rate=float(learning_rate),
+        output_name=case.unit(case.n_layers, 0),
+        at_target=deltas[-1][0] == 0,
+        new_output=new_values[-1][0],
+        loss=loss,
+        new_loss=new_loss,
+        change=change,
+        change_digits=_digits_apart(loss, new_loss),
+        still=tuple(case.weight(l, i, j) for l, i, j in case.edges() if grads[l][i][j] == 0),
+        zero_values=tuple(case.unit(l, i) for l in range(case.n_layers) for i in range(case.sizes[l])
+                          if values[l][i] == 0),
+        zero_gradients=tuple(d(case.unit(l, j)) for l in range(1, case.n_layers + 1) for j in range(case.sizes[l])
+                             if deltas[l][j] == 0),
+    )
 
 
 def descent_table(given: Mapping[str, Any] | Case, learning_rate: float) -> str:
@@ -219,28 +574,114 @@ def descent_table(given: Mapping[str, Any] | Case, learning_rate: float) -> str:
 
 
 def descent_text(given: Mapping[str, Any] | Case, learning_rate: float) -> str:
-    """What one step does to the output and the loss, and which weights do not move and why."""
+    """What one step does to the output and the loss, and which weights do not move and why
+    (template ``problem3/descent.md``)."""
+    return _render("problem3/descent.md", descent_facts(given, learning_rate))
+
+
+# ------------------------------------------------------------------ a hidden activation
+
+@dataclass(frozen=True)
+class VariedUnit:
+    """A hidden unit with the activation f: its input z, its value f(z), its value without f, the slope f'(z) that
+    backpropagation takes; ``off``: relu with z < 0 (outputs 0); ``kink``: z exactly on a kink of f;
+    ``changed_here``: f(z) ≠ z, the activation changed it at the unit itself; ``changed_upstream``: its input z
+    differs from its value without f, because a unit below changed."""
+
+    name: str
+    pre: float
+    value: float
+    identity_value: float
+    slope: float
+    off: bool
+    kink: bool
+    changed_here: bool
+    changed_upstream: bool
+
+
+@dataclass(frozen=True)
+class VariationFacts:
+    """The network with ``activation`` on its hidden layers, against the same network without it (whose loss,
+    ``loss_identity``, is exact for a decimal Given; ``loss_stays``: the activation leaves the loss unchanged)."""
+
+    activation: str
+    units: tuple[VariedUnit, ...]
+    loss_identity: Fraction
+    loss: float
+    loss_stays: bool
+    output_identity: float
+    output: float
+    gradients_change: bool
+    routes: RouteFacts
+
+    @property
+    def has_hidden(self) -> bool:
+        return bool(self.units)
+
+    @property
+    def values_change(self) -> bool:
+        return any(u.value != u.identity_value for u in self.units) or self.output != self.output_identity
+
+    @property
+    def switched_off(self) -> tuple[VariedUnit, ...]:
+        return tuple(u for u in self.units if u.off)
+
+    @property
+    def kinks(self) -> tuple[VariedUnit, ...]:
+        return tuple(u for u in self.units if u.kink)
+
+    @property
+    def bent(self) -> tuple[VariedUnit, ...]:
+        """Units the activation changed at the unit itself, other than those switched off."""
+        return tuple(u for u in self.units if u.changed_here and not u.off)
+
+    @property
+    def upstream(self) -> tuple[VariedUnit, ...]:
+        """Units whose value changed only because their input changed below them."""
+        return tuple(u for u in self.units if u.changed_upstream and not u.changed_here)
+
+    @property
+    def slope_not_one(self) -> tuple[VariedUnit, ...]:
+        return tuple(u for u in self.units if u.slope != 1)
+
+
+def variation_facts(given: Mapping[str, Any] | Case, activation: str, routes: RouteFacts | None = None) -> VariationFacts:
+    """The facts of the variation with ``activation``, each decided at the unit itself; ``routes`` compares the
+    three routes for the varied network (computed by :func:`route_facts` unless given)."""
     case = solve(given)
-    if case.grads.activations[-1][0] == 0:
-        return (f"Here the output already equals the target, so $\\partial L / \\partial {case.unit(case.n_layers, 0)} = 0$, "
-                "every gradient is zero and the step (with any learning rate) changes nothing: the loss stays at 0.")
-    stepped = _stepped(case, learning_rate)
-    new_loss = stepped.loss(case.x, case.t)
-    change = "falls" if new_loss < case.loss else ("stays" if new_loss == case.loss else "rises")
-    text = (f"With $\\eta = {fmt.latex(learning_rate)}$, after the step the output is "
-            f"{fmt.number(stepped.forward(case.x)[-1][0])} and the loss {change}, from {fmt.number(case.loss)} to "
-            f"{fmt.number(new_loss)}.")
-    if change == "rises":
-        text += " The step overshoots: a smaller learning rate would make the loss fall."
-    still = [f"${case.weight(l, i, j)}$" for l, i, j in case.edges() if case.grads.weights[l][i, j] == 0]
-    if not still:
-        return text + " Every weight moves."
-    zero_values = [f"${case.unit(l, i)} = 0$" for l in range(case.n_layers) for i in range(case.sizes[l])
-                   if case.values[l][i] == 0]
-    zero_grads = [f"${d(case.unit(l, j))} = 0$" for l in range(1, case.n_layers + 1) for j in range(case.sizes[l])
-                  if case.grads.activations[l][j] == 0]
-    return (text + f" Weights whose gradient is zero do not move: here {join_words(still)}, because the value flowing "
-            f"into the edge or the gradient arriving at its end is zero ({join_words(zero_values + zero_grads)}).")
+    if routes is None:
+        routes = route_facts(case, activation)
+    elif not isinstance(routes, RouteFacts) or routes.activation != activation:
+        raise ValueError(f"routes must be the RouteFacts of activation {activation!r}, got {routes!r}")
+    f, f_prime = ACTIVATIONS[activation]
+    varied = Network(list(case.weights), hidden_activation=activation)
+    values, grads = varied.forward(case.x), varied.backward(case.x, case.t)
+    # the same network without the activation, in the same float64 arithmetic, so that a change is the activation's
+    plain, plain_grads = case.net.forward(case.x), case.net.backward(case.x, case.t)
+    pre = pre_activations(case, activation)
+    units = []
+    for l in range(1, case.n_layers):
+        for i in range(case.sizes[l]):
+            z = float(pre[l][i])
+            units.append(VariedUnit(
+                name=case.unit(l, i), pre=z, value=float(values[l][i]), identity_value=float(plain[l][i]),
+                slope=float(f_prime(np.array([z]))[0]),
+                off=activation == "relu" and z < 0,
+                kink=activation in KINKS and z == KINKS[activation],
+                changed_here=float(f(np.array([z]))[0]) != z,
+                changed_upstream=z != float(plain[l][i]),
+            ))
+    return VariationFacts(
+        activation=activation,
+        units=tuple(units),
+        loss_identity=forward_facts(case).loss,
+        loss=float(varied.loss(case.x, case.t)),
+        loss_stays=float(varied.loss(case.x, case.t)) == case.net.loss(case.x, case.t),
+        output_identity=float(plain[-1][0]),
+        output=float(values[-1][0]),
+        gradients_change=any(not np.array_equal(a, b) for a, b in zip(plain_grads.weights, grads.weights)),
+        routes=routes,
+    )
 
 
 def variation_table(given: Mapping[str, Any] | Case, activation: str) -> str:
@@ -256,57 +697,51 @@ def variation_table(given: Mapping[str, Any] | Case, activation: str) -> str:
     return table(["quantity", "identity", activation], rows, "lrr")
 
 
-def variation_text(given: Mapping[str, Any] | Case, activation: str, worst: float) -> str:
-    """What the activation changes, and how closely the three routes agree with it."""
+def variation_text(given: Mapping[str, Any] | Case | VariationFacts, activation: str | None = None) -> str:
+    """What the activation changes, decided at each unit, and how closely the three routes agree with it
+    (template ``problem3/variation.md``)."""
+    facts = given if isinstance(given, VariationFacts) else variation_facts(given, activation)
+    return _render("problem3/variation.md", facts)
+
+
+# ------------------------------------------------------------------ what to watch out for
+
+@dataclass(frozen=True)
+class WatchOutFacts:
+    """This network's names for the common mistakes: the output; an edge x_1 -> (a unit of layer 1) and its
+    weight; a unit that feeds several units with its sum of paths (or none); the negative values and weights."""
+
+    output: str
+    edge_from: str
+    edge_to: str
+    edge_weight: str
+    sum_unit: str | None
+    sum_terms: tuple[str, ...]
+    negatives: tuple[tuple[str, float], ...]
+
+
+def watch_out_facts(given: Mapping[str, Any] | Case) -> WatchOutFacts:
     case = solve(given)
-    varied = Network(list(case.weights), hidden_activation=activation)
-    values = varied.forward(case.x)
-    text = (f"With {activation} the loss becomes {fmt.number(varied.loss(case.x, case.t))}. The three routes still "
-            f"agree (largest disagreement {fmt.number(worst, 2)}).")
-    changed = [f"${case.unit(l, i)}$ ({fmt.number(case.values[l][i])} becomes {fmt.number(values[l][i])})"
-               for l in range(1, case.n_layers) for i in range(case.sizes[l]) if values[l][i] != case.values[l][i]]
-    if case.n_layers == 1:
-        return text + (" This network has no hidden unit, so the activation has nothing to act on and nothing "
-                       "changes.")
-    if not changed:
-        return text + " At these inputs the activation changes no hidden value, so nothing changes in the gradients either."
-    text += f" The hidden units that the activation changes: {join_words(changed)}."
-    if activation == "relu":
-        text += (" Wherever a unit is switched off, every weight on an edge out of it, and every path back through it, "
-                 "gets a gradient of zero: the nonlinearity decides which paths learn.")
-    return text
+    j = 1 if case.sizes[1] > 1 else 0
+    feeds = [(m, i) for m in (*range(1, case.n_layers), 0) for i in range(case.sizes[m]) if case.sizes[m + 1] > 1]
+    sum_unit, sum_terms = None, ()
+    if feeds:
+        m, i = feeds[0]
+        sum_unit = case.unit(m, i)
+        sum_terms = tuple(f"{case.weight(m, i, k)}\\,{d(case.unit(m + 1, k))}" for k in range(case.sizes[m + 1]))
+    negatives = [(case.unit(l, i), float(case.values[l][i])) for l in range(case.n_layers)
+                 for i in range(case.sizes[l]) if case.values[l][i] < 0]
+    negatives += [(case.weight(l, i, k), float(case.weights[l][i, k])) for l, i, k in case.edges()
+                  if case.weights[l][i, k] < 0]
+    return WatchOutFacts(output=case.unit(case.n_layers, 0), edge_from=case.unit(0, 0), edge_to=case.unit(1, j),
+                         edge_weight=case.weight(0, 0, j), sum_unit=sum_unit, sum_terms=sum_terms,
+                         negatives=tuple(negatives))
 
 
 def watch_out(given: Mapping[str, Any] | Case) -> str:
-    """The common mistakes, each illustrated with this network's names and values."""
-    case = solve(given)
-    out = case.unit(case.n_layers, 0)
-    bullets = [f"* **Start right.** $\\partial L/\\partial {out} = 2({out} - t)$, evaluated with the forward value of "
-               f"${out}$; an error here is multiplied into every gradient below."]
-    j = 1 if case.sizes[1] > 1 else 0
-    bullets.append(f"* **Use the weight on the edge.** $\\partial {case.unit(1, j)} / \\partial {case.unit(0, 0)} = "
-                   f"{case.weight(0, 0, j)}$: the weight *from* ${case.unit(0, 0)}$ *to* ${case.unit(1, j)}$ (first "
-                   "index: where the edge starts; second: where it ends), not another weight of the same layer.")
-    feeds = [(m, i) for m in (*range(1, case.n_layers), 0) for i in range(case.sizes[m]) if case.sizes[m + 1] > 1]
-    if feeds:
-        m, i = feeds[0]
-        terms = " + ".join(f"{case.weight(m, i, j)}\\,{d(case.unit(m + 1, j))}" for j in range(case.sizes[m + 1]))
-        bullets.append(f"* **Sum over every path.** A unit that feeds several units collects a gradient from each: "
-                       f"${d(case.unit(m, i))} = {terms}$.")
-    else:
-        bullets.append("* **Sum over every path.** A unit that feeds several units collects a gradient from each (here "
-                       "every unit feeds one unit only, so each sum has one term).")
-    negatives = [f"${case.unit(l, i)} = {fmt.latex(case.values[l][i])}$" for l in range(case.n_layers)
-                 for i in range(case.sizes[l]) if case.values[l][i] < 0]
-    negatives += [f"${case.weight(l, i, j)} = {fmt.latex(case.weights[l][i, j])}$" for l, i, j in case.edges()
-                  if case.weights[l][i, j] < 0]
-    if negatives:
-        bullets.append(f"* **Keep signs.** Multiplying by a negative number flips a sign: here "
-                       f"{join_words(negatives) if len(negatives) <= 4 else ', '.join(negatives[:4]) + ' and more'}.")
-    else:
-        bullets.append("* **Keep signs.** Multiplying by a negative number flips a sign (no input, value or weight is "
-                       "negative here, but a gradient can be).")
-    return "\n".join(bullets)
+    """The common mistakes, each illustrated with this network's names and values (template
+    ``problem3/watch_out.md``)."""
+    return _render("problem3/watch_out.md", watch_out_facts(given))
 
 
 def answer(given: Mapping[str, Any] | Case) -> str:
@@ -344,10 +779,10 @@ def solution(given: Mapping[str, Any] | Case) -> str:
         forward_equations(case),
         forward_table(case),
         forward_text(case),
-        "**(b) Backpropagation.** A weight's gradient is the value flowing into its edge times the gradient arriving "
+        ("**(b) Backpropagation.** A weight's gradient is the value flowing into its edge times the gradient arriving "
         "at the unit it feeds, $\\partial L/\\partial w^l_{ij} = a^{l-1}_i \\, \\partial L/\\partial a^l_j$; a unit's "
         "gradient is the sum over every edge it feeds, "
-        "$\\partial L/\\partial a^{l-1}_i = \\sum_j w^l_{ij} \\, \\partial L/\\partial a^l_j$. Step by step:",
+        "$\\partial L/\\partial a^{l-1}_i = \\sum_j w^l_{ij} \\, \\partial L/\\partial a^l_j$. Step by step:"),
         backprop_steps(case),
         first_step_text(case),
         answer(case),
