@@ -10,6 +10,7 @@ the summary must be identical, and so must the truth the page computes from the 
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -29,6 +30,8 @@ RANDOM_SETS = 60  # per variant, besides the catalogue's
 def _node() -> str:
     node = shutil.which("node")
     if node is None:
+        if os.environ.get("HWBOOK_REQUIRE_NODE"):
+            pytest.fail("HWBOOK_REQUIRE_NODE is set but node is not installed")
         pytest.skip("node is not installed: the page script is tested under Node")
     return node
 
