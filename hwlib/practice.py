@@ -31,6 +31,13 @@ The homework's own Given is never a variant.  The answers are the quantities
 the homework asks for (:meth:`hwlib.problems.Problem.answers`, with the keys of
 :mod:`hwlib.answers`), computed from the truth.
 
+A whole answer to a variant (:func:`fields`: what the page asks, in the order of
+the working) is judged by :func:`judge` with the marker's rules
+(:class:`hwlib.marker.ValueMarker`: correct, carried, wrong) and one diagnosis
+per slip, stated once where it starts; :func:`check` returns the verdicts and
+feedback as Markdown (the route for a notebook viewer); the practice pages'
+script (``book/practice/practice.js``) applies the same rules in the browser.
+
 Command line (the JSON is documented in README.md)::
 
     python -m hwlib.practice --problem 1 --seed 7

@@ -6,18 +6,24 @@ displays: MyST Markdown with two raw HTML blocks, read by the book's
 server:
 
 * the variant's container ``<form class="practice-variant" data-problem=N
-  data-seed=S>`` holds one ``<input data-quantity="<key>">`` per quantity, each
-  with its ``<label>`` and a feedback line (``aria-describedby``), the Check
-  button (``data-action="check"``), a status line announced to screen readers
-  (``role="status"``, ``aria-live="polite"``) and the checker's data as JSON
-  (:func:`checker_data`);
+  data-seed=S>`` holds one ``<input data-quantity="<key>">`` per field
+  (:func:`hwlib.practice.fields`; optional ones say so), each with its ``<label>``
+  and a feedback line (``aria-describedby``), the Check and Reset buttons
+  (``data-action="check"``, ``"reset"``), a status line announced to screen
+  readers (``role="status"``, ``aria-live="polite"``) and the checker's data as
+  JSON (:func:`checker_data`: the Given's values, how to solve the rest, the
+  local formulas and the catalogue's wrong formulas, never an answer);
 * the worked solution (the chapter's own text, ``hwlib.worked.problemN.solution``)
   sits behind a ``<details>`` toggle, inside a ``<template>`` that the script
   puts in place (and MathJax typesets) when the toggle first opens: a page of
   20 solutions would otherwise typeset over a thousand formulas on loading.
 
-After a check, each input carries ``data-verdict="correct"`` or ``"wrong"``;
-the feedback says which in words and with a sign (✓, ✗), not by colour alone.
+After a check, each input carries ``data-verdict="correct"``, ``"carried"`` or
+``"wrong"`` (none while blank), as :func:`hwlib.practice.judge` decides for the
+whole answer; the feedback says which in words and with a sign (✓, ↪, ✗), not
+by colour alone.  :func:`controls_markdown` puts the count of completed variants,
+a seed field and a New variant button at the top of a page, with the data that
+lets the script pose fresh variants (:func:`generator_data`).
 
 The practice pages (``book/practice_problemN.ipynb``) call :func:`variant_markdown`
 for 20 seeds each.  The build renders their committed outputs without executing
