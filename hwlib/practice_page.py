@@ -317,5 +317,5 @@ def controls_markdown(problem: int) -> str:
         f'<p id="{field}-status" class="practice-controls-status" role="status" aria-live="polite"></p>',
         f'<script type="application/json" class="practice-generator">{payload}</script>',
         "</div>",
-        '<div class="practice-fresh" aria-label="Fresh variants"></div>',
+        '<div class="practice-fresh"></div>',
     ]) + "\n"

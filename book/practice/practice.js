@@ -1004,15 +1004,11 @@
     }
   }
 
-  /* Formulas are not tab stops: MathJax makes each one focusable (for its menu), Chromium each one that
-   * scrolls; the keyboard goes from field to field instead.  A formula typeset later (a worked solution, a lazily typeset statement) is caught too. */
+  /* Formulas are not tab stops: MathJax makes each one focusable (for its menu), and Chromium any that scrolls
+   * (practice.css lets inline formulas overflow instead); the keyboard goes from field to field.  A formula typeset later (a worked solution, a lazily typeset statement) is caught too. */
   function untab(root) {
     Array.prototype.forEach.call(root.querySelectorAll("mjx-container[tabindex]"), function (node) {
       node.removeAttribute("tabindex");
-    });
-    /* A formula wider than its box scrolls, and Chromium makes a scroller a tab stop unless it says otherwise. */
-    Array.prototype.forEach.call(root.querySelectorAll("span.math:not([tabindex]), div.math:not([tabindex])"), function (node) {
-      node.setAttribute("tabindex", "-1");
     });
   }
 
