@@ -226,8 +226,9 @@ def _slotted(tree: Any, values: list[float]) -> Any:
         return {"slot": len(values) - 1}
     if "q" in tree:
         return tree
-    if "abs" in tree:
-        return {"abs": _slotted(tree["abs"], values)}
+    for unary in ("abs", "floor", "ceil"):
+        if unary in tree:
+            return {unary: _slotted(tree[unary], values)}
     (op, args), = tree.items()
     return {op: [_slotted(a, values) for a in args]}
 
