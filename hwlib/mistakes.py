@@ -426,8 +426,8 @@ CATALOGUE: tuple[Mistake, ...] = (
                 "its sign",
                 _p3_target_minus_output),
     _p3_mistake("transposed_weight",
-                "this uses the transposed weight (w{layer}₂₁ for w{layer}₁₂): ∂{above}_j/∂{below}_i is the weight on the "
-                "edge from {below}_i to {above}_j",
+                "this uses the transposed weight (w{layer}₂₁ for w{layer}₁₂): ∂{above}_j/∂{below}_i is the weight "
+                "on the edge from {below}_i to {above}_j",
                 _p3_transposed_weight),
     _p3_mistake("transposed_weight_forward",
                 "the forward pass uses the transposed weight (w{first_layer}₂₁ for w{first_layer}₁₂): {first_above}_j "
