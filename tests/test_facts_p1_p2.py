@@ -207,6 +207,10 @@ def test_problem1_words_say_what_the_facts_say(g):
     assert (f"about {written} times" in text) == (not exact) and f"{written} times" in text
     unread = f.height.unread_input + f.height.unread_padding
     assert ("no window reads" in text) == bool(unread or f.width.unread_input + f.width.unread_padding)
+    box = problem1.answer(g)
+    # a share of the work below 1, a multiple of it above 1: never "needs 2 of the weights"
+    assert ("of the weights and of the work" in box) == costs.cheaper
+    assert ("times the weights and the work" in box) == (not costs.cheaper)
 
 
 # --------------------------------------------------------------------------- Problem 2
