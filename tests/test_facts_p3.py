@@ -285,6 +285,24 @@ def test_prose_numbers_follow_one_precision_rule():
     assert "$z = -1.75$" in text and r"\approx 5.06$" in text
 
 
+def test_a_whole_number_of_four_digits_is_not_said_to_be_rounded():
+    """A loss of 1,024 was written '\\approx 1{,}024' and 'about 1,024': the check rounded it to 1.02e+03."""
+    g = {"weights": [[[1, 0], [0, 1], [1, 1], [-1, 1]], [[2], [-3]]], "x": [1, 2, 3, 4], "t": 5}  # z = -27, L = 1024
+    assert problem3.solve(g).loss == 1024
+    text = problem3.forward_text(g)
+    assert "= 1{,}024$" in text and r"\approx 1{,}024" not in text
+    assert "from 1,024 to" in problem3.descent_text(g, 0.05)
+    assert "stays at 1,024" in problem3.variation_text(g, "relu")
+
+
+def test_relu_is_named_as_the_chapter_names_it():
+    """The variation said 'With relu the loss …' and 'where relu has a kink' beside the chapter's 'ReLU'."""
+    g = {"weights": [[[1, 1], [1, 0]], [[1, 0], [0, 1]], [[1], [1]]], "x": [2, -2], "t": 3}  # a kink
+    text = problem3.variation_text(g, "relu") + problem3.variation_table(g, "relu")
+    assert "With ReLU the loss" in text and "where ReLU has a kink" in text and "| ReLU |" in text
+    assert "relu" not in text
+
+
 def test_output_letter_never_names_a_hidden_layer():
     """The 3-2-1 network's output was named y, the homework's first hidden layer (beside y_1, y_2)."""
     g = {"weights": [[[1, 0], [0, 1], [1, 1]], [[1], [-1]]], "x": [1, 2, -1], "t": 0}
