@@ -73,3 +73,14 @@ def test_a_tie_rounds_away_from_zero_whatever_its_binary_value():
         assert fmt.number(value, 3) == written, value
     assert fmt.prose(Fraction(121, 4)) == "30.3" and not fmt.is_exact(Fraction(121, 4))
     assert fmt.number(30.25) == "30.25" and fmt.is_exact(30.25 + 0.05)
+
+
+def test_a_fraction_is_rounded_from_its_exact_value():
+    """(-0.75 - 0.1)^2 of a Given with x = 0.3333333333333333 is 0.72249999999999999995..., whose nearest float
+    is 0.7225: rounded from the float it read 0.723."""
+    from fractions import Fraction
+
+    below_tie = Fraction(7225, 10000) - Fraction(1, 10**20)
+    assert float(below_tie) == 0.7225
+    assert fmt.number(below_tie, 3) == "0.722" and fmt.number(Fraction(7225, 10000), 3) == "0.723"
+    assert fmt.number(-below_tie, 3) == "−0.722" and fmt.prose(Fraction(1, 3)) == "0.333"
