@@ -501,7 +501,17 @@ def agreement_text(facts: RouteFacts) -> str:
 
 # ------------------------------------------------------------------ one step of gradient descent
 
+def _check_learning_rate(learning_rate: object) -> float:
+    """``learning_rate`` as a float; a TypeError unless a finite number, a ValueError unless > 0."""
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not np.isfinite(learning_rate):
+        raise TypeError(f"learning_rate must be a finite number, got {learning_rate!r}")
+    if learning_rate <= 0:
+        raise ValueError(f"learning_rate must be > 0 (a step against the gradient), got {learning_rate!r}")
+    return float(learning_rate)
+
+
 def _stepped(case: Case, learning_rate: float) -> Network:
+    learning_rate = _check_learning_rate(learning_rate)
     return Network([w - learning_rate * g for w, g in zip(case.weights, case.grads.weights)])
 
 
@@ -532,6 +542,7 @@ class DescentFacts:
     still: tuple[str, ...]
     zero_values: tuple[str, ...]
     zero_gradients: tuple[str, ...]
+    moved: bool = True        # some weight has a non-zero gradient, so the step moves it
 
 
 def _exact(value: float) -> Fraction:
@@ -558,8 +569,7 @@ def _exact_step(weights: Sequence[Sequence[Sequence[Fraction]]], x: Sequence[Fra
 def descent_facts(given: Mapping[str, Any] | Case, learning_rate: float) -> DescentFacts:
     """One step w <- w - eta dL/dw, in exact arithmetic from the decimals of the Given and of ``learning_rate``."""
     case = solve(given)
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not np.isfinite(learning_rate):
-        raise TypeError(f"learning_rate must be a finite number, got {learning_rate!r}")
+    _check_learning_rate(learning_rate)
     eta = _exact(learning_rate)
     weights = [[[_exact(v) for v in row] for row in w] for w in case.weights]
     x, t = [_exact(v) for v in case.x], _exact(case.t)
@@ -579,6 +589,7 @@ def descent_facts(given: Mapping[str, Any] | Case, learning_rate: float) -> Desc
         change=change,
         change_digits=_digits_apart(loss, new_loss),
         still=tuple(case.weight(l, i, j) for l, i, j in case.edges() if grads[l][i][j] == 0),
+        moved=any(g != 0 for w in grads for row in w for g in row),
         zero_values=tuple(case.unit(l, i) for l in range(case.n_layers) for i in range(case.sizes[l])
                           if values[l][i] == 0),
         zero_gradients=tuple(d(case.unit(l, j)) for l in range(1, case.n_layers + 1) for j in range(case.sizes[l])
