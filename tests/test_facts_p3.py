@@ -287,6 +287,46 @@ def test_prose_numbers_follow_one_precision_rule():
     assert "$z = -1.75$" in text and r"\approx 5.06$" in text
 
 
+def test_a_whole_number_of_four_digits_is_not_said_to_be_rounded():
+    """A loss of 1,024 was written '\\approx 1{,}024' and 'about 1,024': the check rounded it to 1.02e+03."""
+    g = {"weights": [[[1, 0], [0, 1], [1, 1], [-1, 1]], [[2], [-3]]], "x": [1, 2, 3, 4], "t": 5}  # z = -27, L = 1024
+    assert problem3.solve(g).loss == 1024
+    text = problem3.forward_text(g)
+    assert "= 1{,}024$" in text and r"\approx 1{,}024" not in text
+    assert "from 1,024 to" in problem3.descent_text(g, 0.05)
+    assert "stays at 1,024" in problem3.variation_text(g, "relu")
+
+
+def test_relu_is_named_as_the_chapter_names_it():
+    """The variation said 'With relu the loss …' and 'where relu has a kink' beside the chapter's 'ReLU'."""
+    g = {"weights": [[[1, 1], [1, 0]], [[1, 0], [0, 1]], [[1], [1]]], "x": [2, -2], "t": 3}  # a kink
+    text = problem3.variation_text(g, "relu") + problem3.variation_table(g, "relu")
+    assert "With ReLU the loss" in text and "where ReLU has a kink" in text and "| ReLU |" in text
+    assert "relu" not in text
+
+
+def test_a_learning_rate_that_is_not_positive_stops_with_one_clear_error():
+    """learning_rate = 0 read 'Weights whose gradient is zero do not move' (none moved), and -0.05 'The step
+    overshoots: a smaller learning rate would make the loss fall' (it climbed the gradient)."""
+    for rate in (0, 0.0, -0.05):
+        for section in (problem3.descent_text, problem3.descent_table, problem3.descent_facts):
+            with pytest.raises(ValueError, match="learning_rate must be > 0"):
+                section(HOMEWORK, rate)
+    with pytest.raises(TypeError, match="learning_rate"):
+        problem3.descent_table(HOMEWORK, "0.05")
+
+
+def test_a_step_that_moves_weights_but_leaves_the_loss_overshoots():
+    """w = 1, x = 1, t = 0, eta = 1: the output jumps from 1 to -1 and the loss stays at 1, past the minimum."""
+    g = {"weights": [[[1]]], "x": [1], "t": 0}
+    facts = problem3.descent_facts(g, 1.0)
+    assert facts.change == "stays" and facts.moved
+    assert "The step overshoots" in problem3.descent_text(g, 1.0)
+    still = dict(HOMEWORK, x=[0, 0])  # nothing moves: the loss stays for want of a gradient, no overshoot
+    assert not problem3.descent_facts(still, 0.05).moved
+    assert "overshoots" not in problem3.descent_text(still, 0.05)
+
+
 def test_output_letter_never_names_a_hidden_layer():
     """The 3-2-1 network's output was named y, the homework's first hidden layer (beside y_1, y_2)."""
     g = {"weights": [[[1, 0], [0, 1], [1, 1]], [[1], [-1]]], "x": [1, 2, -1], "t": 0}

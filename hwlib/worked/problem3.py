@@ -27,7 +27,7 @@ import sympy as sp
 
 from hwlib import fmt, givens
 from hwlib.answers import problem3_truth
-from hwlib.naming import default_letters, unit_key, unit_label, weight_label
+from hwlib.naming import FROM_SUPERSCRIPTS, default_letters, unit_key, unit_label, weight_label
 from hwlib.network import ACTIVATIONS, Gradients, Network
 from hwlib.symbolic_network import SYMPY_ACTIVATIONS, symbolic_gradients
 from hwlib.words import render
@@ -50,6 +50,8 @@ __all__ = [
     "answer_quantities",
     "backprop_steps",
     "d",
+    "ACTIVATION_NAMES",
+    "activation_name",
     "default_letters",
     "descent_facts",
     "descent_table",
@@ -218,7 +220,17 @@ def _is_exact(value: float, digits: int) -> bool:
     """Whether ``fmt.number(value, digits)`` writes ``value`` exactly (then a formula says '=', else '\\approx');
     ``value`` may be a :class:`fractions.Fraction`, the exact value of a decimal Given."""
     exact = value if isinstance(value, Fraction) else Fraction(float(value))
-    return Fraction(f"{float(value):.{digits}g}") == exact
+    return _written_value(fmt.number(value, digits)) == exact
+
+
+def _written_value(text: str) -> Fraction:
+    """The exact value a number written by :func:`hwlib.fmt.number` states: '1,024' is 1024, '−0.5' is -1/2,
+    '1.5 × 10⁻⁷' is 3/20000000."""
+    text = text.replace(",", "").replace(fmt.MINUS, "-")
+    if " × 10" not in text:
+        return Fraction(text)
+    mantissa, exponent = text.split(" × 10")
+    return Fraction(mantissa) * Fraction(10) ** int(exponent.translate(FROM_SUPERSCRIPTS))
 
 
 def _eq(value: float, digits: int = PROSE_DIGITS) -> str:
@@ -289,7 +301,17 @@ def _render(template: str, facts: object) -> str:
     ``eq(v)`` ('= 4' or '\\approx 4.33'), ``about(v)`` ('9' or 'about 1.92'), ``d(name)`` (∂L/∂name), ``tex_term(v)`` (a LaTeX factor, parenthesised
     when negative), ``inline(names, suffix)`` and ``units(varied_units, kind)``."""
     return render(template, facts=facts, digits=PROSE_DIGITS, eq=_eq, about=_about, d=d, tex_term=_term,
-                  inline=_inline, units=_units)
+                  inline=_inline, units=_units, activation_name=activation_name)
+
+
+#: how prose and tables name each hidden activation of :data:`hwlib.network.ACTIVATIONS` (ReLU, as the chapter
+#: writes it; the others by their function's name)
+ACTIVATION_NAMES = {"identity": "identity", "relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh"}
+
+
+def activation_name(activation: str) -> str:
+    """The name prose and tables give ``activation``: 'ReLU' for 'relu'."""
+    return ACTIVATION_NAMES.get(activation, activation)
 
 
 def forward_text(given: Mapping[str, Any] | Case) -> str:
@@ -479,7 +501,17 @@ def agreement_text(facts: RouteFacts) -> str:
 
 # ------------------------------------------------------------------ one step of gradient descent
 
+def _check_learning_rate(learning_rate: object) -> float:
+    """``learning_rate`` as a float; a TypeError unless a finite number, a ValueError unless > 0."""
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not np.isfinite(learning_rate):
+        raise TypeError(f"learning_rate must be a finite number, got {learning_rate!r}")
+    if learning_rate <= 0:
+        raise ValueError(f"learning_rate must be > 0 (a step against the gradient), got {learning_rate!r}")
+    return float(learning_rate)
+
+
 def _stepped(case: Case, learning_rate: float) -> Network:
+    learning_rate = _check_learning_rate(learning_rate)
     return Network([w - learning_rate * g for w, g in zip(case.weights, case.grads.weights)])
 
 
@@ -510,6 +542,7 @@ class DescentFacts:
     still: tuple[str, ...]
     zero_values: tuple[str, ...]
     zero_gradients: tuple[str, ...]
+    moved: bool = True        # some weight has a non-zero gradient, so the step moves it
 
 
 def _exact(value: float) -> Fraction:
@@ -536,8 +569,7 @@ def _exact_step(weights: Sequence[Sequence[Sequence[Fraction]]], x: Sequence[Fra
 def descent_facts(given: Mapping[str, Any] | Case, learning_rate: float) -> DescentFacts:
     """One step w <- w - eta dL/dw, in exact arithmetic from the decimals of the Given and of ``learning_rate``."""
     case = solve(given)
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not np.isfinite(learning_rate):
-        raise TypeError(f"learning_rate must be a finite number, got {learning_rate!r}")
+    _check_learning_rate(learning_rate)
     eta = _exact(learning_rate)
     weights = [[[_exact(v) for v in row] for row in w] for w in case.weights]
     x, t = [_exact(v) for v in case.x], _exact(case.t)
@@ -557,6 +589,7 @@ def descent_facts(given: Mapping[str, Any] | Case, learning_rate: float) -> Desc
         change=change,
         change_digits=_digits_apart(loss, new_loss),
         still=tuple(case.weight(l, i, j) for l, i, j in case.edges() if grads[l][i][j] == 0),
+        moved=any(g != 0 for w in grads for row in w for g in row),
         zero_values=tuple(case.unit(l, i) for l in range(case.n_layers) for i in range(case.sizes[l])
                           if values[l][i] == 0),
         zero_gradients=tuple(d(case.unit(l, j)) for l in range(1, case.n_layers + 1) for j in range(case.sizes[l])
@@ -694,7 +727,7 @@ def variation_table(given: Mapping[str, Any] | Case, activation: str) -> str:
     rows.append(["$L$", fmt.number(case.loss), fmt.number(varied.loss(case.x, case.t))])
     rows += [[f"${d(case.weight(l, i, j))}$", fmt.number(case.grads.weights[l][i, j]), fmt.number(grads.weights[l][i, j])]
              for l, i, j in case.edges()]
-    return table(["quantity", "identity", activation], rows, "lrr")
+    return table(["quantity", "identity", activation_name(activation)], rows, "lrr")
 
 
 def variation_text(given: Mapping[str, Any] | Case | VariationFacts, activation: str | None = None) -> str:
