@@ -315,7 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_template_text(givens, seeds))
             return 0
         if seeds is not None:
-            raise InputError(["--seed and --roster go with --template or --quantities; a class's seeds are its seed column"])
+            raise InputError(
+                ["--seed and --roster go with --template or --quantities; a class's seeds are its seed column"]
+            )
         if args.answers is None or args.out is None:
             parser.error("ANSWERS.csv and --out DIR are needed (or --quantities, --template)")
         if not args.assignment.strip() or len(args.assignment) > 200 or any(ord(c) < 32 for c in args.assignment):
@@ -834,7 +836,8 @@ def _mark_into(
         for q in columns:
             if q not in variants.present and not marker.has(q):
                 reader.problem(
-                    f"{reader.path}, header, column {q!r}: a quantity of no student's variant in this class, nor of the Given "
+                    f"{reader.path}, header, column {q!r}: a quantity of no student's variant in this class, "
+                    "nor of the Given "
                     "(python -m hwlib.mark --template --roster ROSTER.csv prints the columns a class needs)"
                 )
     if reader.problems:

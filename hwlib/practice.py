@@ -510,19 +510,23 @@ def write_sheets(roster: Any, out: Any) -> int:
             raise InputError([f"{roster}: the roster lies in the output folder {out}, which is replaced as a whole"])
         folder.mkdir("sheets")
         used: set[str] = set()
-        keys = {p: None for p in PROBLEMS}
+        # the key's columns: the union of the students' variants' keys, problem by problem in order of first
+        # appearance; a cell of a quantity a student's variant lacks stays blank
+        rows: list[dict[str, str]] = []
+        union: dict[int, dict[str, None]] = {p: {} for p in PROBLEMS}
+        for s in students:
+            values: dict[str, str] = {}
+            for p in PROBLEMS:
+                found = answers(p, make_given(p, int(s["seed"])))
+                union[p].update(dict.fromkeys(found))
+                values.update({q: _cell(v) for q, v in found.items()})
+            rows.append(values)
+        keys = [q for p in PROBLEMS for q in union[p]]
         with folder.open("key.csv") as f:
             writer = csv.writer(f)
-            header_written = False
-            for s in students:
+            writer.writerow(["student", "id", "section", "seed", *keys])
+            for s, values in zip(students, rows):
                 seed = int(s["seed"])
-                values: dict[str, str] = {}
-                for p in PROBLEMS:
-                    values.update({q: _cell(v) for q, v in answers(p, make_given(p, seed)).items()})
-                if not header_written:
-                    keys = list(values)
-                    writer.writerow(["student", "id", "section", "seed", *keys])
-                    header_written = True
                 writer.writerow([escape.csv_cell(s["student"]), s["id"], escape.csv_cell(s["section"]), seed,
                                  *(values.get(k, "") for k in keys)])
                 name = file_name(s["student"], used, "")
