@@ -332,6 +332,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+class _WithVariants(Mapping):
+    """The Given's quantities (``base``), then any practice variant's (``extra``, consulted only for a key the
+    Given lacks: the unseeded path never computes the variants' table)."""
+
+    def __init__(self, base: Mapping[str, Any], extra: Any) -> None:
+        self.base, self.extra = base, extra
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.base:
+            return self.base[key]
+        if key in _variant_table():
+            return self.extra(key)
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.base or (isinstance(key, str) and key in _variant_table())
+
+    def __iter__(self) -> Any:
+        return iter({**dict.fromkeys(self.base), **dict.fromkeys(_variant_table())})
+
+    def __len__(self) -> int:
+        return len(set(self.base) | set(_variant_table()))
+
+
 def _template_seeds(args: argparse.Namespace) -> list[int] | None:
     """The seeds of ``--seed`` and ``--roster`` (a roster's blank seed: ``practice.roster_seed`` of the name)."""
     if args.seed is None and args.roster is None:
@@ -349,11 +373,10 @@ def _template_seeds(args: argparse.Namespace) -> list[int] | None:
 
 def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], given_note: str, policy: Policy) -> int:
     table = _quantities(givens)
-    # a personalised class's columns may name any variant's quantities: the reader knows them all, and an
-    # unseeded class is held to the Given's own below
-    variant_only = {q: v for q, v in _variant_table().items() if q not in table}
-    table_all = {**table, **{q: quantity for q, (quantity, _) in variant_only.items()}}
-    problem_of = {q: t.problem for q, t in table_all.items()}
+    # a personalised class's columns may name any variant's quantities: the reader knows them all (looked up
+    # only for a column the Given lacks), and an unseeded class is held to the Given's own below
+    table_all = _WithVariants(table, lambda q: _variant_table()[q][0])
+    problem_of = _WithVariants({q: t.problem for q, t in table.items()}, lambda q: _variant_table()[q][0].problem)
     try:
         checked = ClassMarker(givens, [], policy)  # the Given as marking needs it: exact truth, float64 faithful
     except (ValueError, ArithmeticError) as exc:
@@ -382,7 +405,7 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
                         )
                     ]
                 )
-        count = {q: checked.is_count(q) for q in table} | {q: c for q, (_, c) in variant_only.items()}
+        count = _WithVariants({q: checked.is_count(q) for q in table}, lambda q: _variant_table()[q][1])
         carry = ("SIS User ID", "SIS Login ID") if "canvas" in args.export else ()
         reader = ClassReader(args.answers, count, column_map, lenient=args.lenient, chunk=args.chunk, carry=carry)
         if not reader.has["seed"]:
