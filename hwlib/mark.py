@@ -70,7 +70,7 @@ import numpy as np
 
 import hwlib
 from hwlib import mistakes
-from hwlib.class_input import ClassReader, InputError, file_name, read_column_map
+from hwlib.class_input import ROLES, ClassReader, InputError, file_name, read_column_map
 from hwlib.class_summary import Summary
 from hwlib.class_vector import (
     BLANK,
@@ -347,7 +347,7 @@ class _WithVariants(Mapping):
         raise KeyError(key)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.base or (isinstance(key, str) and key in _variant_table())
+        return key in self.base or (isinstance(key, str) and key not in ROLES and key in _variant_table())
 
     def __iter__(self) -> Any:
         return iter({**dict.fromkeys(self.base), **dict.fromkeys(_variant_table())})
