@@ -5,7 +5,10 @@
 with ``python -m hwlib.mark --quantities``, print the header with ``--template``).  Any subset of the
 quantity columns may be present; an empty cell is a blank.  Optional columns: ``id`` and
 ``section`` (carried to every output), ``seed`` (each student marked against their own practice
-variant, :mod:`hwlib.practice`).  An export with other headers is read through ``--columns
+variant, :mod:`hwlib.practice`; the columns are then the union of the variants' keys, ``--template
+--roster ROSTER.csv`` or ``--seed N`` prints them, and a quantity a student's variant lacks must be blank
+there: it counts in neither ``answered`` nor ``max_points``, and a value written in it is bad input, or
+``review`` with ``--lenient``).  An export with other headers is read through ``--columns
 MAP.toml``: a table ``[columns]`` of header text = ``student``, ``id``, ``section``, ``seed``,
 ``ignore`` or a quantity key.  The delimiter (``,`` ``;`` or tab) is detected.  Numbers: ASCII
 digits, a sign (``-``, ``+``, U+2212), a decimal point, an exponent, thousands separators where

@@ -47,7 +47,8 @@ Command line (the JSON is documented in README.md)::
 ``--sheets`` writes one practice sheet per student of a roster (a CSV with a ``student`` column and
 optionally ``id``, ``section`` and ``seed``; other columns are ignored): ``DIR/sheets/<student>.md`` and
 ``.html`` (the statements of the three problems of the student's variant), ``DIR/key.csv`` (the
-instructor's key: student, id, section, seed, then every asked quantity's true value) and
+instructor's key: student, id, section, seed, then every asked quantity's true value; its columns are the
+union over the class's variants, blank where a student's variant lacks the quantity) and
 ``DIR/run.json``.  A student without a seed gets :func:`roster_seed` of their name: the first four
 bytes of the SHA-256 of the name (NFC, whitespace folded, UTF-8) as a big-endian integer, so the same
 name always gets the same sheet.  Mark the class with the ``seed`` column of ``key.csv``
