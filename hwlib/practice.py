@@ -47,7 +47,8 @@ Command line (the JSON is documented in README.md)::
 ``--sheets`` writes one practice sheet per student of a roster (a CSV with a ``student`` column and
 optionally ``id``, ``section`` and ``seed``; other columns are ignored): ``DIR/sheets/<student>.md`` and
 ``.html`` (the statements of the three problems of the student's variant), ``DIR/key.csv`` (the
-instructor's key: student, id, section, seed, then every asked quantity's true value) and
+instructor's key: student, id, section, seed, then every asked quantity's true value; its columns are the
+union over the class's variants, blank where a student's variant lacks the quantity) and
 ``DIR/run.json``.  A student without a seed gets :func:`roster_seed` of their name: the first four
 bytes of the SHA-256 of the name (NFC, whitespace folded, UTF-8) as a big-endian integer, so the same
 name always gets the same sheet.  Mark the class with the ``seed`` column of ``key.csv``
@@ -510,19 +511,23 @@ def write_sheets(roster: Any, out: Any) -> int:
             raise InputError([f"{roster}: the roster lies in the output folder {out}, which is replaced as a whole"])
         folder.mkdir("sheets")
         used: set[str] = set()
-        keys = {p: None for p in PROBLEMS}
+        # the key's columns: the union of the students' variants' keys, problem by problem in order of first
+        # appearance; a cell of a quantity a student's variant lacks stays blank
+        rows: list[dict[str, str]] = []
+        union: dict[int, dict[str, None]] = {p: {} for p in PROBLEMS}
+        for s in students:
+            values: dict[str, str] = {}
+            for p in PROBLEMS:
+                found = answers(p, make_given(p, int(s["seed"])))
+                union[p].update(dict.fromkeys(found))
+                values.update({q: _cell(v) for q, v in found.items()})
+            rows.append(values)
+        keys = [q for p in PROBLEMS for q in union[p]]
         with folder.open("key.csv") as f:
             writer = csv.writer(f)
-            header_written = False
-            for s in students:
+            writer.writerow(["student", "id", "section", "seed", *keys])
+            for s, values in zip(students, rows):
                 seed = int(s["seed"])
-                values: dict[str, str] = {}
-                for p in PROBLEMS:
-                    values.update({q: _cell(v) for q, v in answers(p, make_given(p, seed)).items()})
-                if not header_written:
-                    keys = list(values)
-                    writer.writerow(["student", "id", "section", "seed", *keys])
-                    header_written = True
                 writer.writerow([escape.csv_cell(s["student"]), s["id"], escape.csv_cell(s["section"]), seed,
                                  *(values.get(k, "") for k in keys)])
                 name = file_name(s["student"], used, "")
