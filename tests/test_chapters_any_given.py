@@ -162,10 +162,38 @@ def test_problem1_page_for_any_given(g):
     page.check_common(differs(1, g))
 
 
+def output_cell(nb: nbformat.NotebookNode, code: str) -> str:
+    """The plain-text result of the one code cell whose source contains ``code``."""
+    [cell] = [c for c in nb.cells if c.cell_type == "code" and code in c.source]
+    return " ".join("".join(out.get("data", {}).get("text/plain", "") for out in cell.outputs).split())
+
+
+@pytest.mark.parametrize(("g", "pair", "works"), [
+    # one output along the height: every stride from the smallest up works there, so the width's strides meet it
+    ({"in_shape": (5, 9, 2), "out_shape": (1, 3, 2), "kernel": 5}, (0, 2),
+     "{'padding 0': 'stride 2', 'padding 1': 'stride 3'}"),
+    ({"in_shape": (2, 6, 1), "out_shape": (1, 2, 1), "kernel": 1}, (0, 3), "{'padding 0': 'strides 3 to 5'}"),
+    ({"in_shape": (1, 1, 3), "out_shape": (1, 1, 4), "kernel": 1}, (0, 1), "{'padding 0': 'every stride from 1'}"),
+])
+def test_problem1_page_with_one_output_along_an_axis(g, pair, works):
+    nb = run(1, assignments(g))
+    page = Page(nb)
+    (h, w, _), (ho, wo, _), k = g["in_shape"], g["out_shape"], g["kernel"]
+    both = [ps for ps in brute_force(h, ho, k, wide=True) if ps in brute_force(w, wo, k, wide=True)]
+    assert pair == min(both, key=lambda ps: (ps[1], ps[0]))
+    assert output_cell(nb, "common_padding_stride_ranges") == (
+        f"{{'(padding, stride) that work': {works}, 'chosen': {pair}}}")
+    assert f"With padding {pair[0]}, stride {pair[1]}" in page.answer
+    page.check_common(True)
+
+
 # --------------------------------------------------------------------------- Problem 2
 
-def brute_force(n: int, o: int, k: int) -> list[tuple[int, int]]:
-    return sorted(((p, s) for p in range(k) for s in range(1, n + 2 * p - k + 2)
+def brute_force(n: int, o: int, k: int, wide: bool = False) -> list[tuple[int, int]]:
+    """Every (padding, stride) taking n to o, by the floor formula: strides up to the padded input's positions
+    (``wide``: up to twice as far, where one output takes every stride from its smallest)."""
+    top = 2 * (n + 2 * k) if wide else None
+    return sorted(((p, s) for p in range(k) for s in range(1, (top or n + 2 * p - k + 1) + 1)
                    if n + 2 * p >= k and (n + 2 * p - k) // s + 1 == o), key=lambda ps: (ps[1], ps[0]))
 
 
@@ -202,6 +230,31 @@ def test_problem2_page_for_any_given(g):
     if g["in_volume"] != [20, 20, 10]:
         assert "20 \\times 20 \\times 10" not in page.before
     page.check_common(differs(2, g))
+
+
+@pytest.mark.parametrize("g", [
+    {"in_volume": (5, 9, 2), "out_volume": (1, 3, 2), "kernels": {"a": 5, "b": 1, "c": 3}},
+    {"in_volume": (2, 6, 1), "out_volume": (1, 2, 1), "kernels": {"a": 1, "b": 2}},
+])
+def test_problem2_page_with_one_output_along_an_axis(g):
+    nb = run(2, assignments(g))
+    page = Page(nb)
+    (h, w, _), (ho, wo, c_out) = g["in_volume"], g["out_volume"]
+    drawn = False
+    for part, k in g["kernels"].items():
+        both = [ps for ps in brute_force(h, ho, k, wide=True) if ps in brute_force(w, wo, k, wide=True)]
+        row = next(line for line in page.answer.splitlines() if line.startswith(f"| ({part}) |"))
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[4] == fmt.number(c_out)
+        if both:
+            assert cells[2:4] == [str(both[0][0]), str(both[0][1])]
+            assert f"'({part}) (padding, stride) that work': {{'padding {both[0][0]}'" in output_cell(
+                nb, "common_padding_stride_ranges")
+            drawn = True
+        else:
+            assert "impossible" in cells[2] or "no symmetric padding works" in cells[2]
+    assert drawn and "No part has a symmetric setting to draw" not in page.before
+    page.check_common(True)
 
 
 def test_problem2_impossible_parts_are_answered_in_words():
