@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import nbformat
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -284,26 +284,31 @@ def fits_problem3_page(g) -> bool:
     return True
 
 
-def plain_loss(weights, x, t) -> float:
-    a = np.array(x, dtype=float)
+def as_fraction(v) -> Fraction:
+    return Fraction(repr(float(v)))
+
+
+def plain_loss(weights, x, t) -> Fraction:
+    """L = sum (x W1 ... Wn - t)^2 in exact rationals (the decimals as written): no rounding where terms cancel."""
+    a = [as_fraction(v) for v in x]
     for w in weights:
-        a = a @ np.array(w, dtype=float)
-    return float(((a - t) ** 2).sum())
+        a = [sum(a[i] * as_fraction(w[i][j]) for i in range(len(a))) for j in range(len(w[0]))]
+    return sum((v - as_fraction(t)) ** 2 for v in a)
 
 
 def check_problem3(page: Page, g: dict) -> None:
     rows = dict(re.findall(r"^\| (\$[^|]+\$) \| ([^|]+) \|$", page.answer, flags=re.MULTILINE))
-    assert rows["$L$"] == fmt.number(plain_loss(g["weights"], g["x"], g["t"]))
+    assert rows["$L$"] == fmt.number(float(plain_loss(g["weights"], g["x"], g["t"])))
     for l, matrix in enumerate(g["weights"]):
         for i, row in enumerate(matrix):
             for j, _ in enumerate(row):
-                up = [np.array(w, dtype=float) for w in g["weights"]]
-                down = [w.copy() for w in up]
-                up[l][i, j] += 1
-                down[l][i, j] -= 1
+                up = [[list(row) for row in w] for w in g["weights"]]
+                down = [[list(row) for row in w] for w in g["weights"]]
+                up[l][i][j] += 1
+                down[l][i][j] -= 1
                 exact = (plain_loss(up, g["x"], g["t"]) - plain_loss(down, g["x"], g["t"])) / 2
                 label = f"$\\frac{{\\partial L}}{{\\partial w^{{{l + 1}}}_{{{i + 1}{j + 1}}}}}$"
-                assert rows[label] == fmt.number(exact), label
+                assert rows[label] == fmt.number(float(exact)), label
     n_weights = sum(len(m) * len(m[0]) for m in g["weights"])
     assert {1: "with respect to the weight by", 2: "with respect to both weights by"}.get(
         n_weights, f"(all {n_weights} of them)") in page.before
@@ -330,6 +335,17 @@ def test_problem3_three_inputs_three_hidden_units_and_a_negative_target():
     page = Page(run(3, assignments(g) + '\nlearning_rate = 0.05\nvariation_activation = "relu"'))
     check_problem3(page, g)
     assert "a layer $y_{1}, y_{2}, y_{3}$" in page.before
+
+
+def test_problem3_values_in_the_thousands():
+    """x and weights in the thousands: the finite differences step 1e-3 (Network.default_eps), not 1e-6, whose
+    quotient rounding of a loss near 1e24 would leave uncertain by more than the page's accuracy."""
+    g = {"weights": [[[1000, -500], [300, 800]], [[1000, -1000], [1000, 0]], [[1000], [1000]]],
+         "x": [1000, -1000], "t": 5}
+    assert fits_problem3_page(g)
+    page = Page(run(3, assignments(g) + '\nlearning_rate = 0.05\nvariation_activation = "relu"'))
+    check_problem3(page, g)
+    page.check_common(True)
 
 
 # --------------------------------------------------------------------------- impossible Givens
