@@ -232,10 +232,16 @@ def _problem1_given(n: int, n_out: int, kernel: int, c_in: int, c_out: int) -> d
     return {"in_shape": [n, n, c_in], "out_shape": [n_out, n_out, c_out], "kernel": kernel}
 
 
-def _both_axes(in_hw: tuple[int, int], out_hw: tuple[int, int], kernel: int) -> list[tuple[int, int]]:
-    """The (padding, stride) pairs that take the height and the width alike to the output's."""
-    wide = conv.solve_padding_stride(in_hw[1], out_hw[1], kernel)
-    return [pair for pair in conv.solve_padding_stride(in_hw[0], out_hw[0], kernel) if pair in wide]
+def _both_axes(in_hw: tuple[int, int], out_hw: tuple[int, int], kernel: int) -> list[tuple[int, int, int | None]]:
+    """The (padding, smallest stride, largest stride) ranges that take the height and the width alike to the
+    output's (largest None: every larger stride works too, one output on both axes)."""
+    return conv.common_padding_stride_ranges(conv.padding_stride_ranges(in_hw[0], out_hw[0], kernel),
+                                             conv.padding_stride_ranges(in_hw[1], out_hw[1], kernel))
+
+
+def _one_pair(ranges: list[tuple[int, int, int | None]]) -> bool:
+    """True when the ranges hold exactly one (padding, stride)."""
+    return len(ranges) == 1 and ranges[0][1] == ranges[0][2]
 
 
 @functools.cache
@@ -247,7 +253,7 @@ def _problem2_parts() -> tuple[tuple[int, int, int, int, tuple[int, ...], int, i
     for h, wider, stride in itertools.product(P2_SIZES, P2_WIDER, P2_STRIDES):
         w = h + wider
         h_out, w_out = (h - 1) // stride + 1, (w - 1) // stride + 1
-        unique = [k for k in P2_KERNELS if len(_both_axes((h, w), (h_out, w_out), k)) == 1]
+        unique = [k for k in P2_KERNELS if _one_pair(_both_axes((h, w), (h_out, w_out), k))]
         shapes.extend((h, w, h_out, w_out, kernels) for kernels in itertools.permutations(unique, len(P2_PARTS)))
     parts = [(*shape, c_in, c_out) for shape in shapes for c_in, c_out in itertools.product(P2_CHANNELS, P2_CHANNELS)]
     parts = [p for p in parts if _problem2_given(*p) != homework]

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hwlib import conv, fmt
@@ -79,12 +79,6 @@ def p1_givens(draw):
     s = draw(st.one_of(st.integers(1, 3), st.integers(1, max(h, w) + 2 * p + 2)))
     out = ((h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1)
     g = {"in_shape": (h, w, draw(st.integers(1, 64))), "out_shape": (*out, draw(st.integers(1, 64))), "kernel": k}
-    # conv.solve_padding_stride lists one stride per padding where one output takes every larger stride, so a
-    # Given whose axes meet only beyond those strides is refused by problem1.solve (the solver's business)
-    try:
-        problem1.solve(g)
-    except ValueError:
-        assume(False)
     return g
 
 

@@ -23,7 +23,7 @@ from hwlib.naming import default_letters
 from hwlib.network import Network
 from hwlib.transcription import load_given
 from hwlib.worked import problem3
-from hwlib.worked.problem3 import FD_EPS, NUMERIC_TOLERANCE, SYMBOLIC_TOLERANCE
+from hwlib.worked.problem3 import NUMERIC_TOLERANCE, SYMBOLIC_TOLERANCE
 
 HOMEWORK = load_given(3)
 KINK = {"weights": [[[1, 1], [1, 0]], [[1, 0], [0, 1]], [[1], [1]]], "x": [2, -2], "t": 3}
@@ -61,7 +61,17 @@ def loss_of(weights, x, t, activation="identity") -> float:
     return float((forward(weights, x, activation)[1][-1][0] - t) ** 2)
 
 
-def central_differences(weights, x, t, activation, eps=FD_EPS):
+def scaled_step(weights, x) -> float:
+    """1e-6 times the largest power of ten not above the largest |x| or |weight| (at least 1), at most 0.1."""
+    largest = max([1, *(abs(Fraction(repr(float(v)))) for v in x),
+                   *(abs(Fraction(repr(float(v)))) for w in weights for row in w for v in row)])
+    power = Fraction(1)
+    while power * 10 <= largest:
+        power *= 10
+    return min(0.1, float(power) * 1e-6)
+
+
+def central_differences(weights, x, t, activation, eps):
     """Every dL/dw by (L(w + eps) - L(w - eps)) / 2 eps, computed here."""
     grads = []
     for l, w in enumerate(weights):
@@ -144,7 +154,8 @@ def test_route_facts_agree_with_routes_computed_here(g, activation):
     assert max(float(np.abs(a - b).max()) for a, b in zip(exact, here)) <= SYMBOLIC_TOLERANCE * scale
     assert facts.symbolic_agree
     # the finite differences agree exactly when central differences computed here agree (no kink straddled)
-    fd = central_differences(g["weights"], g["x"], g["t"], activation)
+    assert facts.eps == scaled_step(g["weights"], g["x"])
+    fd = central_differences(g["weights"], g["x"], g["t"], activation, facts.eps)
     worst_here = max(float(np.abs(a - b).max()) for a, b in zip(exact, fd))
     assume(abs(worst_here - facts.tolerance_numeric) > 1e-3 * facts.tolerance_numeric)  # not on the boundary
     if worst_here > NUMERIC_TOLERANCE * 100 * scale:
@@ -374,3 +385,17 @@ def test_finite_differences_near_a_kink_are_explained_by_the_units_they_straddle
     assert not facts.kinks and facts.routes.straddled == ("y_{2}",) and not facts.routes.numeric_agree
     text = problem3.variation_text(facts)
     assert "put the input of $y_{2}$ on both sides of the kink at 0" in text
+
+
+def test_route_facts_step_with_values_in_the_thousands():
+    """The finite differences step 1e-3 for x and weights in the thousands (1e-6 cannot resolve a loss near 1e24);
+    the three routes agree, to the tolerance, with central differences computed here at that step."""
+    g = {"weights": [[[1000, -500], [300, 800]], [[1000, -1000], [1000, 0]], [[1000], [1000]]],
+         "x": [1000, -1000], "t": 5}
+    facts = problem3.route_facts(g, "identity")
+    assert facts.eps == scaled_step(g["weights"], g["x"]) == 1e-3
+    assert facts.symbolic_agree and facts.numeric_agree
+    case = problem3.solve(g)
+    exact = Network(list(case.weights)).backward(case.x, case.t).weights
+    here = central_differences(g["weights"], g["x"], g["t"], "identity", facts.eps)
+    assert max(float(np.abs(a - b).max()) for a, b in zip(exact, here)) <= facts.tolerance_numeric

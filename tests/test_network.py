@@ -243,6 +243,34 @@ def test_large_values_within_reach_of_the_step_are_measured_to_the_stated_accura
                  atol=ACCURACY * largest)
 
 
+THOUSANDS = [np.array([[1000.0, -500.0], [300.0, 800.0]]), np.array([[1000.0, -1000.0], [1000.0, 0.0]]),
+             np.array([[1000.0], [1000.0]])]
+
+
+@pytest.mark.parametrize(("weights", "x", "step"), [
+    (HOMEWORK_WEIGHTS, X, 1e-6),              # largest |value| 2
+    ([np.array([[9.99]])], [0.5], 1e-6),      # just below 10
+    ([np.array([[10.0]])], [-0.5], 1e-5),
+    ([np.array([[1.0]])], [-123.0], 1e-4),    # x counts as well as the weights
+    (THOUSANDS, [1000.0, -1000.0], 1e-3),
+    ([np.array([[1e9]])], [1.0], 0.1),        # at most EPS_RANGE's 0.1
+    ([np.array([[0.001]])], [0.0], 1e-6),     # at least 1e-6
+])
+def test_the_default_step_is_1e_6_times_the_largest_power_of_ten_not_above_the_values(weights, x, step):
+    assert Network(weights).default_eps(x) == pytest.approx(step, rel=1e-12)
+
+
+def test_values_in_the_thousands_are_measured_with_the_default_step_where_1e_6_cannot():
+    net, x, t = Network(THOUSANDS), [1000.0, -1000.0], 5.0
+    with pytest.raises(ValueError, match="finite differences cannot resolve these gradients"):
+        net.numerical_gradients(x, t, eps=1e-6)  # an explicit step keeps its checks
+    numeric, hand = net.numerical_gradients(x, t), net.backward(x, t)
+    largest = max(np.abs(g).max() for g in hand.weights + hand.activations)
+    assert net.finite_difference_error(x, t) <= ACCURACY * largest
+    assert close(numeric.weights + numeric.activations, hand.weights + hand.activations, rtol=0,
+                 atol=ACCURACY * largest)
+
+
 @pytest.mark.parametrize("eps", [1e-8, 1e-6, 1e-4, 0.1])
 def test_accepted_eps_measure_the_homework_gradients_to_the_stated_accuracy(eps):
     net = Network(HOMEWORK_WEIGHTS)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hwlib import fmt, practice, practice_page, problems, typed_number
+from hwlib import conv, fmt, practice, practice_page, problems, typed_number
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "book" / "practice" / "practice.js"
@@ -62,3 +62,46 @@ def test_the_script_reads_typed_answers_and_judges_them_as_hwlib_does(problem, s
         values = {q: float(typed_number.parse(text)) for q, text in texts.items()}
         ours = [[r.quantity, r.verdict, r.mistake] for r in practice.judge(problem, v.given, values)]
         assert page == ours
+
+
+# The page's (padding, stride) solver, beside hwlib's: one range of strides per padding, open-ended where one
+# output takes every larger stride, and the two axes' ranges intersected (not their finite lists).
+SOLVER = """
+const page = require(process.argv[1]);
+const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
+console.log(JSON.stringify(cases.map(([hIn, wIn, hOut, wOut, k]) => {
+  const high = page.paddingStrideRanges(hIn, hOut, k), wide = page.paddingStrideRanges(wIn, wOut, k);
+  const common = page.commonPaddingStrideRanges(high, wide);
+  return [high, common, page.firstPaddingStride(common)];
+})));
+"""
+
+
+def test_the_script_solves_padding_and_stride_as_hwlib_does_with_one_output():
+    node = _node()
+    cases = [(5, 9, 1, 3, 5), (2, 6, 1, 2, 1), (1, 1, 1, 1, 1), (9, 5, 3, 1, 5), (30, 30, 15, 15, 3),
+             (20, 24, 10, 12, 4), (7, 7, 1, 1, 3), (8, 12, 1, 2, 2)]
+    result = subprocess.run([node, "-e", SOLVER, str(SCRIPT)], input=json.dumps(cases), capture_output=True,
+                            text=True, timeout=120, check=True)
+    page = json.loads(result.stdout)
+    for (h, w, ho, wo, k), (high, common, first) in zip(cases, page, strict=True):
+        ours = conv.common_padding_stride_ranges(conv.padding_stride_ranges(h, ho, k),
+                                                 conv.padding_stride_ranges(w, wo, k))
+        assert [tuple(r) for r in high] == conv.padding_stride_ranges(h, ho, k)
+        assert [tuple(r) for r in common] == ours
+        assert (tuple(first) if first else None) == conv.first_padding_stride(ours)
+    assert page[0][2] == [0, 2] and page[1][2] == [0, 3]  # the pairs a finite list per axis missed
+
+
+def test_the_checker_solves_a_given_with_one_output_along_an_axis():
+    node = _node()
+    given = {"in_shape": [5, 9, 2], "out_shape": [1, 3, 2], "kernel": 5}
+    checker = practice_page.checker_data(practice.Variant(1, 0, given, practice.answers(1, given)))
+    truth = problems.get(1).truth(given)
+    script = ("const { Checker } = require(process.argv[1]);"
+              "const c = new Checker(JSON.parse(require('fs').readFileSync(0, 'utf8')));"
+              "console.log(JSON.stringify(c.truth));")
+    result = subprocess.run([node, "-e", script, str(SCRIPT)], input=json.dumps(checker), capture_output=True,
+                            text=True, timeout=120, check=True)
+    page = json.loads(result.stdout)
+    assert (page["padding"], page["stride"]) == (truth.values["padding"], truth.values["stride"]) == (0, 2)

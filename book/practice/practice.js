@@ -227,6 +227,42 @@
     return pairs.sort(function (a, b) { return a[1] - b[1] || a[0] - b[0]; });
   }
 
+  /* hwlib.conv.padding_stride_ranges: one [padding, smallest stride, largest stride] per padding that takes
+   * n_in to n_out with a k-wide window; the largest is null when every larger stride works (one output). */
+  function paddingStrideRanges(nIn, nOut, kernel) {
+    var reach = kernel - 1;
+    var ranges = [];
+    for (var padding = 0; padding <= reach; padding += 1) {
+      var starts = nIn + 2 * padding - reach;
+      if (starts < nOut) { continue; }
+      if (nOut === 1) { ranges.push([padding, starts, null]); continue; }
+      var low = Math.floor((starts - 1) / nOut) + 1, high = Math.floor((starts - 1) / (nOut - 1));
+      if (low <= high) { ranges.push([padding, low, high]); }
+    }
+    return ranges;
+  }
+
+  /* hwlib.conv.common_padding_stride_ranges: per padding, the overlap of two axes' stride ranges. */
+  function commonPaddingStrideRanges(first, second) {
+    var common = [];
+    first.forEach(function (r) {
+      var other = second.filter(function (q) { return q[0] === r[0]; })[0];
+      if (!other) { return; }
+      var low = Math.max(r[1], other[1]);
+      var ends = [r[2], other[2]].filter(function (e) { return e !== null; });
+      var high = ends.length ? Math.min.apply(null, ends) : null;
+      if (high === null || low <= high) { common.push([r[0], low, high]); }
+    });
+    return common;
+  }
+
+  /* hwlib.conv.first_padding_stride: the smallest stride, then the least padding; null when there is none. */
+  function firstPaddingStride(ranges) {
+    if (!ranges.length) { return null; }
+    var best = ranges.slice().sort(function (a, b) { return a[1] - b[1] || a[0] - b[0]; })[0];
+    return [best[0], best[1]];
+  }
+
   /* Every quantity recomputed from its local formula, overrides in place of some (hwlib.mistakes.propagate). */
   function propagate(base, formulas, overrides) {
     var values = {};
@@ -254,10 +290,8 @@
     Object.keys(data.known).forEach(function (q) { base[q] = data.known[q]; });
     data.solve.forEach(function (rule) {
       if (rule.pair) {
-        var high = solvePaddingStride(rule["in"][0], rule.out[0], rule.kernel);
-        var wide = solvePaddingStride(rule["in"][1], rule.out[1], rule.kernel);
-        var both = high.filter(function (p) { return wide.some(function (q) { return q[0] === p[0] && q[1] === p[1]; }); });
-        if (both.length) { base[rule.pair[0]] = both[0][0]; base[rule.pair[1]] = both[0][1]; }
+        var first = firstPaddingStride(bothAxes(rule["in"], rule.out, rule.kernel));
+        if (first) { base[rule.pair[0]] = first[0]; base[rule.pair[1]] = first[1]; }
       } else {
         base[rule.copy] = base[rule.of];
       }
@@ -474,12 +508,14 @@
     return JSON.stringify(value);
   }
 
+  /* The stride ranges, one per padding, that take the height and the width alike to the output's. */
   function bothAxes(inHW, outHW, kernel) {
-    var wide = solvePaddingStride(inHW[1], outHW[1], kernel);
-    return solvePaddingStride(inHW[0], outHW[0], kernel).filter(function (p) {
-      return wide.some(function (q) { return q[0] === p[0] && q[1] === p[1]; });
-    });
+    return commonPaddingStrideRanges(paddingStrideRanges(inHW[0], outHW[0], kernel),
+                                     paddingStrideRanges(inHW[1], outHW[1], kernel));
   }
+
+  /* True when the ranges hold exactly one (padding, stride). */
+  function onePair(ranges) { return ranges.length === 1 && ranges[0][1] === ranges[0][2]; }
 
   function permutations(items, r) {
     if (r === 0) { return [[]]; }
@@ -546,7 +582,7 @@
           g.P2_STRIDES.forEach(function (stride) {
             var w = h + wider;
             var hOut = Math.floor((h - 1) / stride) + 1, wOut = Math.floor((w - 1) / stride) + 1;
-            var unique = g.P2_KERNELS.filter(function (k) { return bothAxes([h, w], [hOut, wOut], k).length === 1; });
+            var unique = g.P2_KERNELS.filter(function (k) { return onePair(bothAxes([h, w], [hOut, wOut], k)); });
             permutations(unique, g.P2_PARTS.length).forEach(function (kernels) { shapes2.push([h, w, hOut, wOut, kernels]); });
           });
         });
@@ -1079,7 +1115,8 @@
 
   if (typeof module === "object" && module.exports) {  // under Node, for the tests: the rules, no page
     module.exports = { parseNumber: parseNumber, agrees: agrees, toNumber: toNumber, Checker: Checker, evaluate: evaluate,
-                       solvePaddingStride: solvePaddingStride,
+                       solvePaddingStride: solvePaddingStride, paddingStrideRanges: paddingStrideRanges,
+                       commonPaddingStrideRanges: commonPaddingStrideRanges, firstPaddingStride: firstPaddingStride,
                        MersenneTwister: MersenneTwister, Generator: Generator };
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -349,10 +349,8 @@ def first_step_text(given: Mapping[str, Any] | Case) -> str:
 #: backpropagation and sympy agree when they differ by at most this, times the largest gradient (at least 1)
 SYMBOLIC_TOLERANCE = 1e-9
 #: finite differences agree when they differ from backpropagation by at most this, times the largest gradient
-#: (at least 1): their rounding error is about 1e-16 |L| / eps with the step eps = 1e-6
+#: (at least 1): their rounding error is about 1e-16 |L| / eps with the step eps of Network.default_eps
 NUMERIC_TOLERANCE = 1e-6
-#: the step of the central finite differences, (L(w + eps) - L(w - eps)) / (2 eps)
-FD_EPS = 1e-6
 #: where an activation has a kink (no derivative): relu at 0
 KINKS: dict[str, float] = {"relu": 0.0}
 
@@ -449,7 +447,9 @@ def route_facts(given: Mapping[str, Any] | Case, activation: str = "identity",
                 symbolic_activations: Sequence[np.ndarray] | None = None,
                 numeric: Gradients | None = None) -> RouteFacts:
     """Compare the three routes for this Given with ``activation`` on the hidden layers (the sympy and finite
-    difference gradients are computed here unless given; given finite differences must use the step ``FD_EPS``)."""
+    difference gradients are computed here unless given; given finite differences must use the step
+    :meth:`hwlib.network.Network.default_eps` chooses, as ``numerical_gradients`` does by default: 1e-6 times the
+    largest power of ten not above the largest |x| or |weight|, at most 0.1)."""
     case = solve(given)
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
@@ -458,8 +458,9 @@ def route_facts(given: Mapping[str, Any] | Case, activation: str = "identity",
     if symbolic is None or symbolic_activations is None:
         sym = symbolic_gradients(net, case.x, case.t)
         symbolic, symbolic_activations = sym.evaluate(), sym.evaluate_activations()
+    eps = net.default_eps(case.x)
     if numeric is None:
-        numeric = net.numerical_gradients(case.x, case.t, eps=FD_EPS)
+        numeric = net.numerical_gradients(case.x, case.t, eps=eps)
     backprop = [*exact.weights, *exact.activations]
     scale = max(1.0, *(float(np.abs(a).max()) for a in backprop))
     worst = lambda other: max(float(np.abs(np.asarray(a) - np.asarray(b)).max())
@@ -474,9 +475,9 @@ def route_facts(given: Mapping[str, Any] | Case, activation: str = "identity",
         worst_numeric=worst([*numeric.weights, *numeric.activations]),
         tolerance_symbolic=SYMBOLIC_TOLERANCE * scale,
         tolerance_numeric=NUMERIC_TOLERANCE * scale,
-        eps=FD_EPS,
+        eps=eps,
         kinks=kinks,
-        straddled=_straddled(case, activation, FD_EPS),
+        straddled=_straddled(case, activation, eps),
         kink_slope_backprop=slope_backprop,
         kink_slope_sympy=slope_sympy,
     )
