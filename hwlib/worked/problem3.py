@@ -115,7 +115,8 @@ class Case:
         return unit_label(self.letters, self.sizes, layer, i)
 
     def weight(self, layer: int, i: int, j: int) -> str:
-        """LaTeX name of weights[layer][i, j], the homework's w^{layer+1}_{i+1 j+1} (as hwlib.naming and sympy write it)."""
+        """LaTeX name of weights[layer][i, j], the homework's w^{layer+1}_{i+1 j+1} (as hwlib.naming and sympy
+        write it)."""
         return weight_label(layer, i, j)
 
     def edges(self) -> list[tuple[int, int, int]]:
@@ -138,7 +139,9 @@ def solve(given: Mapping[str, Any] | Case) -> Case:
     t = _exact(checked["t"])
     exact_values, exact_grads, exact_deltas = _exact_step(
         [[[_exact(v) for v in row] for row in w] for w in weights], [_exact(v) for v in x], t)
-    as_array = lambda rows: np.array([float(v) for v in rows], dtype=float)
+    def as_array(rows):
+        return np.array([float(v) for v in rows], dtype=float)
+
     grads = Gradients(weights=[np.array([[float(v) for v in row] for row in g], dtype=float) for g in exact_grads],
                       activations=[as_array(layer) for layer in exact_deltas])
     loss = float((exact_values[-1][0] - t) ** 2)
@@ -246,7 +249,9 @@ def _about(value: float, digits: int = PROSE_DIGITS) -> str:
 def exact_forward(case: Case) -> list[list[Fraction]]:
     """The forward pass in exact rational arithmetic, from the decimals the Given is written in (0.1 is 1/10):
     every layer's values, index 0 is x."""
-    exact = lambda v: Fraction(repr(float(v)))
+    def exact(v):
+        return Fraction(repr(float(v)))
+
     values = [[exact(v) for v in case.x]]
     for w in case.weights:
         values.append([sum((values[-1][i] * exact(w[i, j]) for i in range(w.shape[0])), Fraction(0))
@@ -298,8 +303,9 @@ def _units(units: Sequence[VariedUnit], kind: str) -> list[str]:
 
 def _render(template: str, facts: object) -> str:
     """``template`` filled from ``facts``, with this problem's helpers: ``digits`` (the prose precision),
-    ``eq(v)`` ('= 4' or '\\approx 4.33'), ``about(v)`` ('9' or 'about 1.92'), ``d(name)`` (∂L/∂name), ``tex_term(v)`` (a LaTeX factor, parenthesised
-    when negative), ``inline(names, suffix)`` and ``units(varied_units, kind)``."""
+    ``eq(v)`` ('= 4' or '\\approx 4.33'), ``about(v)`` ('9' or 'about 1.92'), ``d(name)`` (∂L/∂name),
+    ``tex_term(v)`` (a LaTeX factor, parenthesised when negative), ``inline(names, suffix)`` and
+    ``units(varied_units, kind)``."""
     return render(template, facts=facts, digits=PROSE_DIGITS, eq=_eq, about=_about, d=d, tex_term=_term,
                   inline=_inline, units=_units, activation_name=activation_name)
 
@@ -324,7 +330,8 @@ def backprop_steps(given: Mapping[str, Any] | Case) -> str:
     case = solve(given)
     out = case.unit(case.n_layers, 0)
     g = case.grads
-    steps = [rf"{d(out)} &= 2({out} - t) = 2({fmt.latex(case.output)} - {_term(case.t)}) = {fmt.latex(g.activations[-1][0])}"]
+    steps = [rf"{d(out)} &= 2({out} - t) = 2({fmt.latex(case.output)} - {_term(case.t)}) = "
+             rf"{fmt.latex(g.activations[-1][0])}"]
     for l in reversed(range(case.n_layers)):
         for i in range(case.sizes[l]):
             for j in range(case.sizes[l + 1]):
@@ -463,8 +470,10 @@ def route_facts(given: Mapping[str, Any] | Case, activation: str = "identity",
         numeric = net.numerical_gradients(case.x, case.t, eps=eps)
     backprop = [*exact.weights, *exact.activations]
     scale = max(1.0, *(float(np.abs(a).max()) for a in backprop))
-    worst = lambda other: max(float(np.abs(np.asarray(a) - np.asarray(b)).max())
-                              for a, b in zip(backprop, other))
+
+    def worst(other):
+        return max(float(np.abs(np.asarray(a) - np.asarray(b)).max()) for a, b in zip(backprop, other))
+
     pre = pre_activations(case, activation)
     kinks = tuple(case.unit(l, i) for l in range(1, case.n_layers) for i in range(case.sizes[l])
                   if activation in KINKS and pre[l][i] == KINKS[activation])
@@ -483,7 +492,8 @@ def route_facts(given: Mapping[str, Any] | Case, activation: str = "identity",
     )
 
 
-def routes_table(given: Mapping[str, Any] | Case, symbolic: Sequence[np.ndarray], symbolic_activations: Sequence[np.ndarray],
+def routes_table(given: Mapping[str, Any] | Case, symbolic: Sequence[np.ndarray],
+                 symbolic_activations: Sequence[np.ndarray],
                  numeric: Gradients) -> str:
     """Every derivative by backpropagation, by sympy and by finite differences, side by side."""
     case = solve(given)
@@ -679,7 +689,8 @@ class VariationFacts:
         return tuple(u for u in self.units if u.slope != 1)
 
 
-def variation_facts(given: Mapping[str, Any] | Case, activation: str, routes: RouteFacts | None = None) -> VariationFacts:
+def variation_facts(given: Mapping[str, Any] | Case, activation: str,
+                    routes: RouteFacts | None = None) -> VariationFacts:
     """The facts of the variation with ``activation``, each decided at the unit itself; ``routes`` compares the
     three routes for the varied network (computed by :func:`route_facts` unless given)."""
     case = solve(given)
@@ -726,7 +737,8 @@ def variation_table(given: Mapping[str, Any] | Case, activation: str) -> str:
     rows = [[f"${case.unit(l, i)}$", fmt.number(case.values[l][i]), fmt.number(values[l][i])]
             for l in range(1, case.n_layers + 1) for i in range(case.sizes[l])]
     rows.append(["$L$", fmt.number(case.loss), fmt.number(varied.loss(case.x, case.t))])
-    rows += [[f"${d(case.weight(l, i, j))}$", fmt.number(case.grads.weights[l][i, j]), fmt.number(grads.weights[l][i, j])]
+    rows += [[f"${d(case.weight(l, i, j))}$", fmt.number(case.grads.weights[l][i, j]),
+              fmt.number(grads.weights[l][i, j])]
              for l, i, j in case.edges()]
     return table(["quantity", "identity", activation_name(activation)], rows, "lrr")
 
