@@ -86,6 +86,7 @@ from hwlib.marker import BLANK, CARRIED, CORRECT, WRONG, ValueMarker
 from hwlib.naming import plain_label
 from hwlib.network import Network
 from hwlib.output_folder import OutputError, OutputFolder
+from hwlib.tolerance import COUNT
 from hwlib.transcription import load_given
 
 __all__ = [
@@ -801,11 +802,16 @@ def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | N
         ways = [changed for changed in reaches[name] if q in changed] or [set(predicted[name])]
         return all(any(verdicts[f][0] == CORRECT for f in changed if f in verdicts) for changed in ways)
 
+    def gives(value: float, prediction: float, kind: str) -> bool:
+        """As the marker names a mistake: a count a mistake predicts may be a fraction (padding k/2 = 1.5) and is
+        then matched exactly; otherwise the policy's agreement."""
+        return value == prediction if kind == COUNT and math.isfinite(prediction) else agrees(value, prediction, kind)
+
     kept = {}
     for q, (verdict, names) in verdicts.items():
         # the marker's names, and those whose whole-answer prediction gives the value, less the refuted ones
         kept[q] = [m.name for m in order if verdict == WRONG and (
-            m.name in names or (q in predicted[m.name] and agrees(own[q], predicted[m.name][q], truth.kind(q))))
+            m.name in names or (q in predicted[m.name] and gives(own[q], predicted[m.name][q], truth.kind(q))))
             and not refuted(m.name, q)]
     explains = {m.name: sum(m.name in names for names in kept.values()) for m in order}
     stated: dict[str, str] = {}

@@ -170,6 +170,13 @@
     return agrees(numberValue(a), b, kind, policy);
   }
 
+  /* As hwlib.marker names a mistake: a count that a mistake predicts may be a fraction (padding k/2 = 1.5)
+   * and is then matched exactly; otherwise the policy's agreement (same). */
+  function named(a, b, kind, policy) {
+    if (kind === "count" && typeof a === "number" && typeof b === "number" && isFinite(b)) { return a === b; }
+    return same(a, b, kind, policy);
+  }
+
   /* ---------------------------------------------------------------- formulas
    * An expression tree of hwlib.practice_page.expression_tree: {"q": key}, {"n": number},
    * {"+": [...]}, {"*": [...]}, {"^": [base, exponent]}, {"abs": x}, {"floor": x}, {"ceil": x}; value(key) gives
@@ -342,11 +349,11 @@
       if (same(v, truth[q], kind, policy)) { verdicts[q] = { verdict: "correct", names: [] }; return; }
       var local = self.data.formulas[q];
       if (local && same(v, evaluate(local, own), kind, policy)) { verdicts[q] = { verdict: "carried", names: [] }; return; }
-      var found = (self.steps[q] || []).filter(function (s) { return same(v, evaluate(s.tree, own), kind, policy); })
+      var found = (self.steps[q] || []).filter(function (s) { return named(v, evaluate(s.tree, own), kind, policy); })
         .map(function (s) { return s.name; });
       if (!found.length) {
         found = self.data.mistakes.filter(function (m) {
-          return q in self.predicted[m.name] && same(v, self.predicted[m.name][q], kind, policy);
+          return q in self.predicted[m.name] && named(v, self.predicted[m.name][q], kind, policy);
         }).map(function (m) { return m.name; });
       }
       verdicts[q] = { verdict: "wrong", names: found };
@@ -363,7 +370,7 @@
       var v = verdicts[q];
       kept[q] = self.data.mistakes.filter(function (m) {
         return v.verdict === "wrong" && (v.names.indexOf(m.name) !== -1 ||
-          (q in self.predicted[m.name] && same(values[q], self.predicted[m.name][q], self.kinds[q], policy))) &&
+          (q in self.predicted[m.name] && named(values[q], self.predicted[m.name][q], self.kinds[q], policy))) &&
           !refuted(m.name, q);
       }).map(function (m) { return m.name; });
     });
