@@ -48,6 +48,8 @@ __all__ = [
     "ClassReader",
     "InputError",
     "detect_delimiter",
+    "hidden_character",
+    "hidden_in",
     "identity",
     "parse_number",
     "read_column_map",
@@ -70,6 +72,30 @@ class InputError(Exception):
 def identity(name: str) -> str:
     """A student's identity: NFC(name) with each run of whitespace one space, the ends trimmed."""
     return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+# characters no name, id or section holds: C0/C1 controls (after whitespace is folded), DEL, and the
+# bidirectional embeddings, overrides and isolates that make text display in another order
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_HIDDEN_ID = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def hidden_character(text: str, strict: bool = False) -> str | None:
+    """The first control or bidirectional-override character of ``text`` as ``U+001B``, or None.
+
+    ``strict`` (ids) also counts tab, line feed and carriage return, which a name folds to a space."""
+    found = (_HIDDEN_ID if strict else _HIDDEN).search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def hidden_in(cells: Mapping[str, str]) -> str | None:
+    """Where a row's cells (role -> text: student, id, section) hold a control or text-direction character,
+    in words (``U+202E in column 'student'``); or None.  An id counts tab and line breaks too."""
+    for role, text in cells.items():
+        found = hidden_character(text, strict=role == "id")
+        if found:
+            return f"{found} in column {role!r}"
+    return None
 
 
 def parse_number(text: str) -> tuple[float, Fraction]:
@@ -181,15 +207,18 @@ class ClassReader:
             raise InputError([f"{path}: not a CSV file: {exc}"]) from exc
         self.header = [h.strip() for h in header]
         self.roles: list[str] = []
-        problems = []
+        problems: list[str] = []
         seen: dict[str, str] = {}
+        unknown = 0
         for text in self.header:
             role = self.column_map.get(identity(text), text)
             if role not in ROLES and role not in known:
-                problems.append(
-                    f"{path}, header, column {text!r}: not a quantity (python -m hwlib.mark --quantities "
-                    "lists them); map it with --columns, or to 'ignore'"
-                )
+                unknown += 1
+                if len(problems) < MAX_PROBLEMS:
+                    problems.append(
+                        f"{path}, header, column {text[:80]!r}: not a quantity (python -m hwlib.mark --quantities "
+                        "lists them); map it with --columns, or to 'ignore'"
+                    )
             elif role != "ignore" and role in seen:
                 problems.append(
                     f"{path}, header, column {text!r}: the column appears twice"
@@ -203,6 +232,8 @@ class ClassReader:
                 f"{path}: no 'student' column; the header row is {', '.join(repr(h) for h in self.header)}"
                 ' (map the name column with --columns: "Name" = "student")',
             )
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(f"{path}: ... {unknown:,} columns in all are not quantities")
         if problems:
             self._file.close()
             raise InputError(problems)
@@ -222,6 +253,7 @@ class ClassReader:
             ) from exc
 
     def problem(self, line: str, row: int = 0) -> None:
+        """Record one problem (the first MAX_PROBLEMS, in row order; then only a count)."""
         if len(self._found) < MAX_PROBLEMS:
             self._found.append((row, len(self._found), line))
             self.problems = [text for _, _, text in sorted(self._found)]
@@ -263,6 +295,16 @@ class ClassReader:
                         self.problem(
                             f"{self.path}, row {number} (student {student!r}), column 'student': the same student "
                             f"as row {self._seen[student]}",
+                            number,
+                        )
+                        continue
+                    hidden = hidden_in(
+                        {"student": student, **{r: row[index[r]].strip() for r in ("id", "section") if r in index}}
+                    )
+                    if hidden:
+                        self.problem(
+                            f"{self.path}, row {number} (student {student!r}): a control or text-direction "
+                            f"character ({hidden}); remove it",
                             number,
                         )
                         continue

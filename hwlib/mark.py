@@ -70,7 +70,7 @@ import numpy as np
 
 import hwlib
 from hwlib import mistakes
-from hwlib.class_input import ClassReader, InputError, file_name, read_column_map
+from hwlib.class_input import ClassReader, InputError, file_name, hidden_character, read_column_map
 from hwlib.class_summary import Summary
 from hwlib.class_vector import (
     CARRIED,
@@ -222,11 +222,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 class _Terminated(Exception):
-    pass
+    """SIGTERM or SIGINT before the outputs were moved into place."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+_state = {"swapping": False}
 
 
 def _on_term(signum: int, frame: Any) -> None:
-    raise _Terminated()
+    # from the swap on, the run completes: moving the earlier DIR aside and the new one into place is
+    # never interrupted between its two renames (a signal mask would not do: another thread may take it)
+    if not _state["swapping"]:
+        raise _Terminated(signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -251,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.answers is None or args.out is None:
             parser.error("ANSWERS.csv and --out DIR are needed (or --quantities, --template)")
-        if not args.assignment.strip() or len(args.assignment) > 200 or any(ord(c) < 32 for c in args.assignment):
+        if not args.assignment.strip() or len(args.assignment) > 200 or hidden_character(args.assignment, strict=True):
             raise InputError([f"--assignment must be a short line of text, got {terminal(repr(args.assignment))[:80]}"])
         return _run(args, givens, given_note, policy)
     except InputError as exc:
@@ -273,11 +284,14 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
     column_map = read_column_map(args.columns, table) if args.columns else {}
     rubric = read_rubric(args.rubric, problem_of)
     folder = OutputFolder(args.out)
-    old_handler = signal.getsignal(signal.SIGTERM)
+    _state["swapping"] = False
+    old_handlers: dict[int, Any] = {}
     try:
-        signal.signal(signal.SIGTERM, _on_term)
+        for signum in _STOP_SIGNALS:
+            old_handlers[signum] = signal.getsignal(signum)
+            signal.signal(signum, _on_term)
     except ValueError:  # not the main thread
-        old_handler = None
+        old_handlers = {}
     try:
         for name, path in (
             ("ANSWERS.csv", args.answers),
@@ -305,11 +319,12 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
             if reader.more_problems:
                 reader.problems.append(f"{args.answers}: ... and {reader.more_problems:,} more problems")
             raise InputError(reader.problems)
+        _state["swapping"] = True
         folder.commit()
-    except _Terminated:
+    except _Terminated as stop:
         folder.discard()
         print("error: terminated; the earlier results are untouched", file=sys.stderr)
-        return 143
+        return 128 + stop.signum
     except OSError as exc:
         folder.discard()
         print(f"error: {terminal(str(args.out))}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
@@ -318,8 +333,8 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
         folder.discard()
         raise
     finally:
-        if old_handler is not None:
-            signal.signal(signal.SIGTERM, old_handler)
+        for signum, handler in old_handlers.items():
+            signal.signal(signum, handler)
     out = args.out
     print(
         terminal(f"marked {students:,} student{'' if students == 1 else 's'}: {out / 'marks.csv'}, {out / 'report.md'}")

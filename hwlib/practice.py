@@ -66,7 +66,7 @@ import numpy as np
 import hwlib
 from hwlib import conv, escape, fmt, problems
 from hwlib._checks import check_int
-from hwlib.class_input import InputError, detect_delimiter, file_name, identity
+from hwlib.class_input import InputError, detect_delimiter, file_name, hidden_in, identity
 from hwlib.network import Network
 from hwlib.output_folder import OutputError, OutputFolder
 from hwlib.transcription import load_given
@@ -372,6 +372,11 @@ def read_roster(path: Any) -> list[dict[str, str]]:
             continue
         if name in seen:
             problems_found.append(f"{path}, row {number} (student {name!r}): the same student as row {seen[name]}")
+            continue
+        hidden = hidden_in({"student": name, "id": cell.get("id", ""), "section": cell.get("section", "")})
+        if hidden:
+            problems_found.append(f"{path}, row {number} (student {name!r}): a control or text-direction character "
+                                  f"({hidden}); remove it")
             continue
         seen[name] = number
         seed = cell.get("seed", "")
