@@ -47,6 +47,7 @@ __all__ = [
     "Chunk",
     "ClassReader",
     "InputError",
+    "csv_problem",
     "detect_delimiter",
     "hidden_character",
     "hidden_in",
@@ -96,6 +97,13 @@ def hidden_in(cells: Mapping[str, str]) -> str | None:
         if found:
             return f"{found} in column {role!r}"
     return None
+
+
+def csv_problem(exc: csv.Error) -> str:
+    """What the csv module refused, in words."""
+    if "field larger than field limit" in str(exc):
+        return f"a cell longer than {csv.field_size_limit():,} characters; no answer, name or id is that long"
+    return f"not a CSV file: {exc}"
 
 
 def parse_number(text: str) -> tuple[float, Fraction]:
@@ -204,7 +212,7 @@ class ClassReader:
         try:
             header = next(self._reader)
         except csv.Error as exc:
-            raise InputError([f"{path}: not a CSV file: {exc}"]) from exc
+            raise InputError([f"{path}: {csv_problem(exc)}"]) from exc
         self.header = [h.strip() for h in header]
         self.roles: list[str] = []
         problems: list[str] = []
@@ -275,7 +283,7 @@ class ClassReader:
             names: list[str] = []
             try:
                 for row in self._reader:
-                    number = self._reader.line_num
+                    number += 1  # the row a spreadsheet shows (a quoted line break stays in its row)
                     if not (row and (row[0].strip() or "".join(row).strip())):
                         continue
                     student = identity(row[s]) if s < len(row) else ""
@@ -325,7 +333,7 @@ class ClassReader:
                     if len(rows) >= self.chunk:
                         break
             except csv.Error as exc:
-                raise InputError([f"{self.path}: not a CSV file: {exc} (row {self._reader.line_num})"]) from exc
+                raise InputError([f"{self.path}, line {self._reader.line_num}: {csv_problem(exc)}"]) from exc
             if not rows:
                 if not self.students:
                     self.problem(f"{self.path}: no student rows below the header")

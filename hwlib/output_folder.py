@@ -13,9 +13,11 @@ an earlier run's outputs (its ``run.json``) or nothing: a folder of other files 
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import IO
@@ -23,6 +25,20 @@ from typing import IO
 __all__ = ["OutputError", "OutputFolder"]
 
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the names of two folders atomically (Linux renameat2 RENAME_EXCHANGE); False where unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
 
 
 class OutputError(Exception):
@@ -85,7 +101,15 @@ class OutputFolder:
         return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def commit(self) -> None:
-        """Move the finished folder into place, replacing an earlier one as a whole."""
+        """Move the finished folder into place, replacing an earlier one as a whole.
+
+        Where the system can (Linux ``renameat2`` with ``RENAME_EXCHANGE``) the two folders swap names in one
+        step, so that even SIGKILL leaves ``DIR`` either the earlier run or the new one; elsewhere the earlier
+        ``DIR`` is renamed aside first (a kill between the two renames leaves it in ``.DIR.old-*``)."""
+        if os.path.isdir(self.out) and not os.path.islink(self.out) and _exchange(self.tmp, self.out):
+            self.done = True
+            shutil.rmtree(self.tmp, ignore_errors=True)  # now the earlier run's outputs
+            return
         aside = None
         if os.path.lexists(self.out):
             aside = Path(tempfile.mkdtemp(dir=self.out.parent, prefix=f".{self.out.name[:40]}.old-"))

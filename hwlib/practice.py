@@ -66,7 +66,7 @@ import numpy as np
 import hwlib
 from hwlib import conv, escape, fmt, problems
 from hwlib._checks import check_int
-from hwlib.class_input import InputError, detect_delimiter, file_name, hidden_in, identity
+from hwlib.class_input import InputError, csv_problem, detect_delimiter, file_name, hidden_in, identity
 from hwlib.network import Network
 from hwlib.output_folder import OutputError, OutputFolder
 from hwlib.transcription import load_given
@@ -354,7 +354,7 @@ def read_roster(path: Any) -> list[dict[str, str]]:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(lines[0]), strict=True))
     except csv.Error as exc:
-        raise InputError([f"{path}: not a CSV file: {exc}"]) from exc
+        raise InputError([f"{path}: {csv_problem(exc)}"]) from exc
     header = [h.strip() for h in rows[0]]
     if "student" not in header:
         raise InputError([f"{path}: no 'student' column; the header row is {', '.join(repr(h) for h in header)}"])

@@ -12,6 +12,9 @@ import csv
 import io
 import os
 import signal
+import subprocess
+import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -235,18 +238,33 @@ def _earlier_run(tmp_path: Path, capsys) -> tuple[Path, Path, dict[str, bytes]]:
     return out, second, before
 
 
-def test_a_signal_during_the_swap_leaves_the_new_results_complete(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("swap", ["exchange", "two renames"])
+def test_a_signal_during_the_swap_leaves_the_new_results_complete(tmp_path, capsys, monkeypatch, swap):
     out, second, _ = _earlier_run(tmp_path, capsys)
-    rename = os.rename
+    sent = []
+    if swap == "exchange":  # SIGTERM lands right after the atomic exchange, before the earlier run is removed
+        exchange = output_folder._exchange
 
-    def rename_then_signal(src, dst):  # SIGTERM lands between moving DIR aside and the new one in
-        rename(src, dst)
-        if Path(dst).name == "old":
+        def exchange_then_signal(a, b):
+            done = exchange(a, b)
+            sent.append(done)
             os.kill(os.getpid(), signal.SIGTERM)
+            return done
 
-    monkeypatch.setattr(output_folder.os, "rename", rename_then_signal)
+        monkeypatch.setattr(output_folder, "_exchange", exchange_then_signal)
+    else:  # no exchange: SIGTERM lands between moving DIR aside and the new one in
+        monkeypatch.setattr(output_folder, "_exchange", lambda a, b: False)
+        rename = os.rename
+
+        def rename_then_signal(src, dst):
+            rename(src, dst)
+            if Path(dst).name == "old":
+                sent.append(True)
+                os.kill(os.getpid(), signal.SIGTERM)
+
+        monkeypatch.setattr(output_folder.os, "rename", rename_then_signal)
     code, err = run(capsys, [second, "--out", out])
-    assert (code, err) == (0, "")
+    assert sent == [True] and (code, err) == (0, "")
     assert "Bo" in (out / "marks.csv").read_text(encoding="utf-8") and (out / "run.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["first.csv", "out", "second.csv"]
 
@@ -269,3 +287,51 @@ def test_a_signal_while_marking_leaves_the_earlier_results_and_one_line(tmp_path
     after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["first.csv", "out", "second.csv"]
+
+
+def test_a_problem_is_reported_at_the_row_a_spreadsheet_shows(tmp_path, capsys):
+    # row 2's name holds a quoted line break: the spreadsheet shows Bo in row 3, not line 4
+    answers = write(tmp_path / "a.csv", 'student,standard.weights\n"Ann\nLee",7200\nBo,n/a\n')
+    code, err = run(capsys, [answers, "--out", tmp_path / "out"])
+    assert code == 2 and err.startswith(f"error: {answers}, row 3 (student 'Bo')")
+
+
+@pytest.mark.parametrize("where", ["header", "name", "answer"])
+def test_a_huge_cell_is_one_line_that_says_so(tmp_path, capsys, where):
+    huge = "7" * (10 * 2**20)
+    text = {
+        "header": f"student,{huge}\nAna,1\n",
+        "name": f"student,z\n{huge},1\n",
+        "answer": f"student,z\nAna,{huge}\n",
+    }[where]
+    answers = write(tmp_path / "a.csv", text)
+    code, err = run(capsys, [answers, "--lenient", "--out", tmp_path / "out"])
+    assert code == 2 and len(err.splitlines()) == 1 and "a cell longer than 131,072 characters" in err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_run_of_a_big_class_leaves_dir_the_earlier_run_or_the_new_one(tmp_path, capsys, signum):
+    out, _, before = _earlier_run(tmp_path, capsys)
+    big = tmp_path / "big.csv"
+    big.write_text(
+        "student,standard.weights,standard.macs\n"
+        + "".join(f"S{i},{7200 + i % 2 * 40},1620000\n" for i in range(40_000)),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    for delay in (1.0, 2.5):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hwlib.mark", str(big), "--out", str(out)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        time.sleep(delay)
+        process.send_signal(signum)
+        err = process.communicate(timeout=120)[1].decode()
+        assert "Traceback" not in err
+        after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        if after != before:  # the run finished before the signal: the new outputs, complete
+            assert process.returncode == 0 and b"S39999," in after["marks.csv"] and "run.json" in after
+        else:
+            assert process.returncode in (-signal.SIGKILL, 128 + signal.SIGTERM)
