@@ -70,7 +70,7 @@ import numpy as np
 
 import hwlib
 from hwlib import mistakes
-from hwlib.class_input import ClassReader, InputError, file_name, hidden_character, read_column_map
+from hwlib.class_input import ClassReader, InputError, file_name, hidden_character, parse_number, read_column_map
 from hwlib.class_summary import Summary
 from hwlib.class_vector import (
     CARRIED,
@@ -312,6 +312,7 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
         carry = ("SIS User ID", "SIS Login ID") if "canvas" in args.export else ()
         reader = ClassReader(args.answers, count, column_map, lenient=args.lenient, chunk=args.chunk, carry=carry)
         try:
+            _check_exports(args, reader)
             students = _mark_into(folder, reader, args, givens, given_note, policy, rubric, problem_of)
         finally:
             reader.close()
@@ -340,6 +341,23 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
         terminal(f"marked {students:,} student{'' if students == 1 else 's'}: {out / 'marks.csv'}, {out / 'report.md'}")
     )
     return 0
+
+
+def _check_exports(args: argparse.Namespace, reader: ClassReader) -> None:
+    """A gradebook file joins its rows by an id: an export needs the column it matches on."""
+    problems = []
+    if "canvas" in args.export and not (reader.has["id"] or reader.carry):
+        problems.append(
+            f"{args.answers}: --export canvas needs an id column (or SIS User ID, SIS Login ID): Canvas matches "
+            'its rows by them, not by name; map the export\'s ID column ("ID" = "id")'
+        )
+    if "moodle" in args.export and not reader.has["id"]:
+        problems.append(
+            f"{args.answers}: --export moodle needs an id column: Moodle matches its rows by ID number, not by name; "
+            'map it with --columns ("ID number" = "id")'
+        )
+    if problems:
+        raise InputError(problems)
 
 
 def _agreement(policy: Policy) -> str:
@@ -681,6 +699,14 @@ def _mark_into(
                     for i in range(n)
                 )
         if feedback_dir is not None:
+            position = {q: j for j, q in enumerate(columns)}
+            for i, q, text in chunk.review:
+                try:
+                    parse_number(text)
+                    why = f"{text[:40]!r} was not read"
+                except ValueError as exc:
+                    why = str(exc)  # what the cell holds and why it is not a number
+                reasons.setdefault(i, {})[position[q]] = markdown_text(f"{why}; your teacher looks at it by hand")
             written = np.column_stack([chunk.values[q] for q in columns]) if columns else np.zeros((n, 0))
             for i in range(n):
                 text = _feedback_text(

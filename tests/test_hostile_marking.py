@@ -136,6 +136,8 @@ def test_a_canvas_export_to_a_canvas_import(tmp_path, capsys, delimiter, crlf, b
         ("stride", "1/2"),
         ("z", "0,125"),
     ]
+    eve = (out / "feedback" / "Eve-Formula.md").read_text(encoding="utf-8")
+    assert "| review | '0,125' is not a number: a decimal comma is ambiguous: write 0.125; your teacher" in eve
     assert sorted(p.name for p in (out / "feedback").iterdir()) == [
         "Ana.md",
         "Cid.md",
@@ -180,7 +182,7 @@ def test_a_control_or_bidi_character_in_a_roster_stops_the_sheets(tmp_path, caps
 
 @pytest.mark.parametrize("name", ["HW\u202e3", "HW\x7f3", "HW\x853", "HW\u20663", "HW\t3"])
 def test_an_assignment_name_with_a_control_character_is_refused(tmp_path, capsys, name):
-    answers = write(tmp_path / "a.csv", "student,standard.weights\nAna,7200\n")
+    answers = write(tmp_path / "a.csv", "student,id,standard.weights\nAna,1,7200\n")
     out = tmp_path / "out"
     code, err = run(capsys, [answers, "--export", "canvas", "--assignment", name, "--out", out])
     assert code == 2 and not out.exists() and len(err.splitlines()) == 1 and "--assignment" in err
@@ -188,7 +190,7 @@ def test_an_assignment_name_with_a_control_character_is_refused(tmp_path, capsys
 
 @pytest.mark.parametrize("name", ["HW, 3", 'HW "3"', '=HYPERLINK("x")', "Devoir n\u00b0 3"])
 def test_an_assignment_name_with_commas_quotes_or_a_formula_is_one_header_cell(tmp_path, capsys, name):
-    answers = write(tmp_path / "a.csv", "student,standard.weights\nAna,7200\n")
+    answers = write(tmp_path / "a.csv", "student,id,standard.weights\nAna,1,7200\n")
     out = tmp_path / "out"
     assert run(capsys, [answers, "--export", "canvas", "--assignment", name, "--out", out])[0] == 0
     with open(out / "canvas.csv", newline="", encoding="utf-8") as f:
@@ -212,14 +214,14 @@ def test_many_unknown_columns_give_a_bounded_report(tmp_path, capsys, width):
 
 @pytest.mark.parametrize("points", ["1e-300", "0.0000001", "1.0000005"])
 def test_a_rubric_finer_than_a_gradebook_is_refused(tmp_path, capsys, points):
-    answers = write(tmp_path / "a.csv", "student,standard.weights\nAna,7200\n")
+    answers = write(tmp_path / "a.csv", "student,id,standard.weights\nAna,1,7200\n")
     rubric = write(tmp_path / "r.toml", f"default = {points}\n")
     code, err = run(capsys, [answers, "--rubric", rubric, "--out", tmp_path / "out"])
     assert code == 2 and len(err.splitlines()) == 1 and "decimal places" in err
 
 
 def test_a_rubric_with_six_decimal_places_marks_exactly(tmp_path, capsys):
-    answers = write(tmp_path / "a.csv", "student,standard.weights,standard.macs\nAna,7200,1620000\n")
+    answers = write(tmp_path / "a.csv", "student,id,standard.weights,standard.macs\nAna,1,7200,1620000\n")
     rubric = write(tmp_path / "r.toml", 'default = 0.000001\n[points]\n"standard.macs" = 0.333333\n')
     assert run(capsys, [answers, "--rubric", rubric, "--export", "canvas", "--out", tmp_path / "out"])[0] == 0
     with open(tmp_path / "out" / "canvas.csv", newline="", encoding="utf-8") as f:
@@ -335,3 +337,22 @@ def test_a_killed_run_of_a_big_class_leaves_dir_the_earlier_run_or_the_new_one(t
             assert process.returncode == 0 and b"S39999," in after["marks.csv"] and "run.json" in after
         else:
             assert process.returncode in (-signal.SIGKILL, 128 + signal.SIGTERM)
+
+
+@pytest.mark.parametrize(
+    ("kind", "header"), [("canvas", "student,z"), ("moodle", "student,z"), ("moodle", "student,SIS User ID,z")]
+)
+def test_an_export_without_the_column_its_gradebook_matches_on_is_refused(tmp_path, capsys, kind, header):
+    answers = write(tmp_path / "a.csv", header + "\n" + "Ana," * (header.count(",")) + "-1\n")
+    columns = write(tmp_path / "m.toml", '[columns]\n"SIS User ID" = "ignore"\n')
+    code, err = run(capsys, [answers, "--columns", columns, "--export", kind, "--out", tmp_path / "out"])
+    assert code == 2 and len(err.splitlines()) == 1 and f"--export {kind} needs an id column" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_canvas_export_matched_by_sis_user_id_alone(tmp_path, capsys):
+    answers = write(tmp_path / "a.csv", "student,SIS User ID,z\nAna,s1,-1\n")
+    columns = write(tmp_path / "m.toml", '[columns]\n"SIS User ID" = "ignore"\n')
+    assert run(capsys, [answers, "--columns", columns, "--export", "canvas", "--out", tmp_path / "out"])[0] == 0
+    with open(tmp_path / "out" / "canvas.csv", newline="", encoding="utf-8") as f:
+        assert list(csv.reader(f))[2] == ["Ana", "", "s1", "", "", "1"]
