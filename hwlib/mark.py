@@ -229,6 +229,20 @@ class _Terminated(Exception):
         self.signum = signum
 
 
+# every name a run writes into DIR
+_OUTPUTS = frozenset(
+    {
+        "marks.csv",
+        "mistakes.csv",
+        "report.md",
+        "marks.png",
+        "feedback",
+        "review.csv",
+        "canvas.csv",
+        "moodle.csv",
+        "run.json",
+    }
+)
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 _state = {"swapping": False}
 
@@ -283,7 +297,7 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
         raise InputError([f"{args.given or 'the Given'}: {terminal(str(exc))[:300]}"]) from exc
     column_map = read_column_map(args.columns, table) if args.columns else {}
     rubric = read_rubric(args.rubric, problem_of)
-    folder = OutputFolder(args.out)
+    folder = OutputFolder(args.out, outputs=_OUTPUTS)
     _state["swapping"] = False
     old_handlers: dict[int, Any] = {}
     try:

@@ -48,7 +48,9 @@ class OutputError(Exception):
 class OutputFolder:
     """A temporary folder beside ``out`` that :meth:`commit` moves into place as a whole."""
 
-    def __init__(self, out: Path, marker: str = "run.json") -> None:
+    def __init__(self, out: Path, marker: str = "run.json", outputs: frozenset[str] | None = None) -> None:
+        """``outputs``: the names a run writes into ``DIR``; an earlier ``DIR`` holding anything else (a file
+        put there by hand, another run's folder) is never replaced."""
         self.out = Path(os.path.abspath(out))
         self.marker = marker
         try:
@@ -70,6 +72,15 @@ class OutputFolder:
                 raise OutputError(
                     f"{out}: holds files that are not an earlier run's outputs (no {marker}); "
                     "give a new or empty folder"
+                )
+            others = sorted(set(entries) - outputs) if outputs is not None else []
+            if others:
+                shown = ", ".join(repr(name) for name in others[:3]) + (
+                    f" and {len(others) - 3} more" if len(others) > 3 else ""
+                )
+                raise OutputError(
+                    f"{out}: holds an earlier run's outputs and also {shown}, which replacing the folder would "
+                    "delete; move them out or give another folder"
                 )
         parent = self.out.parent
         try:

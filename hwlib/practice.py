@@ -463,7 +463,7 @@ def write_sheets(roster: Any, out: Any) -> int:
     from pathlib import Path
 
     students = read_roster(Path(roster))
-    folder = OutputFolder(Path(out))
+    folder = OutputFolder(Path(out), outputs=frozenset({"sheets", "key.csv", "run.json"}))
     try:
         if folder.contains(Path(roster)):
             raise InputError([f"{roster}: the roster lies in the output folder {out}, which is replaced as a whole"])

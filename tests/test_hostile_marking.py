@@ -356,3 +356,24 @@ def test_a_canvas_export_matched_by_sis_user_id_alone(tmp_path, capsys):
     assert run(capsys, [answers, "--columns", columns, "--export", "canvas", "--out", tmp_path / "out"])[0] == 0
     with open(tmp_path / "out" / "canvas.csv", newline="", encoding="utf-8") as f:
         assert list(csv.reader(f))[2] == ["Ana", "", "s1", "", "", "1"]
+
+
+@pytest.mark.parametrize("extra", ["notes.txt", "inner", "grades-edited.csv"])
+def test_an_earlier_dir_holding_other_files_is_never_replaced(tmp_path, capsys, extra):
+    out, second, before = _earlier_run(tmp_path, capsys)
+    if extra == "inner":  # another run nested inside DIR
+        assert run(capsys, [second, "--out", out / "inner"])[0] == 0
+    else:
+        (out / extra).write_text("kept", encoding="utf-8")
+    code, err = run(capsys, [second, "--out", out])
+    assert code == 2 and len(err.splitlines()) == 1 and repr(extra) in err
+    assert (out / extra).exists() and (out / "marks.csv").read_bytes() == before["marks.csv"]
+
+
+def test_an_earlier_sheets_dir_holding_other_files_is_never_replaced(tmp_path, capsys):
+    roster = write(tmp_path / "roster.csv", "student\nAna\n")
+    out = tmp_path / "sheets"
+    assert run(capsys, ["--sheets", roster, "--out", out], practice_main)[0] == 0
+    (out / "notes.md").write_text("kept", encoding="utf-8")
+    code, err = run(capsys, ["--sheets", roster, "--out", out], practice_main)
+    assert code == 2 and "'notes.md'" in err and (out / "notes.md").exists()
