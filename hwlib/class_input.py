@@ -23,6 +23,7 @@ whitespace folded to one space and the ends trimmed (:func:`identity`).
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 import re
 import sys
@@ -222,7 +223,12 @@ class ClassReader:
             role = self.column_map.get(identity(text), text)
             if role not in ROLES and role not in known:
                 unknown += 1
-                if len(problems) < MAX_PROBLEMS:
+                if not text and len(problems) < MAX_PROBLEMS:
+                    problems.append(
+                        f"{path}, header: a column without a name (a delimiter at the end of the header row?); "
+                        'map it with --columns: "" = "ignore"'
+                    )
+                elif len(problems) < MAX_PROBLEMS:
                     problems.append(
                         f"{path}, header, column {text[:80]!r}: not a quantity (python -m hwlib.mark --quantities "
                         "lists them); map it with --columns, or to 'ignore'"
@@ -416,10 +422,13 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lp
 
 
 def file_name(student: str, used: set[str], suffix: str = ".md") -> str:
-    """A portable, unique file name for a student's file: ASCII letters, digits, ``. _ -`` (at most 60), never
+    """A portable, unique file name for a student's file: ASCII letters, digits, ``. _ -`` (at most 60; a name
+    without any: ``student-`` and the first 8 hex digits of the SHA-256 of its identity), never
     a device name, never equal ignoring case to one in ``used`` (``Ann.md``, ``Ann-2.md``); adds it to ``used``."""
     ascii_name = unicodedata.normalize("NFKD", student).encode("ascii", "ignore").decode("ascii")
-    stem = _SAFE.sub("-", ascii_name).strip(".-_")[:60] or "student"
+    stem = _SAFE.sub("-", ascii_name).strip(".-_")[:60]
+    if not stem:  # a name in a script without ASCII letters (张伟): a stable tag of the name tells files apart
+        stem = "student-" + hashlib.sha256(identity(student).encode("utf-8")).hexdigest()[:8]
     if stem.lower().split(".")[0] in _RESERVED:
         stem = "student-" + stem
     name, n = stem, 1

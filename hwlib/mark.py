@@ -243,7 +243,9 @@ _OUTPUTS = frozenset(
         "run.json",
     }
 )
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)  # SIGHUP: the terminal closed
 _state = {"swapping": False}
 
 
@@ -584,7 +586,7 @@ def _mark_into(
         review_w = csv.writer(review_f)
         review_w.writerow(head + ["quantity", "text"])
     exports = {}
-    for kind in args.export:
+    for kind in dict.fromkeys(args.export):  # --export canvas given twice: one file
         f = folder.open(f"{kind}.csv")
         w = csv.writer(f)
         if kind == "canvas":

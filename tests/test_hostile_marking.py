@@ -271,7 +271,7 @@ def test_a_signal_during_the_swap_leaves_the_new_results_complete(tmp_path, caps
     assert sorted(p.name for p in tmp_path.iterdir()) == ["first.csv", "out", "second.csv"]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_a_signal_while_marking_leaves_the_earlier_results_and_one_line(tmp_path, capsys, monkeypatch, signum):
     out, second, before = _earlier_run(tmp_path, capsys)
     add = mark.Summary.add
@@ -377,3 +377,27 @@ def test_an_earlier_sheets_dir_holding_other_files_is_never_replaced(tmp_path, c
     (out / "notes.md").write_text("kept", encoding="utf-8")
     code, err = run(capsys, ["--sheets", roster, "--out", out], practice_main)
     assert code == 2 and "'notes.md'" in err and (out / "notes.md").exists()
+
+
+def test_an_export_asked_twice_is_written_once(tmp_path, capsys):
+    answers = write(tmp_path / "a.csv", "student,id,z\nAna,1,-1\n")
+    code, err = run(capsys, [answers, "--export", "canvas", "--export", "canvas", "--out", tmp_path / "out"])
+    assert (code, err) == (0, "") and (tmp_path / "out" / "canvas.csv").exists()
+
+
+def test_an_unnamed_column_says_what_it_probably_is(tmp_path, capsys):
+    answers = write(tmp_path / "a.csv", "student,z,\nAna,-1,\n")
+    code, err = run(capsys, [answers, "--out", tmp_path / "out"])
+    assert code == 2 and "a column without a name" in err and '"" = "ignore"' in err
+    columns = write(tmp_path / "m.toml", '[columns]\n"" = "ignore"\n')
+    assert run(capsys, [answers, "--columns", columns, "--out", tmp_path / "out"])[0] == 0
+
+
+def test_names_without_ascii_letters_get_feedback_files_a_ta_can_tell_apart(tmp_path, capsys):
+    import hashlib
+
+    names = ["\u5f20\u4f1f", "\u674e\u5a1c", "\u0645\u062d\u0645\u062f"]
+    answers = write(tmp_path / "a.csv", "student,z\n" + "".join(f"{n},-1\n" for n in names))
+    assert run(capsys, [answers, "--out", tmp_path / "out"])[0] == 0
+    expected = sorted(f"student-{hashlib.sha256(n.encode()).hexdigest()[:8]}.md" for n in names)
+    assert sorted(p.name for p in (tmp_path / "out" / "feedback").iterdir()) == expected
