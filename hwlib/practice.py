@@ -35,7 +35,8 @@ Command line (the JSON is documented in README.md)::
     python -m hwlib.practice --sheets ROSTER.csv --out DIR
 
 ``--sheets`` writes one practice sheet per student of a roster (a CSV with a ``student`` column and
-optionally ``id``, ``section`` and ``seed``; other columns are ignored): ``DIR/sheets/<student>.md`` and
+optionally ``id``, ``section`` and ``seed``, matched ignoring case as in a Canvas roster's ``Student``,
+``ID``, ``Section``; other columns are ignored): ``DIR/sheets/<student>.md`` and
 ``.html`` (the statements of the three problems of the student's variant), ``DIR/key.csv`` (the
 instructor's key: student, id, section, seed, then every asked quantity's true value) and
 ``DIR/run.json``.  A student without a seed gets :func:`roster_seed` of their name: the first four
@@ -356,9 +357,10 @@ def read_roster(path: Any) -> list[dict[str, str]]:
     except csv.Error as exc:
         raise InputError([f"{path}: {csv_problem(exc)}"]) from exc
     header = [h.strip() for h in rows[0]]
-    if "student" not in header:
+    folded = [identity(h).casefold() for h in header]  # a Canvas roster's "Student", "ID", "Section" too
+    if "student" not in folded:
         raise InputError([f"{path}: no 'student' column; the header row is {', '.join(repr(h) for h in header)}"])
-    where = {role: header.index(role) for role in ("student", "id", "section", "seed") if role in header}
+    where = {role: folded.index(role) for role in ("student", "id", "section", "seed") if role in folded}
     problems_found: list[str] = []
     seen: dict[str, int] = {}
     out = []

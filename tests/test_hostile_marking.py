@@ -402,3 +402,12 @@ def test_names_without_ascii_letters_get_feedback_files_a_ta_can_tell_apart(tmp_
     assert run(capsys, [answers, "--out", tmp_path / "out"])[0] == 0
     expected = sorted(f"student-{hashlib.sha256(n.encode()).hexdigest()[:8]}.md" for n in names)
     assert sorted(p.name for p in (tmp_path / "out" / "feedback").iterdir()) == expected
+
+
+def test_a_canvas_roster_with_capitalised_headers_makes_sheets(tmp_path, capsys):
+    roster = write(tmp_path / "roster.csv", "Student,ID,SIS User ID,Section\r\nAna,101,s1,A\r\n", bom=True)
+    out = tmp_path / "sheets"
+    assert run(capsys, ["--sheets", roster, "--out", out], practice_main)[0] == 0
+    with open(out / "key.csv", newline="", encoding="utf-8") as f:
+        key = next(csv.DictReader(f))
+    assert (key["student"], key["id"], key["section"]) == ("Ana", "101", "A")
