@@ -264,7 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.sig_figs is not None and args.tolerance is not None:
             raise InputError(["--sig-figs and --tolerance: give one of them"])
         try:
-            policy = Policy(rel=args.tolerance) if args.tolerance is not None else Policy(sig_figs=args.sig_figs or 3)
+            policy = (
+                Policy(rel=args.tolerance)
+                if args.tolerance is not None
+                else Policy(sig_figs=3 if args.sig_figs is None else args.sig_figs)
+            )
         except (ValueError, TypeError) as exc:
             raise InputError([f"--{'tolerance' if args.tolerance is not None else 'sig-figs'}: {exc}"]) from exc
         if args.chunk < 1:

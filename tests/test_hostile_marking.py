@@ -411,3 +411,12 @@ def test_a_canvas_roster_with_capitalised_headers_makes_sheets(tmp_path, capsys)
     with open(out / "key.csv", newline="", encoding="utf-8") as f:
         key = next(csv.DictReader(f))
     assert (key["student"], key["id"], key["section"]) == ("Ana", "101", "A")
+
+
+@pytest.mark.parametrize(
+    "option", [["--sig-figs", "0"], ["--sig-figs", "18"], ["--tolerance", "nan"], ["--tolerance", "1"]]
+)
+def test_an_impossible_agreement_option_is_refused_not_replaced_by_the_default(tmp_path, capsys, option):
+    answers = write(tmp_path / "a.csv", "student,z\nAna,-1.004\n")
+    code, err = run(capsys, [answers, *option, "--out", tmp_path / "out"])
+    assert code == 2 and len(err.splitlines()) == 1 and option[0] in err and not (tmp_path / "out").exists()
