@@ -420,3 +420,16 @@ def test_an_impossible_agreement_option_is_refused_not_replaced_by_the_default(t
     answers = write(tmp_path / "a.csv", "student,z\nAna,-1.004\n")
     code, err = run(capsys, [answers, *option, "--out", tmp_path / "out"])
     assert code == 2 and len(err.splitlines()) == 1 and option[0] in err and not (tmp_path / "out").exists()
+
+
+def test_a_neutralised_name_and_a_name_with_an_apostrophe_stay_two_cells(tmp_path, capsys):
+    answers = write(tmp_path / "a.csv", "student,id,z\n-Ana,1,-1\n'-Ana,2,-2\n")
+    assert run(capsys, [answers, "--export", "canvas", "--export", "moodle", "--out", tmp_path / "out"])[0] == 0
+    for name, column in (("marks.csv", 0), ("canvas.csv", 0), ("moodle.csv", 1)):
+        with open(tmp_path / "out" / name, newline="", encoding="utf-8") as f:
+            cells = [
+                row[column]
+                for row in csv.reader(f)
+                if row[column] not in ("student", "Student", "Full name", "Points Possible")
+            ]
+        assert cells == ["'-Ana", "''-Ana"], name
