@@ -122,12 +122,34 @@ def parse_number(text: str) -> tuple[float, Fraction]:
     return value, Fraction(exact)
 
 
-def detect_delimiter(line: str) -> str:
-    """The delimiter of a header row: the most frequent of ``,`` ``;`` and tab outside quotes (``,`` if none)."""
+def detect_delimiter(line: str, sample: str = "") -> str:
+    """The delimiter of a header row: the most frequent of ``,`` ``;`` and tab outside quotes (``,`` if none).
+
+    With ``sample`` (the file's first lines, header included), a delimiter that splits every complete row of
+    the sample into as many cells as the header wins over a more frequent one that does not: a semicolon file
+    whose question texts hold commas (``Student;Q1: weights, no bias``) is read by ``;``."""
     outside = re.sub(r'"[^"]*"', "", line)
     counts = {d: outside.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
+    order = sorted((d for d in counts if counts[d]), key=lambda d: (counts[d], d == ","), reverse=True)
+    if not order:
+        return ","
+    if sample and len(order) > 1:
+        for d in order:
+            if _splits_evenly(sample, d):
+                return d
+    return order[0]
+
+
+def _splits_evenly(sample: str, delimiter: str) -> bool:
+    """Whether every complete row of ``sample`` has as many cells as its first row (a header of 2 or more)."""
+    lines = sample.splitlines(keepends=True)
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample's last line may be cut off
+    try:
+        rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
+    except csv.Error:
+        return False
+    return len(rows) > 1 and len(rows[0]) > 1 and all(len(row) == len(rows[0]) for row in rows[1:])
 
 
 def read_column_map(path: Path, known: Mapping[str, object]) -> dict[str, str]:
@@ -198,6 +220,7 @@ class ClassReader:
         try:
             self._file = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - read chunk by chunk, closed by close()
             first = self._file.readline()
+            sample = first + self._file.read(1 << 16)
         except OSError as exc:
             raise InputError([f"{path}: cannot be read: {exc.strerror or exc}"]) from exc
         except UnicodeDecodeError as exc:
@@ -207,7 +230,7 @@ class ClassReader:
         if not first.strip():
             self._file.close()
             raise InputError([f"{path}: the file is empty; it needs a header row with a 'student' column"])
-        self.delimiter = detect_delimiter(first)
+        self.delimiter = detect_delimiter(first, sample)
         self._file.seek(0)
         self._reader = csv.reader(self._lines(), delimiter=self.delimiter, strict=True)
         try:

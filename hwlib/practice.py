@@ -353,7 +353,8 @@ def read_roster(path: Any) -> list[dict[str, str]]:
     if not lines or not lines[0].strip():
         raise InputError([f"{path}: the file is empty; it needs a header row with a 'student' column"])
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(lines[0]), strict=True))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(lines[0], text[:1 << 16]),
+                               strict=True))
     except csv.Error as exc:
         raise InputError([f"{path}: {csv_problem(exc)}"]) from exc
     header = [h.strip() for h in rows[0]]

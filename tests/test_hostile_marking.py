@@ -433,3 +433,26 @@ def test_a_neutralised_name_and_a_name_with_an_apostrophe_stay_two_cells(tmp_pat
                 if row[column] not in ("student", "Student", "Full name", "Points Possible")
             ]
         assert cells == ["'-Ana", "''-Ana"], name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Student;Q1: weights, no bias, per filter;Q5: z, the output\nAna;7200;-1\nBo;7240;-2\n",
+        "Student\tQ1: weights, no bias, per filter\tQ5: z, the output\nAna\t7200\t-1\n",
+        "Student;Q1: weights, no bias, per filter;Q5: z, the output\r\nAna;7200;-1\r\n",
+    ],
+)
+def test_a_semicolon_or_tab_export_whose_headers_hold_commas(tmp_path, capsys, text):
+    delimiter = ";" if ";" in text else "\t"
+    answers = write(tmp_path / "a.csv", text)
+    columns = write(
+        tmp_path / "m.toml",
+        '[columns]\n"Student" = "student"\n"Q1: weights, no bias, per filter" = "standard.weights"\n'
+        '"Q5: z, the output" = "z"\n',
+    )
+    assert run(capsys, [answers, "--columns", columns, "--out", tmp_path / "out"]) == (0, "")
+    with open(tmp_path / "out" / "run.json", encoding="utf-8") as f:
+        assert f'"delimiter": "{delimiter}"'.replace("\t", "\\t") in f.read()
+    with open(tmp_path / "out" / "marks.csv", newline="", encoding="utf-8") as f:
+        assert next(csv.DictReader(f))["correct"] == "2"
