@@ -79,7 +79,9 @@ def bench_builds(runs: int) -> list[tuple[str, float]]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "book"
-        shutil.copytree(ROOT, book, ignore=shutil.ignore_patterns("_build", ".venv", "venv", ".git", "__pycache__", "*.egg-info"))
+        shutil.copytree(
+            ROOT, book, ignore=shutil.ignore_patterns("_build", ".venv", "venv", ".git", "__pycache__", "*.egg-info")
+        )
         lib = Path(tmp) / "lib"
         shutil.copytree(ROOT / "hwlib", lib / "hwlib", ignore=shutil.ignore_patterns("__pycache__"))
         env = dict(os.environ, PYTHONPATH=str(lib))
@@ -97,7 +99,8 @@ def bench_builds(runs: int) -> list[tuple[str, float]]:
 
         def prose_edit():
             text = notebook.read_text(encoding="utf-8")
-            notebook.write_text(text.replace("Change these numbers", f"Change these numbers{' ' * (next(counter) % 2)}", 1), encoding="utf-8")
+            edited = text.replace("Change these numbers", f"Change these numbers{' ' * (next(counter) % 2)}", 1)
+            notebook.write_text(edited, encoding="utf-8")
             run(build, book, env)
 
         rows.append(("rebuild after a prose-only edit", median_time(prose_edit, runs)))
@@ -115,7 +118,9 @@ def bench_practice_cost(runs: int) -> list[tuple[str, float]]:
     """Cold builds with and without the practice pages (their lines taken out of _toc.yml), alternated."""
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "book"
-        shutil.copytree(ROOT, book, ignore=shutil.ignore_patterns("_build", ".venv", "venv", ".git", "__pycache__", "*.egg-info"))
+        shutil.copytree(
+            ROOT, book, ignore=shutil.ignore_patterns("_build", ".venv", "venv", ".git", "__pycache__", "*.egg-info")
+        )
         lib = Path(tmp) / "lib"
         shutil.copytree(ROOT / "hwlib", lib / "hwlib", ignore=shutil.ignore_patterns("__pycache__"))
         env = dict(os.environ, PYTHONPATH=str(lib))
@@ -177,10 +182,10 @@ def bench_conv2d(runs: int) -> list[tuple[str, float, float, float]]:
         x = rng.standard_normal(shape)
         w = rng.standard_normal((k, k, shape[2], c_out))
         cost = conv2d_cost(shape, c_out, k, s, p)
-        conv_time = median_time(lambda: conv2d(x, w, s, p), max(runs, 7))
+        conv_time = median_time(lambda x=x, w=w, s=s, p=p: conv2d(x, w, s, p), max(runs, 7))
         a = rng.standard_normal((cost.out_shape[0] * cost.out_shape[1], k * k * shape[2]))
         b = rng.standard_normal((k * k * shape[2], c_out))
-        matmul_time = median_time(lambda: a @ b, max(runs, 7))
+        matmul_time = median_time(lambda a=a, b=b: a @ b, max(runs, 7))
         rows.append((name, cost.macs / conv_time, cost.macs / matmul_time, matmul_time / conv_time))
     return rows
 
@@ -209,7 +214,9 @@ def bench_symbolic(runs: int, quick: bool) -> tuple[dict[str, dict[tuple[int, in
                 rng = np.random.default_rng(0)
                 net = Network([rng.standard_normal((width, width)) for _ in range(depth)], activation)
                 x = rng.standard_normal(width)
-                table[activation][depth, width] = median_time(lambda: symbolic_gradients(net, x, 0.5).evaluate(), runs)
+                table[activation][depth, width] = median_time(
+                    lambda net=net, x=x: symbolic_gradients(net, x, 0.5).evaluate(), runs
+                )
     return table, time.perf_counter() - start
 
 
@@ -241,8 +248,10 @@ def bench_math_ready(runs: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the median is reported)")
-    parser.add_argument("--quick", action="store_true", help="skip the builds and the test suite; a smaller symbolic table")
-    parser.add_argument("--symbolic-runs", type=int, default=1, help="runs per cell of the symbolic-gradient table (288 cells)")
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the builds and the test suite; a smaller symbolic table")
+    parser.add_argument("--symbolic-runs", type=int, default=1,
+                        help="runs per cell of the symbolic-gradient table (288 cells)")
     args = parser.parse_args()
 
     lines = [f"Measured on {time.strftime('%Y-%m-%d')}: {machine()}. Median of {args.runs} runs each.", ""]
@@ -255,8 +264,10 @@ def main() -> None:
         for name, value in bench_tests(args.runs):
             lines.append(f"| {name} | {value:.2f}{'x' if name.startswith('ratio') else ''} |")
         lines.append("")
-    lines += ["| `hwlib.conv.conv2d` | GMAC/s | numpy matmul, same MACs, GMAC/s | fraction of matmul rate |", "|---|--:|--:|--:|"]
-    lines += [f"| {name} | {rate / 1e9:.2f} | {mm / 1e9:.2f} | {frac:.2f} |" for name, rate, mm, frac in bench_conv2d(args.runs)]
+    lines += ["| `hwlib.conv.conv2d` | GMAC/s | numpy matmul, same MACs, GMAC/s | fraction of matmul rate |",
+              "|---|--:|--:|--:|"]
+    lines += [f"| {name} | {rate / 1e9:.2f} | {mm / 1e9:.2f} | {frac:.2f} |"
+              for name, rate, mm, frac in bench_conv2d(args.runs)]
     lines += [""] + symbolic_tables(*bench_symbolic(args.symbolic_runs, args.quick), args.symbolic_runs)
     lines += ["", *bench_math_ready(args.runs)]
     if MARK_CLASS.exists():  # the million-student class is measured on its own: benchmarks/mark_class.py

@@ -18,8 +18,8 @@ from hwlib import fmt, mistakes, problems
 from hwlib.marker import BLANK, CARRIED, CORRECT, WRONG, WRONG_WORKING, ValueMarker
 from hwlib.naming import plain_label
 
-__all__ = ["Quantity", "StudentMarks", "quantities", "mark_class", "mistake_counts", "mistake_students", "scores_table", "verdicts_table",
-           "mistakes_table", "report_markdown", "marks_chart", "synthetic_class"]
+__all__ = ["Quantity", "StudentMarks", "quantities", "mark_class", "mistake_counts", "mistake_students", "scores_table",
+           "verdicts_table", "mistakes_table", "report_markdown", "marks_chart", "synthetic_class"]
 
 @dataclass(frozen=True)
 class Quantity:
@@ -87,7 +87,8 @@ class StudentMarks:
         return right, right + sum(v == CARRIED for v in own)
 
 
-def mark_class(answers: Mapping[str, Mapping[str, float | None]], givens: Mapping[int, Mapping[str, Any]]) -> list[StudentMarks]:
+def mark_class(answers: Mapping[str, Mapping[str, float | None]],
+               givens: Mapping[int, Mapping[str, Any]]) -> list[StudentMarks]:
     """Mark each student's values (student -> quantity -> value or ``None``) against ``givens`` (problem -> Given)."""
     table = quantities(givens)
     markers = {p: ValueMarker(p, givens[p]) for p in problems.NUMBERS}
@@ -147,7 +148,8 @@ def scores_table(marks: Sequence[StudentMarks]) -> str:
     if not n:
         return "No students."
     lines = ["| score | mean | median | lowest | highest |", "|---|--:|--:|--:|--:|"]
-    for name, values in (("correct", [m.correct for m in marks]), ("with follow-through", [m.follow_through for m in marks])):
+    for name, values in (("correct", [m.correct for m in marks]),
+                         ("with follow-through", [m.follow_through for m in marks])):
         lines.append(f"| {name} | {fmt.number(sum(values) / n, 3)} | {fmt.number(_median(values))} | "
                      f"{fmt.number(min(values))} | {fmt.number(max(values))} |")
     return "\n".join(lines)
@@ -178,7 +180,8 @@ def mistakes_table(marks: Sequence[StudentMarks]) -> str:
                          "a wrong value no catalogue mistake gives |")
         else:
             m = mistakes.by_name(name)
-            lines.append(f"| `{name}` | {m.problem} | {fmt.number(students[name])} | {fmt.number(count)} | {m.feedback} |")
+            lines.append(f"| `{name}` | {m.problem} | {fmt.number(students[name])} | {fmt.number(count)} | "
+                         f"{m.feedback} |")
     return "\n".join(lines)
 
 
@@ -189,7 +192,8 @@ VERDICT_PROSE = ("A value is *correct*; *carried* (wrong, but the step is right 
 
 def report_markdown(marks: Sequence[StudentMarks], columns: Sequence[str], chart: str | None = "marks.png",
                     given_note: str = "the homework's Given") -> str:
-    """The class report: scores, their distribution (``chart``: the PNG's file name), verdicts per quantity, mistakes."""
+    """The class report: scores, their distribution (``chart``: the PNG's file name), verdicts per quantity,
+    mistakes."""
     lines = [f"# Marks of a class of {fmt.number(len(marks))}", "",
              f"Marked against {given_note}, {fmt.number(len(columns))} quantities per student. {VERDICT_PROSE}", "",
              scores_table(marks), ""]

@@ -57,6 +57,8 @@ class Summary:
         self.follow_hist += np.bincount(follow, minlength=len(self.follow_hist))
         for v in range(5):
             self.verdicts[:, v] += (codes == v).sum(axis=0)
+        if marked.absent is not None:  # not asked of these students: not blank
+            self.verdicts[:, BLANK] -= (marked.absent & (codes == BLANK)).sum(axis=0)
         students: dict[str, np.ndarray] = {}
         for j, q in enumerate(self.columns):
             wrong = codes[:, j] == WRONG

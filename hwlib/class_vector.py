@@ -203,7 +203,8 @@ class Marked:
     bits: dict[int, np.ndarray]
     flagged: dict[int, np.ndarray]
     follow: dict[int, np.ndarray]
-    truth: np.ndarray  # students x columns: each student's true values
+    truth: np.ndarray  # students x columns: each student's true values (NaN where absent)
+    absent: np.ndarray | None = None  # students x columns: True where the student's variant lacks the quantity
 
     @staticmethod
     def combine(n: int, width: int, parts: list[tuple[np.ndarray, Marked]]) -> Marked:
@@ -213,9 +214,12 @@ class Marked:
         bits: dict[int, np.ndarray] = {}
         flagged: dict[int, np.ndarray] = {}
         follow: dict[int, np.ndarray] = {}
+        absent = np.zeros((n, width), dtype=bool) if any(part.absent is not None for _, part in parts) else None
         for rows, part in parts:
             codes[rows] = part.codes
             truth[rows] = part.truth
+            if absent is not None and part.absent is not None:
+                absent[rows] = part.absent
             for target, source, empty in (
                 (bits, part.bits, 0),
                 (flagged, part.flagged, False),
@@ -225,14 +229,23 @@ class Marked:
                     if j not in target:
                         target[j] = np.full(n, empty, dtype=values.dtype)
                     target[j][rows] = values
-        return Marked(codes, bits, flagged, follow, truth)
+        return Marked(codes, bits, flagged, follow, truth, absent)
 
 
 class ClassMarker:
-    """Marks chunks of a class against one set of Givens (problem -> Given) for ``columns`` (quantity keys)."""
+    """Marks chunks of a class against one set of Givens (problem -> Given) for ``columns`` (quantity keys).
+
+    ``may_lack`` (quantity key -> problem) names columns these Givens need not have: a personalised class's
+    columns are the union of its variants' keys, and a 2-2-1 network has no ``z1``.  Such a column of a
+    Given without it is *absent*: a blank cell there is :data:`BLANK`, :attr:`Marked.absent` marks it, and
+    a written value is left to the caller (:attr:`Marked.absent` and the value say where)."""
 
     def __init__(
-        self, givens: Mapping[int, Mapping[str, Any]], columns: Sequence[str], policy: Policy | None = None
+        self,
+        givens: Mapping[int, Mapping[str, Any]],
+        columns: Sequence[str],
+        policy: Policy | None = None,
+        may_lack: Mapping[str, int] | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self.columns = list(columns)
@@ -272,7 +285,9 @@ class ClassMarker:
                     if q in self._columns and math.isfinite(v):
                         column = self._columns[q]
                         column.predicted.append((self._bit(column, m.name), v))
-        unknown = [c for c in self.columns if c not in self._columns]
+        may_lack = may_lack or {}
+        self._absent = {c: may_lack[c] for c in self.columns if c not in self._columns and c in may_lack}
+        unknown = [c for c in self.columns if c not in self._columns and c not in self._absent]
         if unknown:
             raise ValueError(f"columns must be quantity keys (python -m hwlib.mark --quantities), got {unknown[0]!r}")
 
@@ -285,7 +300,13 @@ class ClassMarker:
                 raise ValueError(f"problem {column.problem}: more than 63 catalogue mistakes")
         return column.names.index(name)
 
+    def has(self, quantity: str) -> bool:
+        """Whether these Givens have the quantity (a column of ``may_lack`` may be absent)."""
+        return quantity in self._columns
+
     def problem(self, quantity: str) -> int:
+        if quantity in self._absent:
+            return self._absent[quantity]
         return self._columns[quantity].problem
 
     def is_count(self, quantity: str) -> bool:
@@ -293,10 +314,14 @@ class ClassMarker:
 
     def names(self, quantity: str) -> list[str]:
         """The catalogue mistakes of a column, in the order of the bits of :attr:`Marked.bits` (catalogue order)."""
+        if quantity in self._absent:
+            return [m.name for m in mistakes.CATALOGUE if m.problem == self._absent[quantity]]
         column = self._columns[quantity]
         return column.names or [m.name for m in mistakes.CATALOGUE if m.problem == column.problem]
 
     def upstream(self, quantity: str) -> list[str]:
+        if quantity in self._absent:
+            return []
         local = self._columns[quantity].local
         return local[0] if local else []
 
@@ -388,8 +413,14 @@ class ClassMarker:
                     unsound_of[q] = usable_of[q] & ~correct_of[q] & (np.isnan(step_of[q]) | up)
             return unsound_of[q]
 
+        absent = None
         with np.errstate(over="ignore", invalid="ignore"):
             for j, q in enumerate(self.columns):
+                if q in self._absent:  # blank (BLANK) or written (left to the caller); never judged
+                    if absent is None:
+                        absent = np.zeros((n, len(self.columns)), dtype=bool)
+                    absent[:, j] = True
+                    continue
                 column = self._columns[q]
                 v = values[q]
                 blank = np.isnan(v)
@@ -425,9 +456,9 @@ class ClassMarker:
         for i, q, _ in review:
             codes[i, position[q]] = REVIEW
         truth = np.broadcast_to(
-            np.array([self.truth[q] for q in self.columns], dtype=np.float64), (n, len(self.columns))
+            np.array([self.truth.get(q, np.nan) for q in self.columns], dtype=np.float64), (n, len(self.columns))
         )
-        return Marked(codes, bits, flagged, follow, truth)
+        return Marked(codes, bits, flagged, follow, truth, absent)
 
     def decode(self, quantity: str, field_: int) -> tuple[str, ...]:
         """The catalogue names of a bit field of :attr:`Marked.bits`."""

@@ -697,7 +697,9 @@ class NetworkCost:
         return Fraction(getattr(self, f"{of}_by_kind").get(kind, 0), total)
 
 
-def layer_cost(layer: Layer, in_shape: tuple[int, int, int], bias: bool = False) -> tuple[tuple[int, int, int], int, int]:
+def layer_cost(
+    layer: Layer, in_shape: tuple[int, int, int], bias: bool = False
+) -> tuple[tuple[int, int, int], int, int]:
     """(out_shape, weights, macs) of ``layer`` on an (H, W, C) input; the formulas of the ``*_cost`` functions:
 
     standard        weights = k^2 C_in C_out,  macs = H_out W_out C_out k^2 C_in
@@ -759,8 +761,12 @@ def network_cost(layers: Sequence[Layer], in_shape: tuple[int, int, int], bias: 
         try:
             out_shape, weights, macs = layer_cost(layer, shape, bias)
         except ValueError as exc:
-            raise ValueError(f"layer {index} ({layer.label}), input {shape[0]} x {shape[1]} x {shape[2]}: {exc}") from None
-        costs.append(LayerCost(index=index, layer=layer, in_shape=shape, out_shape=out_shape, weights=weights, macs=macs))
+            raise ValueError(
+                f"layer {index} ({layer.label}), input {shape[0]} x {shape[1]} x {shape[2]}: {exc}"
+            ) from None
+        costs.append(
+            LayerCost(index=index, layer=layer, in_shape=shape, out_shape=out_shape, weights=weights, macs=macs)
+        )
         shape = out_shape
     return NetworkCost(layers=tuple(costs), in_shape=in_shape, bias=bias)
 

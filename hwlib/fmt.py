@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 from hwlib.naming import FROM_SUPERSCRIPTS, SUPERSCRIPTS
@@ -44,9 +45,27 @@ def _check(value: object) -> float:
 # the exponent of 10 in superscript digits, 1.5 × 10²⁰, so that no viewer shows a bare caret
 
 
+def _round(value: float | Fraction, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant digits, a tie away from zero, as the decimal it prints as:
+    30.25 -> 30.3 and 0.4625 -> 0.463 alike (binary rounding would give 30.2 beside 0.463).  A
+    :class:`fractions.Fraction` is rounded from its exact value (0.72249999999999999995 -> 0.722), not from the
+    float nearest to it."""
+    if isinstance(value, Fraction):
+        with localcontext() as context:
+            context.prec = 60
+            exact = Decimal(value.numerator) / Decimal(value.denominator)
+    else:
+        exact = Decimal(repr(value))
+    if not exact:
+        return value
+    step = Decimal(1).scaleb(exact.adjusted() - digits + 1)
+    return float(exact.quantize(step, rounding=ROUND_HALF_UP))
+
+
 def _plain(value: float, digits: int) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
+    value = _round(value, digits)
     if 1e-4 <= value < 1e15:  # positional notation, rounded to `digits` significant digits first
         rounded = float(f"{value:.{digits}g}")  # 999999.5 -> 1000000.0, written 1,000,000, not 1 × 10⁶
         if rounded.is_integer():
@@ -67,6 +86,8 @@ def number(value: float, digits: int = 6) -> str:
         raise ValueError(f"digits must be an integer >= 1, got {digits!r}")
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):  # exact, however large: 2**53 + 1
         return (MINUS if value < 0 else "") + f"{abs(int(value)):,}"
+    if isinstance(value, Fraction) and value.denominator != 1:
+        value = _round(value, digits)  # from the exact value; the float nearest to it may sit on a tie
     value = _check(value)
     text = _plain(abs(value), digits)
     if text.strip("0.,") == "":  # rounds to zero: no "−0"
@@ -110,4 +131,4 @@ def is_exact(value: float) -> bool:
     exact = Fraction(value) if isinstance(value, Fraction) else Fraction(repr(_check(value)))
     if exact.denominator == 1:
         return True
-    return Fraction(f"{float(exact):.{_prose_digits(exact)}g}") == exact
+    return Fraction(repr(_round(exact, _prose_digits(exact)))) == exact

@@ -149,7 +149,9 @@ def problem2(given: object) -> dict[str, Any]:
     given = check_keys(2, given, ("in_volume", "out_volume", "kernels"))
     kernels = given["kernels"]
     if not isinstance(kernels, Mapping) or not kernels:
-        raise TypeError(f'kernels must be a non-empty dict of part -> filter size, such as {{"a": 1, "b": 3}}; got {kernels!r}')
+        raise TypeError(
+            f'kernels must be a non-empty dict of part -> filter size, such as {{"a": 1, "b": 3}}; got {kernels!r}'
+        )
     checked = {}
     for part, size in kernels.items():
         if not isinstance(part, str):
@@ -208,7 +210,9 @@ def problem3(given: object, one_output: bool = True) -> dict[str, Any]:
         name = f"weights[{index}]"
         rows = matrix.tolist() if isinstance(matrix, np.ndarray) else matrix
         if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence) or not rows:
-            raise TypeError(f"{name} must be a matrix: a non-empty list of rows, such as [[1, -1], [1, 0]]; got {matrix!r}")
+            raise TypeError(
+                f"{name} must be a matrix: a non-empty list of rows, such as [[1, -1], [1, 0]]; got {matrix!r}"
+            )
         checked = [_vector(f"{name}[{i}]", row) for i, row in enumerate(rows)]
         if len({len(row) for row in checked}) != 1:
             raise ValueError(f"{name} must have rows of one length, got lengths {[len(row) for row in checked]}")
@@ -217,8 +221,10 @@ def problem3(given: object, one_output: bool = True) -> dict[str, Any]:
                              f"(units) but {name} has {len(checked)} rows; give {name} {len(matrices[-1][0])} rows")
         matrices.append(tuple(checked))
     if one_output and len(matrices[-1][0]) != 1:
-        raise ValueError(f"the last matrix, weights[{len(matrices) - 1}], must have one column (one output unit, as the "
-                         f"loss (z - t)^2 needs), got {len(matrices[-1][0])}")
+        raise ValueError(
+            f"the last matrix, weights[{len(matrices) - 1}], must have one column (one output unit, as the "
+            f"loss (z - t)^2 needs), got {len(matrices[-1][0])}"
+        )
     x = _vector("x", given["x"])
     if len(x) != len(matrices[0]):
         raise ValueError(f"x must have one entry per input unit: weights[0] has {len(matrices[0])} rows, "

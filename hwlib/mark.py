@@ -5,7 +5,10 @@
 with ``python -m hwlib.mark --quantities``, print the header with ``--template``).  Any subset of the
 quantity columns may be present; an empty cell is a blank.  Optional columns: ``id`` and
 ``section`` (carried to every output), ``seed`` (each student marked against their own practice
-variant, :mod:`hwlib.practice`).  An export with other headers is read through ``--columns
+variant, :mod:`hwlib.practice`; the columns are then the union of the variants' keys, ``--template
+--roster ROSTER.csv`` or ``--seed N`` prints them, and a quantity a student's variant lacks must be blank
+there: it counts in neither ``answered`` nor ``max_points``, and a value written in it is bad input, or
+``review`` with ``--lenient``).  An export with other headers is read through ``--columns
 MAP.toml``: a table ``[columns]`` of header text = ``student``, ``id``, ``section``, ``seed``,
 ``ignore`` or a quantity key.  The delimiter (``,`` ``;`` or tab) is detected.  Numbers: ASCII
 digits, a sign (``-``, ``+``, U+2212), a decimal point, an exponent, thousands separators where
@@ -70,9 +73,18 @@ import numpy as np
 
 import hwlib
 from hwlib import mistakes
-from hwlib.class_input import ClassReader, InputError, file_name, hidden_character, parse_number, read_column_map
+from hwlib.class_input import (
+    ROLES,
+    ClassReader,
+    InputError,
+    file_name,
+    hidden_character,
+    parse_number,
+    read_column_map,
+)
 from hwlib.class_summary import Summary
 from hwlib.class_vector import (
+    BLANK,
     CARRIED,
     CORRECT,
     DOES_NOT_FOLLOW,
@@ -85,7 +97,7 @@ from hwlib.escape import csv_cell as neutral
 from hwlib.escape import markdown_text, terminal
 from hwlib.output_folder import OutputError, OutputFolder
 from hwlib.rubric import Rubric, points_text, read_rubric, unit_scale
-from hwlib.tolerance import Policy
+from hwlib.tolerance import COUNT, Policy
 from hwlib.transcription import load_given
 
 if sys.version_info >= (3, 11):
@@ -168,15 +180,69 @@ def _quantities(givens: Mapping[int, Mapping[str, Any]]) -> dict[str, Any]:
     return quantities(givens)
 
 
-def _quantities_text(givens: Mapping[int, Mapping[str, Any]]) -> str:
-    table = _quantities(givens)
+def _quantities_text(givens: Mapping[int, Mapping[str, Any]], seeds: Sequence[int] | None = None) -> str:
+    table = _quantities(givens) if seeds is None else {q: _variant_table()[q][0] for q in _class_keys(seeds)}
     width = max(len(k) for k in table)
     return "\n".join(terminal(f"{q.key:<{width}}  problem {q.problem}  {q.meaning}") for q in table.values())
 
 
-def _template_text(givens: Mapping[int, Mapping[str, Any]]) -> str:
+def _p3_shape(given: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
+    return tuple((len(w), len(w[0])) for w in given["weights"])
+
+
+@functools.lru_cache(maxsize=1)
+def _variant_table() -> dict[str, tuple[Any, bool]]:
+    """Every quantity of any practice variant (the homework's first, then each other Problem 3 shape's new
+    ones, in the order of ``practice.P3_SHAPES``): key -> (its quantity, whether it is a count)."""
+    from hwlib import practice
+
+    found: dict[tuple[tuple[int, int], ...], dict[int, dict[str, Any]]] = {}
+    shapes = list(dict.fromkeys(practice.P3_SHAPES))
+    seed = 0
+    while len(found) < len(shapes) and seed < 10_000:
+        given = practice.make_given(3, seed)
+        found.setdefault(_p3_shape(given), {p: practice.make_given(p, seed) for p in (1, 2)} | {3: given})
+        seed += 1
+    table: dict[str, tuple[Any, bool]] = {}
+    for shape in shapes:
+        if shape in found:
+            givens = found[shape]
+            for q, quantity in _quantities(givens).items():
+                if q not in table:
+                    kind = mistakes.truth_of(quantity.problem, givens[quantity.problem]).kind(q)
+                    table[q] = (quantity, kind == COUNT)
+    return table
+
+
+_SHAPE_KEYS: dict[tuple[tuple[int, int], ...], frozenset[str]] = {}
+
+
+def _shape_keys(shape: tuple[tuple[int, int], ...], seed: int) -> frozenset[str]:
+    """The quantity keys of a variant (they depend on Problem 3's shape alone), computed once per shape."""
+    from hwlib import practice
+
+    if shape not in _SHAPE_KEYS:
+        _SHAPE_KEYS[shape] = frozenset(_quantities({p: practice.make_given(p, seed) for p in (1, 2, 3)}))
+    return _SHAPE_KEYS[shape]
+
+
+def _class_keys(seeds: Sequence[int]) -> list[str]:
+    """The quantity keys of the practice variants of ``seeds``: their union, in the order of :func:`_variant_table`."""
+    from hwlib import practice
+
+    keys: set[str] = set()
+    for seed in seeds:
+        given = practice.make_given(3, seed)
+        keys |= _shape_keys(_p3_shape(given), seed)
+    return [q for q in _variant_table() if q in keys]
+
+
+def _template_text(givens: Mapping[int, Mapping[str, Any]], seeds: Sequence[int] | None = None) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(["student", *_quantities(givens)])
+    if seeds is None:
+        csv.writer(buffer, lineterminator="\n").writerow(["student", *_quantities(givens)])
+    else:
+        csv.writer(buffer, lineterminator="\n").writerow(["student", "seed", *_class_keys(seeds)])
     return terminal(buffer.getvalue().rstrip("\n"))
 
 
@@ -197,6 +263,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quantities", action="store_true", help="list the quantity columns and exit")
     parser.add_argument("--template", action="store_true", help="print the CSV header the tool reads and exit")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        action="append",
+        help="with --template or --quantities: the columns of this practice variant (repeatable: their union)",
+    )
+    parser.add_argument(
+        "--roster", type=Path, help="with --template or --quantities: the columns of a roster's variants (its seeds)"
+    )
     parser.add_argument("--columns", type=Path, help="a TOML file: [columns] header text = role or quantity key")
     parser.add_argument("--lenient", action="store_true", help="a cell that is not a number gets the verdict review")
     parser.add_argument("--rubric", type=Path, help="a TOML file: default, carried and [points]")
@@ -274,12 +349,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.chunk < 1:
             raise InputError([f"--chunk must be >= 1, got {args.chunk}"])
         givens, given_note = read_givens(args.given)
+        seeds = _template_seeds(args)
         if args.quantities:
-            print(_quantities_text(givens))
+            print(_quantities_text(givens, seeds))
             return 0
         if args.template:
-            print(_template_text(givens))
+            print(_template_text(givens, seeds))
             return 0
+        if seeds is not None:
+            raise InputError(
+                ["--seed and --roster go with --template or --quantities; a class's seeds are its seed column"]
+            )
         if args.answers is None or args.out is None:
             parser.error("ANSWERS.csv and --out DIR are needed (or --quantities, --template)")
         if not args.assignment.strip() or len(args.assignment) > 200 or hidden_character(args.assignment, strict=True):
@@ -294,14 +374,56 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+class _WithVariants(Mapping):
+    """The Given's quantities (``base``), then any practice variant's (``extra``, consulted only for a key the
+    Given lacks: the unseeded path never computes the variants' table)."""
+
+    def __init__(self, base: Mapping[str, Any], extra: Any) -> None:
+        self.base, self.extra = base, extra
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.base:
+            return self.base[key]
+        if key in _variant_table():
+            return self.extra(key)
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.base or (isinstance(key, str) and key not in ROLES and key in _variant_table())
+
+    def __iter__(self) -> Any:
+        return iter({**dict.fromkeys(self.base), **dict.fromkeys(_variant_table())})
+
+    def __len__(self) -> int:
+        return len(set(self.base) | set(_variant_table()))
+
+
+def _template_seeds(args: argparse.Namespace) -> list[int] | None:
+    """The seeds of ``--seed`` and ``--roster`` (a roster's blank seed: ``practice.roster_seed`` of the name)."""
+    if args.seed is None and args.roster is None:
+        return None
+    from hwlib import practice
+
+    seeds = list(args.seed or [])
+    bad = [s for s in seeds if s < 0]
+    if bad:
+        raise InputError([f"--seed must be >= 0, got {bad[0]}"])
+    if args.roster is not None:
+        seeds += [int(s["seed"]) for s in practice.read_roster(args.roster)]
+    return seeds
+
+
 def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], given_note: str, policy: Policy) -> int:
     table = _quantities(givens)
-    problem_of = {q: t.problem for q, t in table.items()}
+    # a personalised class's columns may name any variant's quantities: the reader knows them all (looked up
+    # only for a column the Given lacks), and an unseeded class is held to the Given's own below
+    table_all = _WithVariants(table, lambda q: _variant_table()[q][0])
+    problem_of = _WithVariants({q: t.problem for q, t in table.items()}, lambda q: _variant_table()[q][0].problem)
     try:
         checked = ClassMarker(givens, [], policy)  # the Given as marking needs it: exact truth, float64 faithful
     except (ValueError, ArithmeticError) as exc:
         raise InputError([f"{args.given or 'the Given'}: {terminal(str(exc))[:300]}"]) from exc
-    column_map = read_column_map(args.columns, table) if args.columns else {}
+    column_map = read_column_map(args.columns, table_all) if args.columns else {}
     rubric = read_rubric(args.rubric, problem_of)
     folder = OutputFolder(args.out, outputs=_OUTPUTS)
     _state["swapping"] = False
@@ -328,12 +450,23 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
                         )
                     ]
                 )
-        count = {q: checked.is_count(q) for q in table}
+        count = _WithVariants({q: checked.is_count(q) for q in table}, lambda q: _variant_table()[q][1])
         carry = ("SIS User ID", "SIS Login ID") if "canvas" in args.export else ()
         reader = ClassReader(args.answers, count, column_map, lenient=args.lenient, chunk=args.chunk, carry=carry)
+        if not reader.has["seed"]:
+            foreign = [q for q in reader.columns if q not in table]
+            if foreign:
+                reader.close()
+                raise InputError(
+                    [
+                        f"{args.answers}, header, column {q!r}: not a quantity of the Given (python -m hwlib.mark "
+                        "--quantities lists them; a practice variant's quantity needs a 'seed' column)"
+                        for q in foreign
+                    ]
+                )
         try:
             _check_exports(args, reader)
-            students = _mark_into(folder, reader, args, givens, given_note, policy, rubric, problem_of)
+            students = _mark_into(folder, reader, args, givens, given_note, policy, rubric, problem_of, table_all)
         finally:
             reader.close()
         if reader.problems:
@@ -485,6 +618,8 @@ def _feedback_text(
         "|---|--:|---|---|",
     ]
     for j, q in enumerate(columns):
+        if not q:  # a quantity the student's variant lacks
+            continue
         verdict = VERDICT_WORDS[codes[j]]
         value = "" if not math.isfinite(written[j]) else _plain(written[j])
         why = reasons.get(j, "")
@@ -497,9 +632,11 @@ class _Variants:
 
     KEEP = 256
 
-    def __init__(self, policy: Policy, columns: Sequence[str]) -> None:
+    def __init__(self, policy: Policy, columns: Sequence[str], problem_of: Mapping[str, int]) -> None:
         self.policy, self.columns = policy, list(columns)
+        self.may_lack = {q: problem_of[q] for q in self.columns}
         self.markers: dict[int, ClassMarker] = {}
+        self.present: set[str] = set()  # the columns some marked student's variant has
 
     def get(self, seed: int) -> ClassMarker:
         from hwlib import practice
@@ -510,16 +647,21 @@ class _Variants:
             if len(self.markers) >= self.KEEP:
                 self.markers.pop(next(iter(self.markers)))
             self.markers[seed] = ClassMarker(
-                {p: practice.make_given(p, seed) for p in (1, 2, 3)}, self.columns, self.policy
+                {p: practice.make_given(p, seed) for p in (1, 2, 3)}, self.columns, self.policy, self.may_lack
             )
-        return self.markers[seed]
+        marker = self.markers[seed]
+        self.present.update(q for q in self.columns if marker.has(q))
+        return marker
 
 
 _SEED = re.compile(r"[0-9]{1,18}")
 
 
 def _mark_seeded(chunk: Any, variants: _Variants, reader: ClassReader, default: ClassMarker) -> Any:
-    """Each student marked against their own practice variant (the ``seed`` column; a blank seed: the Given)."""
+    """Each student marked against their own practice variant (the ``seed`` column; a blank seed: the Given).
+
+    A value written in a column the student's variant lacks is bad input (one line), or with ``--lenient``
+    the verdict ``review``, listed in review.csv."""
     from hwlib.class_vector import Marked
 
     groups: dict[int | None, list[int]] = {}
@@ -539,12 +681,34 @@ def _mark_seeded(chunk: Any, variants: _Variants, reader: ClassReader, default: 
     for seed, rows in groups.items():
         index = np.array(rows)
         marker = default if seed is None else variants.get(seed)
+        if seed is None:
+            variants.present.update(q for q in variants.columns if default.has(q))
         values = {q: v[index] for q, v in chunk.values.items()}
         inexact = {q: v[index] for q, v in chunk.inexact.items()}
         where = {i: k for k, i in enumerate(rows)}
         review = [(where[i], q, t) for i, q, t in chunk.review if i in where]
         parts.append((index, marker.mark(values, len(rows), inexact, review)))
-    return Marked.combine(n, len(variants.columns), parts)
+    marked = Marked.combine(n, len(variants.columns), parts)
+    if marked.absent is not None:
+        reviewed = {(i, q) for i, q, _ in chunk.review}
+        for j, q in enumerate(variants.columns):
+            for i in np.flatnonzero(marked.absent[:, j] & ~np.isnan(chunk.values[q])).tolist():
+                if (i, q) in reviewed:
+                    continue
+                text = _plain(float(chunk.values[q][i]))
+                if reader.lenient:
+                    marked.codes[i, j] = REVIEW
+                    chunk.review.append((i, q, text))
+                else:
+                    reader.problem(
+                        f"{reader.path}, row {chunk.rows[i]} (student {chunk.students[i]!r}), column {q!r}: "
+                        f"{text} is written, but the student's variant (seed {chunk.seeds[i] or 'blank: the Given'}) "
+                        f"has no {q}; leave the cell blank",
+                        chunk.rows[i],
+                    )
+        if reader.problems:
+            return None
+    return marked
 
 
 def _mark_into(
@@ -556,6 +720,7 @@ def _mark_into(
     policy: Policy,
     rubric: Rubric,
     problem_of: Mapping[str, int],
+    meanings: Mapping[str, Any],
 ) -> int:
     """Mark the class chunk by chunk, writing every output into the temporary folder; returns the students."""
     import matplotlib
@@ -564,7 +729,8 @@ def _mark_into(
     import matplotlib.pyplot as plt
 
     columns = reader.columns
-    marker = ClassMarker(givens, columns, policy)
+    seeded = reader.has["seed"]
+    marker = ClassMarker(givens, columns, policy, {q: problem_of[q] for q in columns} if seeded else None)
     summary = Summary(marker, columns)
     points = _Points(rubric, columns, problem_of)
     has_id, has_section = reader.has["id"], reader.has["section"]
@@ -601,10 +767,9 @@ def _mark_into(
         exports[kind] = (f, w)
     feedback_dir = None if args.no_feedback else folder.mkdir("feedback")
     used_names: set[str] = set()
-    meanings = _quantities(givens)
     labels = {q: markdown_text(f"{q}: {meanings[q].meaning}") for q in columns}
     max_text = points.text(points.max_total)
-    variants = _Variants(policy, columns)
+    variants = _Variants(policy, columns, problem_of)
     total_students = 0
     pattern_text: dict[tuple[int, int], str] = {}
     for chunk in reader.chunks():
@@ -635,12 +800,23 @@ def _mark_into(
                 (codes[:, half:].astype(np.int64) @ _BASE5[: len(columns) - half]).tolist(),
             )
         )
+        absent = marked.absent
+        if absent is not None:  # a blank cell of a quantity the student's variant lacks is written empty
+            lacks = absent & (codes == BLANK)
+            keys = [(*key, row) for key, row in zip(keys, map(bytes, np.packbits(lacks, axis=1)))]
         verdict_cells = []
         for i, key in enumerate(keys):
             text = pattern_text.get(key)
             if text is None:
-                text = pattern_text[key] = ",".join(VERDICT_WORDS[c] for c in codes[i].tolist())
+                words = [VERDICT_WORDS[c] for c in codes[i].tolist()]
+                if absent is not None:
+                    words = ["" if lack else w for w, lack in zip(words, lacks[i].tolist())]
+                text = pattern_text[key] = ",".join(words)
             verdict_cells.append(text)
+        if absent is None:
+            max_cells = [max_text] * n
+        else:  # each student's own variant: the points of the quantities it has
+            max_cells = _texts(points, points.max_total - absent.astype(points.correct.dtype) @ points.correct)
         cells = [
             who,
             list(map(str, answered.tolist())),
@@ -650,7 +826,7 @@ def _mark_into(
         if args.lenient:
             cells.append(list(map(str, (codes == REVIEW).sum(axis=1).tolist())))
         cells.append(_texts(points, units))
-        cells.append([max_text] * n)
+        cells.append(max_cells)
         cells += [_texts(points, points.units(codes, points.of_problem[p])) for p in points.problems]
         cells.append(verdict_cells)
         marks_f.write("".join(f"{line}\r\n" for line in map(",".join, zip(*cells))))
@@ -723,21 +899,24 @@ def _mark_into(
             for i, q, text in chunk.review:
                 try:
                     parse_number(text)
-                    why = f"{text[:40]!r} was not read"
+                    why = f"{text[:40]} is written where your own variant asks for no {q}"
                 except ValueError as exc:
                     why = str(exc)  # what the cell holds and why it is not a number
                 reasons.setdefault(i, {})[position[q]] = markdown_text(f"{why}; your teacher looks at it by hand")
             written = np.column_stack([chunk.values[q] for q in columns]) if columns else np.zeros((n, 0))
             for i in range(n):
+                shown = columns
+                if absent is not None and lacks[i].any():  # only the quantities of the student's variant
+                    shown = [q if not lack else "" for q, lack in zip(columns, lacks[i].tolist())]
                 text = _feedback_text(
                     chunk.students[i],
-                    columns,
+                    shown,
                     codes[i],
                     written[i],
                     reasons.get(i, {}),
                     labels,
                     points.text(units[i]),
-                    max_text,
+                    max_cells[i],
                 )
                 with folder.open(f"feedback/{file_name(chunk.students[i], used_names)}") as f:
                     f.write(text)
@@ -748,6 +927,14 @@ def _mark_into(
         review_f.close()
     for f, _ in exports.values():
         f.close()
+    if seeded and not reader.problems:
+        for q in columns:
+            if q not in variants.present and not marker.has(q):
+                reader.problem(
+                    f"{reader.path}, header, column {q!r}: a quantity of no student's variant in this class, "
+                    "nor of the Given "
+                    "(python -m hwlib.mark --template --roster ROSTER.csv prints the columns a class needs)"
+                )
     if reader.problems:
         return 0
     if reader.has["seed"]:

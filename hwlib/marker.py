@@ -186,12 +186,15 @@ def _read_working(entry: Entry, st: _Student) -> _Working | None:
             structure.append(("product_for_sum", "the working joins the chain rule's terms with × where + is meant",
                               not st.close(entry.quantity, entry.written, as_sum)))
         else:
-            structure.extend(_structure(entry, mapped, local, st, changes_value=not st.close(entry.quantity, value, right_on_used)))
+            structure.extend(_structure(entry, mapped, local, st,
+                                        changes_value=not st.close(entry.quantity, value, right_on_used)))
     return _Working(used, value, as_sum, structure)
 
 
-def _structure(entry: Entry, mapped: sp.Expr, local: sp.Expr, st: _Student, changes_value: bool) -> list[tuple[str, str, bool]]:
-    """Why the working differs from the chain rule's local formula: a weight of the wrong edge, a term left out or added."""
+def _structure(entry: Entry, mapped: sp.Expr, local: sp.Expr, st: _Student,
+               changes_value: bool) -> list[tuple[str, str, bool]]:
+    """Why the working differs from the chain rule's local formula: a weight of the wrong edge, a term left out or
+    added."""
     used = {str(s) for s in mapped.free_symbols}
     needed = {str(s) for s in local.free_symbols}
     extra, missing = sorted(used - needed), sorted(needed - used)
@@ -199,11 +202,14 @@ def _structure(entry: Entry, mapped: sp.Expr, local: sp.Expr, st: _Student, chan
     for q in [q for q in extra if _swap_candidates(q, st.truth)]:
         partners = [m for m in missing if m in _swap_candidates(q, st.truth)]
         if len(partners) == 1:
-            found.append(("wrong_symbol", f"uses {st.math(q)} where the chain rule needs {st.math(partners[0])}", changes_value))
+            found.append(("wrong_symbol", f"uses {st.math(q)} where the chain rule needs {st.math(partners[0])}",
+                          changes_value))
             missing.remove(partners[0])
             extra.remove(q)
     if extra:
-        found.append(("wrong_formula", "uses " + ", ".join(st.math(q) for q in extra) + ", which this step does not involve", changes_value))
+        found.append(("wrong_formula",
+                      "uses " + ", ".join(st.math(q) for q in extra) + ", which this step does not involve",
+                      changes_value))
     if missing:
         found.append(("wrong_formula", "leaves out " + ", ".join(st.math(q) for q in missing), changes_value))
     if not found:
@@ -215,7 +221,8 @@ def _listing(st: _Student, values: Mapping[str, float]) -> str:
     return ", ".join(st.math(q, v) for q, v in values.items())
 
 
-def _change_remarks(entry: Entry, working: _Working, st: _Student) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def _change_remarks(entry: Entry, working: _Working,
+                    st: _Student) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Changed upstream values the working uses: (named here for the first time, named before)."""
     first, again = [], []
     for i in entry.inputs:
@@ -229,8 +236,8 @@ def _change_remarks(entry: Entry, working: _Working, st: _Student) -> tuple[list
             if key in st.changes:
                 again.append(("changed_value", f"{st.math(q, v)} (named at {st.changes[key]})"))
                 continue
-            text = (f"uses {st.math(q, v)}, though the student wrote {fmt.number(st.written[q])} for it: an unexplained "
-                    f"change (the true value is {fmt.number(st.true(q, entry.id))})")
+            text = (f"uses {st.math(q, v)}, though the student wrote {fmt.number(st.written[q])} for it: "
+                    f"an unexplained change (the true value is {fmt.number(st.true(q, entry.id))})")
             local = st.truth.formulas.get(q)
             upstream_changed = {str(s): st.changed[str(s)] for s in (local.free_symbols if local is not None else ())
                                 if str(s) in st.changed}
@@ -247,7 +254,8 @@ def _change_remarks(entry: Entry, working: _Working, st: _Student) -> tuple[list
             st.changed[q] = v
             first.append(("changed_value", text))
         elif not st.close(q, v, st.true(q, entry.id)):
-            first.append(("wrong_value_used", f"uses {fmt.number(v)} for {st.math(q)}, whose value is {fmt.number(st.true(q, entry.id))}"))
+            first.append(("wrong_value_used",
+                          f"uses {fmt.number(v)} for {st.math(q)}, whose value is {fmt.number(st.true(q, entry.id))}"))
     return first, again
 
 
@@ -264,12 +272,16 @@ def _slip(entry: Entry, working: _Working, st: _Student) -> tuple[str, str, tupl
     if st.problem is not None and st.given is not None:
         found = mistakes.diagnose_step(st.problem, st.given, q, written, working.used, st.policy)
         if found:
-            return ("catalogue", f"{found[0].feedback_for(st.given)} (with {_listing(st, working.used)} the working gives "
-                                 f"{fmt.number(reading)}, not {fmt.number(written)})", _catalogue_names(found))
+            return ("catalogue",
+                    f"{found[0].feedback_for(st.given)} (with {_listing(st, working.used)} the working gives "
+                    f"{fmt.number(reading)}, not {fmt.number(written)})",
+                    _catalogue_names(found))
     if reading != 0 and st.close(q, written, -reading):
-        return ("sign", f"sign slip: the working gives {fmt.number(reading)}, and {fmt.number(written)} is its negative", ())
+        return ("sign",
+                f"sign slip: the working gives {fmt.number(reading)}, and {fmt.number(written)} is its negative", ())
     values = _listing(st, working.used)
-    return ("arithmetic", f"arithmetic slip: with {values} the working gives {fmt.number(reading)}, not {fmt.number(written)}", ())
+    return ("arithmetic",
+            f"arithmetic slip: with {values} the working gives {fmt.number(reading)}, not {fmt.number(written)}", ())
 
 
 def _carried_text(entry: Entry, st: _Student) -> str:
@@ -335,7 +347,8 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
                 new.append(("catalogue", found[0].feedback_for(st.given)))
         if not new and not first and not again:
             if follow is not None:
-                upstream = sorted((str(s) for s in st.truth.formulas[q].free_symbols), key=lambda n: (n not in st.written, n))
+                upstream = sorted((str(s) for s in st.truth.formulas[q].free_symbols),
+                                  key=lambda n: (n not in st.written, n))
                 own = {n: st.own(n) for n in upstream if n in st.written}
                 rest = {n: st.own(n) for n in upstream if n not in st.written}
                 values = f"the student's own {_listing(st, own)}" if own else ""
@@ -343,7 +356,8 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
                 new.append(("this_step", f"a new mistake in this step: the formula with {values} gives "
                                          f"{fmt.number(follow)}, not {fmt.number(written)}"))
             else:
-                new.append(("unexplained", f"no known mistake gives {fmt.number(written)}; the true value is {fmt.number(true)}"))
+                new.append(("unexplained",
+                            f"no known mistake gives {fmt.number(written)}; the true value is {fmt.number(true)}"))
         rests = ""
         if again:
             rests = "rests on the changed " + " and ".join(t for _, t in again)
@@ -361,7 +375,8 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
             wrong_own = {i.ref: st.own(i.ref) for i in entry.inputs
                          if i.ref and not st.close(i.ref, st.own(i.ref), st.true(i.ref, entry.id))}
             if wrong_own:
-                listed = ", ".join(f"{st.math(r, v)} (true {fmt.number(st.true(r, entry.id))})" for r, v in wrong_own.items())
+                listed = ", ".join(f"{st.math(r, v)} (true {fmt.number(st.true(r, entry.id))})"
+                                   for r, v in wrong_own.items())
                 remarks.append(("carried_forward", "also carries the student's own " + listed))
     codes = tuple(dict.fromkeys(c for c, _ in reasons + remarks))
     return Mark(q, label, written, true, verdict, codes, tuple(t for _, t in reasons + remarks), names, entry)
@@ -399,7 +414,8 @@ def mark(entries: Sequence[Entry], truth: Truth, given: Mapping[str, Any] | None
     return [_mark_entry(entry, st) for entry in entries]
 
 
-_GLYPH = {CORRECT: "✓ correct", WRONG_WORKING: "✓ value, ✗ working", CARRIED: "↪ carried", WRONG: "✗ wrong", BLANK: "blank"}
+_GLYPH = {CORRECT: "✓ correct", WRONG_WORKING: "✓ value, ✗ working", CARRIED: "↪ carried", WRONG: "✗ wrong",
+          BLANK: "blank"}
 
 
 def _upper_first(text: str) -> str:
@@ -420,7 +436,8 @@ def marks_table(marks: Sequence[Mark]) -> str:
         if m.entry is not None and m.entry.note:
             why = (why + ". " if why else "") + f"*{markdown_text(m.entry.note)}*"
         written = "" if m.written is None else fmt.number(m.written)
-        rows.append(f"| {quantity} | {written} | {fmt.number(m.computed)} | {_GLYPH[m.verdict]} | {_upper_first(why)} |")
+        rows.append(f"| {quantity} | {written} | {fmt.number(m.computed)} | {_GLYPH[m.verdict]} | "
+                    f"{_upper_first(why)} |")
     return "\n".join(rows)
 
 

@@ -238,6 +238,11 @@ def _p2_filters_equal_kernel(given: Mapping[str, Any], truth: Truth) -> dict[str
     return {f"{part}.filters": sp.Integer(k) for part, k in _p2_parts(given).items()}
 
 
+def _p2_filters_equal_in_channels(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    c_in = int(given["in_volume"][2])
+    return {f"{part}.filters": sp.Integer(c_in) for part in _p2_parts(given)}
+
+
 def _p2_stride_equals_kernel(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
     return {f"{part}.stride": sp.Integer(k) for part, k in _p2_parts(given).items() if k > 1}
 
@@ -398,6 +403,10 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake("padding_k_minus_1", 2,
             "the padding goes on both sides: (k − 1)/2 per side keeps the size, k − 1 per side grows it",
             _p2_padding_k_minus_1),
+    Mistake("filters_equal_in_channels", 2,
+            "each filter spans all C_in input channels and makes one output channel: the number of filters is "
+            "C_out, not C_in",
+            _p2_filters_equal_in_channels),
     Mistake("filters_equal_kernel", 2,
             "the number of filters sets the output depth C_out; it is not the filter size k",
             _p2_filters_equal_kernel),
@@ -417,8 +426,8 @@ CATALOGUE: tuple[Mistake, ...] = (
                 "its sign",
                 _p3_target_minus_output),
     _p3_mistake("transposed_weight",
-                "this uses the transposed weight (w{layer}₂₁ for w{layer}₁₂): ∂{above}_j/∂{below}_i is the weight on the "
-                "edge from {below}_i to {above}_j",
+                "this uses the transposed weight (w{layer}₂₁ for w{layer}₁₂): ∂{above}_j/∂{below}_i is the weight "
+                "on the edge from {below}_i to {above}_j",
                 _p3_transposed_weight),
     _p3_mistake("transposed_weight_forward",
                 "the forward pass uses the transposed weight (w{first_layer}₂₁ for w{first_layer}₁₂): {first_above}_j "

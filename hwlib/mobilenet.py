@@ -285,7 +285,8 @@ def published() -> Published:
     data = tomllib.loads(resources.files("hwlib").joinpath("data", PAPER_FILE).read_text(encoding="utf-8"))
     totals = {name: (v["model"], Decimal(v["million_mult_adds"]), Decimal(v["million_parameters"]))
               for name, v in data["totals"].items()}
-    shares = {kind: (v["type"], Decimal(v["mult_adds"]), Decimal(v["parameters"])) for kind, v in data["shares"].items()}
+    shares = {kind: (v["type"], Decimal(v["mult_adds"]), Decimal(v["parameters"]))
+              for kind, v in data["shares"].items()}
     unknown = set(shares) - set(conv.LAYER_KINDS)
     if unknown:
         raise ValueError(f"{PAPER_FILE}: shares names layer kinds that hwlib.conv does not know: {sorted(unknown)}")

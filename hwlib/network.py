@@ -22,6 +22,7 @@ Used in ``book/problem3_backprop.ipynb``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,8 +30,8 @@ import numpy as np
 
 from hwlib._checks import check_finite_array
 
-__all__ = ["ACCURACY", "ACTIVATIONS", "EPS_RANGE", "MAX_NUMERICAL_MACS", "Gradients", "Network", "check_finite",
-           "sigmoid", "sigmoid_prime"]
+__all__ = ["ACCURACY", "ACTIVATIONS", "DEFAULT_EPS", "EPS_RANGE", "MAX_NUMERICAL_MACS", "Gradients", "Network",
+           "check_finite", "sigmoid", "sigmoid_prime"]
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -62,6 +63,9 @@ ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.nd
 #: (smallest, largest) finite-difference step that numerical_gradients accepts; within it, a step is also
 #: refused when it cannot resolve the gradients to ACCURACY (see Network.finite_difference_error).
 EPS_RANGE = (1e-10, 1e-1)
+
+#: the finite-difference step for x and weights below 10 in size (larger ones scale it: Network.default_eps)
+DEFAULT_EPS = 1e-6
 
 #: what numerical_gradients promises: every derivative within ACCURACY x max(1, largest |derivative|)
 ACCURACY = 1e-6
@@ -249,7 +253,24 @@ class Network:
             )
         return float(eps)
 
-    def finite_difference_error(self, x: np.ndarray, t: float | np.ndarray, eps: float = 1e-6) -> float:
+    def default_eps(self, x: np.ndarray) -> float:
+        """The step :meth:`numerical_gradients` takes unless told: ``DEFAULT_EPS`` (1e-6) times the largest power of
+        ten not above the largest |x| or |weight| (at least 1), at most ``EPS_RANGE``'s 0.1:
+
+            eps = min(0.1, 1e-6 x 10^floor(log10(max(1, max |x|, max |w|)))).
+
+        Scaling the network's values by c scales L by c^(2(depth+1)) and dL/dw by c^(2 depth + 1), so the rounding
+        error of the quotient, about u |L| / eps, keeps its ratio to the gradients only when eps grows like c;
+        1e-6 for the homework's numbers (at most 2), 1e-3 for x and weights in the thousands.
+        """
+        x = self._check_x(x)
+        scale = max(1.0, float(np.abs(x).max(initial=0.0)), *(float(np.abs(w).max()) for w in self._weights))
+        power = 10.0 ** math.floor(math.log10(scale))
+        while power > scale:  # log10 rounds: 10^floor(...) never above the scale
+            power /= 10
+        return min(EPS_RANGE[1], DEFAULT_EPS * power)
+
+    def finite_difference_error(self, x: np.ndarray, t: float | np.ndarray, eps: float | None = None) -> float:
         """How far :meth:`numerical_gradients` with step ``eps`` can be from the true derivatives, from rounding.
 
         Each loss evaluation rounds: the output z is off by about u (depth + 1) A, where u = 2^-53 and A is
@@ -262,10 +283,10 @@ class Network:
 
         with r = z - t and V G the largest |value nudged| x |its derivative|.  It estimates the worst
         case (the true error is usually several times smaller); the truncation error of the smooth
-        activations is measured by :meth:`numerical_gradients` itself.
+        activations is measured by :meth:`numerical_gradients` itself.  ``eps`` None: :meth:`default_eps`.
         """
         x, t = self._check_x(x), self._check_t(t)
-        eps = self._check_eps(eps)
+        eps = self._check_eps(self.default_eps(x) if eps is None else eps)
         return self._rounding_error(x, t, eps, self.backward(x, t))
 
     def _rounding_error(self, x: np.ndarray, t: np.ndarray, eps: float, grads: Gradients) -> float:
@@ -287,7 +308,7 @@ class Network:
             error = (loss_error + u * nudge) / eps
         return error if np.isfinite(error) else float("inf")
 
-    def numerical_gradients(self, x: np.ndarray, t: float | np.ndarray, eps: float = 1e-6) -> Gradients:
+    def numerical_gradients(self, x: np.ndarray, t: float | np.ndarray, eps: float | None = None) -> Gradients:
         """Central finite differences: dL/dw ~ (L(w + eps) - L(w - eps)) / (2 eps), for every weight.
 
         ``activations`` is computed the same way, by nudging one value of a layer
@@ -311,10 +332,12 @@ class Network:
         both sides of it, and the quotient is a secant across the kink, returned as
         such (:func:`hwlib.worked.problem3.route_facts` names those units).
 
-        ``eps`` must lie in ``EPS_RANGE`` = [1e-10, 0.1].
+        ``eps`` must lie in ``EPS_RANGE`` = [1e-10, 0.1].  Without it the step is :meth:`default_eps`, scaled to
+        the values: 1e-6 times the largest power of ten not above the largest |x| or |weight| (at least 1),
+        at most 0.1, because the rounding error grows with the values while the step stays fixed.
         """
         x, t = self._check_x(x), self._check_t(t)
-        eps = self._check_eps(eps)
+        eps = self._check_eps(self.default_eps(x) if eps is None else eps)
         n_weights = sum(w.size for w in self._weights)
         nudged = n_weights + sum(self.layer_sizes)
         work = nudged * n_weights * (2 if self.hidden_activation == "identity" else 4)

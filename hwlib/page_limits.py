@@ -31,10 +31,12 @@ def problem3_page(given: object) -> dict[str, Any]:
 
     * work: (number of weights) x (product of the layer sizes) <= ``MAX_P3_PAGE_WORK`` (250), because the
       page factors every derivative with sympy (a 5-5-1 network, 30 x 25 = 750, took 30 s);
-    * numerics: the page compares finite differences (step 1e-6) with backpropagation, so they must resolve
+    * numerics: the page compares finite differences (the step of :meth:`hwlib.network.Network.default_eps`,
+      1e-6 scaled up with the largest |x| or |weight|, at most 0.1) with backpropagation, so they must resolve
       the gradients to ``hwlib.network.ACCURACY`` (1e-6) of the largest one
       (:meth:`hwlib.network.Network.numerical_gradients` decides); float64 allows that while the loss stays
-      below about 3,000 times the largest gradient (t = 10,000 against the homework's network does not).
+      below about 3,000 times the largest gradient for x and weights below 10 (t = 10,000 against the
+      homework's network does not).
 
     Raises one ValueError naming the limit, this Given's estimate and what the Given can be.
     """
@@ -70,7 +72,7 @@ def _page_numerics(checked: Mapping[str, Any]) -> None:
         largest = max(float(np.abs(g).max()) for g in grads.weights + grads.activations)
         raise ValueError(
             f"the Given's numbers are too large for Problem 3's page, which compares backpropagation with finite "
-            f"differences (step 1e-6) to {ACCURACY:g} of the largest gradient: here the loss is "
+            f"differences (step {net.default_eps(x):g}) to {ACCURACY:g} of the largest gradient: here the loss is "
             f"{net.loss(x, t):.6g} against gradients of at most {largest:.3g}, and float64 rounding of a loss that "
             f"large leaves finite differences too few digits to measure with ({exc}). Choose x, the weights and t "
             "closer together, so that the loss stays below about 3,000 times the largest gradient (the homework's loss "

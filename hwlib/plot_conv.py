@@ -60,9 +60,17 @@ def plot_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> 
     rows, cols = np.indices((size, size)).reshape(2, -1)
     inside = (padding <= rows) & (rows < padding + n) & (padding <= cols) & (cols < padding + n)
     grid = np.stack([rows, cols], axis=1)
-    ax_in.add_collection(PolyCollection(_squares(grid[inside], size), facecolor="#9ecae1", edgecolor="0.35", linewidth=0.6), autolim=False)
+    ax_in.add_collection(
+        PolyCollection(_squares(grid[inside], size), facecolor="#9ecae1", edgecolor="0.35", linewidth=0.6),
+        autolim=False,
+    )
     if padding:
-        ax_in.add_collection(PolyCollection(_squares(grid[~inside], size), facecolor="white", edgecolor="0.6", linestyle="--", linewidth=0.6), autolim=False)
+        ax_in.add_collection(
+            PolyCollection(
+                _squares(grid[~inside], size), facecolor="white", edgecolor="0.6", linestyle="--", linewidth=0.6
+            ),
+            autolim=False,
+        )
     for colour, (i, j) in zip(_COLOURS, _positions_to_show(o)):
         top, left = stride * i, stride * j
         ax_in.add_patch(
@@ -73,7 +81,9 @@ def plot_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0) -> 
         )
         ax_out.add_patch(Rectangle((j, o - 1 - i), 1, 1, facecolor=colour, alpha=0.75))
     out_cells = np.stack(np.indices((o, o)).reshape(2, -1), axis=1)
-    ax_out.add_collection(PolyCollection(_squares(out_cells, o), facecolor="none", edgecolor="0.35", linewidth=0.6), autolim=False)
+    ax_out.add_collection(
+        PolyCollection(_squares(out_cells, o), facecolor="none", edgecolor="0.35", linewidth=0.6), autolim=False
+    )
     ax_in.set_title(f"padded input: i = {n}, p = {padding} (size {size}), k = {kernel}, s = {stride}")
     ax_out.set_title(f"output: o = {o}")
     for ax, extent in ((ax_in, size), (ax_out, o)):
@@ -100,7 +110,11 @@ def describe_padded_grid(n: int, kernel: int, stride: int = 1, padding: int = 0)
     corners = len(_positions_to_show(o))
     size = n + 2 * padding
     ring = "no padding" if padding == 0 else f"{number(padding)} ring{'s' if padding > 1 else ''} of zero padding"
-    where = "the position that produces the only output" if corners == 1 else f"the {corners} positions that produce the corner outputs"
+    where = (
+        "the position that produces the only output"
+        if corners == 1
+        else f"the {corners} positions that produce the corner outputs"
+    )
     return (
         f"Left: a {number(n)} × {number(n)} input with {ring} ({number(size)} × {number(size)} in all), "
         f"with the {number(kernel)} × {number(kernel)} kernel outlined at {where}, stride {number(stride)}. "

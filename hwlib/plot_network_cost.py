@@ -75,7 +75,8 @@ def describe_cost_by_layer(cost: conv.NetworkCost, name: str = "the network") ->
         spread = (f"{fmt.number(macs[0] / 1e6, 3)} million MACs" if len(macs) == 1 else
                   f"{fmt.number(macs[0] / 1e6, 3)} to {fmt.number(macs[-1] / 1e6, 3)} million MACs each")
         parts.append(f"{KIND_NAMES[kind]} ({len(layers)} {'bar' if len(layers) == 1 else 'bars'}, {spread}): "
-                     f"{_percent(cost.share(kind))} of all MACs and {_percent(cost.share(kind, 'weights'))} of all weights")
+                     f"{_percent(cost.share(kind))} of all MACs and "
+                     f"{_percent(cost.share(kind, 'weights'))} of all weights")
     heaviest = sorted(cost.layers, key=lambda c: c.weights, reverse=True)[:2]
     heavy = " and ".join(f"layer {c.index} ({KIND_NAMES[c.layer.kind]}, {fmt.number(c.weights)} weights)"
                          for c in heaviest)

@@ -5,8 +5,11 @@ so that
 
 * it is **valid by construction**: Problem 1's output size is reached by
   exactly one (padding, stride) (``hwlib.conv.solve_padding_stride``); each
-  filter size of Problem 2 keeps the spatial size with exactly one (padding,
-  stride); Problem 3 keeps the homework's 2-2-2-1 network;
+  filter size of Problem 2 takes the input's height and width to the output's
+  with exactly one (padding, stride), the output the same size as the input
+  (stride 1) or about half of it (stride 2), the volumes square or not;
+  Problem 3's network is the homework's 2-2-2-1 or another small shape
+  (:data:`P3_SHAPES`);
 * it is **workable by hand**: small integers in, integers out (weights, inputs
   and target of Problem 3 are integers, so every forward value and gradient is
   one), no counts beyond a few million;
@@ -28,6 +31,13 @@ The homework's own Given is never a variant.  The answers are the quantities
 the homework asks for (:meth:`hwlib.problems.Problem.answers`, with the keys of
 :mod:`hwlib.answers`), computed from the truth.
 
+A whole answer to a variant (:func:`fields`: what the page asks, in the order of
+the working) is judged by :func:`judge` with the marker's rules
+(:class:`hwlib.marker.ValueMarker`: correct, carried, wrong) and one diagnosis
+per slip, stated once where it starts; :func:`check` returns the verdicts and
+feedback as Markdown (the route for a notebook viewer); the practice pages'
+script (``book/practice/practice.js``) applies the same rules in the browser.
+
 Command line (the JSON is documented in README.md)::
 
     python -m hwlib.practice --problem 1 --seed 7
@@ -38,7 +48,8 @@ Command line (the JSON is documented in README.md)::
 optionally ``id``, ``section`` and ``seed``, matched ignoring case as in a Canvas roster's ``Student``,
 ``ID``, ``Section``; other columns are ignored): ``DIR/sheets/<student>.md`` and
 ``.html`` (the statements of the three problems of the student's variant), ``DIR/key.csv`` (the
-instructor's key: student, id, section, seed, then every asked quantity's true value) and
+instructor's key: student, id, section, seed, then every asked quantity's true value; its columns are the
+union over the class's variants, blank where a student's variant lacks the quantity) and
 ``DIR/run.json``.  A student without a seed gets :func:`roster_seed` of their name: the first four
 bytes of the SHA-256 of the name (NFC, whitespace folded, UTF-8) as a big-endian integer, so the same
 name always gets the same sheet.  Mark the class with the ``seed`` column of ``key.csv``
@@ -54,37 +65,52 @@ import hashlib
 import io
 import itertools
 import json
+import math
 import random
 import re
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 import hwlib
-from hwlib import conv, escape, fmt, problems
+from hwlib import conv, escape, fmt, mistakes, problems, typed_number
 from hwlib._checks import check_int
+from hwlib.answers import Truth
 from hwlib.class_input import InputError, csv_problem, detect_delimiter, file_name, hidden_in, identity
+from hwlib.marker import BLANK, CARRIED, CORRECT, WRONG, ValueMarker
+from hwlib.naming import plain_label
 from hwlib.network import Network
 from hwlib.output_folder import OutputError, OutputFolder
 from hwlib.transcription import load_given
 
 __all__ = [
     "PROBLEMS",
+    "VERDICTS",
+    "FieldVerdict",
     "Variant",
-    "variant",
-    "make_given",
-    "answers",
-    "parse_seeds",
     "answer_key",
+    "answers",
+    "check",
+    "fields",
+    "hint",
+    "judge",
     "main",
-    "roster_seed",
+    "make_given",
+    "messages",
+    "parse_seeds",
+    "quantity_label",
     "read_roster",
-    "sheet_markdown",
+    "roster_seed",
     "sheet_html",
+    "sheet_markdown",
+    "summary",
+    "variant",
     "weights_markdown",
     "write_sheets",
 ]
@@ -98,19 +124,31 @@ P1_STRIDES = (1, 2)
 P1_IN_CHANNELS = (3, 4, 8, 10, 12, 16, 20, 24, 32)
 P1_OUT_CHANNELS = (8, 16, 20, 24, 32, 40, 48, 64)
 P1_MAX_MACS = 5_000_000  # the homework's standard layer has 1,620,000
-# Problem 2: keep n x n, from C_in to C_out channels, with three filter sizes (parts a, b, c).
+# Problem 2: H x W x C_in to H_out x W_out x C_out with three filter sizes (parts a, b, c); W = H + P2_WIDER,
+# H_out = ceil(H / s) with stride s of P2_STRIDES (the size kept, or about halved).
 P2_SIZES = tuple(range(8, 33))
+P2_WIDER = (0, 4)
+P2_STRIDES = (1, 2)
 P2_CHANNELS = (3, 4, 6, 8, 10, 12, 16, 20, 32, 64)
 P2_KERNELS = (1, 3, 5, 7)
 P2_PARTS = ("a", "b", "c")
-# Problem 3: the 2-2-2-1 linear network; integer weights, inputs and target.
-P3_LAYER_SHAPES = ((2, 2), (2, 2), (2, 1))
+# Problem 3: a small linear network, its weight matrices' shapes drawn from P3_SHAPES (the homework's 2-2-2-1
+# twice as often as each other); integer weights, inputs and target.
+P3_SHAPES = (
+    ((2, 2), (2, 2), (2, 1)),
+    ((2, 2), (2, 2), (2, 1)),
+    ((2, 3), (3, 1)),
+    ((3, 2), (2, 1)),
+    ((2, 2), (2, 1)),
+    ((2, 3), (3, 2), (2, 1)),
+)
+P3_LAYER_SHAPES = P3_SHAPES[0]  # the homework's
 P3_WEIGHTS = (-2, -1, 0, 1, 2)
 P3_INPUTS = (-2, -1, 0, 1, 2)
 P3_TARGETS = (-3, -2, -1, 0, 1, 2, 3)
 P3_MAX_ABS = 60  # largest |forward value or gradient| a variant may ask for
-P3_MAX_ZERO_GRADIENTS = 3  # of the ten weight gradients, so that most steps carry a number
-_SHUFFLE_SEED = 20261127  # fixes the order of the listed variants of Problems 1 and 2
+P3_MAX_ZERO_GRADIENTS = 0.3  # the largest share of zero weight gradients, so that most steps carry a number
+SHUFFLE_SEED = 20261127  # fixes the order of the listed variants of Problems 1 and 2
 
 
 class _Picker:
@@ -188,41 +226,55 @@ def _problem1_layers() -> tuple[tuple[int, int, int, int, int], ...]:
         if c_out > c_in and n_out * n_out * c_out * kernel * kernel * c_in <= P1_MAX_MACS
         and _problem1_given(n, n_out, kernel, c_in, c_out) != homework
     ]
-    return tuple(_Picker(_SHUFFLE_SEED).shuffled(layers))
+    return tuple(_Picker(SHUFFLE_SEED).shuffled(layers))
 
 
 def _problem1_given(n: int, n_out: int, kernel: int, c_in: int, c_out: int) -> dict[str, Any]:
     return {"in_shape": [n, n, c_in], "out_shape": [n_out, n_out, c_out], "kernel": kernel}
 
 
+def _both_axes(in_hw: tuple[int, int], out_hw: tuple[int, int], kernel: int) -> list[tuple[int, int, int | None]]:
+    """The (padding, smallest stride, largest stride) ranges that take the height and the width alike to the
+    output's (largest None: every larger stride works too, one output on both axes)."""
+    return conv.common_padding_stride_ranges(conv.padding_stride_ranges(in_hw[0], out_hw[0], kernel),
+                                             conv.padding_stride_ranges(in_hw[1], out_hw[1], kernel))
+
+
+def _one_pair(ranges: list[tuple[int, int, int | None]]) -> bool:
+    """True when the ranges hold exactly one (padding, stride)."""
+    return len(ranges) == 1 and ranges[0][1] == ranges[0][2]
+
+
 @functools.cache
-def _problem2_parts() -> tuple[tuple[int, tuple[int, ...], int, int], ...]:
-    """Every (n, kernels, C_in, C_out) of the ranges above where each part has one (padding, stride), in a
-    fixed shuffled order."""
+def _problem2_parts() -> tuple[tuple[int, int, int, int, tuple[int, ...], int, int], ...]:
+    """Every (H, W, H_out, W_out, kernels, C_in, C_out) of the ranges above where each part has one (padding, stride),
+    in a fixed shuffled order."""
     homework = _homework_given(2)
-    sizes = [(n, [k for k in P2_KERNELS if len(conv.solve_padding_stride(n, n, k)) == 1]) for n in P2_SIZES]
-    parts = [
-        (n, kernels, c_in, c_out)
-        for n, unique in sizes
-        for kernels in itertools.permutations(unique, len(P2_PARTS))
-        for c_in, c_out in itertools.product(P2_CHANNELS, P2_CHANNELS)
-    ]
-    parts = [p for p in parts if _problem2_given(*p) != homework] if homework["in_volume"][0] in P2_SIZES else parts
-    return tuple(_Picker(_SHUFFLE_SEED).shuffled(parts))
+    shapes = []
+    for h, wider, stride in itertools.product(P2_SIZES, P2_WIDER, P2_STRIDES):
+        w = h + wider
+        h_out, w_out = (h - 1) // stride + 1, (w - 1) // stride + 1
+        unique = [k for k in P2_KERNELS if _one_pair(_both_axes((h, w), (h_out, w_out), k))]
+        shapes.extend((h, w, h_out, w_out, kernels) for kernels in itertools.permutations(unique, len(P2_PARTS)))
+    parts = [(*shape, c_in, c_out) for shape in shapes for c_in, c_out in itertools.product(P2_CHANNELS, P2_CHANNELS)]
+    parts = [p for p in parts if _problem2_given(*p) != homework]
+    return tuple(_Picker(SHUFFLE_SEED).shuffled(parts))
 
 
-def _problem2_given(n: int, kernels: tuple[int, ...], c_in: int, c_out: int) -> dict[str, Any]:
-    return {"in_volume": [n, n, c_in], "out_volume": [n, n, c_out], "kernels": dict(zip(P2_PARTS, kernels))}
+def _problem2_given(h: int, w: int, h_out: int, w_out: int, kernels: tuple[int, ...], c_in: int,
+                    c_out: int) -> dict[str, Any]:
+    return {"in_volume": [h, w, c_in], "out_volume": [h_out, w_out, c_out], "kernels": dict(zip(P2_PARTS, kernels))}
 
 
 def _problem3_given(seed: int) -> dict[str, Any]:
-    """Draw integer weights, inputs and target until the variant is workable by hand and not degenerate."""
+    """Draw a shape, then integer weights, inputs and target until the variant is workable by hand and not
+    degenerate."""
     homework = _homework_given(3)
     picker = _Picker(seed)
+    shape = picker.choice(P3_SHAPES)
     while True:
-        weights = [[[picker.choice(P3_WEIGHTS) for _ in range(cols)] for _ in range(rows)]
-                   for rows, cols in P3_LAYER_SHAPES]
-        x = [picker.choice(P3_INPUTS) for _ in range(2)]
+        weights = [[[picker.choice(P3_WEIGHTS) for _ in range(cols)] for _ in range(rows)] for rows, cols in shape]
+        x = [picker.choice(P3_INPUTS) for _ in range(shape[0][0])]
         t = picker.choice(P3_TARGETS)
         given = {"weights": weights, "x": x, "t": t}
         if given == homework or not any(x) or not all(v for row in weights[-1] for v in row):
@@ -233,9 +285,10 @@ def _problem3_given(seed: int) -> dict[str, Any]:
         arrays = [*forward, *grads.activations, *grads.weights, [net.loss(x, t)]]
         largest = max(float(np.max(np.abs(a))) for a in arrays)
         zero_gradients = sum(int(np.sum(g == 0)) for g in grads.weights)
+        count = sum(rows * cols for rows, cols in shape)
         if (grads.activations[-1][0] != 0  # z != t: some gradient to pass back
                 and all(np.any(layer != 0) for layer in forward[1:])  # no layer of zeros
-                and zero_gradients <= P3_MAX_ZERO_GRADIENTS and largest <= P3_MAX_ABS):
+                and zero_gradients <= P3_MAX_ZERO_GRADIENTS * count and largest <= P3_MAX_ABS):
             return given
 
 
@@ -472,19 +525,23 @@ def write_sheets(roster: Any, out: Any) -> int:
             raise InputError([f"{roster}: the roster lies in the output folder {out}, which is replaced as a whole"])
         folder.mkdir("sheets")
         used: set[str] = set()
-        keys = {p: None for p in PROBLEMS}
+        # the key's columns: the union of the students' variants' keys, problem by problem in order of first
+        # appearance; a cell of a quantity a student's variant lacks stays blank
+        rows: list[dict[str, str]] = []
+        union: dict[int, dict[str, None]] = {p: {} for p in PROBLEMS}
+        for s in students:
+            values: dict[str, str] = {}
+            for p in PROBLEMS:
+                found = answers(p, make_given(p, int(s["seed"])))
+                union[p].update(dict.fromkeys(found))
+                values.update({q: _cell(v) for q, v in found.items()})
+            rows.append(values)
+        keys = [q for p in PROBLEMS for q in union[p]]
         with folder.open("key.csv") as f:
             writer = csv.writer(f)
-            header_written = False
-            for s in students:
+            writer.writerow(["student", "id", "section", "seed", *keys])
+            for s, values in zip(students, rows):
                 seed = int(s["seed"])
-                values: dict[str, str] = {}
-                for p in PROBLEMS:
-                    values.update({q: _cell(v) for q, v in answers(p, make_given(p, seed)).items()})
-                if not header_written:
-                    keys = list(values)
-                    writer.writerow(["student", "id", "section", "seed", *keys])
-                    header_written = True
                 writer.writerow([escape.csv_cell(s["student"]), s["id"], escape.csv_cell(s["section"]), seed,
                                  *(values.get(k, "") for k in keys)])
                 name = file_name(s["student"], used, "")
@@ -561,3 +618,300 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ------------------------------------------------------------------ labels and hints
+_P1_STEPS = {
+    "standard": "Standard convolution",
+    "depthwise": "Depthwise step",
+    "pointwise": "Pointwise step",
+    "separable": "Depthwise separable, total",
+}
+_P1_HINTS = {
+    "standard.weights": "a standard convolution has one k × k × C_in filter for each of the C_out output channels.",
+    "standard.macs": "each of the H_out × W_out × C_out output values is one dot product of k × k × C_in terms.",
+    "depthwise.weights": "the depthwise step has one k × k filter per input channel, and no filter mixes channels.",
+    "depthwise.macs": "the depthwise step makes H_out × W_out × C_in output values, each from k × k products.",
+    "pointwise.weights": "the pointwise step is a 1 × 1 convolution from C_in to C_out channels.",
+    "pointwise.macs": "the pointwise step makes H_out × W_out × C_out output values, each from C_in products.",
+    "separable.weights": "the separable total is the depthwise step plus the pointwise step.",
+    "separable.macs": "the separable total is the depthwise step plus the pointwise step.",
+}
+_NAMES = {"weights": "weights", "macs": "MACs", "padding": "padding p", "stride": "stride s",
+          "filters": "number of filters"}
+@functools.lru_cache(maxsize=1)
+def _problem3_labels() -> dict[str, str]:
+    """Problem 3's labels, which depend on the 2-2-2-1 shape alone (the homework's)."""
+    return problems.get(3).truth(load_given(3)).labels
+
+
+_P1_SHAPE = {"H_out": "Output height H_out", "W_out": "Output width W_out", "padding": "Padding p",
+             "stride": "Stride s"}
+
+
+def quantity_label(problem: int, quantity: str, truth: Any = None) -> str:
+    """The input's label in plain text: "Depthwise step: MACs", "(b) padding p", "∂L/∂w²₁₁" (Problem 3's labels
+    from ``truth``, by default the homework's network)."""
+    if problem == 1 and quantity in _P1_SHAPE:
+        return _P1_SHAPE[quantity]
+    if problem in (1, 2) and "." in quantity:
+        part, _, name = quantity.partition(".")
+        if name not in _NAMES:
+            raise ValueError(f"quantity must be one of the asked quantities of problem {problem}, got {quantity!r}")
+        return f"{_P1_STEPS.get(part, part)}: {_NAMES[name]}" if problem == 1 else f"({part}) {_NAMES[name]}"
+    if problem == 3:
+        labels = truth.labels if truth is not None else _problem3_labels()
+        if quantity in labels:
+            return plain_label(labels[quantity])
+    raise ValueError(f"quantity must be one of the asked quantities of problem {problem}, got {quantity!r}")
+
+
+def _factor_rank(factor: sp.Expr) -> int:
+    """Order of factors in a product: activation (x₁), weight (w¹₁₁), gradient (∂L/∂y₁)."""
+    name = getattr(factor, "name", "")
+    return 2 if name.startswith("dL/") else 1 if re.fullmatch(r"w\d+_\d+", name) else 0
+
+
+def _plain_expression(expr: sp.Expr, labels: Mapping[str, str]) -> str:
+    """A sum of products of named quantities, in plain text: x₁ · w¹₁₁ + x₂ · w¹₂₁, w³₁₁ · ∂L/∂z."""
+    if isinstance(expr, sp.Symbol):
+        return plain_label(labels[expr.name])
+    if isinstance(expr, sp.Add):
+        return " + ".join(_plain_expression(term, labels) for term in expr.args)
+    if isinstance(expr, sp.Mul):
+        factors = sorted(expr.args, key=lambda f: (_factor_rank(f), str(f)))
+        return " · ".join(_plain_expression(f, labels) for f in factors)
+    raise ValueError(f"expr must be a sum of products of quantities, got {expr}")
+
+
+def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
+    """Where to look when a value is wrong for no catalogued reason: the formula or step that gives it."""
+    truth = problems.get(problem).truth(given)
+    if quantity not in truth.values:
+        raise ValueError(f"quantity must be a quantity of problem {problem}, got {quantity!r}")
+    if problem == 1:
+        if quantity in _P1_HINTS:
+            return f"Look again at the count: {_P1_HINTS[quantity]}"
+        return "Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1, solved for p and s."
+    if problem == 2:
+        _, _, name = quantity.partition(".")
+        if name == "filters":
+            return "Look at the output's channels: each filter makes one output channel."
+        return ("Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1 along the height and along the width, with "
+                "this part's filter size k: which padding and stride give both output sizes?")
+    labels = truth.labels
+    label = plain_label(labels[quantity])
+    if quantity == "L":
+        outputs = [q for q in truth.values
+                   if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
+        return "Look at the loss: L = " + " + ".join(f"({plain_label(labels[o])} − t)²" for o in outputs) + "."
+    formula = truth.formulas.get(quantity)
+    if formula is None:
+        raise ValueError(f"quantity must be a computed quantity of problem 3, got {quantity!r}")
+    if formula.has(sp.Symbol("t")):  # the output's gradient, 2(z - t)
+        output = quantity.removeprefix("dL/d")
+        return f"Look at the loss's derivative: {label} = 2({plain_label(labels[output])} − t)."
+    step = "forward pass" if not quantity.startswith("dL/") else "chain rule"
+    return f"Look at this step of the {step}: {label} = {_plain_expression(formula, labels)}."
+
+
+# ------------------------------------------------------------------ judging a whole answer
+#: The verdicts of a checked field: those of :mod:`hwlib.marker` (correct, carried, wrong, blank).
+VERDICTS = (CORRECT, CARRIED, WRONG, BLANK)
+
+
+def fields(problem: int, truth: Truth) -> list[tuple[str, bool]]:
+    """The fields of a practice variant, in the order of the working: (quantity key, optional).
+
+    Problem 1: the output height and width, padding and stride the counts use, then the counts asked;
+    Problem 2: each part's padding, stride and filters; Problem 3: the forward values, the loss, then, from
+    the output back, each layer's gradients (optional: they locate a slip) and its weights' gradients.
+    """
+    registered = problems.get(_check_problem(problem))
+    asked = registered.asked(truth)
+    if registered.number == 1:
+        return [(q, False) for q in ("H_out", "W_out")] + [(q, False) for q in registered.computed(truth)]
+    if registered.number == 2:
+        return [(q, False) for q in asked]
+    inputs = {q for q in truth.values if q not in truth.formulas and f"dL/d{q}" in truth.formulas
+              and not re.fullmatch(r"w\d+_\d+", q)}  # the input units, whose gradients are not asked
+    computed = [q for q in registered.computed(truth) if q.removeprefix("dL/d") not in inputs]
+    return [(q, q not in asked) for q in computed]
+
+
+@dataclass(frozen=True)
+class FieldVerdict:
+    """The verdict on one field of a whole answer.
+
+    ``verdict``: as :meth:`hwlib.marker.ValueMarker.verdicts`; ``names``: the catalogue mistakes the marker
+    names there; ``mistake``: the one diagnosis shown (the names less those that a field marked correct
+    contradicts, the one explaining most wrong fields, catalogue order on a tie), ``None`` if none;
+    ``stated_at``: the first field (page order) where that diagnosis is shown, this field itself where the
+    slip starts; ``carries``: for a carried value, the student's own upstream values that are not the true ones.
+    """
+
+    quantity: str
+    verdict: str
+    names: tuple[str, ...] = ()
+    mistake: str | None = None
+    stated_at: str | None = None
+    carries: tuple[str, ...] = ()
+
+
+@functools.lru_cache(maxsize=64)
+def _value_marker(problem: int, given_json: str) -> ValueMarker:
+    return ValueMarker(problem, json.loads(given_json))
+
+
+@functools.lru_cache(maxsize=64)
+def _reaches(problem: int, given_json: str) -> dict[str, list[set[str]]]:
+    """mistake name -> for each step the mistake changes (its root), the quantities that then change."""
+    given = json.loads(given_json)
+    truth = problems.get(problem).truth(given)
+    policy = _value_marker(problem, given_json).policy
+    out: dict[str, list[set[str]]] = {}
+    for m in problems.get(problem).catalogue:
+        try:
+            overrides = m.formulas(given, truth)
+        except (ValueError, TypeError):
+            overrides = {}
+        out[m.name] = []
+        for root, expr in overrides.items():
+            values = mistakes.propagate(truth, {root: expr})
+            out[m.name].append({q for q, v in values.items() if q in truth.values and not math.isnan(v)
+                                and not policy.agrees(v, truth.values[q], truth.kind(q))})
+    return out
+
+
+def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | None]) -> list[FieldVerdict]:
+    """Judge a whole answer (quantity -> value, ``None`` for blank) of ``problem`` with ``given``, field by field.
+
+    The verdicts are the marker's (:class:`hwlib.marker.ValueMarker`: correct; carried, right on the student's own
+    upstream values; wrong, with the catalogue mistakes that give it).  Then one diagnosis per slip: a mistake that
+    changes, from the step where it starts, a field the student has right is not theirs there; of the rest, each
+    wrong field keeps the one that explains the most wrong fields (catalogue order on a tie), stated once, at the
+    first field in ``values``' order. A wrong field's candidates are the marker's names and the mistakes whose
+    prediction from the Given gives its value (so that one slip seen in several fields is named once, not as one
+    mistake here and another there).
+    """
+    problem = _check_problem(problem)
+    marker = _value_marker(problem, json.dumps(given, sort_keys=False))
+    own = {q: (None if v is None else float(v)) for q, v in values.items()}
+    verdicts = marker.verdicts(own)
+    truth = marker.truth
+    order = problems.get(problem).catalogue
+    agrees = marker.policy.agrees
+    predicted = {m.name: m.predict(given, marker.policy) for m in order}
+    reaches = _reaches(problem, json.dumps(given, sort_keys=False))
+
+    def refuted(name: str, q: str) -> bool:
+        """Every way the mistake reaches q also changes a field the student has right."""
+        ways = [changed for changed in reaches[name] if q in changed] or [set(predicted[name])]
+        return all(any(verdicts[f][0] == CORRECT for f in changed if f in verdicts) for changed in ways)
+
+    kept = {}
+    for q, (verdict, names) in verdicts.items():
+        # the marker's names, and those whose whole-answer prediction gives the value, less the refuted ones
+        kept[q] = [m.name for m in order if verdict == WRONG and (
+            m.name in names or (q in predicted[m.name] and agrees(own[q], predicted[m.name][q], truth.kind(q))))
+            and not refuted(m.name, q)]
+    explains = {m.name: sum(m.name in names for names in kept.values()) for m in order}
+    stated: dict[str, str] = {}
+    out = []
+    for q, (verdict, names) in verdicts.items():
+        chosen = None
+        if kept[q]:
+            chosen = max(kept[q], key=lambda n: (explains[n], -kept[q].index(n)))
+            stated.setdefault(chosen, q)
+        carries: tuple[str, ...] = ()
+        if verdict == CARRIED:
+            symbols = sorted(str(s) for s in truth.formulas[q].free_symbols)
+            carries = tuple(n for n in symbols if own.get(n) is not None
+                            and not marker.policy.agrees(own[n], truth.values[n], truth.kind(n)))
+        out.append(FieldVerdict(q, verdict, tuple(names), chosen, stated.get(chosen) if chosen else None, carries))
+    return out
+
+
+def messages(verdicts: Sequence[FieldVerdict], labels: Mapping[str, str], hints: Mapping[str, str],
+             feedback: Mapping[str, str], optional: Mapping[str, bool]) -> dict[str, str]:
+    """The feedback line of each field (plain text, a sign first: ✓, ↪, ✗), as the practice page writes it.
+
+    ``labels`` and ``hints``: by quantity; ``feedback``: the catalogue's words by mistake name; ``optional``:
+    whether a field may stay blank (it then says nothing).
+    """
+    out = {}
+    for v in verdicts:
+        if v.verdict == CORRECT:
+            out[v.quantity] = "✓ Correct."
+        elif v.verdict == CARRIED:
+            own = " and ".join(labels.get(q, q) for q in v.carries)
+            out[v.quantity] = f"↪ Carried: right on your own {own}; this step itself is right."
+        elif v.verdict == BLANK:
+            out[v.quantity] = "" if optional.get(v.quantity) else "No answer yet."
+        elif v.mistake is not None and v.stated_at == v.quantity:
+            out[v.quantity] = f"✗ Not right: {feedback[v.mistake]}."
+        elif v.mistake is not None:
+            out[v.quantity] = f"✗ Not right: the same slip as at {labels.get(v.stated_at, v.stated_at)}."
+        else:
+            out[v.quantity] = f"✗ Not right. {hints[v.quantity]}"
+    return out
+
+
+def summary(verdicts: Sequence[FieldVerdict], labels: Mapping[str, str], optional: Mapping[str, bool]) -> str:
+    """The status line after a check: how many of the answered or required fields are right, which are not."""
+    counted = [v for v in verdicts if not (v.verdict == BLANK and optional.get(v.quantity))]
+    right = sum(v.verdict == CORRECT for v in counted)
+    carried = sum(v.verdict == CARRIED for v in counted)
+    text = f"{right} of {len(counted)} correct"
+    if carried:
+        text += f", {carried} carried"
+    missing = [labels.get(v.quantity, v.quantity) for v in counted if v.verdict != CORRECT]
+    if not missing:
+        return f"✓ {text}. Well done."
+    return f"✗ {text}. Not yet right: {'; '.join(missing)}."
+
+
+def check(problem: int, seed: int, answers: Mapping[str, Any]) -> str:
+    """Judge ``answers`` (quantity key -> number or typed text; missing or ``None``: blank) to variant ``seed`` of
+    ``problem`` as its practice page does, and return the verdicts and feedback as Markdown: the route for a
+    notebook viewer, where the page's inputs cannot run.
+
+    Text is read by :func:`hwlib.typed_number.parse`; a text it refuses is reported and judged as blank.
+    """
+    problem = _check_problem(problem)
+    given = make_given(problem, seed)
+    truth = problems.get(problem).truth(given)
+    if not isinstance(answers, Mapping):
+        raise TypeError(f"answers must be a mapping of quantity keys to numbers, got {type(answers).__name__}")
+    layout = fields(problem, truth)
+    keys = [q for q, _ in layout]
+    unknown = sorted(set(answers) - set(keys))
+    if unknown:
+        raise ValueError(f"answers: no field {unknown[0]!r} in problem {problem}; the fields are {keys}")
+    values: dict[str, float | None] = {}
+    refused: dict[str, str] = {}
+    for q in keys:
+        a = answers.get(q)
+        if isinstance(a, str):
+            try:
+                a = typed_number.parse(a)
+            except typed_number.NumberError as error:
+                refused[q] = error.reason
+                a = None
+        if a is not None and (isinstance(a, bool) or not isinstance(a, (int, float, Decimal))):
+            raise TypeError(f"answers[{q!r}] must be a number or text, got {a!r}")
+        values[q] = None if a is None else float(a)
+    verdicts = judge(problem, given, values)
+    optional = dict(layout)
+    labels = {q: quantity_label(problem, q, truth) for q in keys}
+    hints = {q: hint(problem, given, q) for q in keys}
+    feedback = {m.name: m.feedback_for(given) for m in problems.get(problem).catalogue}
+    lines = messages(verdicts, labels, hints, feedback, optional)
+    rows = ["| field | your value | verdict |", "|---|--:|---|"]
+    for v in verdicts:
+        line = refused[v.quantity] if v.quantity in refused else lines[v.quantity]
+        if v.quantity in refused:
+            line = f"✗ Not read as a number: {line}."
+        written = "" if values[v.quantity] is None else fmt.number(values[v.quantity])
+        rows.append(f"| {labels[v.quantity]} | {written} | {line.replace('|', '∣')} |")
+    return f"**Problem {problem}, seed {seed}.** {summary(verdicts, labels, optional)}\n\n" + "\n".join(rows) + "\n"

@@ -6,18 +6,24 @@ displays: MyST Markdown with two raw HTML blocks, read by the book's
 server:
 
 * the variant's container ``<form class="practice-variant" data-problem=N
-  data-seed=S>`` holds one ``<input data-quantity="<key>">`` per quantity, each
-  with its ``<label>`` and a feedback line (``aria-describedby``), the Check
-  button (``data-action="check"``), a status line announced to screen readers
-  (``role="status"``, ``aria-live="polite"``) and the checker's data as JSON
-  (:func:`checker_data`);
+  data-seed=S>`` holds one ``<input data-quantity="<key>">`` per field
+  (:func:`hwlib.practice.fields`; optional ones say so), each with its ``<label>``
+  and a feedback line (``aria-describedby``), the Check and Reset buttons
+  (``data-action="check"``, ``"reset"``), a status line announced to screen
+  readers (``role="status"``, ``aria-live="polite"``) and the checker's data as
+  JSON (:func:`checker_data`: the Given's values, how to solve the rest, the
+  local formulas and the catalogue's wrong formulas, never an answer);
 * the worked solution (the chapter's own text, ``hwlib.worked.problemN.solution``)
   sits behind a ``<details>`` toggle, inside a ``<template>`` that the script
   puts in place (and MathJax typesets) when the toggle first opens: a page of
   20 solutions would otherwise typeset over a thousand formulas on loading.
 
-After a check, each input carries ``data-verdict="correct"`` or ``"wrong"``;
-the feedback says which in words and with a sign (✓, ✗), not by colour alone.
+After a check, each input carries ``data-verdict="correct"``, ``"carried"`` or
+``"wrong"`` (none while blank), as :func:`hwlib.practice.judge` decides for the
+whole answer; the feedback says which in words and with a sign (✓, ↪, ✗), not
+by colour alone.  :func:`controls_markdown` puts the count of completed variants,
+a seed field and a New variant button at the top of a page, with the data that
+lets the script pose fresh variants (:func:`generator_data`).
 
 The practice pages (``book/practice_problemN.ipynb``) call :func:`variant_markdown`
 for 20 seeds each.  The build renders their committed outputs without executing
@@ -27,139 +33,99 @@ outputs against a fresh run.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sympy as sp
 
 from hwlib import practice, problems
-from hwlib.naming import plain_label
+from hwlib.naming import default_letters, unit_key, weight_key
+from hwlib.practice import hint, quantity_label
 from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import load_given
 
-__all__ = ["quantity_label", "hint", "weights_markdown", "checker_data", "variant_markdown"]
-
-_P1_STEPS = {
-    "standard": "Standard convolution",
-    "depthwise": "Depthwise step",
-    "pointwise": "Pointwise step",
-    "separable": "Depthwise separable, total",
-}
-_P1_HINTS = {
-    "standard.weights": "a standard convolution has one k × k × C_in filter for each of the C_out output channels.",
-    "standard.macs": "each of the H_out × W_out × C_out output values is one dot product of k × k × C_in terms.",
-    "depthwise.weights": "the depthwise step has one k × k filter per input channel, and no filter mixes channels.",
-    "depthwise.macs": "the depthwise step makes H_out × W_out × C_in output values, each from k × k products.",
-    "pointwise.weights": "the pointwise step is a 1 × 1 convolution from C_in to C_out channels.",
-    "pointwise.macs": "the pointwise step makes H_out × W_out × C_out output values, each from C_in products.",
-    "separable.weights": "the separable total is the depthwise step plus the pointwise step.",
-    "separable.macs": "the separable total is the depthwise step plus the pointwise step.",
-}
-_NAMES = {"weights": "weights", "macs": "MACs", "padding": "padding p", "stride": "stride s",
-          "filters": "number of filters"}
-@functools.lru_cache(maxsize=1)
-def _problem3_labels() -> dict[str, str]:
-    """Problem 3's labels, which depend on the 2-2-2-1 shape alone (the homework's)."""
-    return problems.get(3).truth(load_given(3)).labels
-
-
-def quantity_label(problem: int, quantity: str) -> str:
-    """The input's label in plain text: "Depthwise step: MACs", "(b) padding p", "∂L/∂w²₁₁"."""
-    if problem in (1, 2) and "." in quantity:
-        part, _, name = quantity.partition(".")
-        if name not in _NAMES:
-            raise ValueError(f"quantity must be one of the asked quantities of problem {problem}, got {quantity!r}")
-        return f"{_P1_STEPS.get(part, part)}: {_NAMES[name]}" if problem == 1 else f"({part}) {_NAMES[name]}"
-    if problem == 3:
-        if quantity in _problem3_labels():
-            return plain_label(_problem3_labels()[quantity])
-    raise ValueError(f"quantity must be one of the asked quantities of problem {problem}, got {quantity!r}")
-
-
-def _factor_rank(factor: sp.Expr) -> int:
-    """Order of factors in a product: activation (x₁), weight (w¹₁₁), gradient (∂L/∂y₁)."""
-    name = getattr(factor, "name", "")
-    return 2 if name.startswith("dL/") else 1 if re.fullmatch(r"w\d+_\d+", name) else 0
-
-
-def _plain_expression(expr: sp.Expr, labels: Mapping[str, str]) -> str:
-    """A sum of products of named quantities, in plain text: x₁ · w¹₁₁ + x₂ · w¹₂₁, w³₁₁ · ∂L/∂z."""
-    if isinstance(expr, sp.Symbol):
-        return plain_label(labels[expr.name])
-    if isinstance(expr, sp.Add):
-        return " + ".join(_plain_expression(term, labels) for term in expr.args)
-    if isinstance(expr, sp.Mul):
-        factors = sorted(expr.args, key=lambda f: (_factor_rank(f), str(f)))
-        return " · ".join(_plain_expression(f, labels) for f in factors)
-    raise ValueError(f"expr must be a sum of products of quantities, got {expr}")
-
-
-def hint(problem: int, given: Mapping[str, Any], quantity: str) -> str:
-    """Where to look when a value is wrong for no catalogued reason: the formula or step that gives it."""
-    truth = problems.get(problem).truth(given)
-    if quantity not in truth.values:
-        raise ValueError(f"quantity must be a quantity of problem {problem}, got {quantity!r}")
-    if problem == 1:
-        if quantity in _P1_HINTS:
-            return f"Look again at the count: {_P1_HINTS[quantity]}"
-        return "Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1, solved for p and s."
-    if problem == 2:
-        part, _, name = quantity.partition(".")
-        if name == "filters":
-            return "Look at the output's channels: each filter makes one output channel."
-        return (f"Look at the output size o = ⌊(i + 2p − k)/s⌋ + 1 with i = o = {given['in_volume'][0]} "
-                f"and k = {given['kernels'][part]}: which padding and stride keep the size?")
-    labels = truth.labels
-    label = plain_label(labels[quantity])
-    if quantity == "L":
-        outputs = [q for q in truth.values
-                   if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
-        return "Look at the loss: L = " + " + ".join(f"({plain_label(labels[o])} − t)²" for o in outputs) + "."
-    formula = truth.formulas.get(quantity)
-    if formula is None:
-        raise ValueError(f"quantity must be a computed quantity of problem 3, got {quantity!r}")
-    if formula.has(sp.Symbol("t")):  # the output's gradient, 2(z - t)
-        output = quantity.removeprefix("dL/d")
-        return f"Look at the loss's derivative: {label} = 2({plain_label(labels[output])} − t)."
-    step = "forward pass" if not quantity.startswith("dL/") else "chain rule"
-    return f"Look at this step of the {step}: {label} = {_plain_expression(formula, labels)}."
+__all__ = ["TABLE_SEEDS", "checker_data", "controls_markdown", "expression_tree", "generator_data", "hint",
+           "quantity_label", "variant_markdown", "weights_markdown"]
 
 
 weights_markdown = practice.weights_markdown  # one home: hwlib.practice (the sheets use it too)
 
 
-def checker_data(variant: practice.Variant, policy: Policy = DEFAULT) -> dict[str, Any]:
-    """What the page's script needs: the tolerance ``policy`` (``{"sig_figs", "rel"}``, :mod:`hwlib.tolerance`)
-    and per quantity its label, answer, kind (``"count"`` or ``"real"``), the catalogue's wrong values, a hint.
+def expression_tree(expr: sp.Expr) -> Any:
+    """A local formula as JSON the page's script evaluates: ``{"q": key}`` (a quantity), ``{"n": number}``,
+    ``{"+": [terms]}``, ``{"*": [factors]}``, ``{"^": [base, exponent]}``, ``{"abs": argument}``, ``{"floor": x}``,
+    ``{"ceil": x}``."""
+    expr = sp.sympify(expr)
+    if isinstance(expr, sp.Symbol):
+        return {"q": expr.name}
+    if expr.is_Number:
+        return {"n": _number(float(expr))}
+    if isinstance(expr, sp.Add):
+        return {"+": [expression_tree(a) for a in expr.args]}
+    if isinstance(expr, sp.Mul):
+        return {"*": [expression_tree(a) for a in expr.args]}
+    if isinstance(expr, sp.Pow):
+        return {"^": [expression_tree(expr.base), expression_tree(expr.exp)]}
+    if isinstance(expr, sp.Abs):
+        return {"abs": expression_tree(expr.args[0])}
+    if isinstance(expr, sp.floor):
+        return {"floor": expression_tree(expr.args[0])}
+    if isinstance(expr, sp.ceiling):
+        return {"ceil": expression_tree(expr.args[0])}
+    raise ValueError(f"expr must be built of quantities, numbers, +, ×, powers, |·|, floor and ceiling, got {expr}")
 
-    ``mistakes`` lists, for each catalogued mistake that predicts a value for
-    the quantity that does not agree with the answer under ``policy``, that
-    value with the mistake's ``name`` and ``feedback``.
+
+def _solving(problem: int, given: Mapping[str, Any], truth: Any) -> list[dict[str, Any]]:
+    """How the page finds the answers that no local formula gives, from the Given (as :mod:`hwlib.answers` does):
+    a (padding, stride) pair, the first (smallest stride, then padding) that takes the height and the width
+    alike to the output size; Problem 2's filters, one per output channel."""
+    if problem == 1:
+        (h, w, _), (ho, wo, _) = given["in_shape"], given["out_shape"]
+        return [{"pair": ["padding", "stride"], "in": [h, w], "out": [ho, wo], "kernel": given["kernel"]}]
+    if problem == 2:
+        (h, w, _), (ho, wo, _) = given["in_volume"], given["out_volume"]
+        found = []
+        for part, kernel in given["kernels"].items():
+            if f"{part}.padding" in truth.values:
+                found.append({"pair": [f"{part}.padding", f"{part}.stride"], "in": [h, w], "out": [ho, wo],
+                              "kernel": kernel})
+            found.append({"copy": f"{part}.filters", "of": "C_out"})
+        return found
+    return []
+
+
+def checker_data(variant: practice.Variant, policy: Policy = DEFAULT) -> dict[str, Any]:
+    """What the page's script needs to judge a whole answer as :func:`hwlib.practice.judge` does, without the
+    answers: the tolerance ``policy`` (``{"sig_figs", "rel"}``, :mod:`hwlib.tolerance`); the fields
+    (:func:`hwlib.practice.fields`: key, label, kind, optional, hint); the values the Given states
+    (``known``); how to solve the rest (``solve``, then the local formulas of :attr:`hwlib.answers.Truth.formulas`
+    as expression trees, :func:`expression_tree`); and the catalogue's mistakes of the problem, each with the
+    wrong local formulas it puts in place of the book's (``overrides``).
     """
     problem = problems.get(variant.problem)
     truth = problem.truth(variant.given)
-    predictions = [(m, m.predict(variant.given, policy)) for m in problem.catalogue]
-    quantities = {}
-    for quantity, answer in variant.answers.items():
-        kind = truth.kind(quantity)
-        wrong = [
-            {"value": _number(p[quantity]), "name": m.name, "feedback": m.feedback_for(variant.given)}
-            for m, p in predictions
-            if quantity in p and not policy.agrees(p[quantity], answer, kind)
-        ]
-        quantities[quantity] = {
-            "label": quantity_label(variant.problem, quantity),
-            "answer": _number(answer),
-            "kind": kind,
-            "mistakes": wrong,
-            "hint": hint(variant.problem, variant.given, quantity),
-        }
+    solved = [q for q in problem.computed(truth) if q not in truth.formulas]
+    known = {q: _number(v) for q, v in truth.values.items() if q not in truth.formulas and q not in solved}
+    fields = [
+        {"key": q, "label": quantity_label(variant.problem, q, truth), "kind": truth.kind(q), "optional": optional,
+         "hint": hint(variant.problem, variant.given, q)}
+        for q, optional in practice.fields(variant.problem, truth)
+    ]
+    catalogue = []
+    for m in problem.catalogue:
+        try:
+            overrides = m.formulas(variant.given, truth)
+        except (ValueError, TypeError):
+            overrides = {}
+        catalogue.append({"name": m.name, "feedback": m.feedback_for(variant.given),
+                          "overrides": {q: expression_tree(e) for q, e in overrides.items()}})
     return {"problem": variant.problem, "seed": variant.seed,
-            "policy": {"sig_figs": policy.sig_figs, "rel": policy.rel}, "quantities": quantities}
+            "policy": {"sig_figs": policy.sig_figs, "rel": policy.rel},
+            "fields": fields, "known": known, "solve": _solving(variant.problem, variant.given, truth),
+            "formulas": {q: expression_tree(e) for q, e in truth.formulas.items()}, "mistakes": catalogue}
 
 
 def _number(value: float) -> int | float:
@@ -172,27 +138,30 @@ def _slug(text: str) -> str:
 
 
 def _form(variant: practice.Variant, data: Mapping[str, Any]) -> str:
-    """The variant's container: labelled inputs, Check button, status line and data, as one HTML block
+    """The variant's container: labelled inputs, Check and Reset buttons, status line and data, as one HTML block
     (no blank line)."""
     prefix = f"practice-p{variant.problem}-s{variant.seed}"
     rows = []
-    for quantity, spec in data["quantities"].items():
+    for spec in data["fields"]:
+        quantity = spec["key"]
         field = f"{prefix}-{_slug(quantity)}"
         # a digits keypad on phones for counts; other values may be negative, and phones' number pads lack a minus
         keypad = ' inputmode="numeric"' if spec["kind"] == COUNT else ""
+        optional = ' <span class="practice-optional">(optional)</span>' if spec["optional"] else ""
         rows.append(
-            f'<div class="practice-field"><label for="{field}">{html.escape(spec["label"])}</label>'
+            f'<div class="practice-field"><label for="{field}">{html.escape(spec["label"])}{optional}</label>'
             f'<input id="{field}" type="text"{keypad} autocomplete="off" spellcheck="false" '
             f'data-quantity="{html.escape(quantity)}" aria-describedby="{field}-feedback">'
             f'<span id="{field}-feedback" class="practice-feedback"></span></div>'
         )
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return "\n".join([
-        f'<form class="practice-variant" data-problem="{variant.problem}" data-seed="{variant.seed}" '
-        f'aria-label="Your answers, variant with seed {variant.seed}" novalidate>',
+        (f'<form class="practice-variant" data-problem="{variant.problem}" data-seed="{variant.seed}" '
+         f'aria-label="Your answers, variant with seed {variant.seed}" novalidate>'),
         *rows,
-        '<div class="practice-actions"><button type="submit" class="practice-check" data-action="check">Check</button>'
-        '<p class="practice-status" role="status" aria-live="polite"></p></div>',
+        ('<div class="practice-actions"><button type="submit" class="practice-check" data-action="check">Check</button>'
+         '<button type="button" class="practice-reset" data-action="reset">Reset</button>'
+         '<p class="practice-status" role="status" aria-live="polite"></p></div>'),
         f'<script type="application/json" class="practice-data">{payload}</script>',
         "</form>",
     ])
@@ -212,8 +181,140 @@ def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
         module.statement(variant.given).strip(),
         *([weights_markdown(variant.given)] if variant.problem == 3 else []),
         _form(variant, checker_data(variant)),
-        '<details class="practice-solution">\n<summary>Worked solution</summary>\n'
-        '<template class="practice-solution-body">',
+        ('<details class="practice-solution">\n<summary>Worked solution</summary>\n'
+         '<template class="practice-solution-body">'),
         module.solution(variant.given).strip(),
         "</template>\n</details>",
+    ]) + "\n"
+
+
+# ------------------------------------------------------------------ fresh variants in the page
+#: Seeds 0 to TABLE_SEEDS - 1 of Problems 1 and 2 can be loaded in the page; Problem 3's, any seed.
+TABLE_SEEDS = 1000
+
+
+def _known_paths(problem: int, given: Mapping[str, Any], known: Mapping[str, float]) -> dict[str, list[Any]]:
+    """Where in the Given lies each value it states (``known``, as :mod:`hwlib.answers` reads the Given)."""
+    if problem == 1:
+        paths: dict[str, list[Any]] = {"k": ["kernel"], "C_in": ["in_shape", 2], "C_out": ["out_shape", 2],
+                                       "H_out": ["out_shape", 0], "W_out": ["out_shape", 1]}
+    elif problem == 2:
+        paths = {"n": ["in_volume", 0], "C_out": ["out_volume", 2],
+                 **{f"{part}.k": ["kernels", part] for part in given["kernels"]}}
+    else:
+        sizes = [len(given["x"])] + [len(w[0]) for w in given["weights"]]
+        letters = default_letters(sizes)
+        paths = {"t": ["t"], **{unit_key(letters, sizes, 0, i): ["x", i] for i in range(sizes[0])}}
+        for layer, matrix in enumerate(given["weights"]):
+            paths.update({weight_key(layer, i, j): ["weights", layer, i, j]
+                          for i in range(len(matrix)) for j in range(len(matrix[0]))})
+    for key, path in paths.items():  # the paths must read exactly the values the truth states
+        value: Any = given
+        for step in path:
+            value = value[step]
+        if key not in known or float(value) != float(known[key]):
+            raise ValueError(f"the Given's {'/'.join(map(str, path))} is not the truth's {key!r}")
+    if set(paths) != set(known):
+        raise ValueError(f"known values without a place in the Given: {sorted(set(known) - set(paths))}")
+    return paths
+
+
+def _slotted(tree: Any, values: list[float]) -> Any:
+    """``tree`` with every number replaced by ``{"slot": i}``, its value appended to ``values``."""
+    if "n" in tree:
+        values.append(tree["n"])
+        return {"slot": len(values) - 1}
+    if "q" in tree:
+        return tree
+    for unary in ("abs", "floor", "ceil"):
+        if unary in tree:
+            return {unary: _slotted(tree[unary], values)}
+    (op, args), = tree.items()
+    return {op: [_slotted(a, values) for a in args]}
+
+
+def _template(data: Mapping[str, Any], slots: bool) -> tuple[dict[str, Any], list[float]]:
+    """A variant's checker data less what the Given gives (seed, known values, how to solve): fields, formulas,
+    and the mistakes, their numbers in slots when ``slots`` (the slot values returned)."""
+    values: list[float] = []
+    mistakes = [{**m, "overrides": {q: (_slotted(t, values) if slots else t) for q, t in m["overrides"].items()}}
+                for m in data["mistakes"]]
+    return {"fields": data["fields"], "formulas": data["formulas"], "mistakes": mistakes}, values
+
+
+def generator_data(problem: int) -> dict[str, Any]:
+    """What the page's script needs to pose and judge a fresh variant of ``problem`` offline, as
+    :func:`checker_data` would for it.
+
+    ``generator``: the ranges of :mod:`hwlib.practice`'s seeded generator (ported to the page script) and the
+    homework's Given, which no variant repeats; ``known``: where the values the Given states lie in it;
+    ``templates``: the checker data that does not depend on the Given's numbers (Problem 3: one per network
+    shape, keyed by the shape); for Problems 1 and 2, whose catalogue puts the Given's numbers into the wrong
+    formulas, ``table`` holds for each seed below :data:`TABLE_SEEDS` its template and those numbers.
+    """
+    problem = problems.get(problem).number
+    gen: dict[str, Any] = {"homework": load_given(problem), "SHUFFLE_SEED": practice.SHUFFLE_SEED}
+    names = {1: ("P1_SIZES", "P1_KERNELS", "P1_STRIDES", "P1_IN_CHANNELS", "P1_OUT_CHANNELS", "P1_MAX_MACS"),
+             2: ("P2_SIZES", "P2_WIDER", "P2_STRIDES", "P2_CHANNELS", "P2_KERNELS", "P2_PARTS"),
+             3: ("P3_SHAPES", "P3_WEIGHTS", "P3_INPUTS", "P3_TARGETS", "P3_MAX_ABS", "P3_MAX_ZERO_GRADIENTS")}[problem]
+    gen.update({name: getattr(practice, name) for name in names})
+    out: dict[str, Any] = {"problem": problem, "policy": {"sig_figs": DEFAULT.sig_figs, "rel": DEFAULT.rel},
+                           "generator": json.loads(json.dumps(gen))}
+    if problem == 3:
+        templates = {}
+        for shape in dict.fromkeys(practice.P3_SHAPES):
+            seed = next(s for s in range(10_000) if _shape(practice.make_given(3, s)) == shape)
+            variant = practice.variant(3, seed)
+            data = checker_data(variant)
+            templates[_shape_key(shape)] = {**_template(data, slots=False)[0],
+                                            "known": _known_paths(3, variant.given, data["known"])}
+        out["templates"] = templates
+        return out
+    templates: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    table = []
+    for seed in range(TABLE_SEEDS):
+        variant = practice.variant(problem, seed)
+        data = checker_data(variant)
+        template, values = _template(data, slots=True)
+        template["known"] = _known_paths(problem, variant.given, data["known"])
+        key = json.dumps(template, sort_keys=True)
+        if key not in index:
+            index[key] = len(templates)
+            templates.append(template)
+        table.append([index[key], values])
+    out["templates"] = templates
+    out["table"] = table
+    return out
+
+
+def _shape(given: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
+    return tuple((len(w), len(w[0])) for w in given["weights"])
+
+
+def _shape_key(shape: Sequence[Sequence[int]]) -> str:
+    return "-".join(str(rows) for rows, _ in shape) + f"-{shape[-1][1]}"
+
+
+def controls_markdown(problem: int) -> str:
+    """The top of a practice page: the count of completed variants, a seed field (``data-action="seed"``, Enter
+    loads it) and a New variant button (``data-action="new"``) that pose fresh variants in the page, offline,
+    with the generator's data (:func:`generator_data`) for the page's script."""
+    problem = problems.get(problem).number
+    spec = generator_data(problem)
+    top = TABLE_SEEDS - 1 if problem in (1, 2) else 999_999
+    field = f"practice-p{problem}-seed"
+    payload = json.dumps(spec, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return "\n".join([
+        f'<div class="practice-controls" data-problem="{problem}" data-top="{top}">',
+        f'<p class="practice-progress" data-problem="{problem}">Variants completed on this device: 0.</p>',
+        f'<label for="{field}">Seed, 0 to {top:,}</label>',
+        (f'<input id="{field}" type="text" inputmode="numeric" autocomplete="off" spellcheck="false" '
+         f'data-action="seed" aria-describedby="{field}-status">'),
+        '<button type="button" data-action="load">Load seed</button>',
+        '<button type="button" data-action="new">New variant</button>',
+        f'<p id="{field}-status" class="practice-controls-status" role="status" aria-live="polite"></p>',
+        f'<script type="application/json" class="practice-generator">{payload}</script>',
+        "</div>",
+        '<div class="practice-fresh"></div>',
     ]) + "\n"

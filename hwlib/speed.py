@@ -352,7 +352,8 @@ def _provenance(measurements: list[Measurement]) -> list[str]:
         dtypes = sorted({m.dtype for m in rows})
         load = (f"a 1-minute load average of {_n(min(loads), 2)}" if min(loads) == max(loads)
                 else f"1-minute load averages from {_n(min(loads), 2)} to {_n(max(loads), 2)}")
-        lines.append(f"* **{machine}** ({rows[0].device}): measured on {' to '.join(dict.fromkeys([dates[0], dates[-1]]))} "
+        when = " to ".join(dict.fromkeys([dates[0], dates[-1]]))
+        lines.append(f"* **{machine}** ({rows[0].device}): measured on {when} "
                      f"(UTC) with PyTorch {', '.join(versions)}, in {', '.join(dtypes)}; {load} while it ran.")
     return lines
 
@@ -371,7 +372,8 @@ def _overhead_sentence(small: LayerRatio, large: LayerRatio) -> str:
                  f"MACs, dominates the small batch")
         text += ("; the separable layer pays it twice, once per step." if "separable" in dominated else ".")
     elif all(factor >= 0.5 for factor in factors.values()):
-        text += " The time per sample changes by less than a factor of 2 with the batch: no large fixed cost per call shows here."
+        text += (" The time per sample changes by less than a factor of 2 with the batch: "
+                 "no large fixed cost per call shows here.")
     else:
         cheaper = [name for name, factor in factors.items() if factor < 0.5]
         text += (f" For the {' and the '.join(cheaper)} layer{'s' if len(cheaper) > 1 else ''}, the small batch is "
@@ -547,7 +549,8 @@ def measurements_table(measurements: list[Measurement]) -> str:
 
 def balance_table(measurements: list[Measurement]) -> str:
     """Markdown table of the balance points: matrix-product MAC/s, copy bytes/s, MACs per byte."""
-    lines = ["| machine | dtype | matrix product (n) | GMAC/s | copy (elements) | GB/s | balance point, MACs per byte |",
+    lines = ["| machine | dtype | matrix product (n) | GMAC/s | copy (elements) | GB/s "
+             "| balance point, MACs per byte |",
              "|---|---|--:|--:|--:|--:|--:|"]
     for b in balance_points(measurements):
         lines.append(f"| {b.machine} | {b.dtype} | {fmt.number(b.matmul_n)} | {_n(b.macs_per_s / 1e9)} "

@@ -279,9 +279,11 @@ def symbolic_gradients(net: Network, x: np.ndarray, t: float | np.ndarray) -> Sy
         in_column = [dict(zip(column, matrix[:, j])) for j in range(cols)]
         grad_weights[layer] = sp.Matrix(
             rows, cols,
-            lambda i, j: grad_pre[j] * by_weight[i].xreplace(at_below).xreplace(in_column[j]),
+            [grad_pre[j] * by_weight[i].xreplace(at_below).xreplace(in_column[j])
+             for i in range(rows) for j in range(cols)],
         )
-        grad = [chain.define(sp.Add(*(grad_pre[j] * by_value[i].xreplace(in_column[j]) for j in range(cols)))) for i in range(rows)]
+        grad = [chain.define(sp.Add(*(grad_pre[j] * by_value[i].xreplace(in_column[j]) for j in range(cols))))
+                for i in range(rows)]
         grad_values[layer] = grad
     activation_steps = [sp.Matrix(g) for g in grad_values]
     return SymbolicGradients(

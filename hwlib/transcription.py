@@ -109,7 +109,9 @@ def _build(node: ast.AST, text: str, names: dict[str, sp.Symbol]) -> sp.Expr:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _FormulaError(_segment(text, node), "only numbers and the entry's input names may appear")
         if not math.isfinite(value) or abs(value) > MAX_FORMULA_NUMBER:
-            raise _FormulaError(_segment(text, node), f"numbers must be finite and at most {MAX_FORMULA_NUMBER:.0e} in size")
+            raise _FormulaError(
+                _segment(text, node), f"numbers must be finite and at most {MAX_FORMULA_NUMBER:.0e} in size"
+            )
         return sp.Integer(value) if isinstance(value, int) else sp.Float(_segment(text, node).replace("_", ""))
     if isinstance(node, ast.Name):
         if node.id not in names:
@@ -117,7 +119,9 @@ def _build(node: ast.AST, text: str, names: dict[str, sp.Symbol]) -> sp.Expr:
         return names[node.id]
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub):
-            raise _FormulaError(_REFUSED_OPERATORS.get(type(node.op), _segment(text, node)), "only unary minus is allowed")
+            raise _FormulaError(
+                _REFUSED_OPERATORS.get(type(node.op), _segment(text, node)), "only unary minus is allowed"
+            )
         return -_build(node.operand, text, names)
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _OPERATORS:
@@ -128,8 +132,15 @@ def _build(node: ast.AST, text: str, names: dict[str, sp.Symbol]) -> sp.Expr:
             exponent = node.right
             negative = isinstance(exponent, ast.UnaryOp) and isinstance(exponent.op, ast.USub)
             literal = exponent.operand if negative else exponent
-            if not (isinstance(literal, ast.Constant) and type(literal.value) is int and literal.value <= MAX_FORMULA_EXPONENT):
-                raise _FormulaError(_segment(text, exponent), f"an exponent must be an integer from -{MAX_FORMULA_EXPONENT} to {MAX_FORMULA_EXPONENT}")
+            if not (
+                isinstance(literal, ast.Constant)
+                and type(literal.value) is int
+                and literal.value <= MAX_FORMULA_EXPONENT
+            ):
+                raise _FormulaError(
+                    _segment(text, exponent),
+                    f"an exponent must be an integer from -{MAX_FORMULA_EXPONENT} to {MAX_FORMULA_EXPONENT}",
+                )
             power = sp.Integer(-literal.value if negative else literal.value)
             if left.is_zero and power < 0:
                 raise _FormulaError(_segment(text, node), "zero to a negative power is undefined")
@@ -138,19 +149,27 @@ def _build(node: ast.AST, text: str, names: dict[str, sp.Symbol]) -> sp.Expr:
             right = _build(node.right, text, names)
             if isinstance(node.op, ast.Div) and right.is_zero:
                 raise _FormulaError(_segment(text, node), "division by zero")
-            result = {ast.Add: sp.Add, ast.Sub: lambda a, b: a - b, ast.Mult: sp.Mul, ast.Div: lambda a, b: a / b}[type(node.op)](left, right)
+            operation = {
+                ast.Add: sp.Add, ast.Sub: lambda a, b: a - b, ast.Mult: sp.Mul, ast.Div: lambda a, b: a / b
+            }[type(node.op)]
+            result = operation(left, right)
         if result.is_Number and (
             not result.is_finite
             or abs(result) > MAX_FORMULA_NUMBER**2
             or (result.is_Rational and result.q > MAX_FORMULA_NUMBER**2)  # 1/10**30 and smaller
         ):
-            raise _FormulaError(_segment(text, node), f"the numbers grow beyond {MAX_FORMULA_NUMBER**2:.0e} (or their denominators do)")
+            raise _FormulaError(
+                _segment(text, node), f"the numbers grow beyond {MAX_FORMULA_NUMBER**2:.0e} (or their denominators do)"
+            )
         return result
     if isinstance(node, ast.Call):
         raise _FormulaError(_segment(text, node.func), "function calls are not allowed")
     if isinstance(node, ast.Attribute):
         raise _FormulaError(_segment(text, node), "attributes are not allowed")
-    raise _FormulaError(_segment(text, node), f"{type(node).__name__} is not allowed; only numbers, input names, + - * / ** and parentheses")
+    raise _FormulaError(
+        _segment(text, node),
+        f"{type(node).__name__} is not allowed; only numbers, input names, + - * / ** and parentheses",
+    )
 
 
 def parse_formula(text: str, names: list[str] | tuple[str, ...]) -> sp.Expr:
@@ -173,7 +192,9 @@ def parse_formula(text: str, names: list[str] | tuple[str, ...]) -> sp.Expr:
 
 def _parse_formula(text: str, names: dict[str, sp.Symbol]) -> sp.Expr:
     if len(text) > MAX_FORMULA_CHARS:
-        raise _FormulaError(text[:20] + "...", f"a formula may have at most {MAX_FORMULA_CHARS} characters, this one has {len(text)}")
+        raise _FormulaError(
+            text[:20] + "...", f"a formula may have at most {MAX_FORMULA_CHARS} characters, this one has {len(text)}"
+        )
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
@@ -185,7 +206,10 @@ def _parse_formula(text: str, names: dict[str, sp.Symbol]) -> sp.Expr:
         raise _FormulaError(text[:20], f"cannot be parsed: {exc}") from None
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > MAX_FORMULA_NODES:
-        raise _FormulaError(text[:20] + "...", f"a formula may have at most {MAX_FORMULA_NODES} syntax-tree nodes, this one has {nodes}")
+        raise _FormulaError(
+            text[:20] + "...",
+            f"a formula may have at most {MAX_FORMULA_NODES} syntax-tree nodes, this one has {nodes}",
+        )
     expression = _build(tree.body, text.strip(), names)
     for power in expression.atoms(sp.Pow):
         if power.exp.is_Number and abs(power.exp) > MAX_FORMULA_DEGREE:
@@ -207,7 +231,9 @@ def _check_float(where: str, field_name: str, value: numbers.Real) -> None:
     except OverflowError:
         finite = False
     if not finite:
-        raise _fail(where, f"{field_name} must be finite (a number at most about 1.8e308 in size), got {_size_words(value)}")
+        raise _fail(
+            where, f"{field_name} must be finite (a number at most about 1.8e308 in size), got {_size_words(value)}"
+        )
 
 
 #: characters a ``label`` (LaTeX shown inside $...$) may not hold: they would end the math or start markup
@@ -240,7 +266,8 @@ def _check_entry(number: int, raw: Any, source: str) -> Entry:
             raise _fail(where, f"field {name!r} is missing")
         value = raw[name]
         if isinstance(value, bool) or not isinstance(value, kind):
-            raise _fail(where, f"field {name!r} must be a {kind.__name__ if kind is not numbers.Real else 'number'}, got {value!r}")
+            kind_name = kind.__name__ if kind is not numbers.Real else "number"
+            raise _fail(where, f"field {name!r} must be a {kind_name}, got {value!r}")
     for name, kind in _OPTIONAL.items():
         if name in raw and not isinstance(raw[name], kind):
             raise _fail(where, f"field {name!r} must be a {kind.__name__}, got {raw[name]!r}")
@@ -252,7 +279,11 @@ def _check_entry(number: int, raw: Any, source: str) -> Entry:
         if isinstance(text, str):
             bad = next((c for c in text if c in _TABLE_BREAKING), None)
             if bad is not None:
-                raise _fail(where, f"field {name!r} must be one line without '|' (it goes into a table row), got {text!r} containing {bad!r}")
+                raise _fail(
+                    where,
+                    f"field {name!r} must be one line without '|' (it goes into a table row), "
+                    f"got {text!r} containing {bad!r}",
+                )
         if isinstance(text, str) and not text.strip():
             raise _fail(where, f"field {name!r} must not be empty, got {text!r}")
     _check_label(where, raw["label"])
@@ -266,11 +297,20 @@ def _check_entry(number: int, raw: Any, source: str) -> Entry:
                 raise _fail(where, f"input {name!r} must be a table, got {spec!r}")
             if set(spec) == {"ref"} and isinstance(spec["ref"], str):
                 inputs.append(Input(name, ref=spec["ref"]))
-            elif set(spec) == {"value", "means"} and isinstance(spec["means"], str) and isinstance(spec["value"], numbers.Real) and not isinstance(spec["value"], bool):
+            elif (
+                set(spec) == {"value", "means"}
+                and isinstance(spec["means"], str)
+                and isinstance(spec["value"], numbers.Real)
+                and not isinstance(spec["value"], bool)
+            ):
                 _check_float(where, f"input {name!r}: field 'value'", spec["value"])
                 inputs.append(Input(name, value=float(spec["value"]), means=spec["means"]))
             else:
-                raise _fail(where, f"input {name!r} must be {{ ref = \"<quantity>\" }} or {{ value = <number>, means = \"<quantity>\" }}, got {spec!r}")
+                raise _fail(
+                    where,
+                    f"input {name!r} must be {{ ref = \"<quantity>\" }} "
+                    f"or {{ value = <number>, means = \"<quantity>\" }}, got {spec!r}",
+                )
         names = {i.name: sp.Symbol(i.name) for i in inputs}
         try:
             expression = _parse_formula(raw["formula"], names)
@@ -343,7 +383,10 @@ def load_transcription(path: str | Path | None = None, problem: int | None = Non
     quantities = [(e.problem, e.quantity) for e in entries]
     for entry in entries:
         if quantities.count((entry.problem, entry.quantity)) > 1:
-            raise TranscriptionError(f"{source}: entry {entry.id!r}: quantity {entry.quantity!r} of problem {entry.problem} is transcribed twice")
+            raise TranscriptionError(
+                f"{source}: entry {entry.id!r}: quantity {entry.quantity!r} of problem {entry.problem} "
+                "is transcribed twice"
+            )
     return [e for e in entries if problem is None or e.problem == problem]
 
 

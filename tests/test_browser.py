@@ -60,25 +60,31 @@ LAYOUT_JS = """() => {
     const width = document.documentElement.clientWidth;
     const problems = [];
     const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-        (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+        (typeof el.className === 'string' && el.className ?
+            '.' + el.className.trim().split(/\\s+/).join('.') : '');
     const text = el => (el.innerText || el.textContent || '').trim().slice(0, 50);
     const scrollWidth = document.documentElement.scrollWidth;
     if (scrollWidth > width + 1) {
         const culprits = [...document.querySelectorAll('.bd-main *')]
             .filter(el => el.getBoundingClientRect().right > width + 1)
             .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > width + 1))
-            .slice(0, 3).map(el => `${name(el)} "${text(el)}" to ${Math.round(el.getBoundingClientRect().right)} px`);
-        problems.push(`the page scrolls sideways: ${scrollWidth} px wide in a ${width} px window (${culprits.join('; ')})`);
+            .slice(0, 3)
+            .map(el => `${name(el)} "${text(el)}" to ${Math.round(el.getBoundingClientRect().right)} px`);
+        problems.push(
+            `the page scrolls sideways: ${scrollWidth} px wide in a ${width} px window (${culprits.join('; ')})`);
     }
     for (const el of document.querySelectorAll('.bd-article *')) {
-        if (el.closest('mjx-assistive-mml, .visually-hidden, .sr-only, script, style, .toggle-hidden, details:not([open]) > :not(summary)')) continue;
+        if (el.closest('mjx-assistive-mml, .visually-hidden, .sr-only, script, style, .toggle-hidden, ' +
+                       'details:not([open]) > :not(summary)')) continue;
         const box = el.getBoundingClientRect();
         if (box.width < 2 || box.height < 2) continue;
         for (let parent = el.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
             const style = getComputedStyle(parent);
             const overflow = style.overflowX;
-            if (overflow === 'visible' || style.display.startsWith('inline') && !style.display.startsWith('inline-')) continue;
-            if ((overflow === 'hidden' || overflow === 'clip') && box.right > parent.getBoundingClientRect().right + 1) {
+            if (overflow === 'visible' ||
+                style.display.startsWith('inline') && !style.display.startsWith('inline-')) continue;
+            if ((overflow === 'hidden' || overflow === 'clip') &&
+                box.right > parent.getBoundingClientRect().right + 1) {
                 problems.push(`cut off: ${name(el)} "${text(el)}" ends at ${Math.round(box.right)} px, ` +
                               `outside ${name(parent)} (${Math.round(parent.getBoundingClientRect().right)} px)`);
             }
@@ -144,7 +150,10 @@ def _check_page(browser, axe, base: str, page_path: str) -> list[str]:
     offsite = OffsiteRequests(base)
     offsite.attach(page)
     page.on("response", lambda r: problems.append(f"HTTP {r.status} for {r.url}") if r.status >= 400 else None)
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}") if urlsplit(r.url).netloc == host else None)
+    page.on(
+        "requestfailed",
+        lambda r: problems.append(f"request failed: {r.url}") if urlsplit(r.url).netloc == host else None,
+    )
     page.goto(f"{base}/{page_path}", wait_until="load")
     page.wait_for_load_state("networkidle")
     page.evaluate(PAGE_READY_JS)  # every formula typeset (lazy ones too), every image decoded
@@ -161,14 +170,16 @@ def _check_page(browser, axe, base: str, page_path: str) -> list[str]:
     text = page.evaluate(
         """() => {
             const body = document.body.cloneNode(true);
-            body.querySelectorAll('pre, code, script, style, textarea, mjx-container, .highlight').forEach(n => n.remove());
+            body.querySelectorAll('pre, code, script, style, textarea, mjx-container, .highlight')
+                .forEach(n => n.remove());
             return body.innerText;
         }"""
     )
     for match in RAW_TEX.finditer(text):
         problems.append(f"raw TeX left in the page: {text[max(match.start() - 30, 0):match.end() + 30]!r}")
     broken = page.evaluate(
-        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0 && i.naturalHeight > 0)).map(i => i.src)"
+        "() => [...document.images]"
+        ".filter(i => !(i.complete && i.naturalWidth > 0 && i.naturalHeight > 0)).map(i => i.src)"
     )
     problems += [f"image not loaded: {src}" for src in broken]
     problems += _check_links(page, host)
@@ -186,7 +197,10 @@ def _check_page(browser, axe, base: str, page_path: str) -> list[str]:
 
     # the answer key is for graders: answers, marks and mistakes, no code
     if page_path == "book/answer_key.html":
-        code = page.evaluate("() => document.querySelectorAll('.bd-article .cell_input, .bd-article div[class*=\"highlight-ipython\"]').length")
+        code = page.evaluate(
+            "() => document.querySelectorAll("
+            "'.bd-article .cell_input, .bd-article div[class*=\"highlight-ipython\"]').length"
+        )
         if code:
             problems.append(f"the answer key shows {code} code cell(s): remove their input (tag remove-input)")
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import nbformat
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -150,7 +150,7 @@ def p1_givens(draw):
 @given(p1_givens())
 def test_problem1_page_for_any_given(g):
     page = Page(run(1, assignments(g)))
-    (n, _, c_in), (o, _, c_out), k = g["in_shape"], g["out_shape"], g["kernel"]
+    (_, _, c_in), (o, _, c_out), k = g["in_shape"], g["out_shape"], g["kernel"]
     standard = (k * k * c_in * c_out, o * o * c_out * k * k * c_in)
     depthwise, pointwise = (k * k * c_in, o * o * c_in * k * k), (c_in * c_out, o * o * c_in * c_out)
     for weights, macs in (standard, depthwise, pointwise, (depthwise[0] + pointwise[0], depthwise[1] + pointwise[1])):
@@ -162,10 +162,38 @@ def test_problem1_page_for_any_given(g):
     page.check_common(differs(1, g))
 
 
+def output_cell(nb: nbformat.NotebookNode, code: str) -> str:
+    """The plain-text result of the one code cell whose source contains ``code``."""
+    [cell] = [c for c in nb.cells if c.cell_type == "code" and code in c.source]
+    return " ".join("".join(out.get("data", {}).get("text/plain", "") for out in cell.outputs).split())
+
+
+@pytest.mark.parametrize(("g", "pair", "works"), [
+    # one output along the height: every stride from the smallest up works there, so the width's strides meet it
+    ({"in_shape": (5, 9, 2), "out_shape": (1, 3, 2), "kernel": 5}, (0, 2),
+     "{'padding 0': 'stride 2', 'padding 1': 'stride 3'}"),
+    ({"in_shape": (2, 6, 1), "out_shape": (1, 2, 1), "kernel": 1}, (0, 3), "{'padding 0': 'strides 3 to 5'}"),
+    ({"in_shape": (1, 1, 3), "out_shape": (1, 1, 4), "kernel": 1}, (0, 1), "{'padding 0': 'every stride from 1'}"),
+])
+def test_problem1_page_with_one_output_along_an_axis(g, pair, works):
+    nb = run(1, assignments(g))
+    page = Page(nb)
+    (h, w, _), (ho, wo, _), k = g["in_shape"], g["out_shape"], g["kernel"]
+    both = [ps for ps in brute_force(h, ho, k, wide=True) if ps in brute_force(w, wo, k, wide=True)]
+    assert pair == min(both, key=lambda ps: (ps[1], ps[0]))
+    assert output_cell(nb, "common_padding_stride_ranges") == (
+        f"{{'(padding, stride) that work': {works}, 'chosen': {pair}}}")
+    assert f"With padding {pair[0]}, stride {pair[1]}" in page.answer
+    page.check_common(True)
+
+
 # --------------------------------------------------------------------------- Problem 2
 
-def brute_force(n: int, o: int, k: int) -> list[tuple[int, int]]:
-    return sorted(((p, s) for p in range(k) for s in range(1, n + 2 * p - k + 2)
+def brute_force(n: int, o: int, k: int, wide: bool = False) -> list[tuple[int, int]]:
+    """Every (padding, stride) taking n to o, by the floor formula: strides up to the padded input's positions
+    (``wide``: up to twice as far, where one output takes every stride from its smallest)."""
+    top = 2 * (n + 2 * k) if wide else None
+    return sorted(((p, s) for p in range(k) for s in range(1, (top or n + 2 * p - k + 1) + 1)
                    if n + 2 * p >= k and (n + 2 * p - k) // s + 1 == o), key=lambda ps: (ps[1], ps[0]))
 
 
@@ -204,6 +232,31 @@ def test_problem2_page_for_any_given(g):
     page.check_common(differs(2, g))
 
 
+@pytest.mark.parametrize("g", [
+    {"in_volume": (5, 9, 2), "out_volume": (1, 3, 2), "kernels": {"a": 5, "b": 1, "c": 3}},
+    {"in_volume": (2, 6, 1), "out_volume": (1, 2, 1), "kernels": {"a": 1, "b": 2}},
+])
+def test_problem2_page_with_one_output_along_an_axis(g):
+    nb = run(2, assignments(g))
+    page = Page(nb)
+    (h, w, _), (ho, wo, c_out) = g["in_volume"], g["out_volume"]
+    drawn = False
+    for part, k in g["kernels"].items():
+        both = [ps for ps in brute_force(h, ho, k, wide=True) if ps in brute_force(w, wo, k, wide=True)]
+        row = next(line for line in page.answer.splitlines() if line.startswith(f"| ({part}) |"))
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[4] == fmt.number(c_out)
+        if both:
+            assert cells[2:4] == [str(both[0][0]), str(both[0][1])]
+            assert f"'({part}) (padding, stride) that work': {{'padding {both[0][0]}'" in output_cell(
+                nb, "common_padding_stride_ranges")
+            drawn = True
+        else:
+            assert "impossible" in cells[2] or "no symmetric padding works" in cells[2]
+    assert drawn and "No part has a symmetric setting to draw" not in page.before
+    page.check_common(True)
+
+
 def test_problem2_impossible_parts_are_answered_in_words():
     g = {"in_volume": (20, 20, 10), "out_volume": (20, 20, 10), "kernels": {"a": 1, "b": 4, "c": 2}}
     page = Page(run(2, assignments(g)))
@@ -231,26 +284,31 @@ def fits_problem3_page(g) -> bool:
     return True
 
 
-def plain_loss(weights, x, t) -> float:
-    a = np.array(x, dtype=float)
+def as_fraction(v) -> Fraction:
+    return Fraction(repr(float(v)))
+
+
+def plain_loss(weights, x, t) -> Fraction:
+    """L = sum (x W1 ... Wn - t)^2 in exact rationals (the decimals as written): no rounding where terms cancel."""
+    a = [as_fraction(v) for v in x]
     for w in weights:
-        a = a @ np.array(w, dtype=float)
-    return float(((a - t) ** 2).sum())
+        a = [sum(a[i] * as_fraction(w[i][j]) for i in range(len(a))) for j in range(len(w[0]))]
+    return sum((v - as_fraction(t)) ** 2 for v in a)
 
 
 def check_problem3(page: Page, g: dict) -> None:
     rows = dict(re.findall(r"^\| (\$[^|]+\$) \| ([^|]+) \|$", page.answer, flags=re.MULTILINE))
-    assert rows["$L$"] == fmt.number(plain_loss(g["weights"], g["x"], g["t"]))
+    assert rows["$L$"] == fmt.number(float(plain_loss(g["weights"], g["x"], g["t"])))
     for l, matrix in enumerate(g["weights"]):
         for i, row in enumerate(matrix):
             for j, _ in enumerate(row):
-                up = [np.array(w, dtype=float) for w in g["weights"]]
-                down = [w.copy() for w in up]
-                up[l][i, j] += 1
-                down[l][i, j] -= 1
+                up = [[list(row) for row in w] for w in g["weights"]]
+                down = [[list(row) for row in w] for w in g["weights"]]
+                up[l][i][j] += 1
+                down[l][i][j] -= 1
                 exact = (plain_loss(up, g["x"], g["t"]) - plain_loss(down, g["x"], g["t"])) / 2
                 label = f"$\\frac{{\\partial L}}{{\\partial w^{{{l + 1}}}_{{{i + 1}{j + 1}}}}}$"
-                assert rows[label] == fmt.number(exact), label
+                assert rows[label] == fmt.number(float(exact)), label
     n_weights = sum(len(m) * len(m[0]) for m in g["weights"])
     assert {1: "with respect to the weight by", 2: "with respect to both weights by"}.get(
         n_weights, f"(all {n_weights} of them)") in page.before
@@ -277,6 +335,17 @@ def test_problem3_three_inputs_three_hidden_units_and_a_negative_target():
     page = Page(run(3, assignments(g) + '\nlearning_rate = 0.05\nvariation_activation = "relu"'))
     check_problem3(page, g)
     assert "a layer $y_{1}, y_{2}, y_{3}$" in page.before
+
+
+def test_problem3_values_in_the_thousands():
+    """x and weights in the thousands: the finite differences step 1e-3 (Network.default_eps), not 1e-6, whose
+    quotient rounding of a loss near 1e24 would leave uncertain by more than the page's accuracy."""
+    g = {"weights": [[[1000, -500], [300, 800]], [[1000, -1000], [1000, 0]], [[1000], [1000]]],
+         "x": [1000, -1000], "t": 5}
+    assert fits_problem3_page(g)
+    page = Page(run(3, assignments(g) + '\nlearning_rate = 0.05\nvariation_activation = "relu"'))
+    check_problem3(page, g)
+    page.check_common(True)
 
 
 # --------------------------------------------------------------------------- impossible Givens

@@ -102,7 +102,9 @@ def test_bias_counts_in_weights_not_in_macs():
 
 
 def test_counts_are_python_ints_from_numpy_inputs():
-    cost = depthwise_separable_cost((np.int64(30), np.int32(30), np.int16(20)), np.int64(40), np.int8(3), np.int64(2), np.int64(1))
+    cost = depthwise_separable_cost(
+        (np.int64(30), np.int32(30), np.int16(20)), np.int64(40), np.int8(3), np.int64(2), np.int64(1)
+    )
     for value in (cost.weights, cost.macs, *cost.out_shape, cost.depthwise.macs):
         assert type(value) is int
     assert type(output_size(np.int64(9), np.int32(3))) is int
@@ -188,7 +190,8 @@ def test_conv2d_matches_the_loop_definition(h, w, groups, per_group_in, per_grou
 
 
 @settings(max_examples=200, deadline=None)
-@given(h=sizes, w=sizes, c_in=st.integers(1, 6), c_out=st.integers(1, 6), k=kernels, s=strides, p=paddings, bias=st.booleans())
+@given(h=sizes, w=sizes, c_in=st.integers(1, 6), c_out=st.integers(1, 6), k=kernels, s=strides, p=paddings,
+       bias=st.booleans())
 def test_macs_equal_a_direct_count(h, w, c_in, c_out, k, s, p, bias):
     if min(h, w) + 2 * p < k:
         return
@@ -207,7 +210,8 @@ def test_macs_equal_a_direct_count(h, w, c_in, c_out, k, s, p, bias):
 
 
 @settings(max_examples=100, deadline=None)
-@given(h=st.integers(1, 8), w=st.integers(1, 8), c_in=st.integers(1, 4), c_out=st.integers(1, 4), k=st.integers(1, 4), s=st.integers(1, 3), p=st.integers(0, 2))
+@given(h=st.integers(1, 8), w=st.integers(1, 8), c_in=st.integers(1, 4), c_out=st.integers(1, 4), k=st.integers(1, 4),
+       s=st.integers(1, 3), p=st.integers(0, 2))
 def test_macs_equal_the_work_conv2d_does(h, w, c_in, c_out, k, s, p):
     """With all-ones inputs and weights, each output element sums one 1 per multiply-accumulate."""
     if min(h, w) + 2 * p < k:

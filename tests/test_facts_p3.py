@@ -23,7 +23,7 @@ from hwlib.naming import default_letters
 from hwlib.network import Network
 from hwlib.transcription import load_given
 from hwlib.worked import problem3
-from hwlib.worked.problem3 import FD_EPS, NUMERIC_TOLERANCE, SYMBOLIC_TOLERANCE
+from hwlib.worked.problem3 import NUMERIC_TOLERANCE, SYMBOLIC_TOLERANCE
 
 HOMEWORK = load_given(3)
 KINK = {"weights": [[[1, 1], [1, 0]], [[1, 0], [0, 1]], [[1], [1]]], "x": [2, -2], "t": 3}
@@ -61,7 +61,17 @@ def loss_of(weights, x, t, activation="identity") -> float:
     return float((forward(weights, x, activation)[1][-1][0] - t) ** 2)
 
 
-def central_differences(weights, x, t, activation, eps=FD_EPS):
+def scaled_step(weights, x) -> float:
+    """1e-6 times the largest power of ten not above the largest |x| or |weight| (at least 1), at most 0.1."""
+    largest = max([1, *(abs(Fraction(repr(float(v)))) for v in x),
+                   *(abs(Fraction(repr(float(v)))) for w in weights for row in w for v in row)])
+    power = Fraction(1)
+    while power * 10 <= largest:
+        power *= 10
+    return min(0.1, float(power) * 1e-6)
+
+
+def central_differences(weights, x, t, activation, eps):
     """Every dL/dw by (L(w + eps) - L(w - eps)) / 2 eps, computed here."""
     grads = []
     for l, w in enumerate(weights):
@@ -124,7 +134,8 @@ def test_statement_facts_count_the_weights_and_name_every_layer(g):
     assert len(facts.inputs) == sizes[0] and [len(h) for h in facts.hidden] == sizes[1:-1]
     text = problem3.statement(g)
     n = facts.n_weights
-    assert {1: "with respect to the weight by", 2: "with respect to both weights by"}.get(n, f"(all {n} of them)") in text
+    phrase = {1: "with respect to the weight by", 2: "with respect to both weights by"}.get(n, f"(all {n} of them)")
+    assert phrase in text
 
 
 @settings(max_examples=40, deadline=None)
@@ -132,7 +143,8 @@ def test_statement_facts_count_the_weights_and_name_every_layer(g):
 def test_route_facts_agree_with_routes_computed_here(g, activation):
     facts = problem3.route_facts(g, activation)
     pre, _ = forward(g["weights"], g["x"], activation)
-    kinks = [(l, i) for l in range(1, len(pre) - 1) for i in range(len(pre[l])) if activation == "relu" and pre[l][i] == 0]
+    kinks = [(l, i) for l in range(1, len(pre) - 1) for i in range(len(pre[l]))
+             if activation == "relu" and pre[l][i] == 0]
     assert len(facts.kinks) == len(kinks)
     # the exact routes: sympy here against the backpropagation the facts compared with
     case = problem3.solve(g)
@@ -142,7 +154,8 @@ def test_route_facts_agree_with_routes_computed_here(g, activation):
     assert max(float(np.abs(a - b).max()) for a, b in zip(exact, here)) <= SYMBOLIC_TOLERANCE * scale
     assert facts.symbolic_agree
     # the finite differences agree exactly when central differences computed here agree (no kink straddled)
-    fd = central_differences(g["weights"], g["x"], g["t"], activation)
+    assert facts.eps == scaled_step(g["weights"], g["x"])
+    fd = central_differences(g["weights"], g["x"], g["t"], activation, facts.eps)
     worst_here = max(float(np.abs(a - b).max()) for a, b in zip(exact, fd))
     assume(abs(worst_here - facts.tolerance_numeric) > 1e-3 * facts.tolerance_numeric)  # not on the boundary
     if worst_here > NUMERIC_TOLERANCE * 100 * scale:
@@ -285,6 +298,46 @@ def test_prose_numbers_follow_one_precision_rule():
     assert "$z = -1.75$" in text and r"\approx 5.06$" in text
 
 
+def test_a_whole_number_of_four_digits_is_not_said_to_be_rounded():
+    """A loss of 1,024 was written '\\approx 1{,}024' and 'about 1,024': the check rounded it to 1.02e+03."""
+    g = {"weights": [[[1, 0], [0, 1], [1, 1], [-1, 1]], [[2], [-3]]], "x": [1, 2, 3, 4], "t": 5}  # z = -27, L = 1024
+    assert problem3.solve(g).loss == 1024
+    text = problem3.forward_text(g)
+    assert "= 1{,}024$" in text and r"\approx 1{,}024" not in text
+    assert "from 1,024 to" in problem3.descent_text(g, 0.05)
+    assert "stays at 1,024" in problem3.variation_text(g, "relu")
+
+
+def test_relu_is_named_as_the_chapter_names_it():
+    """The variation said 'With relu the loss …' and 'where relu has a kink' beside the chapter's 'ReLU'."""
+    g = {"weights": [[[1, 1], [1, 0]], [[1, 0], [0, 1]], [[1], [1]]], "x": [2, -2], "t": 3}  # a kink
+    text = problem3.variation_text(g, "relu") + problem3.variation_table(g, "relu")
+    assert "With ReLU the loss" in text and "where ReLU has a kink" in text and "| ReLU |" in text
+    assert "relu" not in text
+
+
+def test_a_learning_rate_that_is_not_positive_stops_with_one_clear_error():
+    """learning_rate = 0 read 'Weights whose gradient is zero do not move' (none moved), and -0.05 'The step
+    overshoots: a smaller learning rate would make the loss fall' (it climbed the gradient)."""
+    for rate in (0, 0.0, -0.05):
+        for section in (problem3.descent_text, problem3.descent_table, problem3.descent_facts):
+            with pytest.raises(ValueError, match="learning_rate must be > 0"):
+                section(HOMEWORK, rate)
+    with pytest.raises(TypeError, match="learning_rate"):
+        problem3.descent_table(HOMEWORK, "0.05")
+
+
+def test_a_step_that_moves_weights_but_leaves_the_loss_overshoots():
+    """w = 1, x = 1, t = 0, eta = 1: the output jumps from 1 to -1 and the loss stays at 1, past the minimum."""
+    g = {"weights": [[[1]]], "x": [1], "t": 0}
+    facts = problem3.descent_facts(g, 1.0)
+    assert facts.change == "stays" and facts.moved
+    assert "The step overshoots" in problem3.descent_text(g, 1.0)
+    still = dict(HOMEWORK, x=[0, 0])  # nothing moves: the loss stays for want of a gradient, no overshoot
+    assert not problem3.descent_facts(still, 0.05).moved
+    assert "overshoots" not in problem3.descent_text(still, 0.05)
+
+
 def test_output_letter_never_names_a_hidden_layer():
     """The 3-2-1 network's output was named y, the homework's first hidden layer (beside y_1, y_2)."""
     g = {"weights": [[[1, 0], [0, 1], [1, 1]], [[1], [-1]]], "x": [1, 2, -1], "t": 0}
@@ -332,3 +385,17 @@ def test_finite_differences_near_a_kink_are_explained_by_the_units_they_straddle
     assert not facts.kinks and facts.routes.straddled == ("y_{2}",) and not facts.routes.numeric_agree
     text = problem3.variation_text(facts)
     assert "put the input of $y_{2}$ on both sides of the kink at 0" in text
+
+
+def test_route_facts_step_with_values_in_the_thousands():
+    """The finite differences step 1e-3 for x and weights in the thousands (1e-6 cannot resolve a loss near 1e24);
+    the three routes agree, to the tolerance, with central differences computed here at that step."""
+    g = {"weights": [[[1000, -500], [300, 800]], [[1000, -1000], [1000, 0]], [[1000], [1000]]],
+         "x": [1000, -1000], "t": 5}
+    facts = problem3.route_facts(g, "identity")
+    assert facts.eps == scaled_step(g["weights"], g["x"]) == 1e-3
+    assert facts.symbolic_agree and facts.numeric_agree
+    case = problem3.solve(g)
+    exact = Network(list(case.weights)).backward(case.x, case.t).weights
+    here = central_differences(g["weights"], g["x"], g["t"], "identity", facts.eps)
+    assert max(float(np.abs(a - b).max()) for a, b in zip(exact, here)) <= facts.tolerance_numeric

@@ -61,3 +61,26 @@ def test_prose_precision_rule():
         "0.136", "7.35", "112.5", "224.3", "0.75"]
     assert [fmt.is_exact(v) for v in (Fraction(49, 360), Fraction(225, 2), 0.75, 3, Fraction(6, 2), Fraction(9, 20),
                                       0.45, 0.1 + 0.2)] == [False, True, True, True, True, True, True, False]
+
+
+def test_a_tie_rounds_away_from_zero_whatever_its_binary_value():
+    """30.25 (exact in binary) was written 30.2 while 0.4625 (a hair above in binary) was written 0.463: a page
+    showed the loss 30.25 in a table and '≈ 30.2' beside it.  Every tie of the decimal rounds away from zero."""
+    from fractions import Fraction
+
+    cases = {30.25: "30.3", 0.4625: "0.463", 1.125: "1.13", 2.675: "2.68", -30.25: "−30.3", 0.0625: "0.0625"}
+    for value, written in cases.items():
+        assert fmt.number(value, 3) == written, value
+    assert fmt.prose(Fraction(121, 4)) == "30.3" and not fmt.is_exact(Fraction(121, 4))
+    assert fmt.number(30.25) == "30.25" and fmt.is_exact(30.25 + 0.05)
+
+
+def test_a_fraction_is_rounded_from_its_exact_value():
+    """(-0.75 - 0.1)^2 of a Given with x = 0.3333333333333333 is 0.72249999999999999995..., whose nearest float
+    is 0.7225: rounded from the float it read 0.723."""
+    from fractions import Fraction
+
+    below_tie = Fraction(7225, 10000) - Fraction(1, 10**20)
+    assert float(below_tie) == 0.7225
+    assert fmt.number(below_tie, 3) == "0.722" and fmt.number(Fraction(7225, 10000), 3) == "0.723"
+    assert fmt.number(-below_tie, 3) == "−0.722" and fmt.prose(Fraction(1, 3)) == "0.333"

@@ -11,14 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
-from golden import check_golden
 
 from hwlib.network import Network
 from hwlib.symbolic_network import symbolic_gradients
 from hwlib.transcription import load_given
 from hwlib.worked import problem3
 from hwlib.worked.latex_lines import broken_equation
-from hwlib.worked.problem3 import FD_EPS, d
+from hwlib.worked.problem3 import d
+
+from golden import check_golden
 
 HOMEWORK = load_given(3)
 
@@ -49,8 +50,9 @@ def chapter_text(given) -> str:
     net = Network(list(case.weights))
     sym = symbolic_gradients(net, case.x, case.t)
     symbolic, symbolic_activations = sym.evaluate(), sym.evaluate_activations()
-    numeric = net.numerical_gradients(case.x, case.t, eps=FD_EPS)
-    derivatives = [broken_equation(d(case.weight(l, i, j)), sp.factor(sym.weights[l][i, j])) for l, i, j in case.edges()]
+    numeric = net.numerical_gradients(case.x, case.t)  # the step the chapter takes
+    derivatives = [broken_equation(d(case.weight(l, i, j)), sp.factor(sym.weights[l][i, j]))
+                   for l, i, j in case.edges()]
     sections = {
         "The problem": problem3.statement(case),
         "The network": problem3.forward_equations(case),

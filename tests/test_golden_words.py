@@ -44,6 +44,8 @@ PROBLEM2 = {
     "single-output": {"in_volume": (4, 4, 1), "out_volume": (1, 1, 1), "kernels": {"a": 3}},
     "non-square": {"in_volume": (9, 7, 4), "out_volume": (5, 4, 6), "kernels": {"a": 3, "b": 2}},
     "non-square-no-common-setting": {"in_volume": (30, 30, 3), "out_volume": (15, 10, 6), "kernels": {"a": 3}},
+    # a repeated kernel beside a non-square volume: the kernel table solves the height alone, and says so
+    "non-square-repeated-kernel": {"in_volume": (9, 7, 4), "out_volume": (5, 4, 6), "kernels": {"a": 3, "b": 3}},
     "output-too-large": {"in_volume": (30, 30, 3), "out_volume": (50, 50, 6), "kernels": {"a": 3, "b": 1}},
     "1x1-kernel-stride-4": {"in_volume": (32, 32, 8), "out_volume": (8, 8, 16), "kernels": {"a": 1}},
     "11-wide-kernel-one-filter": {"in_volume": (11, 11, 1), "out_volume": (3, 3, 1), "kernels": {"a": 11, "b": 1}},

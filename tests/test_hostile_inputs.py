@@ -45,13 +45,17 @@ def test_a_given_file_with_another_network_shape_marks_with_the_chapters_names(t
     path = tmp_path / "g.json"
     path.write_text(json.dumps({"p3": given}), encoding="utf-8")
     assert main([str(answers_csv), "--out", str(tmp_path / "o"), "--given", str(path)]) == 0
-    assert (tmp_path / "o" / "marks.csv").read_text(encoding="utf-8").splitlines()[1] == "ann,3,3,3,3,3,3,correct,correct,correct"
+    marks = (tmp_path / "o" / "marks.csv").read_text(encoding="utf-8").splitlines()
+    assert marks[1] == "ann,3,3,3,3,3,3,correct,correct,correct"
 
 
 @pytest.mark.parametrize("change, error, message", [
-    ({"weights": [[["2", 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]]}, TypeError, r"weights\[0\]\[0\]\[0\] must be a real number, got '2'"),
-    ({"weights": [[[True, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]]}, TypeError, r"weights\[0\]\[0\]\[0\] must be a real number, got True"),
-    ({"weights": [[[2, 0], [1]], [[1, -1], [1, 0]], [[1], [1]]]}, ValueError, r"weights\[0\] must have rows of one length"),
+    ({"weights": [[["2", 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]]},
+     TypeError, r"weights\[0\]\[0\]\[0\] must be a real number, got '2'"),
+    ({"weights": [[[True, 0], [1, 1]], [[1, -1], [1, 0]], [[1], [1]]]},
+     TypeError, r"weights\[0\]\[0\]\[0\] must be a real number, got True"),
+    ({"weights": [[[2, 0], [1]], [[1, -1], [1, 0]], [[1], [1]]]},
+     ValueError, r"weights\[0\] must have rows of one length"),
     ({"t": [2]}, TypeError, r"t must be a real number, got \[2\]"),
 ])
 def test_problem3_truth_checks_its_given_as_the_chapter_does(change, error, message):
@@ -65,7 +69,11 @@ def test_problem3_truth_names_any_network_shape_as_the_chapter_does():
     assert answers.problem3_truth(**HOMEWORK_3).values["dL/dw2_21"] == 6  # the homework's keys unchanged
 
 
-@pytest.mark.parametrize("change", [{"t": 1e308}, {"x": [1e200, 1e200]}, {"weights": [[[1e300, 0], [1, 1]], [[1e300, -1], [1, 0]], [[1], [1]]]}])
+@pytest.mark.parametrize("change", [
+    {"t": 1e308},
+    {"x": [1e200, 1e200]},
+    {"weights": [[[1e300, 0], [1, 1]], [[1e300, -1], [1, 0]], [[1], [1]]]},
+])
 def test_overflow_is_one_clear_error_never_inf_or_nan(change):
     given = {**HOMEWORK_3, **change}
     for function in (problem3.answer_quantities, problem3.solution):
@@ -90,11 +98,14 @@ def test_a_measurements_file_that_is_not_utf8_or_has_a_bom_names_the_file(tmp_pa
 
 
 @pytest.mark.parametrize(("problem", "given", "match"), [
-    (1, {"in_shape": [10**9, 10**9, 3], "out_shape": [7, 7, 3], "kernel": 3}, "in_shape: height and width must be at most"),
+    (1, {"in_shape": [10**9, 10**9, 3], "out_shape": [7, 7, 3], "kernel": 3},
+     "in_shape: height and width must be at most"),
     (1, {"in_shape": [30, 30, 20], "out_shape": [15, 15, 40], "kernel": 10**9}, "kernel must be at most"),
     (1, {"in_shape": [30, 30, 10**7], "out_shape": [15, 15, 40], "kernel": 3}, "in_shape: channels must be at most"),
-    (2, {"in_volume": [20, 20, 10], "out_volume": [20, 20, 10], "kernels": {"a": 10**9}}, r"kernels\['a'\] must be at most"),
-    (2, {"in_volume": [20, 20, 10], "out_volume": [10**6, 20, 10], "kernels": {"a": 1}}, "out_volume: height and width"),
+    (2, {"in_volume": [20, 20, 10], "out_volume": [20, 20, 10], "kernels": {"a": 10**9}},
+     r"kernels\['a'\] must be at most"),
+    (2, {"in_volume": [20, 20, 10], "out_volume": [10**6, 20, 10], "kernels": {"a": 1}},
+     "out_volume: height and width"),
 ])
 def test_huge_sizes_are_refused_at_once_not_searched(problem, given, match):
     """A size no worked solution can show stops with one ValueError instead of a search that runs for minutes."""

@@ -40,7 +40,8 @@ def test_each_verdict_kind(tmp_path, capsys):
     assert list(marks["right"].values()) == ["right", "5", "5", "5", "5", "5", "1", "1", "3"] + ["correct"] * 5
     assert marks["halves"]["dL/dz"] == "wrong" and marks["halves"]["dL/dz1"] == "carried"
     assert marks["halves"]["dL/dw2_21"] == marks["halves"]["b.padding"] == "blank"
-    assert (marks["halves"]["answered"], marks["halves"]["correct"], marks["halves"]["follow_through"]) == ("3", "1", "2")
+    halves = marks["halves"]
+    assert (halves["answered"], halves["correct"], halves["follow_through"]) == ("3", "1", "2")
     assert marks["slips"]["correct"] == "2" and marks["slips"]["follow_through"] == "2"
     with open(out / "mistakes.csv", newline="", encoding="utf-8") as f:
         found = {(r["student"], r["quantity"]): r["mistakes"] for r in csv.DictReader(f)}
@@ -130,10 +131,12 @@ def test_another_given_from_toml_or_json(tmp_path):
 
 def test_a_bad_given_file(tmp_path, capsys):
     answers = write(tmp_path, "student,dL/dz\nann,1\n")
-    bad = write(tmp_path, "[p4]\nx = 1\n[p1]\nin_shape = [30, 30, 20]\nout_shape = [15, 15, 40]\nkernel = 0\n", "g.toml")
+    bad = write(tmp_path, "[p4]\nx = 1\n[p1]\nin_shape = [30, 30, 20]\nout_shape = [15, 15, 40]\nkernel = 0\n",
+                "g.toml")
     assert main([str(answers), "--out", str(tmp_path / "o"), "--given", str(bad)]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert len(err) == 2 and "table 'p4': not a problem" in err[0] and "table 'p1': kernel must be >= 1, got 0" in err[1]
+    assert len(err) == 2
+    assert "table 'p4': not a problem" in err[0] and "table 'p1': kernel must be >= 1, got 0" in err[1]
     assert not (tmp_path / "o").exists()
 
 

@@ -475,6 +475,23 @@ def test_a_seed_column_marks_each_student_against_their_own_variant(tmp_path):
     assert answers[("carry", "standard.weights")] == cell(t5["standard.weights"])
 
 
+def test_a_variants_quantity_without_a_seed_column_is_refused(tmp_path, capsys):
+    """y3 (a 2-3-1 network's) is no quantity of the homework's Given: an unseeded class is held to the Given."""
+    code, out = run(tmp_path, "student,L,y3\nann,9,\n")
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "column 'y3': not a quantity of the Given" in err[0] and not out.exists()
+
+
+def test_quantities_of_a_seed_are_its_variants(capsys):
+    from hwlib import practice
+    from hwlib.class_marking import quantities
+
+    assert main(["--quantities", "--seed", "6"]) == 0  # a 2-2-1 network
+    listed = [line.split()[0] for line in capsys.readouterr().out.strip().splitlines()]
+    assert listed == list(quantities({p: practice.make_given(p, 6) for p in (1, 2, 3)})) and "z1" not in listed
+    assert main(["--template", "--seed", "-1"]) == 2 and "--seed must be >= 0, got -1" in capsys.readouterr().err
+
+
 def test_a_seed_that_is_not_a_whole_number_is_named(tmp_path, capsys):
     code, out = run(tmp_path, "student,seed,L\nann,-3,9\n")
     assert (

@@ -6,11 +6,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from golden import check_golden
 
 from hwlib import conv, mobilenet
 from hwlib.plot_network_cost import describe_cost_by_layer, plot_cost_by_layer
 from hwlib.worked import problem1_network
+
+from golden import check_golden
 
 HEADER = "type,stride,filter_shape,input_size,repeat,padding"
 
@@ -88,8 +89,8 @@ def test_published_figures_are_read_as_printed():
 
 
 def test_fold_shows_a_repeated_group_once():
-    layers = [conv.Layer("standard", 3, 8, 3, 1, 1)] + [conv.Layer("depthwise", 8, kernel=3, padding=1),
-                                                       conv.Layer("pointwise", 8, 8)] * 4 + [conv.Layer("pointwise", 8, 2)]
+    separable = [conv.Layer("depthwise", 8, kernel=3, padding=1), conv.Layer("pointwise", 8, 8)]
+    layers = [conv.Layer("standard", 3, 8, 3, 1, 1)] + separable * 4 + [conv.Layer("pointwise", 8, 2)]
     cost = conv.network_cost(layers, (6, 6, 3))
     blocks = problem1_network.fold(cost.layers)
     assert [(b.first, b.last, len(b.layers), b.times) for b in blocks] == [(1, 1, 1, 1), (2, 9, 2, 4), (10, 10, 1, 1)]

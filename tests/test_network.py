@@ -50,7 +50,8 @@ def test_homework_symbolic_route_is_sympy_diff_of_the_loss():
     sym = symbolic_gradients(net, X, T)
     assert isinstance(sym, SymbolicGradients)
     assert str(sym.weight_symbols[0][0, 1]) == "w^{1}_{12}"
-    at_weights = {s: sp.Integer(int(v)) for m, w in zip(sym.weight_symbols, HOMEWORK_WEIGHTS) for s, v in zip(m, w.ravel())}
+    at_weights = {s: sp.Integer(int(v))
+                  for m, w in zip(sym.weight_symbols, HOMEWORK_WEIGHTS) for s, v in zip(m, w.ravel())}
     assert sym.loss.xreplace(at_weights) == 9
     for symbols, derivatives in zip(sym.weight_symbols, sym.weights):
         for s, d in zip(symbols, derivatives):
@@ -242,6 +243,34 @@ def test_large_values_within_reach_of_the_step_are_measured_to_the_stated_accura
                  atol=ACCURACY * largest)
 
 
+THOUSANDS = [np.array([[1000.0, -500.0], [300.0, 800.0]]), np.array([[1000.0, -1000.0], [1000.0, 0.0]]),
+             np.array([[1000.0], [1000.0]])]
+
+
+@pytest.mark.parametrize(("weights", "x", "step"), [
+    (HOMEWORK_WEIGHTS, X, 1e-6),              # largest |value| 2
+    ([np.array([[9.99]])], [0.5], 1e-6),      # just below 10
+    ([np.array([[10.0]])], [-0.5], 1e-5),
+    ([np.array([[1.0]])], [-123.0], 1e-4),    # x counts as well as the weights
+    (THOUSANDS, [1000.0, -1000.0], 1e-3),
+    ([np.array([[1e9]])], [1.0], 0.1),        # at most EPS_RANGE's 0.1
+    ([np.array([[0.001]])], [0.0], 1e-6),     # at least 1e-6
+])
+def test_the_default_step_is_1e_6_times_the_largest_power_of_ten_not_above_the_values(weights, x, step):
+    assert Network(weights).default_eps(x) == pytest.approx(step, rel=1e-12)
+
+
+def test_values_in_the_thousands_are_measured_with_the_default_step_where_1e_6_cannot():
+    net, x, t = Network(THOUSANDS), [1000.0, -1000.0], 5.0
+    with pytest.raises(ValueError, match="finite differences cannot resolve these gradients"):
+        net.numerical_gradients(x, t, eps=1e-6)  # an explicit step keeps its checks
+    numeric, hand = net.numerical_gradients(x, t), net.backward(x, t)
+    largest = max(np.abs(g).max() for g in hand.weights + hand.activations)
+    assert net.finite_difference_error(x, t) <= ACCURACY * largest
+    assert close(numeric.weights + numeric.activations, hand.weights + hand.activations, rtol=0,
+                 atol=ACCURACY * largest)
+
+
 @pytest.mark.parametrize("eps", [1e-8, 1e-6, 1e-4, 0.1])
 def test_accepted_eps_measure_the_homework_gradients_to_the_stated_accuracy(eps):
     net = Network(HOMEWORK_WEIGHTS)
@@ -256,7 +285,8 @@ def test_accepted_eps_measure_the_homework_gradients_to_the_stated_accuracy(eps)
 mpmath = pytest.importorskip("mpmath")  # a dependency of sympy
 from hwlib.network import sigmoid, sigmoid_prime  # noqa: E402
 
-EXTREMES = [-1000.0, -746.0, -745.0, -710.0, -709.0, -100.0, -40.0, -37.0, -20.0, -1.0, -1e-20, 0.0, 1e-20, 1.0, 20.0, 37.0, 40.0, 100.0, 710.0, 1000.0]
+EXTREMES = [-1000.0, -746.0, -745.0, -710.0, -709.0, -100.0, -40.0, -37.0, -20.0, -1.0, -1e-20,
+            0.0, 1e-20, 1.0, 20.0, 37.0, 40.0, 100.0, 710.0, 1000.0]
 
 
 def ulps(got: float, exact) -> float:
@@ -371,7 +401,8 @@ def test_network_does_not_import_the_symbolic_route():
     import subprocess
     import sys
 
-    probe = "import sys, hwlib.network; print(sorted(m for m in ('hwlib.symbolic_network', 'sympy') if m in sys.modules))"
+    probe = ("import sys, hwlib.network; "
+             "print(sorted(m for m in ('hwlib.symbolic_network', 'sympy') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
@@ -393,7 +424,13 @@ def test_lists_of_strings_or_bools_are_refused_like_arrays(weights):
         Network(weights)
 
 
-@pytest.mark.parametrize(("x", "t", "name"), [([True, False], 2.0, "x"), (np.array([True, False]), 2.0, "x"), (["1", "2"], 2.0, "x"), ([1.0, -1.0], True, "t"), ([1.0, -1.0], [False], "t")])
+@pytest.mark.parametrize(("x", "t", "name"), [
+    ([True, False], 2.0, "x"),
+    (np.array([True, False]), 2.0, "x"),
+    (["1", "2"], 2.0, "x"),
+    ([1.0, -1.0], True, "t"),
+    ([1.0, -1.0], [False], "t"),
+])
 def test_bool_and_string_inputs_are_refused(x, t, name):
     net = Network(HOMEWORK_WEIGHTS)
     for call in (net.loss, net.backward, lambda a, b: symbolic_gradients(net, a, b)):

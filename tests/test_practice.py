@@ -10,10 +10,12 @@ import subprocess
 import sys
 
 import pytest
+import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hwlib import conv, practice, problems
+from hwlib import conv, mistakes, practice, problems
+from hwlib.tolerance import DEFAULT
 from hwlib.transcription import load_given
 
 seeds = st.integers(min_value=0, max_value=10**9)
@@ -32,26 +34,43 @@ def test_problem1_variant_has_one_padding_and_stride(seed):
 
 
 @given(seed=seeds)
-def test_problem2_variant_keeps_the_size_with_one_padding_and_stride_per_part(seed):
+def test_problem2_variant_has_one_padding_and_stride_per_part(seed):
     g = practice.make_given(2, seed)
-    (n, w, _), (n_out, w_out, _) = g["in_volume"], g["out_volume"]
-    assert n == w == n_out == w_out
+    (h, w, _), (h_out, w_out, _) = g["in_volume"], g["out_volume"]
     assert list(g["kernels"]) == ["a", "b", "c"]
+    assert 1 <= h_out <= h and 1 <= w_out <= w
     for kernel in g["kernels"].values():
-        assert len(conv.solve_padding_stride(n, n_out, kernel)) == 1
+        wide = conv.solve_padding_stride(w, w_out, kernel)
+        assert len([pair for pair in conv.solve_padding_stride(h, h_out, kernel) if pair in wide]) == 1
+
+
+def test_problem2_variants_shrink_and_are_not_always_square():
+    givens = [practice.make_given(2, seed) for seed in range(20)]
+    assert any(g["out_volume"][0] < g["in_volume"][0] for g in givens)  # a stride above 1
+    assert any(g["out_volume"][0] == g["in_volume"][0] for g in givens)
+    assert any(g["in_volume"][0] != g["in_volume"][1] for g in givens)
+    assert any(g["in_volume"][0] == g["in_volume"][1] for g in givens)
+    strides = {problems.get(2).truth(g).values[f"{part}.stride"] for g in givens for part in "abc"}
+    assert strides == {1.0, 2.0}
 
 
 @given(seed=seeds)
-def test_problem3_variant_is_the_homework_network_with_integers(seed):
+def test_problem3_variant_is_a_small_network_with_integers(seed):
     g = practice.make_given(3, seed)
-    shapes = [(len(w), len(w[0])) for w in g["weights"]]
-    assert shapes == [(len(w), len(w[0])) for w in load_given(3)["weights"]] == [(2, 2), (2, 2), (2, 1)]
+    shapes = tuple((len(w), len(w[0])) for w in g["weights"])
+    assert shapes in practice.P3_SHAPES and len(g["x"]) == shapes[0][0]
     numbers = [v for w in g["weights"] for row in w for v in row] + list(g["x"]) + [g["t"]]
     assert all(isinstance(v, int) and not isinstance(v, bool) for v in numbers)
-    truth = problems.get(3).truth_function(**g).values
-    assert truth["dL/dz"] != 0  # z != t: a variant with every gradient zero teaches nothing
-    assert any(truth[k] for k in ("y1", "y2")) and any(truth[k] for k in ("z1", "z2")) and truth["z"] != 0
-    assert sum(truth[k] == 0 for k in truth if k.startswith("dL/dw")) <= 3
+    truth = problems.get(3).truth_function(**g)
+    out = [q for q in truth.values if f"dL/d{q}" in truth.formulas and truth.formulas[f"dL/d{q}"].has(sp.Symbol("t"))]
+    assert truth.values[f"dL/d{out[0]}"] != 0  # output != t: a variant with every gradient zero teaches nothing
+    gradients = [k for k in truth.values if k.startswith("dL/dw")]
+    assert sum(truth.values[k] == 0 for k in gradients) <= 0.3 * len(gradients)
+
+
+def test_problem3_variants_have_several_shapes():
+    shapes = {tuple((len(w), len(w[0])) for w in practice.make_given(3, seed)["weights"]) for seed in range(20)}
+    assert practice.P3_LAYER_SHAPES in shapes and len(shapes) >= 3
 
 
 @pytest.mark.parametrize("problem", [1, 2, 3])
@@ -95,7 +114,8 @@ def test_same_seed_same_variant_in_another_process():
     env = dict(os.environ, PYTHONHASHSEED="12345")  # another hash seed: no dependence on set or hash order
     seed = 123_456
     # one interpreter for the three problems: what matters is another process with another hash seed
-    code = f"from hwlib.practice import main\nfor problem in (1, 2, 3): main(['--problem', str(problem), '--seed', '{seed}'])"
+    code = ("from hwlib.practice import main\n"
+            f"for problem in (1, 2, 3): main(['--problem', str(problem), '--seed', '{seed}'])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert [json.loads(line) for line in out.splitlines()] == [practice.variant(p, seed).as_json() for p in (1, 2, 3)]
     assert all(practice.variant(p, seed) == practice.variant(p, seed) for p in (1, 2, 3))
@@ -210,3 +230,79 @@ def test_a_huge_seed_range_is_refused_at_once():
         parse_seeds("0-1000000")
     with pytest.raises(ValueError, match="at most 10,000"):
         parse_seeds(f"0-{MAX_SEEDS - 1},{MAX_SEEDS}")
+
+
+# ------------------------------------------------------------------ judging a whole answer
+ISSUE_P3 = {"weights": [[[2, 1], [-1, 0]], [[-1, 0], [-2, -2]], [[-1], [1]]], "x": [1, -1], "t": 1}  # 2-2-2-1
+
+
+def _whole(problem, seed, change=None, blank_optional=True):
+    given = ISSUE_P3 if problem == 3 else practice.make_given(problem, seed)
+    truth = problems.get(problem).truth(given)
+    values = {q: (None if optional and blank_optional else truth.values[q])
+              for q, optional in practice.fields(problem, truth)}
+    values.update(change or {})
+    return given, truth, {v.quantity: v for v in practice.judge(problem, given, values)}
+
+
+def test_a_slip_refuted_by_a_right_field_is_not_named():
+    # dL/dw2 without the factor w3 while dL/dw3 is right: not "(t - z) flips every sign", which dL/dw3 disproves
+    network, truth, _ = _whole(3, 0)
+    w3 = [row[0] for row in network["weights"][2]]
+    y = [truth.values["y1"], truth.values["y2"]]
+    dz = truth.values["dL/dz"]
+    change = {f"dL/dw2_{i + 1}{j + 1}": y[i] * dz for i in range(2) for j in range(2) if y[i] * dz * w3[j] != y[i] * dz}
+    assert change, "the variant must make the slip visible"
+    _, _, judged = _whole(3, 0, change)
+    for q in change:
+        assert judged[q].verdict == "wrong" and judged[q].mistake != "target_minus_output"
+    assert judged["dL/dw3_11"].verdict == "correct"
+
+
+def test_one_slip_in_every_gradient_is_stated_once_where_it_starts():
+    _, truth, _ = _whole(3, 0)
+    flipped = {q: -truth.values[q] for q in truth.values if q.startswith("dL/dw") and truth.values[q] != 0}
+    _, _, judged = _whole(3, 0, flipped)
+    named = {judged[q].mistake for q in flipped}
+    assert named == {"target_minus_output"}
+    first = next(q for q, _ in practice.fields(3, truth) if q in flipped)
+    assert {judged[q].stated_at for q in flipped} == {first}
+    lines = practice.messages(list(judged.values()), {q: q for q in judged}, dict.fromkeys(judged, "Look"),
+                              {m.name: m.feedback_for(ISSUE_P3) for m in problems.get(3).catalogue}, {})
+    assert sum("every gradient flips its sign" in lines[q] for q in flipped) == 1
+
+
+def test_values_right_on_the_students_own_upstream_values_are_carried():
+    _, truth, _ = _whole(3, 4, blank_optional=False)
+    wrong_y1 = truth.values["y1"] + 1
+    values = mistakes.propagate(truth, {"y1": sp.Float(wrong_y1)})
+    change = {q: values[q] for q, _ in practice.fields(3, truth)}
+    _, _, judged = _whole(3, 4, change, blank_optional=False)
+    assert judged["y1"].verdict == "wrong"  # (seed ignored: ISSUE_P3)
+    downstream = [q for q in change if q != "y1" and not DEFAULT.agrees(change[q], truth.values[q], "real")]
+    assert downstream and all(judged[q].verdict == "carried" for q in downstream)
+    assert judged["z1"].carries == ("y1",)
+
+
+def test_problem2_filters_equal_to_the_input_channels_are_named_so():
+    given = practice.make_given(2, 7)
+    assert given["in_volume"][2] == given["kernels"]["c"]  # the case where C_in and k coincide
+    _, _, judged = _whole(2, 7, {"c.filters": given["in_volume"][2]})
+    assert judged["c.filters"].mistake == "filters_equal_in_channels"
+    assert judged["a.filters"].verdict == "correct"
+
+
+def test_check_returns_the_verdicts_as_markdown():
+    given = practice.make_given(2, 7)
+    truth = problems.get(2).truth(given)
+    answers = {q: truth.values[q] for q, _ in practice.fields(2, truth)}
+    answers["c.filters"] = "3"
+    answers["a.padding"] = "0,5"
+    text = practice.check(2, 7, answers)
+    assert text.startswith("**Problem 2, seed 7.** ✗ 7 of 9 correct.")
+    assert "| (c) number of filters | 3 | ✗ Not right: each filter spans all C_in" in text
+    assert "a decimal comma is ambiguous: write 0.5" in text
+    with pytest.raises(ValueError, match="no field 'volume'"):
+        practice.check(2, 7, {"volume": 3})
+    with pytest.raises(TypeError, match="answers must be a mapping"):
+        practice.check(2, 7, [3])

@@ -1,24 +1,47 @@
 """Drive the built practice pages in headless Chromium, as a student would.
 
-For each problem's page: at least 20 variants, each with labelled inputs; the
-right answers (computed here by ``hwlib.answers``, the chapters' computation,
-and typed the way the book prints them) are all accepted; a wrong value is
-flagged with a hint; a value that a catalogued mistake (``hwlib.mistakes``)
-produces is flagged with that mistake's feedback; Enter checks like the button;
-and the page makes no request to another host.
+For each problem's page: at least 20 variants with labelled inputs; the right answers (computed here by
+``hwlib.answers``) typed as the book prints them are all accepted; a whole answer made with a catalogued
+mistake gets the verdicts and the one diagnosis that ``hwlib.practice.judge`` gives, the slip stated once; a
+carried value is marked so; editing a field clears its verdict and the summary; a decimal comma is refused with
+a message that says so; answers and verdicts survive a reload, Reset clears them, completed variants are
+counted; New variant and the seed field pose fresh variants whose right answers are accepted; formulas are not
+tab stops and statements are typeset; at 390 px nothing covers a field; and the page makes no request to
+another host.
 
-Needs a built book, Debian's ``chromium`` and ``playwright``; without them the
-test skips with the reason, unless HWBOOK_REQUIRE_BROWSER=1 (set by .ci/run).
+Needs a built book, Debian's ``chromium`` and ``playwright``; without them the test skips with the reason,
+unless HWBOOK_REQUIRE_BROWSER=1 (set by .ci/run).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from hwlib import fmt, mistakes, problems
-from hwlib.practice import make_given
+from hwlib import fmt, practice
+from hwlib import problems as registry
 
-from browser_support import HTML, OffsiteRequests, book_url, chromium, unavailable  # noqa: F401
+from browser_support import HTML, NOWHERE, OffsiteRequests, book_url, find_chromium, offline_chromium, unavailable  # noqa: F401
+
+# Chromium's own autofill service asks content-autofill.googleapis.com about a form that a script adds after the
+# page has loaded (a fresh variant); that is the browser's request, not the page's (OffsiteRequests records those).
+NO_AUTOFILL_QUERIES = [f"--autofill-server-url={NOWHERE}/"]  # pointed nowhere, like the flags of the build's
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A headless Chromium without autofill's server queries; fails at teardown if it looked up any other host."""
+    if find_chromium() is None:
+        unavailable("no Chromium on this machine (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (pip install -r requirements.txt)")
+    with sync_playwright() as playwright, offline_chromium(playwright, extra_args=NO_AUTOFILL_QUERIES) as session:
+        yield session.browser
+        lookups = session.close()
+    assert not lookups, f"Chromium looked up or asked other hosts (the build and tests must stay offline): {lookups}"
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +51,9 @@ def practice_url(book_url):
     return book_url
 
 
-def _open(browser, base: str, problem: int):
+def _open(browser, base: str, problem: int, width: int = 1280):
     """The page of ``problem``, its recorder of requests to other hosts, and the list its script errors go to."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": 900})  # a context of its own: its own storage
     page.set_default_timeout(90_000)  # a shared, loaded machine: generous, not a timing test
     offsite = OffsiteRequests(base)
     offsite.attach(page)
@@ -40,11 +63,6 @@ def _open(browser, base: str, problem: int):
     page.goto(f"{base}/book/practice_problem{problem}.html", wait_until="load")
     page.wait_for_load_state("networkidle")
     return page, offsite, errors
-
-
-def _check(form) -> dict[str, dict[str, str | None]]:
-    form.locator('[data-action="check"]').click()
-    return _verdicts(form)
 
 
 def _verdicts(form) -> dict[str, dict[str, str | None]]:
@@ -57,26 +75,44 @@ def _verdicts(form) -> dict[str, dict[str, str | None]]:
     )
 
 
+def _check(form) -> dict[str, dict[str, str | None]]:
+    form.locator('[data-action="check"]').click()
+    return _verdicts(form)
+
+
 def _fill(form, values: dict[str, str]) -> None:
     for quantity, text in values.items():
         form.locator(f'input[data-quantity="{quantity}"]').fill(text)
 
 
-def _catalogued(problem: int, seeds: list[int], asked: list[str]) -> tuple[int, str, float, mistakes.Mistake]:
-    """A variant on the page, a quantity it asks for and a wrong value that a catalogued mistake predicts for it."""
+def _right(problem: int, seed: int) -> dict[str, str]:
+    """Every field's true value, typed as the book prints it (1,620,000; U+2212 minus)."""
+    truth = registry.get(problem).truth(practice.make_given(problem, seed))
+    return {q: fmt.number(truth.values[q]) for q, _ in practice.fields(problem, truth)}
+
+
+def _python_verdicts(problem: int, seed: int, values: dict[str, float | None]) -> dict[str, tuple[str, str | None]]:
+    judged = practice.judge(problem, practice.make_given(problem, seed), values)
+    return {v.quantity: (None if v.verdict == "blank" else v.verdict, v.mistake) for v in judged}
+
+
+def _whole_mistake(problem: int, seeds: list[int]):
+    """A variant on the page and a catalogued mistake's whole answer for it (optional fields blank)."""
     for seed in seeds:
-        given = make_given(problem, seed)
-        truth = problems.get(problem).truth_function(**given).values
-        for mistake in problems.get(problem).catalogue:
-            for quantity, value in mistake.predict(given).items():
-                if quantity in asked and abs(value - truth[quantity]) > 0.5:
-                    return seed, quantity, value, mistake
-    raise AssertionError(f"no catalogued mistake of problem {problem} predicts a wrong value on the page's variants")
+        given = practice.make_given(problem, seed)
+        truth = registry.get(problem).truth(given)
+        layout = practice.fields(problem, truth)
+        for mistake in registry.get(problem).catalogue:
+            predicted = {q: v for q, v in mistake.predict(given).items() if q in dict(layout) and not dict(layout)[q]}
+            if len(predicted) >= 2:
+                values = {q: (None if optional else predicted.get(q, truth.values[q])) for q, optional in layout}
+                return seed, mistake, values
+    raise AssertionError(f"no catalogued mistake of problem {problem} changes two fields of the page's variants")
 
 
 @pytest.mark.parametrize("problem", [1, 2, 3])
-def test_practice_page_checks_answers(practice_url, chromium, problem):
-    page, offsite, page_problems = _open(chromium, practice_url, problem)
+def test_practice_page_judges_whole_answers(practice_url, chromium, problem):
+    page, offsite, errors = _open(chromium, practice_url, problem)
     forms = page.locator("form.practice-variant")
     seeds = [int(s) for s in forms.evaluate_all("fs => fs.map(f => f.dataset.seed)")]
     assert len(seeds) >= 20 and len(set(seeds)) == len(seeds)
@@ -86,57 +122,142 @@ def test_practice_page_checks_answers(practice_url, chromium, problem):
                  .filter(i => i.labels.length !== 1 || !i.labels[0].textContent.trim()).map(i => i.id)"""
     )
     assert unlabelled == []
-    assert forms.evaluate_all("fs => fs.every(f => f.querySelector('[aria-live=polite]') !== null)")
+    # no answer is written in the page: the script computes it from the Given
+    source = page.evaluate(
+        "() => [...document.querySelectorAll('script.practice-data')].map(s => s.textContent).join('')")
+    assert '"answer"' not in source
 
-    # The right answers, computed here and typed as the book prints them (1,620,000 and U+2212 minus), are accepted.
+    # The right answers are accepted, the summary says so, and the variant counts as completed.
     seed = seeds[1]
     form = page.locator(f'form.practice-variant[data-seed="{seed}"]')
-    truth = problems.get(problem).truth_function(**make_given(problem, seed)).values
-    asked = form.evaluate("f => [...f.querySelectorAll('input[data-quantity]')].map(i => i.dataset.quantity)")
-    assert asked and set(asked) <= set(truth)
-    _fill(form, {q: fmt.number(truth[q]) for q in asked})
+    right = _right(problem, seed)
+    _fill(form, right)
     verdicts = _check(form)
-    assert {q: v["verdict"] for q, v in verdicts.items()} == {q: "correct" for q in asked}
-    assert all(v["feedback"].startswith("✓") and v["invalid"] == "false" for v in verdicts.values())
-    assert form.locator(".practice-status").text_content().startswith(f"✓ {len(asked)} of {len(asked)} correct")
+    assert {q: v["verdict"] for q, v in verdicts.items()} == dict.fromkeys(right, "correct")
+    assert all(v["feedback"] == "✓ Correct." and v["invalid"] == "false" for v in verdicts.values())
+    assert form.locator(".practice-status").text_content().startswith(f"✓ {len(right)} of {len(right)} correct")
+    assert "completed on this device: 1" in page.locator(".practice-progress").first.text_content()
 
-    # A value no catalogued mistake predicts is flagged, with a hint of where to look; Enter checks too.
-    quantity = asked[-1]
-    predicted = {m.predict(make_given(problem, seed)).get(quantity) for m in problems.get(problem).catalogue}
-    wrong = next(truth[quantity] + d for d in (7, 11, 13, 17) if truth[quantity] + d not in predicted)
-    field = form.locator(f'input[data-quantity="{quantity}"]')
-    field.fill(fmt.number(wrong))
-    field.press("Enter")
-    verdict = _verdicts(form)[quantity]
-    assert verdict["verdict"] == "wrong" and verdict["invalid"] == "true"
-    assert verdict["feedback"].startswith("✗ Not right. Look") and verdict["mistake"] is None
-    assert _verdicts(form)[asked[0]]["verdict"] == "correct"  # the other fields keep their verdicts
-    assert "Not yet right" in form.locator(".practice-status").text_content()
+    # Editing a field clears its verdict and the summary until the next check; a decimal comma is refused.
+    first = next(iter(right))
+    form.locator(f'input[data-quantity="{first}"]').fill("0,5")
+    assert _verdicts(form)[first]["verdict"] is None and form.locator(".practice-status").text_content() == ""
+    assert _verdicts(form)[list(right)[-1]]["verdict"] == "correct"  # the other fields keep theirs
+    assert "decimal comma" in _check(form)[first]["feedback"]
 
-    # A value that a catalogued mistake produces gets that mistake's feedback, by name.
-    seed, quantity, value, mistake = _catalogued(problem, seeds, asked)
+    # A catalogued mistake's whole answer: the Python's verdicts and diagnosis, the slip stated once.
+    seed, mistake, values = _whole_mistake(problem, seeds)
     form = page.locator(f'form.practice-variant[data-seed="{seed}"]')
-    _fill(form, {quantity: fmt.number(value)})
-    verdict = _check(form)[quantity]
-    assert verdict["verdict"] == "wrong"
-    assert mistake.feedback in verdict["feedback"]
-    assert verdict["feedback"].endswith(".") and " Or: " not in verdict["feedback"].replace(". Or: ", "")
-    assert mistake.name in verdict["mistake"].split()
+    _fill(form, {q: ("" if v is None else fmt.number(v)) for q, v in values.items()})
+    verdicts = _check(form)
+    expected = _python_verdicts(problem, seed, values)
+    assert {q: (v["verdict"], v["mistake"]) for q, v in verdicts.items()} == expected
+    words = mistake.feedback_for(practice.make_given(problem, seed))
+    assert sum(words in v["feedback"] for v in verdicts.values()) <= 1
+    assert " Or: " not in "".join(v["feedback"] for v in verdicts.values())
 
-    # The worked solution is behind a toggle: closed, then opened from the keyboard, in place and typeset.
-    details = form.locator("xpath=following-sibling::details[1]")
-    assert details.evaluate("d => d.open") is False
-    details.locator("summary").focus()
-    page.keyboard.press("Enter")
-    body = details.locator("div.practice-solution-body")
-    body.wait_for(state="visible")
-    page.wait_for_function("d => d.dataset.typeset === 'true'", arg=body.element_handle(), timeout=120_000)
-    math = body.evaluate("b => [b.querySelectorAll('.math').length, b.querySelectorAll('.math mjx-container').length]")
-    assert math[0] > 0 and math[0] == math[1]
+    # Answers and verdicts survive a reload; Reset clears them.
+    page.reload(wait_until="load")
+    form = page.locator(f'form.practice-variant[data-seed="{seed}"]')
+    assert {q: (v["verdict"], v["mistake"]) for q, v in _verdicts(form).items()} == expected
+    form.locator('[data-action="reset"]').click()
+    assert all(v["verdict"] is None and v["feedback"] == "" for v in _verdicts(form).values())
+    page.reload(wait_until="load")
+    form = page.locator(f'form.practice-variant[data-seed="{seed}"]')
+    assert all(v["verdict"] is None for v in _verdicts(form).values())
+
+    # The seed field (Enter) and New variant pose fresh variants, judged like the others.
+    field = page.locator('[data-action="seed"]')
+    field.fill("500")
+    field.press("Enter")
+    fresh = page.locator('form.practice-variant[data-seed="500"]')
+    fresh.wait_for()
+    right = _right(problem, 500)
+    _fill(fresh, right)
+    verdicts = _check(fresh)
+    assert verdicts and all(v["verdict"] == "correct" for v in verdicts.values())
+    page.locator('[data-action="new"]').click()
+    assert page.locator("form.practice-variant").count() == len(seeds) + 2
+
+    # Formulas are not tab stops.
+    assert page.evaluate("() => document.querySelectorAll('mjx-container[tabindex]').length") == 0
 
     page.wait_for_load_state("networkidle")
-    # requests that closing the page cancels are not its own
-    found, offsite_urls = list(page_problems), list(offsite.urls)
+    found, offsite_urls = list(errors), list(offsite.urls)
     page.close()
     assert found == [] and offsite_urls == []
 
+
+def test_problem1_counts_right_on_the_students_own_output_size_are_carried(practice_url, chromium):
+    page, _, errors = _open(chromium, practice_url, 1)
+    seed = int(page.locator("form.practice-variant").first.get_attribute("data-seed"))
+    given = practice.make_given(1, seed)
+    truth = registry.get(1).truth(given)
+    h_in, w_in, _ = given["in_shape"]
+    wrong = {"H_out": float(h_in), "W_out": float(w_in)}  # the input's size taken for the output's
+    values = {q: wrong.get(q, truth.values[q]) for q, _ in practice.fields(1, truth)}
+    for q in ("standard.macs", "depthwise.macs", "pointwise.macs"):
+        formula = truth.formulas[q]
+        values[q] = float(formula.subs({s: values.get(str(s), truth.values[str(s)]) for s in formula.free_symbols}))
+    values["separable.macs"] = values["depthwise.macs"] + values["pointwise.macs"]
+    form = page.locator(f'form.practice-variant[data-seed="{seed}"]')
+    _fill(form, {q: fmt.number(v) for q, v in values.items()})
+    verdicts = _check(form)
+    expected = _python_verdicts(1, seed, values)
+    assert {q: (v["verdict"], v["mistake"]) for q, v in verdicts.items()} == expected
+    if h_in != truth.values["H_out"]:
+        assert verdicts["standard.macs"]["verdict"] == "carried"
+        assert verdicts["standard.macs"]["feedback"].startswith("↪ Carried: right on your own Output height")
+    page.close()
+    assert errors == []
+
+
+def test_tab_presses_between_two_problem3_variants_and_a_phone(practice_url, chromium):
+    page, _, errors = _open(chromium, practice_url, 3)
+    forms = page.locator("form.practice-variant")
+    first = forms.nth(0).locator("input[data-quantity]").first
+    target = forms.nth(1).locator("input[data-quantity]").first.get_attribute("id")
+    first.focus()
+    presses = 0
+    while page.evaluate("() => document.activeElement && document.activeElement.id") != target:
+        page.keyboard.press("Tab")
+        presses += 1
+        assert presses < 80, "the next variant's first field is not reached by Tab"
+    fields = forms.nth(0).locator("input[data-quantity]").count()
+    print(f"Tab presses between two Problem 3 variants: {presses} (fields of the first: {fields})")
+    assert presses <= fields + 4  # the fields, Check, Reset, the solution's toggle: no formula in between
+    page.close()
+
+    phone, _, phone_errors = _open(chromium, practice_url, 3, width=390)
+    covered = phone.evaluate(
+        """async () => {
+            const out = [];
+            const controls = document.querySelectorAll('form.practice-variant input, form.practice-variant button');
+            for (const el of [...controls].slice(0, 60)) {
+                el.scrollIntoView({block: 'center'});
+                window.scrollBy(0, -40);  // scrolling up shows the theme's back-to-top button, if any
+                await new Promise(r => setTimeout(r, 30));
+                const box = el.getBoundingClientRect();
+                const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+                if (hit !== el && !el.contains(hit)) out.push(el.id || el.textContent);
+            }
+            return out;
+        }"""
+    )
+    phone.close()
+    assert covered == [] and errors == [] and phone_errors == []
+
+
+@pytest.mark.parametrize("problem", [1, 2, 3])
+def test_statements_are_typeset_for_every_reader(practice_url, chromium, problem):
+    page, _, errors = _open(chromium, practice_url, problem)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.math')].filter(m => !m.closest('template'))
+                 .every(m => m.querySelector('mjx-container'))""", timeout=120_000)
+    given = practice.make_given(problem, int(page.locator("form.practice-variant").first.get_attribute("data-seed")))
+    section = page.locator("form.practice-variant").first.locator("xpath=ancestor::section[1]")
+    text = section.inner_text()
+    number = given["out_shape"][2] if problem == 1 else given["out_volume"][2] if problem == 2 else abs(given["t"])
+    assert str(number) in text  # find-in-page and the accessibility tree see the statement's numbers
+    page.close()
+    assert errors == []

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 
 import pytest
+import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hwlib import mistakes, practice, practice_page, problems
-from hwlib.tolerance import DEFAULT
+from hwlib import practice, practice_page, problems
 
-FORM = re.compile(r"<form class=\"practice-variant\".*?</form>", re.S)
-DATA = re.compile(r'<script type="application/json" class="practice-data">(.*?)</script>', re.S)
+FORM = re.compile(r"<form class=\"practice-variant\".*?</form>", re.DOTALL)
+DATA = re.compile(r'<script type="application/json" class="practice-data">(.*?)</script>', re.DOTALL)
 
 
 @pytest.mark.parametrize("problem, seed", [(1, 0), (2, 5), (3, 11)])
@@ -26,11 +27,14 @@ def test_variant_section_has_the_hooks_labels_and_the_chapters_text(problem, see
     assert f'data-problem="{problem}" data-seed="{seed}"' in form
     assert "\n\n" not in form  # one HTML block: a blank line would end it in Markdown
     quantities = re.findall(r'<input id="([^"]+)"[^>]*data-quantity="([^"]+)"', form)
-    assert [html.unescape(q) for _, q in quantities] == list(v.answers)
+    truth = problems.get(problem).truth(v.given)
+    assert [html.unescape(q) for _, q in quantities] == [q for q, _ in practice.fields(problem, truth)]
+    assert set(v.answers) <= {html.unescape(q) for _, q in quantities}
     for field, _ in quantities:
         assert form.count(f'<label for="{field}">') == 1
         assert f'aria-describedby="{field}-feedback"' in form and f'<span id="{field}-feedback"' in form
-    assert form.count('data-action="check"') == 1 and 'aria-live="polite"' in form
+    assert form.count('data-action="check"') == 1 and form.count('data-action="reset"') == 1
+    assert 'aria-live="polite"' in form
     assert problems.get(problem).worked.statement(v.given).strip() in text
     solution = text[text.index("<summary>Worked solution</summary>"):]
     assert problems.get(problem).worked.solution(v.given).strip() in solution
@@ -40,33 +44,51 @@ def test_variant_section_has_the_hooks_labels_and_the_chapters_text(problem, see
 @pytest.mark.parametrize("problem", [1, 2, 3])
 @settings(max_examples=20)
 @given(seed=st.integers(min_value=0, max_value=10**6))
-def test_checker_data_matches_the_answers_and_the_catalogue(problem, seed):
+def test_checker_data_states_the_given_and_the_rules_not_the_answers(problem, seed):
     v = practice.variant(problem, seed)
     data = practice_page.checker_data(v)
     assert (data["problem"], data["seed"], data["policy"]) == (problem, seed, {"sig_figs": 3, "rel": None})
-    truth = problems.get(problem).truth_function(**v.given).values
-    assert list(data["quantities"]) == list(v.answers)
-    for quantity, spec in data["quantities"].items():
-        assert spec["answer"] == pytest.approx(truth[quantity])
-        assert spec["kind"] == ("real" if problem == 3 else "count")
+    registered = problems.get(problem)
+    truth = registered.truth(v.given)
+    assert [f["key"] for f in data["fields"]] == [q for q, _ in practice.fields(problem, truth)]
+    assert not set(data["known"]) & set(registered.computed(truth))  # no computed value is written in the page
+    assert "answer" not in json.dumps(data["fields"])
+    for spec in data["fields"]:
+        assert spec["kind"] == truth.kind(spec["key"])
         assert spec["label"] and spec["hint"].startswith("Look")
-        for wrong in spec["mistakes"]:
-            assert not DEFAULT.agrees(wrong["value"], truth[quantity], spec["kind"])
-            named = [m.name for m in mistakes.diagnose(problem, v.given, quantity, wrong["value"])]
-            assert wrong["name"] in named  # the page names what hwlib.mistakes diagnoses
-    expected = {
-        (q, m.name)
-        for m in mistakes.CATALOGUE if m.problem == problem
-        for q, value in m.predict(v.given).items()
-        if q in v.answers and not DEFAULT.agrees(value, truth[q], "real" if problem == 3 else "count")
-    }
-    assert {(q, w["name"]) for q, spec in data["quantities"].items() for w in spec["mistakes"]} == expected
+        assert spec["optional"] is (problem == 3 and spec["key"] not in v.answers)  # the located steps of P3
+    assert set(data["formulas"]) == set(truth.formulas)
+    assert [m["name"] for m in data["mistakes"]] == [m.name for m in registered.catalogue]
+
+
+def _evaluate(tree, env):
+    if "q" in tree:
+        return env[tree["q"]]
+    if "n" in tree:
+        return tree["n"]
+    if "+" in tree:
+        return sum(_evaluate(t, env) for t in tree["+"])
+    if "*" in tree:
+        return math.prod(_evaluate(t, env) for t in tree["*"])
+    if "^" in tree:
+        return _evaluate(tree["^"][0], env) ** _evaluate(tree["^"][1], env)
+    return abs(_evaluate(tree["abs"], env))
+
+
+def test_expression_trees_keep_the_formula():
+    x, y = sp.symbols("x1 dL/dy2")
+    expr = 2 * (x - y) ** 2 + sp.Abs(x) * y - 3
+    tree = practice_page.expression_tree(expr)
+    for a, b in [(1.5, -2.0), (-3.0, 0.25), (0.0, 7.0)]:
+        assert _evaluate(tree, {"x1": a, "dL/dy2": b}) == pytest.approx(float(expr.subs({x: a, y: b})))
+    with pytest.raises(ValueError, match="expr must be built of"):
+        practice_page.expression_tree(sp.sin(x))
 
 
 def test_embedded_data_is_json_that_cannot_close_its_script():
     text = practice_page.variant_markdown(3, 4)
     data = json.loads(DATA.search(text).group(1))
-    assert data["quantities"]["dL/dw3_11"]["label"] == "∂L/∂w³₁₁"
+    assert {f["key"]: f["label"] for f in data["fields"]}["dL/dw3_11"] == "∂L/∂w³₁₁"
     assert "</" not in DATA.search(text).group(1)
 
 

@@ -250,7 +250,8 @@ def test_figure_and_alt_text_from_the_same_numbers(separable_slower_at_batch_1):
 def test_tables(separable_slower_at_batch_1):
     table = speed.measurements_table(separable_slower_at_batch_1)
     assert table.count("\n") == 2 + 2  # header, rule, two batches
-    assert "| Test CPU, 1 thread | float32 | homework | 1 | 100 µs | 200 µs | 150 µs | 50 µs | 2 | 0.136 | 2026-01-02 03:04 | 0.5 |" in table
+    assert ("| Test CPU, 1 thread | float32 | homework | 1 | 100 µs | 200 µs | 150 µs | 50 µs | 2 | 0.136 "
+            "| 2026-01-02 03:04 | 0.5 |") in table
     balance = speed.balance_table(separable_slower_at_batch_1)
     assert "| Test CPU, 1 thread | float32 | 100 | 100 | 1,000,000 | 10 | 10 |" in balance
 
@@ -273,7 +274,8 @@ def test_missing_column_names_the_file_and_column(tmp_path):
         ("median_s", "nan", r"line 2, column 'median_s': expected a finite number"),
         ("op", "tripled", r"line 2, column 'op': must be one of"),
         ("kind", "gemm", r"line 2, column 'kind': must be one of"),
-        ("macs", "123", r"line 2, column 'macs': hwlib.conv counts 1,620,000 MACs for this standard step, the file says 123"),
+        ("macs", "123",
+         r"line 2, column 'macs': hwlib.conv counts 1,620,000 MACs for this standard step, the file says 123"),
         ("max_s", "1e-9", r"line 2, column 'median_s': times must satisfy"),
     ],
 )

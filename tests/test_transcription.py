@@ -196,7 +196,8 @@ def test_the_node_limit_counts_the_syntax_tree():
 
 @pytest.mark.parametrize(
     "formula",
-    ["k * k * c", "-k + c", "(k + c) / 2", "k ** -2 * c", "k**2 - 2.5 * c", "2 * (k - c)", "(k - c)**2", "-(k * c) / (c - 1)", "1_000 * k"],
+    ["k * k * c", "-k + c", "(k + c) / 2", "k ** -2 * c", "k**2 - 2.5 * c", "2 * (k - c)", "(k - c)**2",
+     "-(k * c) / (c - 1)", "1_000 * k"],
 )
 def test_accepted_formulas_give_what_sympy_gives(formula):
     """Oracle: sympy's own parser (which evaluates; safe here on these fixed strings) builds the same expression."""
@@ -216,7 +217,7 @@ def test_every_shipped_formula_parses_as_sympy_parses_it():
             assert entry.expression == sp.parse_expr(entry.formula, local_dict=names), entry.id
 
 
-# ---------------------------------------------------------------- errors name the file, the entry and the field (item 7)
+# ---------------------------------------------------------------- errors name the file, the entry and the field
 
 
 def test_a_file_that_is_not_utf8_is_named(tmp_path):
@@ -255,7 +256,8 @@ def test_table_breaking_text_is_refused(tmp_path, field, old, new):
 @pytest.mark.parametrize("bad", ["nan", "inf", "-inf"])
 def test_nan_and_infinity_in_values_are_refused(tmp_path, bad):
     path = write(tmp_path, GOOD.replace("k = { value = 3", f"k = {{ value = {bad}"))
-    with pytest.raises(TranscriptionError, match=r"data.toml: entry 1 \('p1.x'\): input 'k': field 'value' must be finite"):
+    with pytest.raises(TranscriptionError,
+                       match=r"data.toml: entry 1 \('p1.x'\): input 'k': field 'value' must be finite"):
         load_transcription(path)
     path = write(tmp_path, GOOD.replace("kernel = 3", f"kernel = 3\nweights = [[1.0, {bad}]]"))
     with pytest.raises(TranscriptionError, match=r"data.toml: \[given.p1\].weights\[0\]\[1\] must be finite"):
@@ -268,7 +270,9 @@ def test_schema_errors_name_the_file(tmp_path):
         load_transcription(path)
 
 
-@pytest.mark.parametrize(("problem", "error"), [(4, ValueError), (0, ValueError), (-1, ValueError), (True, TypeError), ("1", TypeError), (1.0, TypeError)])
+@pytest.mark.parametrize(("problem", "error"), [
+    (4, ValueError), (0, ValueError), (-1, ValueError), (True, TypeError), ("1", TypeError), (1.0, TypeError),
+])
 def test_an_out_of_range_problem_is_an_error_not_an_empty_list(problem, error):
     with pytest.raises(error, match=rf"problem must be 1, 2 or 3, got {re.escape(repr(problem))}"):
         load_transcription(problem=problem)

@@ -5,8 +5,8 @@ import pytest
 from hwlib import words
 
 
-@pytest.mark.parametrize("n, expected", [(1, "1 filter"), (0, "0 filters"), (2, "2 filters"), (1620000, "1,620,000 filters"),
-                                         (-1, "−1 filter")])
+@pytest.mark.parametrize("n, expected", [(1, "1 filter"), (0, "0 filters"), (2, "2 filters"),
+                                         (1620000, "1,620,000 filters"), (-1, "−1 filter")])
 def test_count(n, expected):
     assert words.count(n, "filter") == expected
 

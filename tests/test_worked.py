@@ -112,7 +112,8 @@ def problem2_givens(draw):
     o = draw(st.integers(1, 40))
     parts = draw(st.lists(st.integers(1, 7), min_size=1, max_size=4))
     c_in, c_out = draw(st.integers(1, 32)), draw(st.integers(1, 32))
-    return {"in_volume": [n, n, c_in], "out_volume": (o, o, c_out), "kernels": {chr(97 + i): k for i, k in enumerate(parts)}}
+    return {"in_volume": [n, n, c_in], "out_volume": (o, o, c_out),
+            "kernels": {chr(97 + i): k for i, k in enumerate(parts)}}
 
 
 @settings(max_examples=80)

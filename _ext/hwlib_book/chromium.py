@@ -45,6 +45,7 @@ CHROMIUM_FLAGS = [
     f"--gaia-url={NOWHERE}",                       # accounts.google.com/ListAccounts at start-up
     f"--google-apis-url={NOWHERE}",
     f"--component-updater=url-source={NOWHERE}/",  # update.googleapis.com despite --disable-component-update
+    f"--autofill-server-url={NOWHERE}/",           # content-autofill.googleapis.com for a form a script adds
 ]
 # Debian's /usr/bin/chromium wrapper exports Google API keys and loads
 # extensions: the binary behind it is started directly where it exists.

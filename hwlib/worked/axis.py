@@ -169,7 +169,8 @@ def coverage(n_in: int, kernel: int, stride: int, padding: int) -> int:
 
 class StrideRange(NamedTuple):
     """Every stride from ``smallest`` to ``largest`` (``None``: every stride from ``smallest`` up) works with
-    ``padding``; equal to the plain ``(padding, smallest, largest)`` tuples of :func:`hwlib.conv.padding_stride_ranges`."""
+    ``padding``; equal to the plain ``(padding, smallest, largest)`` tuples of
+    :func:`hwlib.conv.padding_stride_ranges`."""
 
     padding: int
     smallest: int

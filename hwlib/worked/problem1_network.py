@@ -371,7 +371,8 @@ def lesson_text(f: Facts | None = None) -> str:
     narrowest = min(ratios, key=lambda r: r[0])
     claim_kernel, low, high = f.paper.claim
     if claim_kernel != kernel:
-        raise ValueError(f"the paper's claim is about {claim_kernel} x {claim_kernel} layers, MobileNet's are {kernel} x {kernel}")
+        raise ValueError(f"the paper's claim is about {claim_kernel} x {claim_kernel} layers, "
+                         f"MobileNet's are {kernel} x {kernel}")
     # 1/C + 1/k^2 <= 1/low  <=>  C >= 1 / (1/low - 1/k^2)
     bound = 1 / (1 / Fraction(low) - Fraction(1, kernel**2))
     reaches_low = bound.numerator // bound.denominator + (1 if bound.denominator > 1 else 0)

@@ -148,7 +148,8 @@ def repeat_note(given: Mapping[str, Any] | Case) -> str:
     """A note for each part whose filter size repeats an earlier part's ('' when no part repeats one)."""
     case = solve(given)
     return render("problem2/repeat_note.md", repeats=[(part.label, first.label, part.kernel)
-                                                      for part, first in _repeats(case)])
+                                                      for part, first in _repeats(case)],
+                  square=case.square, in_hw=case.in_volume[:2], out_hw=case.out_volume[:2])
 
 
 def without_pair(ranges: tuple[StrideRange, ...], chosen: tuple[int, int]) -> tuple[StrideRange, ...]:
@@ -314,7 +315,7 @@ def kernel_table(given: Mapping[str, Any] | Case, kernels: range = range(1, 8)) 
     """For each kernel size: the (padding, stride) pairs that give the output height, and the asymmetric padding."""
     case = solve(given)
     return render("problem2/kernel_table.md", n_in=case.in_volume[0], n_out=case.out_volume[0],
-                  rows=kernel_rows(case, kernels))
+                  rows=kernel_rows(case, kernels), square=case.square)
 
 
 def floor_example(given: Mapping[str, Any] | Case) -> tuple[int, int, int, Fraction, int] | None:

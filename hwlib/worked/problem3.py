@@ -27,7 +27,7 @@ import sympy as sp
 
 from hwlib import fmt, givens
 from hwlib.answers import problem3_truth
-from hwlib.naming import default_letters, unit_key, unit_label, weight_label
+from hwlib.naming import FROM_SUPERSCRIPTS, default_letters, unit_key, unit_label, weight_label
 from hwlib.network import ACTIVATIONS, Gradients, Network
 from hwlib.symbolic_network import SYMPY_ACTIVATIONS, symbolic_gradients
 from hwlib.words import render
@@ -50,6 +50,8 @@ __all__ = [
     "answer_quantities",
     "backprop_steps",
     "d",
+    "ACTIVATION_NAMES",
+    "activation_name",
     "default_letters",
     "descent_facts",
     "descent_table",
@@ -113,7 +115,8 @@ class Case:
         return unit_label(self.letters, self.sizes, layer, i)
 
     def weight(self, layer: int, i: int, j: int) -> str:
-        """LaTeX name of weights[layer][i, j], the homework's w^{layer+1}_{i+1 j+1} (as hwlib.naming and sympy write it)."""
+        """LaTeX name of weights[layer][i, j], the homework's w^{layer+1}_{i+1 j+1} (as hwlib.naming and sympy
+        write it)."""
         return weight_label(layer, i, j)
 
     def edges(self) -> list[tuple[int, int, int]]:
@@ -136,7 +139,9 @@ def solve(given: Mapping[str, Any] | Case) -> Case:
     t = _exact(checked["t"])
     exact_values, exact_grads, exact_deltas = _exact_step(
         [[[_exact(v) for v in row] for row in w] for w in weights], [_exact(v) for v in x], t)
-    as_array = lambda rows: np.array([float(v) for v in rows], dtype=float)
+    def as_array(rows):
+        return np.array([float(v) for v in rows], dtype=float)
+
     grads = Gradients(weights=[np.array([[float(v) for v in row] for row in g], dtype=float) for g in exact_grads],
                       activations=[as_array(layer) for layer in exact_deltas])
     loss = float((exact_values[-1][0] - t) ** 2)
@@ -218,7 +223,17 @@ def _is_exact(value: float, digits: int) -> bool:
     """Whether ``fmt.number(value, digits)`` writes ``value`` exactly (then a formula says '=', else '\\approx');
     ``value`` may be a :class:`fractions.Fraction`, the exact value of a decimal Given."""
     exact = value if isinstance(value, Fraction) else Fraction(float(value))
-    return Fraction(f"{float(value):.{digits}g}") == exact
+    return _written_value(fmt.number(value, digits)) == exact
+
+
+def _written_value(text: str) -> Fraction:
+    """The exact value a number written by :func:`hwlib.fmt.number` states: '1,024' is 1024, '−0.5' is -1/2,
+    '1.5 × 10⁻⁷' is 3/20000000."""
+    text = text.replace(",", "").replace(fmt.MINUS, "-")
+    if " × 10" not in text:
+        return Fraction(text)
+    mantissa, exponent = text.split(" × 10")
+    return Fraction(mantissa) * Fraction(10) ** int(exponent.translate(FROM_SUPERSCRIPTS))
 
 
 def _eq(value: float, digits: int = PROSE_DIGITS) -> str:
@@ -234,7 +249,9 @@ def _about(value: float, digits: int = PROSE_DIGITS) -> str:
 def exact_forward(case: Case) -> list[list[Fraction]]:
     """The forward pass in exact rational arithmetic, from the decimals the Given is written in (0.1 is 1/10):
     every layer's values, index 0 is x."""
-    exact = lambda v: Fraction(repr(float(v)))
+    def exact(v):
+        return Fraction(repr(float(v)))
+
     values = [[exact(v) for v in case.x]]
     for w in case.weights:
         values.append([sum((values[-1][i] * exact(w[i, j]) for i in range(w.shape[0])), Fraction(0))
@@ -286,10 +303,21 @@ def _units(units: Sequence[VariedUnit], kind: str) -> list[str]:
 
 def _render(template: str, facts: object) -> str:
     """``template`` filled from ``facts``, with this problem's helpers: ``digits`` (the prose precision),
-    ``eq(v)`` ('= 4' or '\\approx 4.33'), ``about(v)`` ('9' or 'about 1.92'), ``d(name)`` (∂L/∂name), ``tex_term(v)`` (a LaTeX factor, parenthesised
-    when negative), ``inline(names, suffix)`` and ``units(varied_units, kind)``."""
+    ``eq(v)`` ('= 4' or '\\approx 4.33'), ``about(v)`` ('9' or 'about 1.92'), ``d(name)`` (∂L/∂name),
+    ``tex_term(v)`` (a LaTeX factor, parenthesised when negative), ``inline(names, suffix)`` and
+    ``units(varied_units, kind)``."""
     return render(template, facts=facts, digits=PROSE_DIGITS, eq=_eq, about=_about, d=d, tex_term=_term,
-                  inline=_inline, units=_units)
+                  inline=_inline, units=_units, activation_name=activation_name)
+
+
+#: how prose and tables name each hidden activation of :data:`hwlib.network.ACTIVATIONS` (ReLU, as the chapter
+#: writes it; the others by their function's name)
+ACTIVATION_NAMES = {"identity": "identity", "relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh"}
+
+
+def activation_name(activation: str) -> str:
+    """The name prose and tables give ``activation``: 'ReLU' for 'relu'."""
+    return ACTIVATION_NAMES.get(activation, activation)
 
 
 def forward_text(given: Mapping[str, Any] | Case) -> str:
@@ -302,7 +330,8 @@ def backprop_steps(given: Mapping[str, Any] | Case) -> str:
     case = solve(given)
     out = case.unit(case.n_layers, 0)
     g = case.grads
-    steps = [rf"{d(out)} &= 2({out} - t) = 2({fmt.latex(case.output)} - {_term(case.t)}) = {fmt.latex(g.activations[-1][0])}"]
+    steps = [rf"{d(out)} &= 2({out} - t) = 2({fmt.latex(case.output)} - {_term(case.t)}) = "
+             rf"{fmt.latex(g.activations[-1][0])}"]
     for l in reversed(range(case.n_layers)):
         for i in range(case.sizes[l]):
             for j in range(case.sizes[l + 1]):
@@ -327,10 +356,8 @@ def first_step_text(given: Mapping[str, Any] | Case) -> str:
 #: backpropagation and sympy agree when they differ by at most this, times the largest gradient (at least 1)
 SYMBOLIC_TOLERANCE = 1e-9
 #: finite differences agree when they differ from backpropagation by at most this, times the largest gradient
-#: (at least 1): their rounding error is about 1e-16 |L| / eps with the step eps = 1e-6
+#: (at least 1): their rounding error is about 1e-16 |L| / eps with the step eps of Network.default_eps
 NUMERIC_TOLERANCE = 1e-6
-#: the step of the central finite differences, (L(w + eps) - L(w - eps)) / (2 eps)
-FD_EPS = 1e-6
 #: where an activation has a kink (no derivative): relu at 0
 KINKS: dict[str, float] = {"relu": 0.0}
 
@@ -427,7 +454,9 @@ def route_facts(given: Mapping[str, Any] | Case, activation: str = "identity",
                 symbolic_activations: Sequence[np.ndarray] | None = None,
                 numeric: Gradients | None = None) -> RouteFacts:
     """Compare the three routes for this Given with ``activation`` on the hidden layers (the sympy and finite
-    difference gradients are computed here unless given; given finite differences must use the step ``FD_EPS``)."""
+    difference gradients are computed here unless given; given finite differences must use the step
+    :meth:`hwlib.network.Network.default_eps` chooses, as ``numerical_gradients`` does by default: 1e-6 times the
+    largest power of ten not above the largest |x| or |weight|, at most 0.1)."""
     case = solve(given)
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
@@ -436,12 +465,15 @@ def route_facts(given: Mapping[str, Any] | Case, activation: str = "identity",
     if symbolic is None or symbolic_activations is None:
         sym = symbolic_gradients(net, case.x, case.t)
         symbolic, symbolic_activations = sym.evaluate(), sym.evaluate_activations()
+    eps = net.default_eps(case.x)
     if numeric is None:
-        numeric = net.numerical_gradients(case.x, case.t, eps=FD_EPS)
+        numeric = net.numerical_gradients(case.x, case.t, eps=eps)
     backprop = [*exact.weights, *exact.activations]
     scale = max(1.0, *(float(np.abs(a).max()) for a in backprop))
-    worst = lambda other: max(float(np.abs(np.asarray(a) - np.asarray(b)).max())
-                              for a, b in zip(backprop, other))
+
+    def worst(other):
+        return max(float(np.abs(np.asarray(a) - np.asarray(b)).max()) for a, b in zip(backprop, other))
+
     pre = pre_activations(case, activation)
     kinks = tuple(case.unit(l, i) for l in range(1, case.n_layers) for i in range(case.sizes[l])
                   if activation in KINKS and pre[l][i] == KINKS[activation])
@@ -452,15 +484,16 @@ def route_facts(given: Mapping[str, Any] | Case, activation: str = "identity",
         worst_numeric=worst([*numeric.weights, *numeric.activations]),
         tolerance_symbolic=SYMBOLIC_TOLERANCE * scale,
         tolerance_numeric=NUMERIC_TOLERANCE * scale,
-        eps=FD_EPS,
+        eps=eps,
         kinks=kinks,
-        straddled=_straddled(case, activation, FD_EPS),
+        straddled=_straddled(case, activation, eps),
         kink_slope_backprop=slope_backprop,
         kink_slope_sympy=slope_sympy,
     )
 
 
-def routes_table(given: Mapping[str, Any] | Case, symbolic: Sequence[np.ndarray], symbolic_activations: Sequence[np.ndarray],
+def routes_table(given: Mapping[str, Any] | Case, symbolic: Sequence[np.ndarray],
+                 symbolic_activations: Sequence[np.ndarray],
                  numeric: Gradients) -> str:
     """Every derivative by backpropagation, by sympy and by finite differences, side by side."""
     case = solve(given)
@@ -479,7 +512,17 @@ def agreement_text(facts: RouteFacts) -> str:
 
 # ------------------------------------------------------------------ one step of gradient descent
 
+def _check_learning_rate(learning_rate: object) -> float:
+    """``learning_rate`` as a float; a TypeError unless a finite number, a ValueError unless > 0."""
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not np.isfinite(learning_rate):
+        raise TypeError(f"learning_rate must be a finite number, got {learning_rate!r}")
+    if learning_rate <= 0:
+        raise ValueError(f"learning_rate must be > 0 (a step against the gradient), got {learning_rate!r}")
+    return float(learning_rate)
+
+
 def _stepped(case: Case, learning_rate: float) -> Network:
+    learning_rate = _check_learning_rate(learning_rate)
     return Network([w - learning_rate * g for w, g in zip(case.weights, case.grads.weights)])
 
 
@@ -510,6 +553,7 @@ class DescentFacts:
     still: tuple[str, ...]
     zero_values: tuple[str, ...]
     zero_gradients: tuple[str, ...]
+    moved: bool = True        # some weight has a non-zero gradient, so the step moves it
 
 
 def _exact(value: float) -> Fraction:
@@ -536,8 +580,7 @@ def _exact_step(weights: Sequence[Sequence[Sequence[Fraction]]], x: Sequence[Fra
 def descent_facts(given: Mapping[str, Any] | Case, learning_rate: float) -> DescentFacts:
     """One step w <- w - eta dL/dw, in exact arithmetic from the decimals of the Given and of ``learning_rate``."""
     case = solve(given)
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not np.isfinite(learning_rate):
-        raise TypeError(f"learning_rate must be a finite number, got {learning_rate!r}")
+    _check_learning_rate(learning_rate)
     eta = _exact(learning_rate)
     weights = [[[_exact(v) for v in row] for row in w] for w in case.weights]
     x, t = [_exact(v) for v in case.x], _exact(case.t)
@@ -557,6 +600,7 @@ def descent_facts(given: Mapping[str, Any] | Case, learning_rate: float) -> Desc
         change=change,
         change_digits=_digits_apart(loss, new_loss),
         still=tuple(case.weight(l, i, j) for l, i, j in case.edges() if grads[l][i][j] == 0),
+        moved=any(g != 0 for w in grads for row in w for g in row),
         zero_values=tuple(case.unit(l, i) for l in range(case.n_layers) for i in range(case.sizes[l])
                           if values[l][i] == 0),
         zero_gradients=tuple(d(case.unit(l, j)) for l in range(1, case.n_layers + 1) for j in range(case.sizes[l])
@@ -645,7 +689,8 @@ class VariationFacts:
         return tuple(u for u in self.units if u.slope != 1)
 
 
-def variation_facts(given: Mapping[str, Any] | Case, activation: str, routes: RouteFacts | None = None) -> VariationFacts:
+def variation_facts(given: Mapping[str, Any] | Case, activation: str,
+                    routes: RouteFacts | None = None) -> VariationFacts:
     """The facts of the variation with ``activation``, each decided at the unit itself; ``routes`` compares the
     three routes for the varied network (computed by :func:`route_facts` unless given)."""
     case = solve(given)
@@ -692,9 +737,10 @@ def variation_table(given: Mapping[str, Any] | Case, activation: str) -> str:
     rows = [[f"${case.unit(l, i)}$", fmt.number(case.values[l][i]), fmt.number(values[l][i])]
             for l in range(1, case.n_layers + 1) for i in range(case.sizes[l])]
     rows.append(["$L$", fmt.number(case.loss), fmt.number(varied.loss(case.x, case.t))])
-    rows += [[f"${d(case.weight(l, i, j))}$", fmt.number(case.grads.weights[l][i, j]), fmt.number(grads.weights[l][i, j])]
+    rows += [[f"${d(case.weight(l, i, j))}$", fmt.number(case.grads.weights[l][i, j]),
+              fmt.number(grads.weights[l][i, j])]
              for l, i, j in case.edges()]
-    return table(["quantity", "identity", activation], rows, "lrr")
+    return table(["quantity", "identity", activation_name(activation)], rows, "lrr")
 
 
 def variation_text(given: Mapping[str, Any] | Case | VariationFacts, activation: str | None = None) -> str:
