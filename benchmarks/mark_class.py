@@ -42,10 +42,10 @@ def write_class(path: Path, students: int, seed: int = 2026) -> int:
 
     rows = [",".join(cell(values[q]) for q in columns) for values in pool.values()]
     with open(path, "w", newline="", encoding="utf-8") as f:
-        f.write("student," + ",".join(columns) + "\n")
+        f.write("student,id," + ",".join(columns) + "\n")
         block = []
         for n in range(students):
-            block.append(f"student {n + 1:07d},{rows[n % len(rows)]}\n")
+            block.append(f"student {n + 1:07d},{n + 1},{rows[n % len(rows)]}\n")
             if len(block) == 50_000:
                 f.write("".join(block))
                 block = []

@@ -23,6 +23,7 @@ whitespace folded to one space and the ends trimmed (:func:`identity`).
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 import re
 import sys
@@ -47,7 +48,10 @@ __all__ = [
     "Chunk",
     "ClassReader",
     "InputError",
+    "csv_problem",
     "detect_delimiter",
+    "hidden_character",
+    "hidden_in",
     "identity",
     "parse_number",
     "read_column_map",
@@ -72,6 +76,37 @@ def identity(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split())
 
 
+# characters no name, id or section holds: C0/C1 controls (after whitespace is folded), DEL, and the
+# bidirectional embeddings, overrides and isolates that make text display in another order
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_HIDDEN_ID = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def hidden_character(text: str, strict: bool = False) -> str | None:
+    """The first control or bidirectional-override character of ``text`` as ``U+001B``, or None.
+
+    ``strict`` (ids) also counts tab, line feed and carriage return, which a name folds to a space."""
+    found = (_HIDDEN_ID if strict else _HIDDEN).search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def hidden_in(cells: Mapping[str, str]) -> str | None:
+    """Where a row's cells (role -> text: student, id, section) hold a control or text-direction character,
+    in words (``U+202E in column 'student'``); or None.  An id counts tab and line breaks too."""
+    for role, text in cells.items():
+        found = hidden_character(text, strict=role == "id")
+        if found:
+            return f"{found} in column {role!r}"
+    return None
+
+
+def csv_problem(exc: csv.Error) -> str:
+    """What the csv module refused, in words."""
+    if "field larger than field limit" in str(exc):
+        return f"a cell longer than {csv.field_size_limit():,} characters; no answer, name or id is that long"
+    return f"not a CSV file: {exc}"
+
+
 def parse_number(text: str) -> tuple[float, Fraction]:
     """A cell as (float, its exact value), read by :func:`hwlib.typed_number.parse`, or ValueError saying why
     it is not a number."""
@@ -87,12 +122,34 @@ def parse_number(text: str) -> tuple[float, Fraction]:
     return value, Fraction(exact)
 
 
-def detect_delimiter(line: str) -> str:
-    """The delimiter of a header row: the most frequent of ``,`` ``;`` and tab outside quotes (``,`` if none)."""
+def detect_delimiter(line: str, sample: str = "") -> str:
+    """The delimiter of a header row: the most frequent of ``,`` ``;`` and tab outside quotes (``,`` if none).
+
+    With ``sample`` (the file's first lines, header included), a delimiter that splits every complete row of
+    the sample into as many cells as the header wins over a more frequent one that does not: a semicolon file
+    whose question texts hold commas (``Student;Q1: weights, no bias``) is read by ``;``."""
     outside = re.sub(r'"[^"]*"', "", line)
     counts = {d: outside.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
+    order = sorted((d for d in counts if counts[d]), key=lambda d: (counts[d], d == ","), reverse=True)
+    if not order:
+        return ","
+    if sample and len(order) > 1:
+        for d in order:
+            if _splits_evenly(sample, d):
+                return d
+    return order[0]
+
+
+def _splits_evenly(sample: str, delimiter: str) -> bool:
+    """Whether every complete row of ``sample`` has as many cells as its first row (a header of 2 or more)."""
+    lines = sample.splitlines(keepends=True)
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample's last line may be cut off
+    try:
+        rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
+    except csv.Error:
+        return False
+    return len(rows) > 1 and len(rows[0]) > 1 and all(len(row) == len(rows[0]) for row in rows[1:])
 
 
 def read_column_map(path: Path, known: Mapping[str, object]) -> dict[str, str]:
@@ -163,6 +220,7 @@ class ClassReader:
         try:
             self._file = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - read chunk by chunk, closed by close()
             first = self._file.readline()
+            sample = first + self._file.read(1 << 16)
         except OSError as exc:
             raise InputError([f"{path}: cannot be read: {exc.strerror or exc}"]) from exc
         except UnicodeDecodeError as exc:
@@ -172,24 +230,32 @@ class ClassReader:
         if not first.strip():
             self._file.close()
             raise InputError([f"{path}: the file is empty; it needs a header row with a 'student' column"])
-        self.delimiter = detect_delimiter(first)
+        self.delimiter = detect_delimiter(first, sample)
         self._file.seek(0)
         self._reader = csv.reader(self._lines(), delimiter=self.delimiter, strict=True)
         try:
             header = next(self._reader)
         except csv.Error as exc:
-            raise InputError([f"{path}: not a CSV file: {exc}"]) from exc
+            raise InputError([f"{path}: {csv_problem(exc)}"]) from exc
         self.header = [h.strip() for h in header]
         self.roles: list[str] = []
-        problems = []
+        problems: list[str] = []
         seen: dict[str, str] = {}
+        unknown = 0
         for text in self.header:
             role = self.column_map.get(identity(text), text)
             if role not in ROLES and role not in known:
-                problems.append(
-                    f"{path}, header, column {text!r}: not a quantity (python -m hwlib.mark --quantities "
-                    "lists them); map it with --columns, or to 'ignore'"
-                )
+                unknown += 1
+                if not text and len(problems) < MAX_PROBLEMS:
+                    problems.append(
+                        f"{path}, header: a column without a name (a delimiter at the end of the header row?); "
+                        'map it with --columns: "" = "ignore"'
+                    )
+                elif len(problems) < MAX_PROBLEMS:
+                    problems.append(
+                        f"{path}, header, column {text[:80]!r}: not a quantity (python -m hwlib.mark --quantities "
+                        "lists them); map it with --columns, or to 'ignore'"
+                    )
             elif role != "ignore" and role in seen:
                 problems.append(
                     f"{path}, header, column {text!r}: the column appears twice"
@@ -203,6 +269,8 @@ class ClassReader:
                 f"{path}: no 'student' column; the header row is {', '.join(repr(h) for h in self.header)}"
                 ' (map the name column with --columns: "Name" = "student")',
             )
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(f"{path}: ... {unknown:,} columns in all are not quantities")
         if problems:
             self._file.close()
             raise InputError(problems)
@@ -222,6 +290,7 @@ class ClassReader:
             ) from exc
 
     def problem(self, line: str, row: int = 0) -> None:
+        """Record one problem (the first MAX_PROBLEMS, in row order; then only a count)."""
         if len(self._found) < MAX_PROBLEMS:
             self._found.append((row, len(self._found), line))
             self.problems = [text for _, _, text in sorted(self._found)]
@@ -243,7 +312,7 @@ class ClassReader:
             names: list[str] = []
             try:
                 for row in self._reader:
-                    number = self._reader.line_num
+                    number += 1  # the row a spreadsheet shows (a quoted line break stays in its row)
                     if not (row and (row[0].strip() or "".join(row).strip())):
                         continue
                     student = identity(row[s]) if s < len(row) else ""
@@ -266,6 +335,16 @@ class ClassReader:
                             number,
                         )
                         continue
+                    hidden = hidden_in(
+                        {"student": student, **{r: row[index[r]].strip() for r in ("id", "section") if r in index}}
+                    )
+                    if hidden:
+                        self.problem(
+                            f"{self.path}, row {number} (student {student!r}): a control or text-direction "
+                            f"character ({hidden}); remove it",
+                            number,
+                        )
+                        continue
                     self._seen[student] = number
                     if "id" in index:
                         sid = row[index["id"]].strip()
@@ -283,7 +362,7 @@ class ClassReader:
                     if len(rows) >= self.chunk:
                         break
             except csv.Error as exc:
-                raise InputError([f"{self.path}: not a CSV file: {exc} (row {self._reader.line_num})"]) from exc
+                raise InputError([f"{self.path}, line {self._reader.line_num}: {csv_problem(exc)}"]) from exc
             if not rows:
                 if not self.students:
                     self.problem(f"{self.path}: no student rows below the header")
@@ -366,10 +445,13 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lp
 
 
 def file_name(student: str, used: set[str], suffix: str = ".md") -> str:
-    """A portable, unique file name for a student's file: ASCII letters, digits, ``. _ -`` (at most 60), never
+    """A portable, unique file name for a student's file: ASCII letters, digits, ``. _ -`` (at most 60; a name
+    without any: ``student-`` and the first 8 hex digits of the SHA-256 of its identity), never
     a device name, never equal ignoring case to one in ``used`` (``Ann.md``, ``Ann-2.md``); adds it to ``used``."""
     ascii_name = unicodedata.normalize("NFKD", student).encode("ascii", "ignore").decode("ascii")
-    stem = _SAFE.sub("-", ascii_name).strip(".-_")[:60] or "student"
+    stem = _SAFE.sub("-", ascii_name).strip(".-_")[:60]
+    if not stem:  # a name in a script without ASCII letters (张伟): a stable tag of the name tells files apart
+        stem = "student-" + hashlib.sha256(identity(student).encode("utf-8")).hexdigest()[:8]
     if stem.lower().split(".")[0] in _RESERVED:
         stem = "student-" + stem
     name, n = stem, 1

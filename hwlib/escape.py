@@ -9,7 +9,8 @@ One function per destination:
   run of literal text inside the sentence it is placed in;
 * :func:`html_text` — inside HTML text or a quoted attribute value (``&``, ``<``, ``>``, ``"``, ``'``);
 * :func:`csv_cell` — a CSV cell or header that a spreadsheet would run as a formula (``=``, ``+``,
-  ``-``, ``@``, tab or carriage return first) gets a leading ``'``; numbers such as ``-6`` are kept;
+  ``-``, ``@``, tab or carriage return first), or that starts with ``'``, gets a leading ``'``; numbers such
+  as ``-6`` are kept;
 * :func:`terminal` — text printed to a terminal: control characters (ANSI escapes, carriage returns,
   bidirectional overrides) are written as visible ``\\x1b``-style escapes.
 
@@ -91,11 +92,15 @@ def csv_cell(value: str) -> str:
 
     A value whose first non-blank character is ``=``, ``+``, ``-`` or ``@`` (or that starts with a tab,
     carriage return or line feed) gets a leading ``'``, unless the whole value is a finite number such
-    as ``-6`` or ``+1.5e3`` (a mark stays a number). Quoting of commas and quotes is the csv writer's job.
+    as ``-6`` or ``+1.5e3`` (a mark stays a number).  A value that itself starts with ``'`` gets one more, so
+    that no two values give the same cell (``'-Ana`` is ``''-Ana``, shown as ``'-Ana``; ``-Ana`` is ``'-Ana``).
+    Quoting of commas and quotes is the csv writer's job.
     ``csv_cell("=HYPERLINK(...)")`` is ``'=HYPERLINK(...)``.
     """
     text = _check("value", value)
     stripped = text.lstrip(" ")
+    if text.startswith("'"):  # the apostrophe a spreadsheet hides: kept, so "-Ana" and "'-Ana" stay two cells
+        return "'" + text
     if (text.startswith(_FORMULA_START) or stripped.startswith(_FORMULA_START)) and not _is_number(text):
         return "'" + text
     return text

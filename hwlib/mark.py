@@ -73,7 +73,15 @@ import numpy as np
 
 import hwlib
 from hwlib import mistakes
-from hwlib.class_input import ROLES, ClassReader, InputError, file_name, read_column_map
+from hwlib.class_input import (
+    ROLES,
+    ClassReader,
+    InputError,
+    file_name,
+    hidden_character,
+    parse_number,
+    read_column_map,
+)
 from hwlib.class_summary import Summary
 from hwlib.class_vector import (
     BLANK,
@@ -289,11 +297,38 @@ def _parser() -> argparse.ArgumentParser:
 
 
 class _Terminated(Exception):
-    pass
+    """SIGTERM or SIGINT before the outputs were moved into place."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+# every name a run writes into DIR
+_OUTPUTS = frozenset(
+    {
+        "marks.csv",
+        "mistakes.csv",
+        "report.md",
+        "marks.png",
+        "feedback",
+        "review.csv",
+        "canvas.csv",
+        "moodle.csv",
+        "run.json",
+    }
+)
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)  # SIGHUP: the terminal closed
+_state = {"swapping": False}
 
 
 def _on_term(signum: int, frame: Any) -> None:
-    raise _Terminated()
+    # from the swap on, the run completes: moving the earlier DIR aside and the new one into place is
+    # never interrupted between its two renames (a signal mask would not do: another thread may take it)
+    if not _state["swapping"]:
+        raise _Terminated(signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -304,7 +339,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.sig_figs is not None and args.tolerance is not None:
             raise InputError(["--sig-figs and --tolerance: give one of them"])
         try:
-            policy = Policy(rel=args.tolerance) if args.tolerance is not None else Policy(sig_figs=args.sig_figs or 3)
+            policy = (
+                Policy(rel=args.tolerance)
+                if args.tolerance is not None
+                else Policy(sig_figs=3 if args.sig_figs is None else args.sig_figs)
+            )
         except (ValueError, TypeError) as exc:
             raise InputError([f"--{'tolerance' if args.tolerance is not None else 'sig-figs'}: {exc}"]) from exc
         if args.chunk < 1:
@@ -323,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.answers is None or args.out is None:
             parser.error("ANSWERS.csv and --out DIR are needed (or --quantities, --template)")
-        if not args.assignment.strip() or len(args.assignment) > 200 or any(ord(c) < 32 for c in args.assignment):
+        if not args.assignment.strip() or len(args.assignment) > 200 or hidden_character(args.assignment, strict=True):
             raise InputError([f"--assignment must be a short line of text, got {terminal(repr(args.assignment))[:80]}"])
         return _run(args, givens, given_note, policy)
     except InputError as exc:
@@ -386,12 +425,15 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
         raise InputError([f"{args.given or 'the Given'}: {terminal(str(exc))[:300]}"]) from exc
     column_map = read_column_map(args.columns, table_all) if args.columns else {}
     rubric = read_rubric(args.rubric, problem_of)
-    folder = OutputFolder(args.out)
-    old_handler = signal.getsignal(signal.SIGTERM)
+    folder = OutputFolder(args.out, outputs=_OUTPUTS)
+    _state["swapping"] = False
+    old_handlers: dict[int, Any] = {}
     try:
-        signal.signal(signal.SIGTERM, _on_term)
+        for signum in _STOP_SIGNALS:
+            old_handlers[signum] = signal.getsignal(signum)
+            signal.signal(signum, _on_term)
     except ValueError:  # not the main thread
-        old_handler = None
+        old_handlers = {}
     try:
         for name, path in (
             ("ANSWERS.csv", args.answers),
@@ -423,6 +465,7 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
                     ]
                 )
         try:
+            _check_exports(args, reader)
             students = _mark_into(folder, reader, args, givens, given_note, policy, rubric, problem_of, table_all)
         finally:
             reader.close()
@@ -430,11 +473,12 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
             if reader.more_problems:
                 reader.problems.append(f"{args.answers}: ... and {reader.more_problems:,} more problems")
             raise InputError(reader.problems)
+        _state["swapping"] = True
         folder.commit()
-    except _Terminated:
+    except _Terminated as stop:
         folder.discard()
         print("error: terminated; the earlier results are untouched", file=sys.stderr)
-        return 143
+        return 128 + stop.signum
     except OSError as exc:
         folder.discard()
         print(f"error: {terminal(str(args.out))}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
@@ -443,13 +487,30 @@ def _run(args: argparse.Namespace, givens: Mapping[int, Mapping[str, Any]], give
         folder.discard()
         raise
     finally:
-        if old_handler is not None:
-            signal.signal(signal.SIGTERM, old_handler)
+        for signum, handler in old_handlers.items():
+            signal.signal(signum, handler)
     out = args.out
     print(
         terminal(f"marked {students:,} student{'' if students == 1 else 's'}: {out / 'marks.csv'}, {out / 'report.md'}")
     )
     return 0
+
+
+def _check_exports(args: argparse.Namespace, reader: ClassReader) -> None:
+    """A gradebook file joins its rows by an id: an export needs the column it matches on."""
+    problems = []
+    if "canvas" in args.export and not (reader.has["id"] or reader.carry):
+        problems.append(
+            f"{args.answers}: --export canvas needs an id column (or SIS User ID, SIS Login ID): Canvas matches "
+            'its rows by them, not by name; map the export\'s ID column ("ID" = "id")'
+        )
+    if "moodle" in args.export and not reader.has["id"]:
+        problems.append(
+            f"{args.answers}: --export moodle needs an id column: Moodle matches its rows by ID number, not by name; "
+            'map it with --columns ("ID number" = "id")'
+        )
+    if problems:
+        raise InputError(problems)
 
 
 def _agreement(policy: Policy) -> str:
@@ -695,7 +756,7 @@ def _mark_into(
         review_w = csv.writer(review_f)
         review_w.writerow(head + ["quantity", "text"])
     exports = {}
-    for kind in args.export:
+    for kind in dict.fromkeys(args.export):  # --export canvas given twice: one file
         f = folder.open(f"{kind}.csv")
         w = csv.writer(f)
         if kind == "canvas":
@@ -834,6 +895,14 @@ def _mark_into(
                     for i in range(n)
                 )
         if feedback_dir is not None:
+            position = {q: j for j, q in enumerate(columns)}
+            for i, q, text in chunk.review:
+                try:
+                    parse_number(text)
+                    why = f"{text[:40]} is written where your own variant asks for no {q}"
+                except ValueError as exc:
+                    why = str(exc)  # what the cell holds and why it is not a number
+                reasons.setdefault(i, {})[position[q]] = markdown_text(f"{why}; your teacher looks at it by hand")
             written = np.column_stack([chunk.values[q] for q in columns]) if columns else np.zeros((n, 0))
             for i in range(n):
                 shown = columns

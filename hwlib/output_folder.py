@@ -13,9 +13,11 @@ an earlier run's outputs (its ``run.json``) or nothing: a folder of other files 
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import IO
@@ -25,6 +27,20 @@ __all__ = ["OutputError", "OutputFolder"]
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the names of two folders atomically (Linux renameat2 RENAME_EXCHANGE); False where unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
 class OutputError(Exception):
     """The output folder cannot be used: one line saying why."""
 
@@ -32,7 +48,9 @@ class OutputError(Exception):
 class OutputFolder:
     """A temporary folder beside ``out`` that :meth:`commit` moves into place as a whole."""
 
-    def __init__(self, out: Path, marker: str = "run.json") -> None:
+    def __init__(self, out: Path, marker: str = "run.json", outputs: frozenset[str] | None = None) -> None:
+        """``outputs``: the names a run writes into ``DIR``; an earlier ``DIR`` holding anything else (a file
+        put there by hand, another run's folder) is never replaced."""
         self.out = Path(os.path.abspath(out))
         self.marker = marker
         try:
@@ -54,6 +72,15 @@ class OutputFolder:
                 raise OutputError(
                     f"{out}: holds files that are not an earlier run's outputs (no {marker}); "
                     "give a new or empty folder"
+                )
+            others = sorted(set(entries) - outputs) if outputs is not None else []
+            if others:
+                shown = ", ".join(repr(name) for name in others[:3]) + (
+                    f" and {len(others) - 3} more" if len(others) > 3 else ""
+                )
+                raise OutputError(
+                    f"{out}: holds an earlier run's outputs and also {shown}, which replacing the folder would "
+                    "delete; move them out or give another folder"
                 )
         parent = self.out.parent
         try:
@@ -85,7 +112,15 @@ class OutputFolder:
         return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def commit(self) -> None:
-        """Move the finished folder into place, replacing an earlier one as a whole."""
+        """Move the finished folder into place, replacing an earlier one as a whole.
+
+        Where the system can (Linux ``renameat2`` with ``RENAME_EXCHANGE``) the two folders swap names in one
+        step, so that even SIGKILL leaves ``DIR`` either the earlier run or the new one; elsewhere the earlier
+        ``DIR`` is renamed aside first (a kill between the two renames leaves it in ``.DIR.old-*``)."""
+        if os.path.isdir(self.out) and not os.path.islink(self.out) and _exchange(self.tmp, self.out):
+            self.done = True
+            shutil.rmtree(self.tmp, ignore_errors=True)  # now the earlier run's outputs
+            return
         aside = None
         if os.path.lexists(self.out):
             aside = Path(tempfile.mkdtemp(dir=self.out.parent, prefix=f".{self.out.name[:40]}.old-"))

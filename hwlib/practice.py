@@ -45,7 +45,8 @@ Command line (the JSON is documented in README.md)::
     python -m hwlib.practice --sheets ROSTER.csv --out DIR
 
 ``--sheets`` writes one practice sheet per student of a roster (a CSV with a ``student`` column and
-optionally ``id``, ``section`` and ``seed``; other columns are ignored): ``DIR/sheets/<student>.md`` and
+optionally ``id``, ``section`` and ``seed``, matched ignoring case as in a Canvas roster's ``Student``,
+``ID``, ``Section``; other columns are ignored): ``DIR/sheets/<student>.md`` and
 ``.html`` (the statements of the three problems of the student's variant), ``DIR/key.csv`` (the
 instructor's key: student, id, section, seed, then every asked quantity's true value; its columns are the
 union over the class's variants, blank where a student's variant lacks the quantity) and
@@ -81,7 +82,7 @@ import hwlib
 from hwlib import conv, escape, fmt, mistakes, problems, typed_number
 from hwlib._checks import check_int
 from hwlib.answers import Truth
-from hwlib.class_input import InputError, detect_delimiter, file_name, identity
+from hwlib.class_input import InputError, csv_problem, detect_delimiter, file_name, hidden_in, identity
 from hwlib.marker import BLANK, CARRIED, CORRECT, WRONG, ValueMarker
 from hwlib.naming import plain_label
 from hwlib.network import Network
@@ -406,13 +407,15 @@ def read_roster(path: Any) -> list[dict[str, str]]:
     if not lines or not lines[0].strip():
         raise InputError([f"{path}: the file is empty; it needs a header row with a 'student' column"])
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(lines[0]), strict=True))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(lines[0], text[:1 << 16]),
+                               strict=True))
     except csv.Error as exc:
-        raise InputError([f"{path}: not a CSV file: {exc}"]) from exc
+        raise InputError([f"{path}: {csv_problem(exc)}"]) from exc
     header = [h.strip() for h in rows[0]]
-    if "student" not in header:
+    folded = [identity(h).casefold() for h in header]  # a Canvas roster's "Student", "ID", "Section" too
+    if "student" not in folded:
         raise InputError([f"{path}: no 'student' column; the header row is {', '.join(repr(h) for h in header)}"])
-    where = {role: header.index(role) for role in ("student", "id", "section", "seed") if role in header}
+    where = {role: folded.index(role) for role in ("student", "id", "section", "seed") if role in folded}
     problems_found: list[str] = []
     seen: dict[str, int] = {}
     out = []
@@ -426,6 +429,11 @@ def read_roster(path: Any) -> list[dict[str, str]]:
             continue
         if name in seen:
             problems_found.append(f"{path}, row {number} (student {name!r}): the same student as row {seen[name]}")
+            continue
+        hidden = hidden_in({"student": name, "id": cell.get("id", ""), "section": cell.get("section", "")})
+        if hidden:
+            problems_found.append(f"{path}, row {number} (student {name!r}): a control or text-direction character "
+                                  f"({hidden}); remove it")
             continue
         seen[name] = number
         seed = cell.get("seed", "")
@@ -512,7 +520,7 @@ def write_sheets(roster: Any, out: Any) -> int:
     from pathlib import Path
 
     students = read_roster(Path(roster))
-    folder = OutputFolder(Path(out))
+    folder = OutputFolder(Path(out), outputs=frozenset({"sheets", "key.csv", "run.json"}))
     try:
         if folder.contains(Path(roster)):
             raise InputError([f"{roster}: the roster lies in the output folder {out}, which is replaced as a whole"])

@@ -33,6 +33,7 @@ else:  # pragma: no cover - Python 3.10
 __all__ = ["Rubric", "points_text", "read_rubric"]
 
 _LIMIT = 10**6
+_PLACES = 6  # decimal places of a rubric's numbers: points stay short exact decimals
 
 
 def _number(value: object, where: str, low_open: bool = False, high: float | None = None) -> Fraction:
@@ -42,6 +43,8 @@ def _number(value: object, where: str, low_open: bool = False, high: float | Non
     if exact < 0 or (high is not None and exact > high) or exact > _LIMIT:
         limit = f"from 0 to {high:g}" if high is not None else f">= 0 and <= {_LIMIT:,}"
         raise ValueError(f"{where} must be {limit}, got {value!r}")
+    if (exact * 10**_PLACES).denominator != 1:
+        raise ValueError(f"{where} must have at most {_PLACES} decimal places (a gradebook's precision), got {value!r}")
     return exact
 
 
