@@ -344,10 +344,11 @@ def test_a_killed_run_of_a_big_class_leaves_dir_the_earlier_run_or_the_new_one(t
         assert "Traceback" not in err
         after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
         if after != before:  # the swap happened before the signal: the new outputs, complete
-            assert process.returncode in (0, -signal.SIGKILL)
+            assert process.returncode in (0, -signal.SIGKILL, 128 + signal.SIGTERM)
             assert b"S39999," in after["marks.csv"] and "run.json" in after and "report.md" in after
         else:
-            assert process.returncode in (-signal.SIGKILL, 128 + signal.SIGTERM)
+            # -signum: the signal came before hwlib.mark set its SIGTERM handler (still at import)
+            assert process.returncode in (-signum, 128 + signum)
 
 
 @pytest.mark.parametrize(
