@@ -344,11 +344,15 @@ def test_a_killed_run_of_a_big_class_leaves_dir_the_earlier_run_or_the_new_one(t
         assert "Traceback" not in err
         after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
         if after != before:  # the swap happened before the signal: the new outputs, complete
-            assert process.returncode in (0, -signal.SIGKILL, 128 + signal.SIGTERM)
+            assert process.returncode in (0, -signal.SIGKILL)
             assert b"S39999," in after["marks.csv"] and "run.json" in after and "report.md" in after
         else:
             # -signum: the signal came before hwlib.mark set its SIGTERM handler (still at import)
-            assert process.returncode in (-signum, 128 + signum)
+            # 0: a complete run that wrote the same bytes as the complete run before it
+            assert process.returncode in (-signum, 128 + signum) or (
+                process.returncode == 0 and b"S39999," in before.get("marks.csv", b"")
+            )
+        before = after  # the next run is compared with what this one left
 
 
 @pytest.mark.parametrize(
