@@ -59,6 +59,7 @@ __all__ = [
 
 ROLES = ("student", "id", "section", "seed", "ignore")
 MAX_PROBLEMS = 50  # lines of problems reported before "... and N more"
+MAX_LINE = 1 << 20  # characters in one line of the class's CSV: a longer one is not a class export
 _NOT_NUMERIC = re.compile(r"[^0-9eE+\-. \n]")
 _BLANK_LINE = re.compile(r"^ *$", re.MULTILINE)
 
@@ -219,8 +220,12 @@ class ClassReader:
         self.more_problems = 0
         try:
             self._file = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - read chunk by chunk, closed by close()
-            first = self._file.readline()
+            first = self._file.readline(MAX_LINE + 1)
             sample = first + self._file.read(1 << 16)
+            self._check_line(first, 1)
+            if "\x00" in sample:
+                self._file.close()
+                raise InputError([f"{path}: holds NUL bytes: not a CSV text file (save the class as \"CSV UTF-8\")"])
         except OSError as exc:
             raise InputError([f"{path}: cannot be read: {exc.strerror or exc}"]) from exc
         except UnicodeDecodeError as exc:
@@ -281,9 +286,19 @@ class ClassReader:
         self._seen_ids: dict[str, int] = {}
         self.students = 0
 
+    def _check_line(self, line: str, number: int) -> None:
+        """Refuse a line longer than MAX_LINE characters (an endless input such as /dev/zero included)."""
+        if len(line) > MAX_LINE:
+            self._file.close()
+            raise InputError([f"{self.path}, line {number:,}: longer than {MAX_LINE:,} characters: not a class export"])
+
     def _lines(self) -> Iterator[str]:
         try:
-            yield from self._file
+            number = 0
+            while line := self._file.readline(MAX_LINE + 1):
+                number += 1
+                self._check_line(line, number)
+                yield line
         except UnicodeDecodeError as exc:
             raise InputError(
                 [(f'{self.path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as "CSV UTF-8"')]

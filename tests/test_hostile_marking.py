@@ -471,3 +471,19 @@ def test_a_semicolon_or_tab_export_whose_headers_hold_commas(tmp_path, capsys, t
         assert f'"delimiter": "{delimiter}"'.replace("\t", "\\t") in f.read()
     with open(tmp_path / "out" / "marks.csv", newline="", encoding="utf-8") as f:
         assert next(csv.DictReader(f))["correct"] == "2"
+
+
+@pytest.mark.parametrize("kind", ["endless", "long line", "nul"])
+def test_an_input_that_is_no_csv_text_is_refused_at_once(tmp_path, capsys, kind):
+    if kind == "endless":
+        answers = Path("/dev/zero")
+        if not answers.exists():
+            pytest.skip("no /dev/zero on this system")
+    elif kind == "long line":
+        answers = write(tmp_path / "a.csv", "student,z\nAna," + "1" * 1_100_000 + "\n")
+    else:
+        answers = write(tmp_path / "a.csv", "student,z\nAna,\x00-1\n")
+    code, err = run(capsys, [answers, "--out", tmp_path / "out"])
+    assert code == 2 and len(err.splitlines()) == 1
+    assert ("NUL bytes" if kind == "nul" else "longer than 1,048,576 characters") in err
+    assert not (tmp_path / "out").exists()
