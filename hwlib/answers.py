@@ -26,6 +26,8 @@ from hwlib.naming import (
     gradient_key,
     gradient_label,
     network_keys,
+    slope_key,
+    slope_label,
     unit_key,
     unit_label,
     weight_key,
@@ -34,7 +36,8 @@ from hwlib.naming import (
 from hwlib.network import Network
 from hwlib.tolerance import COUNT, REAL
 
-__all__ = ["Truth", "problem1_truth", "problem2_truth", "problem3_truth", "GIVEN_NAMES", "TRUTH_FUNCTIONS", "truth",
+__all__ = ["Truth", "problem1_truth", "problem2_truth", "problem3_truth", "GIVEN_NAMES", "OPTIONAL_GIVEN_NAMES",
+           "TRUTH_FUNCTIONS", "truth",
            "given_key"]
 
 
@@ -129,15 +132,33 @@ def problem2_truth(in_volume: Sequence[int], out_volume: Sequence[int], kernels:
     return Truth({key: float(v) for key, v in values.items()}, labels, {}, dict.fromkeys(values, COUNT))
 
 
-def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Sequence[str] | None = None) -> Truth:
+def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Sequence[str] | None = None,
+                   hidden_activation: str = "identity") -> Truth:
     """Forward values, loss and every gradient of the Problem 3 network, with the chain rule's local formulas.
 
     The Given is checked as the chapter checks it (:func:`hwlib.givens.problem3`); ``letters`` name the layers,
     by default as the chapter names them (:func:`hwlib.naming.default_letters`: x, y, z, z for the homework's).
+
+    ``hidden_activation`` "relu" puts f(u) = max(u, 0) on every hidden layer (the output stays linear), with
+    the values and gradients of :meth:`hwlib.network.Network.backward`: a unit's value is f of its input u_j,
+    ∂L/∂(unit) is the derivative by that value.  The local formulas then carry, for each hidden unit a_j, its
+    slope f'(u_j) as a quantity of its own, ``relu'(a_j)`` (:func:`hwlib.naming.slope_key`; 1 where u_j > 0, 0
+    where u_j < 0, and 0 at u_j = 0 as ``Network`` takes it), a value the Given fixes, never a student's::
+
+        a_j = relu'(a_j) · Σ_i a_i w_ij,   ∂L/∂w_ij = a_i · relu'(a_j) · ∂L/∂a_j,
+        ∂L/∂a_i = Σ_j w_ij · relu'(a_j) · ∂L/∂a_j.
+
+    So the on/off pattern of the hidden units is that of the true forward pass: a value is carried
+    (:mod:`hwlib.marker`) when the step gives it from the student's own upstream values with that pattern.
+    Without an activation (the homework's) no slope appears and the formulas are the linear ones.
     """
-    checked = givens.problem3({"weights": weights, "x": x, "t": t}, one_output=False)
+    given = {"weights": weights, "x": x, "t": t}
+    if hidden_activation != "identity":
+        given["hidden_activation"] = hidden_activation
+    checked = givens.problem3(given, one_output=False)
     weights, x, t = checked["weights"], checked["x"], checked["t"]
-    net = Network([np.array(w, dtype=float) for w in weights])
+    activation = checked.get("hidden_activation", "identity")
+    net = Network([np.array(w, dtype=float) for w in weights], hidden_activation=activation)
     sizes = net.layer_sizes
     if letters is None:
         letters = default_letters(sizes)
@@ -157,6 +178,16 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
             labels[key(layer, i)] = label(layer, i)
             values[d(key(layer, i))] = float(grads.activations[layer][i])
             labels[d(key(layer, i))] = gradient_label(label(layer, i))
+    slopes: dict[tuple[int, int], sp.Expr] = {}  # (layer, j) -> the factor of the hidden unit's slope, 1 if none
+    for layer in range(1, len(sizes)):
+        inputs = values_by_layer[layer - 1] @ net.weights[layer - 1]
+        for j in range(sizes[layer]):
+            slopes[layer, j] = sp.Integer(1)
+            if activation == "relu" and layer < len(sizes) - 1:
+                slope = slope_key(key(layer, j))
+                values[slope] = 1.0 if inputs[j] > 0 else 0.0
+                labels[slope] = slope_label(label(layer, j))
+                slopes[layer, j] = s(slope)
     for layer, matrix in enumerate(net.weights):
         for i in range(matrix.shape[0]):
             for j in range(matrix.shape[1]):
@@ -165,14 +196,15 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
                 labels[w] = weight_label(layer, i, j)
                 values[d(w)] = float(grads.weights[layer][i, j])
                 labels[d(w)] = gradient_label(weight_label(layer, i, j))
-                # dL/dw^l_ij = a^{l-1}_i dL/da^l_j
-                formulas[d(w)] = s(key(layer, i)) * s(d(key(layer + 1, j)))
-        for j in range(matrix.shape[1]):  # forward: a^l_j = sum_i a^{l-1}_i w^l_ij
-            formulas[key(layer + 1, j)] = sum(s(key(layer, i)) * s(weight_key(layer, i, j))
-                                              for i in range(matrix.shape[0]))
-        for i in range(matrix.shape[0]):  # backward: dL/da^{l-1}_i = sum_j w^l_ij dL/da^l_j
+                # dL/dw^l_ij = a^{l-1}_i f'(u^l_j) dL/da^l_j
+                formulas[d(w)] = s(key(layer, i)) * slopes[layer + 1, j] * s(d(key(layer + 1, j)))
+        for j in range(matrix.shape[1]):  # forward: a^l_j = f'(u^l_j) sum_i a^{l-1}_i w^l_ij
+            formulas[key(layer + 1, j)] = slopes[layer + 1, j] * sum(s(key(layer, i)) * s(weight_key(layer, i, j))
+                                                                     for i in range(matrix.shape[0]))
+        for i in range(matrix.shape[0]):  # backward: dL/da^{l-1}_i = sum_j w^l_ij f'(u^l_j) dL/da^l_j
             formulas[d(key(layer, i))] = sum(
-                s(weight_key(layer, i, j)) * s(d(key(layer + 1, j))) for j in range(matrix.shape[1])
+                s(weight_key(layer, i, j)) * slopes[layer + 1, j] * s(d(key(layer + 1, j)))
+                for j in range(matrix.shape[1])
             )
     out = [key(len(sizes) - 1, j) for j in range(sizes[-1])]
     values["L"] = net.loss(x, t)
@@ -188,6 +220,8 @@ GIVEN_NAMES: dict[int, tuple[str, ...]] = {
     2: ("in_volume", "out_volume", "kernels"),
     3: ("weights", "x", "t"),
 }
+#: keys a Given may hold beside GIVEN_NAMES: Problem 3's hidden activation (:func:`hwlib.givens.problem3`)
+OPTIONAL_GIVEN_NAMES: dict[int, tuple[str, ...]] = {1: (), 2: (), 3: ("hidden_activation",)}
 TRUTH_FUNCTIONS: dict[int, Callable[..., Truth]] = {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}
 TRUTH_CACHE_SIZE = 256
 
@@ -218,10 +252,11 @@ _CACHE: OrderedDict[tuple[int, Hashable], Truth] = OrderedDict()
 def truth(problem: int, given: Mapping[str, Any]) -> Truth:
     """``TRUTH_FUNCTIONS[problem](**given)``, computed once per Given: the one cache of the answers (the last
     :data:`TRUTH_CACHE_SIZE` Givens, keyed on :func:`given_key`).  The Given must have exactly the keys
-    ``GIVEN_NAMES[problem]``; a wrong one raises TypeError or ValueError, and is never cached."""
+    ``GIVEN_NAMES[problem]`` (and any of ``OPTIONAL_GIVEN_NAMES[problem]``); a wrong one raises TypeError or
+    ValueError, and is never cached."""
     if isinstance(problem, bool) or problem not in TRUTH_FUNCTIONS:
         raise ValueError(f"problem must be 1, 2 or 3, got {problem!r}")
-    given = givens.check_keys(problem, given, GIVEN_NAMES[problem])
+    given = givens.check_keys(problem, given, GIVEN_NAMES[problem], OPTIONAL_GIVEN_NAMES[problem])
     try:
         key = (problem, given_key(given))
     except TypeError:  # a value that cannot be hashed: computed (and its error raised) without the cache

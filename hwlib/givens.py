@@ -30,6 +30,7 @@ __all__ = [
     "MAX_PAGE_BYTES",
     "MAX_PAGE_MACS",
     "MAX_SIZE",
+    "P3_ACTIVATIONS",
     "check_keys",
     "problem1",
     "problem2",
@@ -118,13 +119,14 @@ def _kernel(name: str, value: object) -> int:
     return kernel
 
 
-def check_keys(problem: int, given: object, required: Sequence[str]) -> Mapping[str, Any]:
-    """``given`` as a mapping holding exactly the keys ``required`` (extra keys are an error too)."""
+def check_keys(problem: int, given: object, required: Sequence[str], optional: Sequence[str] = ()) -> Mapping[str, Any]:
+    """``given`` as a mapping holding exactly the keys ``required``, and any of ``optional`` (other keys are an
+    error too)."""
     if not isinstance(given, Mapping):
         raise TypeError(f"the Given of Problem {problem} must be a dict with keys {', '.join(required)}; "
                         f"got {type(given).__name__}")
     missing = [key for key in required if key not in given]
-    extra = [key for key in given if key not in required]
+    extra = [key for key in given if key not in required and key not in optional]
     if missing or extra:
         parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + \
                 ([f"unknown {', '.join(map(repr, extra))}"] if extra else [])
@@ -195,11 +197,19 @@ def _vector(name: str, value: object) -> tuple[float, ...]:
     return tuple(_real(f"{name}[{i}]", v) for i, v in enumerate(value))
 
 
+#: the hidden activations a Problem 3 Given may name (its optional ``hidden_activation``): none (the homework's
+#: linear network) or ReLU, f(u) = max(u, 0) on every hidden layer, never on the output
+P3_ACTIVATIONS = ("identity", "relu")
+
+
 def problem3(given: object, one_output: bool = True) -> dict[str, Any]:
     """Problem 3: ``weights`` a list of matrices (row i, column j is w^l_ij) that chain, ``x`` one number per
     input unit, ``t`` one number; the last matrix has one column (one output unit, as L = (z - t)^2 needs),
-    unless ``one_output`` is False (L = sum_j (z_j - t)^2, as :func:`hwlib.answers.problem3_truth` allows)."""
-    given = check_keys(3, given, ("weights", "x", "t"))
+    unless ``one_output`` is False (L = sum_j (z_j - t)^2, as :func:`hwlib.answers.problem3_truth` allows).
+
+    An optional ``hidden_activation`` (one of :data:`P3_ACTIVATIONS`, "identity" when absent: the homework's
+    linear network) is the activation of every hidden layer; the checked Given holds it only when given."""
+    given = check_keys(3, given, ("weights", "x", "t"), ("hidden_activation",))
     weights = given["weights"]
     if isinstance(weights, np.ndarray) or isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence):
         raise TypeError(f"weights must be a list of matrices (lists of rows), got {type(weights).__name__}")
@@ -229,4 +239,13 @@ def problem3(given: object, one_output: bool = True) -> dict[str, Any]:
     if len(x) != len(matrices[0]):
         raise ValueError(f"x must have one entry per input unit: weights[0] has {len(matrices[0])} rows, "
                          f"so x needs {len(matrices[0])} entries, got {len(x)}")
-    return {"weights": tuple(matrices), "x": x, "t": _real("t", given["t"])}
+    checked = {"weights": tuple(matrices), "x": x, "t": _real("t", given["t"])}
+    if "hidden_activation" in given:
+        activation = given["hidden_activation"]
+        if not isinstance(activation, str):
+            raise TypeError(f"hidden_activation must be a string, one of {', '.join(P3_ACTIVATIONS)}; "
+                            f"got {activation!r}")
+        if activation not in P3_ACTIVATIONS:
+            raise ValueError(f"hidden_activation must be one of {', '.join(P3_ACTIVATIONS)}, got {activation!r}")
+        checked["hidden_activation"] = activation
+    return checked

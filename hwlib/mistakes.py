@@ -27,7 +27,7 @@ import sympy as sp
 
 from hwlib import answers
 from hwlib.answers import Truth
-from hwlib.naming import default_letters, unit_key, weight_key
+from hwlib.naming import default_letters, slope_key, unit_key, weight_key
 from hwlib.tolerance import COUNT, DEFAULT, Policy
 
 __all__ = ["Mistake", "CATALOGUE", "diagnose", "diagnose_step", "by_name", "truth_of"]
@@ -250,8 +250,19 @@ def _p2_stride_equals_kernel(given: Mapping[str, Any], truth: Truth) -> dict[str
 # ------------------------------------------------------------------ Problem 3
 @dataclass(frozen=True)
 class _Net:
+    """The names of a Problem 3 network; ``relu``: its hidden layers apply ReLU, so that a step through hidden unit
+    j carries the factor ``slope(layer, j)``, as the book's formulas do (:func:`hwlib.answers.problem3_truth`)."""
+
     sizes: tuple[int, ...]
     letters: tuple[str, ...] = ("x", "y", "z", "z")
+    relu: bool = False
+
+    def slope(self, layer: int, j: int) -> sp.Expr:
+        """ReLU's slope at the input of unit j of ``layer`` (a quantity of the Given): 1 without ReLU and at the
+        output."""
+        if not self.relu or layer in (0, len(self.sizes) - 1):
+            return sp.Integer(1)
+        return _s(slope_key(unit_key(self.letters, self.sizes, layer, j)))
 
     def unit(self, layer: int, i: int) -> sp.Symbol:
         return _s(unit_key(self.letters, self.sizes, layer, i))
@@ -271,7 +282,7 @@ class _Net:
 def _net(given: Mapping[str, Any]) -> _Net:
     weights: Sequence = given["weights"]
     sizes = [len(given["x"])] + [len(w[0]) for w in weights]
-    return _Net(tuple(sizes), default_letters(sizes))
+    return _Net(tuple(sizes), default_letters(sizes), given.get("hidden_activation", "identity") == "relu")
 
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -316,7 +327,8 @@ def _p3_transposed_weight(given: Mapping[str, Any], truth: Truth) -> dict[str, s
     for layer in net.square_layers:  # dL/da_i = sum_j w_ji dL/da'_j instead of w_ij
         n = net.sizes[layer]
         for i in range(n):
-            out[str(net.grad(layer, i))] = sum(net.weight(layer, j, i) * net.grad(layer + 1, j) for j in range(n))
+            out[str(net.grad(layer, i))] = sum(net.weight(layer, j, i) * net.slope(layer + 1, j)
+                                               * net.grad(layer + 1, j) for j in range(n))
     return out
 
 
@@ -326,7 +338,8 @@ def _p3_transposed_weight_forward(given: Mapping[str, Any], truth: Truth) -> dic
     for layer in net.square_layers:  # a'_j = sum_i a_i w_ji instead of w_ij
         n = net.sizes[layer]
         for j in range(n):
-            out[str(net.unit(layer + 1, j))] = sum(net.unit(layer, i) * net.weight(layer, j, i) for i in range(n))
+            out[str(net.unit(layer + 1, j))] = net.slope(layer + 1, j) * sum(
+                net.unit(layer, i) * net.weight(layer, j, i) for i in range(n))
     return out
 
 
@@ -339,7 +352,7 @@ def _p3_missing_path(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Exp
             continue
         for i in range(net.sizes[layer]):
             j = i if i < following else 0
-            out[str(net.grad(layer, i))] = net.weight(layer, i, j) * net.grad(layer + 1, j)
+            out[str(net.grad(layer, i))] = net.weight(layer, i, j) * net.slope(layer + 1, j) * net.grad(layer + 1, j)
     return out
 
 
@@ -350,7 +363,7 @@ def _p3_lost_sign_of_negative_input(given: Mapping[str, Any], truth: Truth) -> d
         for i in range(net.sizes[layer]):
             for j in range(net.sizes[layer + 1]):
                 key = "dL/d" + str(net.weight(layer, i, j))
-                out[key] = sp.Abs(net.unit(layer, i)) * net.grad(layer + 1, j)
+                out[key] = sp.Abs(net.unit(layer, i)) * net.slope(layer + 1, j) * net.grad(layer + 1, j)
     return out
 
 

@@ -33,6 +33,8 @@ __all__ = [
     "default_letters",
     "gradient_key",
     "gradient_label",
+    "slope_key",
+    "slope_label",
     "network_keys",
     "unit_key",
     "unit_label",
@@ -160,6 +162,21 @@ def gradient_label(label: str) -> str:
     if not isinstance(label, str) or not label:
         raise TypeError(f"label must be a non-empty string, got {label!r}")
     return rf"\partial L / \partial {label}"
+
+
+def slope_key(key: str) -> str:
+    """Key of ReLU's slope at the input of the hidden unit ``key``: "relu'(" + key + ")", 1 where that input is
+    positive (the unit is on), 0 where it is negative (off)."""
+    if not isinstance(key, str) or not key:
+        raise TypeError(f"key must be a non-empty string, got {key!r}")
+    return f"relu'({key})"
+
+
+def slope_label(label: str) -> str:
+    r"""LaTeX label of ReLU's slope at the input of the unit labelled ``label``: \mathrm{ReLU}'(label)."""
+    if not isinstance(label, str) or not label:
+        raise TypeError(f"label must be a non-empty string, got {label!r}")
+    return rf"\mathrm{{ReLU}}'({label})"
 
 
 def network_keys(letters: Sequence[str], sizes: Sequence[int]) -> list[str]:

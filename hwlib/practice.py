@@ -104,6 +104,7 @@ __all__ = [
     "main",
     "make_given",
     "messages",
+    "p3_activation",
     "parse_seeds",
     "quantity_label",
     "read_roster",
@@ -149,6 +150,12 @@ P3_INPUTS = (-2, -1, 0, 1, 2)
 P3_TARGETS = (-3, -2, -1, 0, 1, 2, 3)
 P3_MAX_ABS = 60  # largest |forward value or gradient| a variant may ask for
 P3_MAX_ZERO_GRADIENTS = 0.3  # the largest share of zero weight gradients, so that most steps carry a number
+# One Problem 3 variant in P3_RELU_EVERY puts ReLU on the hidden layers (p3_activation): seed s is a ReLU variant when
+# s mod P3_RELU_EVERY = P3_RELU_EVERY - 1 (3, 7, 11, ...); the other seeds keep the numbers they had before ReLU
+# variants existed.  A unit switched off zeroes the gradients of the weights into and out of it, so a ReLU variant
+# may have up to P3_RELU_MAX_ZERO_GRADIENTS of them zero.
+P3_RELU_EVERY = 4
+P3_RELU_MAX_ZERO_GRADIENTS = 0.5
 SHUFFLE_SEED = 20261127  # fixes the order of the listed variants of Problems 1 and 2
 
 
@@ -267,30 +274,56 @@ def _problem2_given(h: int, w: int, h_out: int, w_out: int, kernels: tuple[int, 
     return {"in_volume": [h, w, c_in], "out_volume": [h_out, w_out, c_out], "kernels": dict(zip(P2_PARTS, kernels))}
 
 
+def p3_activation(seed: int) -> str:
+    """The hidden activation of Problem 3's variant ``seed``: "relu" for one seed in :data:`P3_RELU_EVERY` (4),
+    those with ``seed % 4 == 3``, else "identity" (no activation, the homework's)."""
+    seed = check_int("seed", seed, minimum=0)
+    return "relu" if seed % P3_RELU_EVERY == P3_RELU_EVERY - 1 else "identity"
+
+
+def _hidden_inputs(weights: Sequence[np.ndarray], x: np.ndarray, activation: str) -> list[np.ndarray]:
+    """The input u = a W of every hidden layer's activation (the hidden layers' pre-activations)."""
+    net = Network(list(weights), hidden_activation=activation)
+    values = net.forward(x)
+    return [values[l] @ weights[l] for l in range(len(weights) - 1)]
+
+
 def _problem3_given(seed: int) -> dict[str, Any]:
     """Draw a shape, then integer weights, inputs and target until the variant is workable by hand and not
-    degenerate."""
+    degenerate.
+
+    A ReLU variant (:func:`p3_activation`) draws from the same stream, and is kept only where ReLU switches at
+    least one hidden unit off (its input u < 0) and no hidden input is exactly 0 (ReLU's kink, where it has no
+    derivative); its Given names ``"hidden_activation": "relu"``."""
     homework = _homework_given(3)
+    activation = p3_activation(seed)
+    relu = activation == "relu"
     picker = _Picker(seed)
     shape = picker.choice(P3_SHAPES)
     while True:
         weights = [[[picker.choice(P3_WEIGHTS) for _ in range(cols)] for _ in range(rows)] for rows, cols in shape]
         x = [picker.choice(P3_INPUTS) for _ in range(shape[0][0])]
         t = picker.choice(P3_TARGETS)
-        given = {"weights": weights, "x": x, "t": t}
+        given: dict[str, Any] = {"weights": weights, "x": x, "t": t}
         if given == homework or not any(x) or not all(v for row in weights[-1] for v in row):
             continue  # x = 0 or a zero output weight would leave most gradients zero
-        net = Network([np.array(w, dtype=float) for w in weights])
+        matrices = [np.array(w, dtype=float) for w in weights]
+        net = Network(matrices, hidden_activation=activation)
         forward = net.forward(np.array(x, dtype=float))
         grads = net.backward(np.array(x, dtype=float), t)
         arrays = [*forward, *grads.activations, *grads.weights, [net.loss(x, t)]]
         largest = max(float(np.max(np.abs(a))) for a in arrays)
         zero_gradients = sum(int(np.sum(g == 0)) for g in grads.weights)
         count = sum(rows * cols for rows, cols in shape)
+        if relu:
+            inputs = np.concatenate([[1.0], *_hidden_inputs(matrices, np.array(x, dtype=float), activation)])
+            if not (np.any(inputs < 0) and np.all(inputs != 0)):
+                continue  # ReLU must switch a unit off, and no input may sit on the kink
+        limit = P3_RELU_MAX_ZERO_GRADIENTS if relu else P3_MAX_ZERO_GRADIENTS
         if (grads.activations[-1][0] != 0  # z != t: some gradient to pass back
                 and all(np.any(layer != 0) for layer in forward[1:])  # no layer of zeros
-                and zero_gradients <= P3_MAX_ZERO_GRADIENTS * count and largest <= P3_MAX_ABS):
-            return given
+                and zero_gradients <= limit * count and largest <= P3_MAX_ABS):
+            return {**given, "hidden_activation": activation} if relu else given
 
 
 def make_given(problem: int, seed: int) -> dict[str, Any]:
@@ -342,6 +375,8 @@ def parse_seeds(text: str) -> list[int]:
 
 
 def _given_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, Mapping):
         return ", ".join(f"{key}: {_given_text(v)}" for key, v in value.items())
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, int) for v in value) and len(value) == 3:
@@ -373,12 +408,13 @@ def answer_key(problems: Iterable[int], seeds: Iterable[int], format: str = "mar
     sections = []
     for problem in problems:
         variants = [variant(problem, seed) for seed in seeds]
-        keys = list(variants[0].answers) if variants else []
-        given_keys = list(variants[0].given) if variants else []
+        keys = list(dict.fromkeys(k for v in variants for k in v.answers))  # Problem 3's shapes differ
+        given_keys = list(dict.fromkeys(k for v in variants for k in v.given))  # Problem 3: hidden_activation
         lines = [f"## Problem {problem}", "", "| seed | " + " | ".join(given_keys + [f"`{k}`" for k in keys]) + " |"]
         lines.append("|--:|" + "---|" * len(given_keys) + "--:|" * len(keys))
         for v in variants:
-            cells = [_given_text(v.given[g]) for g in given_keys] + [fmt.number(v.answers[k]) for k in keys]
+            cells = [_given_text(v.given[g]) if g in v.given else "" for g in given_keys]
+            cells += [fmt.number(v.answers[k]) if k in v.answers else "" for k in keys]
             lines.append(f"| {v.seed} | " + " | ".join(cells) + " |")
         sections.append("\n".join(lines))
     return "\n\n".join(sections) + "\n"
@@ -668,9 +704,11 @@ def quantity_label(problem: int, quantity: str, truth: Any = None) -> str:
 
 
 def _factor_rank(factor: sp.Expr) -> int:
-    """Order of factors in a product: activation (x₁), weight (w¹₁₁), gradient (∂L/∂y₁)."""
+    """Order of factors in a product: activation (x₁), weight (w¹₁₁), ReLU's slope (ReLU'(y₁)), gradient (∂L/∂y₁)."""
     name = getattr(factor, "name", "")
-    return 2 if name.startswith("dL/") else 1 if re.fullmatch(r"w\d+_\d+", name) else 0
+    if name.startswith("dL/"):
+        return 3
+    return 2 if name.startswith("relu'(") else 1 if re.fullmatch(r"w\d+_\d+", name) else 0
 
 
 def _plain_expression(expr: sp.Expr, labels: Mapping[str, str]) -> str:
@@ -680,6 +718,10 @@ def _plain_expression(expr: sp.Expr, labels: Mapping[str, str]) -> str:
     if isinstance(expr, sp.Add):
         return " + ".join(_plain_expression(term, labels) for term in expr.args)
     if isinstance(expr, sp.Mul):
+        slopes = [f for f in expr.args if _factor_rank(f) == 2]
+        rest = [f for f in expr.args if _factor_rank(f) != 2]
+        if slopes and len(rest) == 1 and isinstance(rest[0], sp.Add):  # a ReLU unit's forward step
+            return f"max(0, {_plain_expression(rest[0], labels)})"
         factors = sorted(expr.args, key=lambda f: (_factor_rank(f), str(f)))
         return " · ".join(_plain_expression(f, labels) for f in factors)
     raise ValueError(f"expr must be a sum of products of quantities, got {expr}")

@@ -42,7 +42,7 @@ from typing import Any
 import sympy as sp
 
 from hwlib import practice, problems
-from hwlib.naming import default_letters, unit_key, weight_key
+from hwlib.naming import default_letters, slope_key, unit_key, weight_key
 from hwlib.practice import hint, quantity_label
 from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import load_given
@@ -208,6 +208,7 @@ def _known_paths(problem: int, given: Mapping[str, Any], known: Mapping[str, flo
         for layer, matrix in enumerate(given["weights"]):
             paths.update({weight_key(layer, i, j): ["weights", layer, i, j]
                           for i in range(len(matrix)) for j in range(len(matrix[0]))})
+        known = {key: value for key, value in known.items() if key not in _slopes(given)}
     for key, path in paths.items():  # the paths must read exactly the values the truth states
         value: Any = given
         for step in path:
@@ -217,6 +218,19 @@ def _known_paths(problem: int, given: Mapping[str, Any], known: Mapping[str, flo
     if set(paths) != set(known):
         raise ValueError(f"known values without a place in the Given: {sorted(set(known) - set(paths))}")
     return paths
+
+
+def _slopes(given: Mapping[str, Any]) -> dict[str, list[int]]:
+    """Problem 3 with ReLU: ReLU's slope of each hidden unit (:func:`hwlib.naming.slope_key`), a value the Given
+    fixes through the forward pass rather than states, by its [layer, unit] (0-based; layer 0 the inputs); the
+    page's script sets it to 1 where the unit's input is positive, else 0, as :func:`hwlib.answers.problem3_truth`
+    does.  Empty without ReLU."""
+    if given.get("hidden_activation", "identity") != "relu":
+        return {}
+    sizes = [len(given["x"])] + [len(w[0]) for w in given["weights"]]
+    letters = default_letters(sizes)
+    return {slope_key(unit_key(letters, sizes, layer, i)): [layer, i]
+            for layer in range(1, len(sizes) - 1) for i in range(sizes[layer])}
 
 
 def _slotted(tree: Any, values: list[float]) -> Any:
@@ -249,25 +263,31 @@ def generator_data(problem: int) -> dict[str, Any]:
     ``generator``: the ranges of :mod:`hwlib.practice`'s seeded generator (ported to the page script) and the
     homework's Given, which no variant repeats; ``known``: where the values the Given states lie in it;
     ``templates``: the checker data that does not depend on the Given's numbers (Problem 3: one per network
-    shape, keyed by the shape); for Problems 1 and 2, whose catalogue puts the Given's numbers into the wrong
-    formulas, ``table`` holds for each seed below :data:`TABLE_SEEDS` its template and those numbers.
+    shape and hidden activation, keyed "2-2-2-1" or "2-2-2-1-relu", with ``slopes``, where the forward pass puts
+    each hidden unit's ReLU slope: :func:`_slopes`); for Problems 1 and 2, whose catalogue puts the Given's numbers
+    into the wrong formulas, ``table`` holds for each seed below :data:`TABLE_SEEDS` its template and those numbers.
     """
     problem = problems.get(problem).number
     gen: dict[str, Any] = {"homework": load_given(problem), "SHUFFLE_SEED": practice.SHUFFLE_SEED}
     names = {1: ("P1_SIZES", "P1_KERNELS", "P1_STRIDES", "P1_IN_CHANNELS", "P1_OUT_CHANNELS", "P1_MAX_MACS"),
              2: ("P2_SIZES", "P2_WIDER", "P2_STRIDES", "P2_CHANNELS", "P2_KERNELS", "P2_PARTS"),
-             3: ("P3_SHAPES", "P3_WEIGHTS", "P3_INPUTS", "P3_TARGETS", "P3_MAX_ABS", "P3_MAX_ZERO_GRADIENTS")}[problem]
+             3: ("P3_SHAPES", "P3_WEIGHTS", "P3_INPUTS", "P3_TARGETS", "P3_MAX_ABS", "P3_MAX_ZERO_GRADIENTS",
+                 "P3_RELU_EVERY", "P3_RELU_MAX_ZERO_GRADIENTS")}[problem]
     gen.update({name: getattr(practice, name) for name in names})
     out: dict[str, Any] = {"problem": problem, "policy": {"sig_figs": DEFAULT.sig_figs, "rel": DEFAULT.rel},
                            "generator": json.loads(json.dumps(gen))}
     if problem == 3:
         templates = {}
         for shape in dict.fromkeys(practice.P3_SHAPES):
-            seed = next(s for s in range(10_000) if _shape(practice.make_given(3, s)) == shape)
-            variant = practice.variant(3, seed)
-            data = checker_data(variant)
-            templates[_shape_key(shape)] = {**_template(data, slots=False)[0],
-                                            "known": _known_paths(3, variant.given, data["known"])}
+            for activation in ("identity", "relu"):
+                seed = next(s for s in range(10_000) if practice.p3_activation(s) == activation
+                            and _shape(practice.make_given(3, s)) == shape)
+                variant = practice.variant(3, seed)
+                data = checker_data(variant)
+                template = {**_template(data, slots=False)[0], "known": _known_paths(3, variant.given, data["known"])}
+                if activation == "relu":
+                    template["slopes"] = _slopes(variant.given)
+                templates[_shape_key(shape) + ("-relu" if activation == "relu" else "")] = template
         out["templates"] = templates
         return out
     templates: list[dict[str, Any]] = []

@@ -23,7 +23,8 @@ from hwlib import mistakes, practice, practice_page, problems
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = ROOT / "tests" / "js" / "judge_cli.js"
-SEEDS = {1: range(0, 300, 12), 2: range(0, 300, 12), 3: range(0, 50, 2)}  # 25 variants of each problem
+SEEDS = {1: range(0, 300, 12), 2: range(0, 300, 12),
+         3: [*range(0, 50, 2), *range(3, 100, 4)]}  # 25 variants of Problems 1 and 2; 25 linear and 25 ReLU of 3
 RANDOM_SETS = 60  # per variant, besides the catalogue's
 
 
@@ -48,6 +49,10 @@ def _answer_sets(problem: int, seed: int, rng: random.Random) -> list[dict[str, 
         predicted = {**true, **{q: v for q, v in m.predict(given).items() if q in true}}
         sets.append(predicted)
         sets.append({q: (None if optional else predicted[q]) for q, optional in layout})
+    if given.get("hidden_activation") == "relu":  # ReLU forgotten: the linear network's values, whole or in part
+        linear = problems.get(problem).truth({k: v for k, v in given.items() if k != "hidden_activation"}).values
+        sets.append({q: linear[q] for q in keys})
+        sets.append({q: (linear[q] if q.startswith("dL/") else true[q]) for q in keys})  # forgotten backwards only
     for m in catalogue:  # each mistake made in one step only, the rest carried on
         for q, (names, function) in m.step_functions(given).items():
             if q not in true:
@@ -111,8 +116,8 @@ def test_page_checker_judges_as_the_python_does():
     result = subprocess.run([node, str(CLI)], input=json.dumps(jobs), capture_output=True, text=True, timeout=600,
                             cwd=ROOT, check=True)
     got = json.loads(result.stdout)
-    compared = 0
-    kinds = set()
+    compared = relu = 0
+    kinds, relu_kinds = set(), set()
     for (problem, seed, given, judged), page in zip(expected, got, strict=True):
         truth = problems.get(problem).truth(given).values
         assert page["truth"] == pytest.approx(truth, rel=1e-12), (problem, seed)
@@ -120,9 +125,12 @@ def test_page_checker_judges_as_the_python_does():
             assert theirs == ours, (problem, seed)
             compared += 1
             kinds.update(r["verdict"] for r in ours["results"])
-    print(f"compared {compared} answer sets")
-    assert compared >= 3000
-    assert kinds == set(practice.VERDICTS)  # every verdict occurs, so none is compared only vacuously
+            if given.get("hidden_activation") == "relu":
+                relu += 1
+                relu_kinds.update(r["verdict"] for r in ours["results"])
+    print(f"compared {compared} answer sets, {relu} of them of ReLU variants")
+    assert compared >= 3000 and relu >= 1000
+    assert kinds == relu_kinds == set(practice.VERDICTS)  # every verdict occurs, so none is compared only vacuously
 
 
 @pytest.mark.parametrize("problem", [1, 2, 3])

@@ -607,12 +607,20 @@
     return this.list;
   };
 
-  /* A linear network's forward pass and gradients (hwlib.network.Network, no activation). */
-  function network(weights, x, t) {
+  /* A network's forward pass and gradients (hwlib.network.Network), linear or with ReLU on the hidden layers
+   * (relu true): `inputs` holds each layer's input u = a W (index 0 is x), `slopes` ReLU's slope at each hidden
+   * unit (1 where u > 0, else 0; 1 at the output and without ReLU). */
+  function network(weights, x, t, relu) {
     var forward = [x.slice()];
-    weights.forEach(function (w) {
+    var inputs = [x.slice()];
+    var slopes = [x.map(function () { return 1; })];
+    weights.forEach(function (w, layer) {
       var a = forward[forward.length - 1];
-      forward.push(w[0].map(function (_, j) { return a.reduce(function (sum, v, i) { return sum + v * w[i][j]; }, 0); }));
+      var u = w[0].map(function (_, j) { return a.reduce(function (sum, v, i) { return sum + v * w[i][j]; }, 0); });
+      var hidden = relu && layer < weights.length - 1;
+      inputs.push(u);
+      slopes.push(u.map(function (v) { return hidden && !(v > 0) ? 0 : 1; }));
+      forward.push(u.map(function (v) { return hidden && !(v > 0) ? 0 : v; }));
     });
     var out = forward[forward.length - 1];
     var loss = out.reduce(function (sum, v) { return sum + (v - t) * (v - t); }, 0);
@@ -620,16 +628,26 @@
     activations[forward.length - 1] = out.map(function (v) { return 2 * (v - t); });
     var gradients = new Array(weights.length);
     for (var layer = weights.length - 1; layer >= 0; layer -= 1) {
-      var w = weights[layer], below = forward[layer], above = activations[layer + 1];
+      var w = weights[layer], below = forward[layer];
+      var slope = slopes[layer + 1];
+      var above = activations[layer + 1].map(function (g, j) { return g * slope[j]; });  // dL/du of the layer above
       gradients[layer] = w.map(function (row, i) { return row.map(function (_, j) { return below[i] * above[j]; }); });
       activations[layer] = w.map(function (row) { return row.reduce(function (sum, v, j) { return sum + v * above[j]; }, 0); });
     }
-    return { forward: forward, activations: activations, gradients: gradients, loss: loss };
+    return { forward: forward, inputs: inputs, slopes: slopes, activations: activations, gradients: gradients,
+             loss: loss };
   }
+
+  /* hwlib.practice.p3_activation: one seed in P3_RELU_EVERY (seed mod 4 = 3) puts ReLU on the hidden layers. */
+  Generator.prototype.p3Activation = function (seed) {
+    return seed % this.g.P3_RELU_EVERY === this.g.P3_RELU_EVERY - 1 ? "relu" : "identity";
+  };
 
   Generator.prototype.p3Given = function (seed) {
     var g = this.g;
     var homework = canonical(g.homework);
+    var relu = this.p3Activation(seed) === "relu";
+    var limit = relu ? g.P3_RELU_MAX_ZERO_GRADIENTS : g.P3_MAX_ZERO_GRADIENTS;
     var picker = new Picker(seed);
     var shape = picker.choice(g.P3_SHAPES);
     for (;;) {
@@ -649,7 +667,13 @@
       var last = weights[weights.length - 1];
       if (canonical(given) === homework || !x.some(function (v) { return v !== 0; }) ||
           !last.every(function (row) { return row.every(function (v) { return v !== 0; }); })) { continue; }
-      var net = network(weights, x, t);
+      var net = network(weights, x, t, relu);
+      if (relu) {  // ReLU must switch a hidden unit off, and no hidden input may sit on the kink at 0
+        var hiddenInputs = [].concat.apply([], net.inputs.slice(1, -1));
+        if (!hiddenInputs.some(function (v) { return v < 0; }) || hiddenInputs.some(function (v) { return v === 0; })) {
+          continue;
+        }
+      }
       var flat = function (arrays) { return [].concat.apply([], arrays.map(function (a) { return [].concat.apply([], a.map(function (r) { return Array.isArray(r) ? r : [r]; })); })); };
       var everything = flat(net.forward).concat(flat(net.activations), flat(net.gradients), [net.loss]);
       var largest = Math.max.apply(null, everything.map(Math.abs));
@@ -657,7 +681,8 @@
       var zeros = grads.filter(function (v) { return v === 0; }).length;
       if (net.activations[net.activations.length - 1][0] !== 0 &&
           net.forward.slice(1).every(function (layer) { return layer.some(function (v) { return v !== 0; }); }) &&
-          zeros <= g.P3_MAX_ZERO_GRADIENTS * grads.length && largest <= g.P3_MAX_ABS) {
+          zeros <= limit * grads.length && largest <= g.P3_MAX_ABS) {
+        if (relu) { given.hidden_activation = "relu"; }
         return given;
       }
     }
@@ -692,7 +717,9 @@
     var given = this.given(seed);
     var template, values = [];
     if (this.problem === 3) {
-      var shape = given.weights.map(function (w) { return w.length; }).join("-") + "-" + given.weights[given.weights.length - 1][0].length;
+      var relu = given.hidden_activation === "relu";
+      var shape = given.weights.map(function (w) { return w.length; }).join("-") + "-" +
+        given.weights[given.weights.length - 1][0].length + (relu ? "-relu" : "");
       template = this.spec.templates[shape];
     } else {
       var row = this.spec.table[seed];
@@ -704,6 +731,12 @@
     Object.keys(template.known).forEach(function (key) {
       known[key] = template.known[key].reduce(function (v, step) { return v[step]; }, given);
     });
+    if (template.slopes) {  // ReLU's slope of each hidden unit, from the forward pass (hwlib.answers.problem3_truth)
+      var slopes = network(given.weights, given.x, given.t, true).slopes;
+      Object.keys(template.slopes).forEach(function (key) {
+        known[key] = slopes[template.slopes[key][0]][template.slopes[key][1]];
+      });
+    }
     var solve = [];
     if (this.problem === 1) {
       solve.push({ pair: ["padding", "stride"], "in": [given.in_shape[0], given.in_shape[1]],
@@ -894,11 +927,19 @@
       return "W" + digits(l + 1, SUPER) + " = [" + w.map(function (row) { return row.map(num).join(" "); }).join("; ") + "]";
     });
     var sizes = [given.x.length].concat(given.weights.map(function (w) { return w[0].length; }));
-    return "A linear network (no activation, no bias) has layers of " + sizes.join(", ") + " units, inputs " +
+    var relu = given.hidden_activation === "relu";
+    var kind = relu ? "A network whose hidden layers apply ReLU (no bias; the output is linear)"
+                    : "A linear network (no activation, no bias)";
+    var reluRule = relu ? " The hidden layers apply ReLU: a hidden unit's value is max(0, u) of its input u, the sum " +
+      "of the units below it times their weights; in the backward pass a hidden unit passes its gradient on " +
+      "multiplied by ReLU's slope at its input, ReLU'(unit): 1 where the input is positive (the unit is on), 0 where " +
+      "it is negative (the unit is switched off and passes no gradient back)." : "";
+    return kind + " has layers of " + sizes.join(", ") + " units, inputs " +
       inputs.join(", ") + ", and the weights " + matrices.join(", ") + ", where w" + "ˡᵢⱼ, in row i and column j " +
       "of Wˡ, joins unit i of layer l − 1 to unit j of layer l. With x = (" + given.x.map(num).join(", ") +
       ") and target t = " + num(given.t) + ", and the loss the squared difference of the output and t: compute " +
-      "the forward values and the loss, then every weight's gradient by backpropagation. The fields are labelled " +
+      "the forward values and the loss, then every weight's gradient by backpropagation." + reluRule +
+      " The fields are labelled " +
       "with the names of the units: " + data.fields.filter(function (f) { return f.key.indexOf("dL/") !== 0 && f.key !== "L"; })
         .map(function (f) { return f.label; }).join(", ") + ".";
   }

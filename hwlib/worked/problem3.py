@@ -27,7 +27,7 @@ import sympy as sp
 
 from hwlib import fmt, givens
 from hwlib.answers import problem3_truth
-from hwlib.naming import FROM_SUPERSCRIPTS, default_letters, unit_key, unit_label, weight_label
+from hwlib.naming import FROM_SUPERSCRIPTS, default_letters, slope_label, unit_key, unit_label, weight_label
 from hwlib.network import ACTIVATIONS, Gradients, Network
 from hwlib.symbolic_network import SYMPY_ACTIVATIONS, symbolic_gradients
 from hwlib.words import render
@@ -93,6 +93,24 @@ class Case:
     values: tuple[np.ndarray, ...]
     loss: float
     grads: Gradients
+    activation: str = "identity"  # of every hidden layer: "identity" (the homework's) or "relu"
+
+    @property
+    def relu(self) -> bool:
+        return self.activation == "relu"
+
+    def hidden(self, layer: int) -> bool:
+        """Whether ``layer`` (0 the inputs) is a hidden layer."""
+        return 0 < layer < self.n_layers
+
+    def slope(self, layer: int, j: int) -> int:
+        """ReLU's slope at the input of unit j of a hidden ``layer`` (1 without ReLU and at the output): 1 where the
+        unit's value is positive, 0 where it is 0 (its input negative, or 0, where the slope is taken as 0)."""
+        return 0 if self.relu and self.hidden(layer) and self.values[layer][j] <= 0 else 1
+
+    def slope_name(self, layer: int, j: int) -> str:
+        """The LaTeX name of that slope: ReLU'(y_{1})."""
+        return slope_label(self.unit(layer, j))
 
     @property
     def sizes(self) -> list[int]:
@@ -104,7 +122,8 @@ class Case:
 
     @property
     def given(self) -> dict[str, Any]:
-        return {"weights": [w.tolist() for w in self.weights], "x": self.x.tolist(), "t": self.t}
+        given = {"weights": [w.tolist() for w in self.weights], "x": self.x.tolist(), "t": self.t}
+        return given if self.activation == "identity" else {**given, "hidden_activation": self.activation}
 
     @property
     def output(self) -> float:
@@ -129,8 +148,9 @@ def solve(given: Mapping[str, Any] | Case) -> Case:
     if isinstance(given, Case):
         return given
     checked = givens.problem3(given)
+    activation = checked.get("hidden_activation", "identity")
     weights = tuple(np.array(w, dtype=float) for w in checked["weights"])
-    net = Network(list(weights))
+    net = Network(list(weights), hidden_activation=activation)
     x = np.array(checked["x"], dtype=float)
     letters = default_letters(net.layer_sizes)
     net.backward(x, checked["t"])  # raises one clear error where a value overflows float64
@@ -138,14 +158,15 @@ def solve(given: Mapping[str, Any] | Case) -> Case:
     # (a float64 forward pass can leave 1e-17 where the exact output is 0)
     t = _exact(checked["t"])
     exact_values, exact_grads, exact_deltas = _exact_step(
-        [[[_exact(v) for v in row] for row in w] for w in weights], [_exact(v) for v in x], t)
+        [[[_exact(v) for v in row] for row in w] for w in weights], [_exact(v) for v in x], t, activation)
     def as_array(rows):
         return np.array([float(v) for v in rows], dtype=float)
 
     grads = Gradients(weights=[np.array([[float(v) for v in row] for row in g], dtype=float) for g in exact_grads],
                       activations=[as_array(layer) for layer in exact_deltas])
     loss = float((exact_values[-1][0] - t) ** 2)
-    return Case(weights, x, checked["t"], letters, net, tuple(as_array(layer) for layer in exact_values), loss, grads)
+    return Case(weights, x, checked["t"], letters, net, tuple(as_array(layer) for layer in exact_values), loss, grads,
+                activation)
 
 
 def d(name: str) -> str:
@@ -161,7 +182,9 @@ def _term(value: float) -> str:
 
 @dataclass(frozen=True)
 class StatementFacts:
-    """What the problem says for this Given: the names of the units, layer by layer, x, t and the number of weights."""
+    """What the problem says for this Given: the names of the units, layer by layer, x, t and the number of weights;
+    ``relu``: the hidden layers apply ReLU (then ``slope_example`` names the slope of the first hidden unit, and
+    ``kinks`` the hidden units whose input is exactly 0)."""
 
     inputs: tuple[str, ...]
     hidden: tuple[tuple[str, ...], ...]
@@ -169,6 +192,9 @@ class StatementFacts:
     x: tuple[float, ...]
     t: float
     n_weights: int
+    relu: bool = False
+    slope_example: str = ""
+    kinks: tuple[str, ...] = ()
 
 
 def statement_facts(given: Mapping[str, Any] | Case) -> StatementFacts:
@@ -180,12 +206,16 @@ def statement_facts(given: Mapping[str, Any] | Case) -> StatementFacts:
         x=tuple(float(v) for v in case.x),
         t=float(case.t),
         n_weights=len(case.edges()),
+        relu=case.relu and case.n_layers > 1,
+        slope_example=case.slope_name(1, 0) if case.n_layers > 1 else "",
+        kinks=tuple(case.unit(l, i) for l, u in enumerate(pre_activations(case, case.activation)) if case.hidden(l)
+                    for i in range(len(u)) if case.relu and u[i] == 0),
     )
 
 
 def statement(given: Mapping[str, Any] | Case) -> str:
     """The problem as posed for this Given (template ``problem3/statement.md``)."""
-    return render("problem3/statement.md", facts=statement_facts(given))
+    return _render("problem3/statement.md", statement_facts(given))
 
 
 def forward_equations(given: Mapping[str, Any] | Case) -> str:
@@ -197,10 +227,13 @@ def forward_equations(given: Mapping[str, Any] | Case) -> str:
         target = f"{case.letters[l]}_j" if case.sizes[l] > 1 else case.letters[l]
         if case.sizes[l - 1] > 1:
             index = "ij" if case.sizes[l] > 1 else "i1"
-            parts.append(rf"{target} = \sum_i {below}_i \, w^{{{l}}}_{{{index}}}")
+            total = rf"\sum_i {below}_i \, w^{{{l}}}_{{{index}}}"
         else:  # one unit below: a single term, no sum
             index = "1j" if case.sizes[l] > 1 else "11"
-            parts.append(rf"{target} = {below} \, w^{{{l}}}_{{{index}}}")
+            total = rf"{below} \, w^{{{l}}}_{{{index}}}"
+        if case.relu and case.hidden(l):
+            total = rf"\max\bigl(0,\ {total}\bigr)"
+        parts.append(f"{target} = {total}")
     parts.append(rf"L = ({case.unit(case.n_layers, 0)} - t)^2")
     return "$$\n" + r", \qquad ".join(parts) + " .\n$$"
 
@@ -213,6 +246,8 @@ def forward_table(given: Mapping[str, Any] | Case) -> str:
         for j in range(case.sizes[l]):
             terms = " + ".join(f"{_term(case.values[l - 1][i])} \\cdot {_term(case.weights[l - 1][i, j])}"
                                for i in range(case.sizes[l - 1]))
+            if case.relu and case.hidden(l):
+                terms = rf"\max(0,\ {terms})"
             rows.append([f"${case.unit(l, j)}$", f"${terms}$", fmt.number(case.values[l][j])])
     out = case.unit(case.n_layers, 0)
     rows.append(["$L$", f"$({out} - t)^2 = ({fmt.latex(case.output)} - {_term(case.t)})^2$", fmt.number(case.loss)])
@@ -248,15 +283,9 @@ def _about(value: float, digits: int = PROSE_DIGITS) -> str:
 
 def exact_forward(case: Case) -> list[list[Fraction]]:
     """The forward pass in exact rational arithmetic, from the decimals the Given is written in (0.1 is 1/10):
-    every layer's values, index 0 is x."""
-    def exact(v):
-        return Fraction(repr(float(v)))
-
-    values = [[exact(v) for v in case.x]]
-    for w in case.weights:
-        values.append([sum((values[-1][i] * exact(w[i, j]) for i in range(w.shape[0])), Fraction(0))
-                       for j in range(w.shape[1])])
-    return values
+    every layer's values (after ReLU on the hidden layers of a ReLU network), index 0 is x."""
+    weights = [[[_exact(v) for v in row] for row in w] for w in case.weights]
+    return _exact_step(weights, [_exact(v) for v in case.x], _exact(case.t), case.activation)[0]
 
 
 @dataclass(frozen=True)
@@ -326,8 +355,16 @@ def forward_text(given: Mapping[str, Any] | Case) -> str:
 
 
 def backprop_steps(given: Mapping[str, Any] | Case) -> str:
-    """Every step of backpropagation with the numbers put in, as one aligned block of display math."""
+    """Every step of backpropagation with the numbers put in, as one aligned block of display math (with ReLU, each
+    step through a hidden unit carries its slope, ReLU'(unit): 1 or 0)."""
     case = solve(given)
+
+    def slope(layer: int, j: int) -> str:
+        return rf"{case.slope_name(layer, j)} \, " if case.relu and case.hidden(layer) else ""
+
+    def slope_value(layer: int, j: int) -> str:
+        return rf"{case.slope(layer, j)} \cdot " if case.relu and case.hidden(layer) else ""
+
     out = case.unit(case.n_layers, 0)
     g = case.grads
     steps = [rf"{d(out)} &= 2({out} - t) = 2({fmt.latex(case.output)} - {_term(case.t)}) = "
@@ -335,13 +372,14 @@ def backprop_steps(given: Mapping[str, Any] | Case) -> str:
     for l in reversed(range(case.n_layers)):
         for i in range(case.sizes[l]):
             for j in range(case.sizes[l + 1]):
-                steps.append(rf"{d(case.weight(l, i, j))} &= {case.unit(l, i)} \, {d(case.unit(l + 1, j))} = "
-                             rf"{_term(case.values[l][i])} \cdot {_term(g.activations[l + 1][j])} = "
-                             rf"{fmt.latex(g.weights[l][i, j])}")
+                steps.append(rf"{d(case.weight(l, i, j))} &= {case.unit(l, i)} \, {slope(l + 1, j)}"
+                             rf"{d(case.unit(l + 1, j))} = {_term(case.values[l][i])} \cdot {slope_value(l + 1, j)}"
+                             rf"{_term(g.activations[l + 1][j])} = {fmt.latex(g.weights[l][i, j])}")
         for i in range(case.sizes[l]):
-            terms = " + ".join(rf"{case.weight(l, i, j)} \, {d(case.unit(l + 1, j))}" for j in range(case.sizes[l + 1]))
-            numbers = " + ".join(rf"{_term(case.weights[l][i, j])} \cdot {_term(g.activations[l + 1][j])}"
-                                 for j in range(case.sizes[l + 1]))
+            terms = " + ".join(rf"{case.weight(l, i, j)} \, {slope(l + 1, j)}{d(case.unit(l + 1, j))}"
+                               for j in range(case.sizes[l + 1]))
+            numbers = " + ".join(rf"{_term(case.weights[l][i, j])} \cdot {slope_value(l + 1, j)}"
+                                 rf"{_term(g.activations[l + 1][j])}" for j in range(case.sizes[l + 1]))
             steps.append(rf"{d(case.unit(l, i))} &= {terms} \\ &= {numbers} = {fmt.latex(g.activations[l][i])}")
     return "$$\n\\begin{aligned}\n" + " \\\\\n".join(steps) + "\n\\end{aligned}\n$$"
 
@@ -523,7 +561,8 @@ def _check_learning_rate(learning_rate: object) -> float:
 
 def _stepped(case: Case, learning_rate: float) -> Network:
     learning_rate = _check_learning_rate(learning_rate)
-    return Network([w - learning_rate * g for w, g in zip(case.weights, case.grads.weights)])
+    return Network([w - learning_rate * g for w, g in zip(case.weights, case.grads.weights)],
+                   hidden_activation=case.activation)
 
 
 def _digits_apart(a: float, b: float, digits: int = PROSE_DIGITS) -> int:
@@ -560,11 +599,21 @@ def _exact(value: float) -> Fraction:
     return Fraction(repr(float(value)))
 
 
-def _exact_step(weights: Sequence[Sequence[Sequence[Fraction]]], x: Sequence[Fraction], t: Fraction):
-    """(values per layer, weight gradients, unit gradients) of the linear network, in exact arithmetic."""
+def _exact_step(weights: Sequence[Sequence[Sequence[Fraction]]], x: Sequence[Fraction], t: Fraction,
+                activation: str = "identity"):
+    """(values per layer, weight gradients, unit gradients) of the network, in exact arithmetic: linear, or with
+    ReLU on the hidden layers (``activation`` "relu"; the slope at an input of exactly 0 taken as 0, as
+    :data:`hwlib.network.ACTIVATIONS` takes it).  The unit gradients are by each unit's value (after ReLU)."""
     values = [list(x)]
-    for w in weights:
-        values.append([sum((values[-1][i] * w[i][j] for i in range(len(w))), Fraction(0)) for j in range(len(w[0]))])
+    slopes = [[Fraction(1)] * len(x)]
+    for l, w in enumerate(weights):
+        inputs = [sum((values[-1][i] * w[i][j] for i in range(len(w))), Fraction(0)) for j in range(len(w[0]))]
+        if activation == "relu" and l < len(weights) - 1:
+            slopes.append([Fraction(1 if u > 0 else 0) for u in inputs])
+            values.append([u if u > 0 else Fraction(0) for u in inputs])
+        else:
+            slopes.append([Fraction(1)] * len(inputs))
+            values.append(inputs)
     deltas = [[Fraction(0)] * len(v) for v in values]
     deltas[-1] = [2 * (values[-1][0] - t)]
     grads = [[[Fraction(0)] * len(w[0]) for _ in w] for w in weights]
@@ -572,8 +621,8 @@ def _exact_step(weights: Sequence[Sequence[Sequence[Fraction]]], x: Sequence[Fra
         w = weights[l]
         for i in range(len(w)):
             for j in range(len(w[0])):
-                grads[l][i][j] = values[l][i] * deltas[l + 1][j]
-            deltas[l][i] = sum((w[i][j] * deltas[l + 1][j] for j in range(len(w[0]))), Fraction(0))
+                grads[l][i][j] = values[l][i] * slopes[l + 1][j] * deltas[l + 1][j]
+            deltas[l][i] = sum((w[i][j] * slopes[l + 1][j] * deltas[l + 1][j] for j in range(len(w[0]))), Fraction(0))
     return values, grads, deltas
 
 
@@ -584,10 +633,10 @@ def descent_facts(given: Mapping[str, Any] | Case, learning_rate: float) -> Desc
     eta = _exact(learning_rate)
     weights = [[[_exact(v) for v in row] for row in w] for w in case.weights]
     x, t = [_exact(v) for v in case.x], _exact(case.t)
-    values, grads, deltas = _exact_step(weights, x, t)
+    values, grads, deltas = _exact_step(weights, x, t, case.activation)
     stepped = [[[w[i][j] - eta * g[i][j] for j in range(len(w[0]))] for i in range(len(w))]
                for w, g in zip(weights, grads)]
-    new_values, _, _ = _exact_step(stepped, x, t)
+    new_values, _, _ = _exact_step(stepped, x, t, case.activation)
     loss, new_loss = (values[-1][0] - t) ** 2, (new_values[-1][0] - t) ** 2
     change = "falls" if new_loss < loss else ("stays" if new_loss == loss else "rises")
     return DescentFacts(
@@ -702,7 +751,8 @@ def variation_facts(given: Mapping[str, Any] | Case, activation: str,
     varied = Network(list(case.weights), hidden_activation=activation)
     values, grads = varied.forward(case.x), varied.backward(case.x, case.t)
     # the same network without the activation, in the same float64 arithmetic, so that a change is the activation's
-    plain, plain_grads = case.net.forward(case.x), case.net.backward(case.x, case.t)
+    linear = Network(list(case.weights))
+    plain, plain_grads = linear.forward(case.x), linear.backward(case.x, case.t)
     pre = pre_activations(case, activation)
     units = []
     for l in range(1, case.n_layers):
@@ -810,7 +860,7 @@ def answer(given: Mapping[str, Any] | Case) -> str:
 def answer_quantities(given: Mapping[str, Any] | Case) -> dict[str, float]:
     """The forward values, the loss and every dL/dw (keys of :func:`hwlib.answers.problem3_truth`) -> true value."""
     case = solve(given)
-    truth = problem3_truth(list(case.weights), case.x, case.t, case.letters)
+    truth = problem3_truth(list(case.weights), case.x, case.t, case.letters, case.activation)
     keys = [unit_key(case.letters, case.sizes, l, i) for l in range(1, case.n_layers + 1) for i in range(case.sizes[l])]
     keys.append("L")
     keys += [key for key in truth.values if key.startswith("dL/dw")]
@@ -818,8 +868,32 @@ def answer_quantities(given: Mapping[str, Any] | Case) -> dict[str, float]:
 
 
 def solution(given: Mapping[str, Any] | Case) -> str:
-    """The complete worked solution for this Given, as Markdown (the chapter's own sentences)."""
+    """The complete worked solution for this Given, as Markdown (the chapter's own sentences; with ReLU on the
+    hidden layers, the sentences that say where it acts)."""
     case = solve(given)
+    if case.relu and case.n_layers > 1:
+        off = [case.unit(l, i) for l in range(1, case.n_layers) for i in range(case.sizes[l]) if case.slope(l, i) == 0]
+        return "\n\n".join([
+            ("**(a) The forward pass.** Each unit adds up its inputs, each multiplied by the weight on its edge; a "
+             "hidden unit then applies ReLU, $\\max(0, u)$, to that sum $u$:"),
+            forward_equations(case),
+            forward_table(case),
+            forward_text(case),
+            ("**(b) Backpropagation.** A weight's gradient is the value flowing into its edge times ReLU's slope at "
+             "the unit it feeds (1 if on, 0 if off; the output has none) times the gradient arriving there, "
+             "$\\partial L/\\partial w^l_{ij} = a^{l-1}_i \\, \\mathrm{ReLU}'(a^l_j) \\, \\partial L/\\partial a^l_j$; "
+             "a unit's gradient is the sum over every edge it feeds, "
+             "$\\partial L/\\partial a^{l-1}_i = \\sum_j w^l_{ij} \\, \\mathrm{ReLU}'(a^l_j) \\, "
+             "\\partial L/\\partial a^l_j$. "
+             + (f"Here ReLU switches off {join_words(_inline(off))}: "
+                + ("its slope is" if len(off) == 1 else "their slopes are")
+                + " 0, so no gradient passes back through " + ("it" if len(off) == 1 else "them") + "."
+                if off else "Here every hidden unit is on: every slope is 1.")
+             + " Step by step:"),
+            backprop_steps(case),
+            first_step_text(case),
+            answer(case),
+        ])
     return "\n\n".join([
         "**(a) The forward pass.** Each unit adds up its inputs, each multiplied by the weight on its edge:",
         forward_equations(case),
