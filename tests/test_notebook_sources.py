@@ -151,3 +151,18 @@ def test_generated_markdown_holds_no_myst_role(path):
             text = output.get("data", {}).get("text/markdown", "")
             found = MYST_ROLE.search(text)
             assert not found, f"{path.name} cell {index}: {text[max(found.start() - 40, 0):found.end() + 40]!r}"
+
+
+MYST_TARGET = re.compile(r"^\([A-Za-z0-9_-]+\)=\s*$", flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", sorted(BOOK.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_markdown_cells_hold_no_myst_only_syntax(path):
+    """A notebook's own Markdown cells read the same in Colab, GitHub and JupyterLab as in the book: no MyST roles,
+    no ``{directive}`` fences, no ``(label)=`` targets (shown there as raw text)."""
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        found = MYST_ROLE.search(cell.source) or MYST_TARGET.search(cell.source)
+        assert not found, f"{path.name} cell {index}: {cell.source[max(found.start() - 40, 0):found.end() + 40]!r}"
