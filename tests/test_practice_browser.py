@@ -176,8 +176,21 @@ def test_practice_page_judges_whole_answers(practice_url, chromium, problem):
     _fill(fresh, right)
     verdicts = _check(fresh)
     assert verdicts and all(v["verdict"] == "correct" for v in verdicts.values())
+    if problem == 3:  # a fresh ReLU variant: its statement says so, and its right answers are accepted
+        relu_seed = next(s for s in range(600, 700) if practice.p3_activation(s) == "relu")
+        field.fill(str(relu_seed))
+        field.press("Enter")
+        relu = page.locator(f'form.practice-variant[data-seed="{relu_seed}"]')
+        relu.wait_for()
+        statement = page.evaluate(
+            "s => document.querySelector(`form.practice-variant[data-seed=\"${s}\"]`)"
+            ".closest('section, .practice-item, div').innerText", relu_seed)
+        assert "ReLU" in statement, statement[:400]
+        _fill(relu, _right(3, relu_seed))
+        verdicts = _check(relu)
+        assert verdicts and all(v["verdict"] == "correct" for v in verdicts.values()), verdicts
     page.locator('[data-action="new"]').click()
-    assert page.locator("form.practice-variant").count() == len(seeds) + 2
+    assert page.locator("form.practice-variant").count() == len(seeds) + (3 if problem == 3 else 2)
 
     # Formulas are not tab stops.
     assert page.evaluate("() => document.querySelectorAll('mjx-container[tabindex]').length") == 0
