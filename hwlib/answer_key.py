@@ -78,7 +78,8 @@ def mistakes_in_order(marks: Mapping[int, Sequence[Mark]]) -> str:
     parts = ["\n".join(items) if items else "None: every written result is correct or carries an earlier value."]
     if carried:
         parts.append(f"Carried, so credited with follow-through ({fmt.number(len(carried))}): " + ", ".join(carried)
-                     + ". Each is wrong only because it uses the student's own earlier wrong value; the step is right.")
+                     + ". Each is wrong only because it uses an earlier wrong value, the student's own or one their "
+                     "working changed (that change is charged once, where it is first made); the step is right.")
     return "\n\n".join(parts)
 
 

@@ -167,8 +167,10 @@ class Summary:
             lines += [
                 "",
                 (
-                    f"{fmt.number(self.flagged)} correct values do not follow from the student's own earlier "
-                    f"values (listed in `mistakes.csv` as `{DOES_NOT_FOLLOW}`)."
+                    f"{fmt.number(self.flagged)} correct "
+                    + ("value does not follow from the student's own earlier values"
+                       if self.flagged == 1 else "values do not follow from the students' own earlier values")
+                    + f" (listed in `mistakes.csv` as `{DOES_NOT_FOLLOW}`)."
                 ),
             ]
         return "\n".join(lines) + "\n"

@@ -855,9 +855,10 @@ def _mark_into(
                         if found:
                             why = mistakes.by_name(found[0]).feedback
                         elif follow_values is not None and math.isfinite(follow_values[i]):
+                            step = _plain(follow_values[i])
                             why = (
-                                f"a new mistake in this step: its formula on your own earlier values gives "
-                                f"{_plain(follow_values[i])}; the correct value is {answer}"
+                                f"a new mistake in this step: its formula on your own earlier values gives {step}"
+                                + (", the correct value" if step == answer else f"; the correct value is {answer}")
                             )
                         else:
                             why = f"no known mistake gives this value; the correct value is {answer}"

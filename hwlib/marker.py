@@ -8,7 +8,10 @@ Verdicts:
 * ``carried``: the value is wrong, but the step is right on the student's own written
   upstream values: the book's local formula (:attr:`hwlib.answers.Truth.formulas`),
   fed with the values the student wrote (true values only where they wrote none),
-  gives it.  This is the strict "error carried forward" rule;
+  gives it.  This is the strict "error carried forward" rule.  Where the transcribed working uses a
+  value other than the one the student wrote (an *unexplained change*), the change is one mistake,
+  charged once, at the step that first makes it; a later step that is right on the changed value (or
+  on a value the chain rule gives from changes named before) is carried too;
 * ``wrong``: a new mistake is made in this step;
 * ``blank``: no value (class marking only).
 
@@ -222,9 +225,10 @@ def _listing(st: _Student, values: Mapping[str, float]) -> str:
 
 
 def _change_remarks(entry: Entry, working: _Working,
-                    st: _Student) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Changed upstream values the working uses: (named here for the first time, named before)."""
-    first, again = [], []
+                    st: _Student) -> tuple[list[tuple[str, str]], list[tuple[str, str]], int]:
+    """Changed upstream values the working uses: (named here for the first time, named before, how many of those
+    named here are new mistakes).  A change the chain rule gives from changes named before is no new mistake."""
+    first, again, charged = [], [], 0
     for i in entry.inputs:
         if i.means is None:
             continue
@@ -246,17 +250,23 @@ def _change_remarks(entry: Entry, working: _Working,
                 follows = _eval(local, env)
                 named = _listing(st, upstream_changed)
                 if st.close(q, follows, v):
-                    text += f"; it is what the chain rule gives from the changed {named}"
+                    text = (f"uses {st.math(q, v)}, though the student wrote {fmt.number(st.written[q])} for it (the "
+                            f"true value is {fmt.number(st.true(q, entry.id))}): what the chain rule gives from the "
+                            f"changed {named}, not a mistake of its own")
                 else:
                     text += (f"; not even the changed {named} gives it: the chain rule with that gives "
                              f"{fmt.number(follows)}")
+                    charged += 1
+            else:
+                charged += 1
             st.changes[key] = st.math(entry.quantity)
             st.changed[q] = v
             first.append(("changed_value", text))
         elif not st.close(q, v, st.true(q, entry.id)):
+            charged += 1
             first.append(("wrong_value_used",
                           f"uses {fmt.number(v)} for {st.math(q)}, whose value is {fmt.number(st.true(q, entry.id))}"))
-    return first, again
+    return first, again, charged
 
 
 def _catalogue_names(found: Sequence[mistakes.Mistake]) -> tuple[str, ...]:
@@ -282,6 +292,15 @@ def _slip(entry: Entry, working: _Working, st: _Student) -> tuple[str, str, tupl
     values = _listing(st, working.used)
     return ("arithmetic",
             f"arithmetic slip: with {values} the working gives {fmt.number(reading)}, not {fmt.number(written)}", ())
+
+
+def _on_used_values(entry: Entry, working: _Working | None, st: _Student) -> float | None:
+    """The book's local formula fed with the values the working uses (the student's own written values for the
+    rest): what a step right on a changed upstream value gives."""
+    local = st.truth.formulas.get(entry.quantity)
+    if working is None or local is None:
+        return None
+    return _eval(local, {str(s): working.used.get(str(s), st.own(str(s))) for s in local.free_symbols})
 
 
 def _carried_text(entry: Entry, st: _Student) -> str:
@@ -313,15 +332,28 @@ def _mark_entry(entry: Entry, st: _Student) -> Mark:
                     tuple(t for _, t in remarks), (), entry)
 
     if working is not None:
-        first, again = _change_remarks(entry, working, st)
+        first, again, charged = _change_remarks(entry, working, st)
     else:
-        first, again = [], []
+        first, again, charged = [], [], 0
+    on_used = _on_used_values(entry, working, st) if (first or again) and not charged else None
     if follow is not None and st.close(q, written, follow):
         verdict = CARRIED
         reasons.append(("carried_forward", _carried_text(entry, st)))
         remarks.extend(first)
         if working is not None:
             remarks.extend((c, t) for c, t, _ in working.structure)
+    elif on_used is not None and st.close(q, written, on_used):
+        # the change was charged where it was first made: a step right on it is carried, as on a written value
+        verdict = CARRIED
+        used = {i.means: working.used[i.means] for i in entry.inputs if i.means is not None
+                and not st.close(i.means, working.used[i.means], st.own(i.means))}
+        reasons.append(("carried_forward", f"carries the changed {_listing(st, used)} of its working: the step "
+                                           "itself is right on it"))
+        remarks.extend(first)
+        if again:
+            remarks.append(("changed_value", "the change was named at " + ", ".join(
+                sorted({t.rsplit("(named at ", 1)[1].rstrip(")") for _, t in again}))))
+        remarks.extend((c, t) for c, t, _ in working.structure)
     else:
         verdict = WRONG
         new: list[tuple[str, str]] = []
@@ -464,8 +496,15 @@ def score_sentence(marks: Sequence[Mark]) -> str:
     right, follow = score(marks)
     text = f"Of the {fmt.number(len(marks))} written results, {fmt.number(right)} are correct"
     if follow > right:
-        text += (f", and {fmt.number(follow)} with follow-through: {fmt.number(follow - right)} more are wrong only "
-                 "because they carry an earlier wrong value, the step itself done right on the student's own numbers")
+        on_changed = sum(m.verdict == CARRIED and m.reason.startswith("carries the changed") for m in marks)
+        carried = follow - right
+        text += (f", and {fmt.number(follow)} with follow-through: {fmt.number(carried)} more "
+                 + ("is" if carried == 1 else "are") + " wrong only because "
+                 + ("it carries" if carried == 1 else "they carry") + " an earlier wrong value, the step itself "
+                 + "done right on the student's own numbers")
+        if on_changed:
+            text += (f" ({fmt.number(on_changed)} of them on a value the working changed, a change charged once, "
+                     "where it was first made)")
     else:
         text += f"; with follow-through the score is the same, {fmt.number(follow)}"
     return text + "."

@@ -389,7 +389,7 @@ CATALOGUE: tuple[Mistake, ...] = (
             "not once per input position",
             _p1_macs_with_input_size),
     Mistake("output_size_without_padding", 1,
-            "the output size is ⌊(i + 2p − k)/s⌋ + 1: leaving the padding out shrinks it and every MAC count with it",
+            "the output size is ⌊(i + 2p − k)/s⌋ + 1: without the padding it falls short of the output size asked for",
             _p1_output_size_without_padding),
     Mistake("macs_without_kernel_area", 1,
             "each output value takes k × k multiply-accumulates per input channel: the factor k² is missing",

@@ -63,10 +63,10 @@ class Rubric:
 
     def describe(self) -> str:
         table = ", ".join(f"{k} = {points_text(v)}" for k, v in self.points)
-        return (
-            f"{points_text(self.default)} point(s) per quantity, a carried value earns {points_text(self.carried)} "
-            f"of its points" + (f"; {table}" if table else "")
-        )
+        per = f"{points_text(self.default)} point{'' if self.default == 1 else 's'} per quantity"
+        share = {Fraction(1): "all of its points", Fraction(0): "none of its points"}.get(
+            self.carried, f"{points_text(self.carried)} of its points")
+        return f"{per}; a carried value earns {share}" + (f"; {table}" if table else "")
 
     def as_json(self) -> dict[str, object]:
         return {

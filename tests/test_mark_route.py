@@ -292,7 +292,7 @@ def test_one_feedback_file_per_student_with_safe_unique_names(tmp_path):
     text = (out / "feedback" / "etc-passwd.md").read_text(encoding="utf-8")
     assert "Points: 0 of 2" in text and "| wrong |" in text
     assert "counting one bias per filter" in text  # the reason of the wrong weights, in words
-    assert "the correct value is -6" in text  # dL/dz = 5: no catalogue slip gives it; the step and the truth
+    assert "gives -6, the correct value" in text  # dL/dz = 5: no catalogue slip gives it; the step and the truth
 
 
 # ------------------------------------------------------------------ nothing lost

@@ -105,8 +105,15 @@ def test_an_unexplained_change_is_named_once_at_its_first_step():
     assert a1.verdict == WRONG
     assert a1.reason.startswith("uses $b = 16$, though the student wrote 15 for it: an unexplained change")
     st_marks = mark([b_entry(15), first, second.__class__(**{**second.__dict__, "id": "t.a2"})], TRUTH)
-    assert st_marks[2].reason == "rests on the changed $b = 16$ (named at $a$)"
+    # the change is one mistake, charged where it is first made; a later step right on it is carried
+    assert st_marks[2].verdict == CARRIED
+    assert st_marks[2].reason == "carries the changed $b = 16$ of its working: the step itself is right on it"
+    assert "the change was named at $a$" in st_marks[2].diagnoses
     assert sum("unexplained change" in d for m in st_marks for d in m.diagnoses) == 1
+    # a later step that is not right even on the changed value stays wrong, and refers to the change
+    third = entry("a", 33, "w * b", [Input("w", value=2, means="w1"), Input("b", value=16, means="b")])
+    later = mark([b_entry(15), first, third.__class__(**{**third.__dict__, "id": "t.a3"})], TRUTH)[2]
+    assert later.verdict == WRONG and any("rests on the changed $b = 16$ (named at $a$)" in d for d in later.diagnoses)
 
 
 def test_product_where_the_chain_rule_has_a_sum():
@@ -135,31 +142,39 @@ def homework_marks(problem):
     return mark(load_transcription(problem=problem), mistakes.truth_of(problem, given), given)
 
 
-def test_the_homework_scores_23_correct_and_29_with_follow_through():
+def test_the_homework_scores_23_correct_and_33_with_follow_through():
     scores = {p: score(homework_marks(p)) for p in (1, 2, 3)}
-    assert scores == {1: (8, 8), 2: (9, 9), 3: (6, 12)}
-    assert sum(c for c, _ in scores.values()) == 23 and sum(f for _, f in scores.values()) == 29
+    assert scores == {1: (8, 8), 2: (9, 9), 3: (6, 16)}
+    assert sum(c for c, _ in scores.values()) == 23 and sum(f for _, f in scores.values()) == 33
 
 
 def test_the_homework_verdicts_of_problem_3():
     marks = {m.quantity: m for m in homework_marks(3)}
     carried = {q for q, m in marks.items() if m.verdict == CARRIED}
-    assert carried == {"dL/dz1", "dL/dz2", "dL/dw1_11", "dL/dw1_12", "dL/dw1_21", "dL/dx1"}
+    assert carried == {"dL/dz1", "dL/dz2", "dL/dw1_11", "dL/dw1_12", "dL/dw1_21", "dL/dx1",
+                       # right on the changed values their working uses (-10 for dL/dz, 10 and -10 for dL/dz1, dL/dz2)
+                       "dL/dw3_21", "dL/dw2_12", "dL/dy1", "dL/dy2"}
+    assert marks["dL/dw3_21"].reason.startswith("carries the changed $\\partial L / \\partial z = -10$")
     assert marks["dL/dz"].codes == ("arithmetic",)  # 2(z - t) = 2(-1 - 2) is -6, not -2
     assert marks["dL/dw2_21"].mistakes == ("lost_sign_of_negative_input",)  # 10 × y2 with y2 = -1 written as 10
     assert marks["dL/dw1_22"].mistakes == ("lost_sign_of_negative_input",)
     assert marks["dL/dx2"].codes == ("this_step",)  # the chain rule on 20 and 10 gives 30
     assert "gives 30, not 0" in marks["dL/dx2"].reason
-    assert "product_for_sum" in marks["dL/dy2"].codes and marks["dL/dy2"].reason.startswith("rests on the changed")
+    assert "product_for_sum" in marks["dL/dy2"].codes and marks["dL/dy2"].reason.startswith("carries the changed")
+    assert marks["dL/dw3_11"].verdict == WRONG and marks["dL/dw2_11"].verdict == WRONG  # where the changes are made
 
 
 def test_each_change_of_an_upstream_value_is_named_once():
     marks = homework_marks(3)
     named = [(m.quantity, d) for m in marks for d in m.diagnoses if "unexplained change" in d]
-    assert [q for q, _ in named] == ["dL/dw3_11", "dL/dw2_11", "dL/dw2_12"]
+    assert [q for q, _ in named] == ["dL/dw3_11", "dL/dw2_11"]
     # the +10 for dL/dz1 is not what even the changed dL/dz = -10 gives
     assert "not even the changed $\\partial L / \\partial z = -10$ gives it" in named[1][1]
-    assert "it is what the chain rule gives from the changed" in named[2][1]
+    # the -10 for dL/dz2 is: no new mistake, and the step on it is carried
+    explained = {m.quantity: m for m in marks}["dL/dw2_12"]
+    assert explained.verdict == CARRIED
+    assert any("what the chain rule gives from the changed" in d and "not a mistake of its own" in d
+               for d in explained.diagnoses)
 
 
 def test_no_wrong_value_is_also_called_right():
@@ -176,7 +191,7 @@ def test_no_wrong_value_is_also_called_right():
 
 def test_comparison_markdown_shows_both_scores():
     text = comparison_markdown(3, load_given(3))
-    assert "Of the 23 written results, 6 are correct, and 12 with follow-through" in text
+    assert "Of the 23 written results, 6 are correct, and 16 with follow-through" in text
     assert "differs" not in text
     other = comparison_markdown(3, {"weights": [[[1]]], "x": [1], "t": 1})
     assert other.startswith("The Given above differs from the homework's")
@@ -201,8 +216,12 @@ def test_value_marker_gives_each_verdict_kind():
 def test_value_marker_agrees_with_mark_on_the_homework():
     given = load_given(3)
     entries = load_transcription(problem=3)
-    got = ValueMarker(3, given).verdicts({e.quantity: e.written for e in entries})
-    assert {q: v for q, (v, _) in got.items()} == {m.quantity: m.verdict for m in homework_marks(3)}
+    got = {q: v for q, (v, _) in ValueMarker(3, given).verdicts({e.quantity: e.written for e in entries}).items()}
+    marks = {m.quantity: m for m in homework_marks(3)}
+    # the values alone cannot show a step right on a changed value that only its working reveals
+    differ = {q for q in marks if got[q] != marks[q].verdict}
+    assert differ == {"dL/dw3_21", "dL/dw2_12", "dL/dy1", "dL/dy2"}
+    assert all(got[q] == WRONG and marks[q].reason.startswith("carries the changed") for q in differ)
 
 
 def test_answer_quantities():
