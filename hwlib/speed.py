@@ -359,7 +359,8 @@ def _provenance(measurements: list[Measurement]) -> list[str]:
 
 
 def _overhead_sentence(small: LayerRatio, large: LayerRatio) -> str:
-    """Time per sample at the smallest batch over that at the largest, for each layer, in words."""
+    """Time per sample at the smallest batch over that at the largest, for each layer, in words: a fixed cost per
+    call dominates where that factor exceeds 2; where it is below 1 the small batch is the cheaper one per sample."""
     factors = {"standard": (small.standard_s / small.batch) / (large.standard_s / large.batch),
                "separable": (small.separable_s / small.batch) / (large.separable_s / large.batch)}
     text = (f"Per sample, a call at batch {small.batch} costs {_n(factors['standard'], 2)} times (standard) and "
@@ -374,11 +375,11 @@ def _overhead_sentence(small: LayerRatio, large: LayerRatio) -> str:
     elif all(factor >= 0.5 for factor in factors.values()):
         text += (" The time per sample changes by less than a factor of 2 with the batch: "
                  "no large fixed cost per call shows here.")
-    else:
-        cheaper = [name for name, factor in factors.items() if factor < 0.5]
-        text += (f" For the {' and the '.join(cheaper)} layer{'s' if len(cheaper) > 1 else ''}, the small batch is "
-                 f"the cheaper one per sample: no fixed cost per call shows, and the larger batch pays more per "
-                 f"sample (its data no longer fit in cache, or the machine was busier).")
+    else:  # some layer's small batch costs less than half as much per sample, and none more than twice
+        cheaper = [name for name, factor in factors.items() if factor < 1]
+        who = "For both layers" if len(cheaper) == len(factors) else f"For the {cheaper[0]} layer only"
+        text += (f" {who}, the small batch is the cheaper one per sample: no fixed cost per call shows, and the "
+                 f"larger batch pays more per sample (its data no longer fit in cache, or the machine was busier).")
     return text
 
 

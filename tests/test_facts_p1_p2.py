@@ -281,6 +281,90 @@ def test_problem2_words_say_what_the_facts_say(g):
     assert ("four corner outputs" in text) == (problem2.figure_part(g) is not None and g["out_volume"][0] > 1)
 
 
+def brute_asymmetric(h: int, ho: int, w: int, wo: int, k: int):
+    """The smallest stride serving both axes with a total padding of at most 2(k - 1) on each, then the least
+    totals, trying every stride and total and convolving zero-padded arrays; None when none does."""
+    for s in range(1, bound(max(h, w), k)):
+        totals = []
+        for n, o in ((h, ho), (w, wo)):
+            fits = [t for t in range(2 * k - 1) if n + t >= k and conv.conv2d(
+                np.ones((n + t, k, 1)), np.ones((k, k, 1, 1)), stride=s).shape[0] == o]
+            totals.append(fits[0] if fits else None)
+        if None not in totals:
+            return totals[0], totals[1], s
+    return None
+
+
+@settings(max_examples=60, deadline=None)
+@given(p2_givens())
+def test_problem2_unsolved_parts_say_what_works_instead(g):
+    (h, w, _), (ho, wo, _) = g["in_volume"], g["out_volume"]
+    case = problem2.solve(g)
+    paragraphs = problem2.parts_text(g).split("\n\n")
+    assert len(paragraphs) == len(case.parts)
+    for part, text in zip(case.parts, paragraphs):
+        f = problem2.part_facts(g, part.name)
+        assert "this part" not in text and text.count(f.label) == 1
+        if f.possible:
+            assert f.asymmetric is None
+            continue
+        brute = brute_asymmetric(h, ho, w, wo, part.kernel)
+        if brute is None:
+            assert f.asymmetric is None
+        else:
+            (hb, ha), (wb, wa), s = f.asymmetric
+            assert (hb + ha, wb + wa, s) == brute and 0 <= ha - hb <= 1 and 0 <= wa - wb <= 1
+        if f.repeat_of:
+            continue
+        # impossible exactly when no padding, symmetric or not, serves both axes at one stride
+        assert ("is impossible as posed" in text) == (brute is None)
+        offer = re.search(r"(An asymmetric padding|A padding that differs between the axes)[ ,]", text)
+        assert bool(offer) == (brute is not None)
+        if brute is not None:
+            hb, ha = brute[0] // 2, brute[0] - brute[0] // 2
+            wb, wa = brute[1] // 2, brute[1] - brute[1] // 2
+            assert (offer.group(1) == "An asymmetric padding") == (hb != ha or wb != wa)
+            if (hb, ha) == (wb, wa):
+                assert f"{hb} before and {ha} after, with stride {brute[2]}, does." in text
+            else:
+                assert (f"{hb} before and {ha} after along the height, {wb} before and {wa} after along the width, "
+                        f"with stride {brute[2]}.") in text
+        height_fails, width_fails = not brute_pairs(h, ho, part.kernel), not brute_pairs(w, wo, part.kernel)
+        square = (h, ho) == (w, wo)
+        assert ("along either axis" in text) == (not square and height_fails and width_fails)
+        assert ("takes either axis" in text) == (square and height_fails)
+        assert ("no single one serves both" in text) == (not height_fails and not width_fails)
+        for n, o, fails in ((h, ho, height_fails), (w, wo, width_fails)):
+            if fails and o > n + part.kernel - 1:  # the largest size, at padding k - 1 and stride 1
+                assert f"the largest size any setting gives is {n + part.kernel - 1} " in text
+            elif fails:  # the nearest sizes below and above o that some symmetric setting reaches
+                sizes = {size for p in range(part.kernel) for s in range(1, bound(n, part.kernel) + 1)
+                         if (size := out_size(n, part.kernel, s, p))}
+                near = [max(x for x in sizes if x < o)] + [min(x for x in sizes if x > o)] * any(x > o for x in sizes)
+                assert re.search(rf"nearest (sizes |size )?to {o} (that work are|that works is|are|is) "
+                                 + " and ".join(rf"{x} \(padding \d+, stride \d+\)" for x in near), text)
+        keeping = brute is not None and brute[2] == 1 and part.kernel % 2 == 0 and all(
+            o == n for n, o, fails in ((h, ho, height_fails), (w, wo, width_fails)) if fails) and (
+            height_fails or width_fails)
+        assert ("Keeping the size at stride 1 takes a total padding of k − 1" in text) == keeping
+
+
+@pytest.mark.parametrize("k", [2, 4, 6, 8])
+def test_even_kernel_at_stride_one_misses_the_input_size_by_an_odd_distance(k):
+    """The chapter's words: symmetric padding p at stride 1 gives o = i + 2p - k + 1, an odd distance from i,
+    i - 1 or i + 1 at best (p = k/2 - 1 or k/2), never i; checked by convolving zero-padded arrays."""
+    for i in range(1, 30):
+        distances = {}
+        for p in range(k):
+            if i + 2 * p >= k:
+                o = conv.conv2d(np.ones((i + 2 * p, k, 1)), np.ones((k, k, 1, 1)), stride=1).shape[0]
+                assert o == i + 2 * p - k + 1 and (o - i) % 2 == 1
+                distances[p] = o - i
+        if i >= k:  # both nearest paddings fit
+            assert distances[k // 2 - 1] == -1 and distances[k // 2] == 1
+            assert min(abs(d) for d in distances.values()) == 1
+
+
 def test_two_axes_ranges_meet_per_padding():
     """Height 4 -> 1 (every stride from the smallest up) with width 10 -> 3, k = 3: (0, 3) serves both."""
     ranges = common_ranges(stride_ranges(4, 1, 3), stride_ranges(10, 3, 3))

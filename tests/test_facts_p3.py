@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from hwlib import mistakes
 from hwlib.naming import default_letters
 from hwlib.network import Network
+from hwlib.symbolic_network import symbolic_gradients
 from hwlib.transcription import load_given
 from hwlib.worked import problem3
 from hwlib.worked.problem3 import NUMERIC_TOLERANCE, SYMBOLIC_TOLERANCE
@@ -399,3 +400,46 @@ def test_route_facts_step_with_values_in_the_thousands():
     exact = Network(list(case.weights)).backward(case.x, case.t).weights
     here = central_differences(g["weights"], g["x"], g["t"], "identity", facts.eps)
     assert max(float(np.abs(a - b).max()) for a, b in zip(exact, here)) <= facts.tolerance_numeric
+
+
+@settings(max_examples=40, deadline=None)
+@given(givens(max_depth=3, max_width=3), st.data())
+def test_the_direct_diff_check_counts_what_it_was_given(g, data):
+    """The sentence under the direct sympy.diff check: the counts and the weights named are those of ``agrees``."""
+    edges = [(l, i, j) for l, w in enumerate(g["weights"]) for i in range(len(w)) for j in range(len(w[0]))]
+    agrees = data.draw(st.lists(st.booleans(), min_size=len(edges), max_size=len(edges)))
+    text = problem3.diff_check_text(g, agrees)
+    names = [f"w^{{{l + 1}}}_{{{i + 1}{j + 1}}}" for l, i, j in edges]
+    differing = [name for name, ok in zip(names, agrees) if not ok]
+    assert all(f"${name}$" in text for name in differing)
+    assert not any(f"${name}$" in text for name, ok in zip(names, agrees) if ok)
+    if all(agrees):
+        opening = {1: "The derivative agrees:", 2: "Both derivatives agree:"}
+        assert text.startswith(opening.get(len(edges), f"All {len(edges)} derivatives agree:"))
+    elif not any(agrees):
+        opening = {1: "The derivative does not agree:", 2: "Neither derivative agrees:"}
+        assert text.startswith(opening.get(len(edges), f"None of the {len(edges)} derivatives agrees:"))
+    else:
+        assert text.startswith(f"{sum(agrees)} of the {len(edges)} derivatives agree; ")
+
+
+def test_the_direct_diff_check_on_the_homework_agrees_for_every_weight():
+    """sympy.diff of a loss written out here, against the chain rule's derivatives: all agree, and the words say
+    how many."""
+    case = problem3.solve(HOMEWORK)
+    w = [sp.Matrix(m.shape[0], m.shape[1], lambda i, j, l=l: sp.Symbol(f"w{l}{i}{j}")) for l, m in
+         enumerate(case.weights)]
+    a = sp.Matrix([[sp.nsimplify(v) for v in HOMEWORK["x"]]])
+    for m in w:
+        a = a * m
+    loss = (a[0, 0] - sp.nsimplify(HOMEWORK["t"])) ** 2
+    sym = symbolic_gradients(case.net, case.x, HOMEWORK["t"])
+    agrees = [sp.simplify(sp.diff(loss, w[l][i, j]) - sym.weights[l][i, j].subs(
+        {s: w[l2][i2, j2] for l2, m in enumerate(sym.weight_symbols) for (i2, j2), s in np.ndenumerate(
+            np.array(m.tolist(), dtype=object))})) == 0 for l, i, j in case.edges()]
+    assert all(agrees)
+    assert problem3.diff_check_text(case, agrees).startswith(f"All {len(case.edges())} derivatives agree")
+    with pytest.raises(ValueError, match="agrees must hold one bool per weight"):
+        problem3.diff_check_text(case, agrees[:-1])
+    with pytest.raises(TypeError, match="agrees must hold bools"):
+        problem3.diff_check_text(case, [1] * len(agrees))

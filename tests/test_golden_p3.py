@@ -53,12 +53,16 @@ def chapter_text(given) -> str:
     numeric = net.numerical_gradients(case.x, case.t)  # the step the chapter takes
     derivatives = [broken_equation(d(case.weight(l, i, j)), sp.factor(sym.weights[l][i, j]))
                    for l, i, j in case.edges()]
+    direct_diff_agrees = [sp.simplify(sp.diff(sym.loss, w) - derivative) == 0  # the chapter's direct check
+                          for matrix, derivatives in zip(sym.weight_symbols, sym.weights)
+                          for w, derivative in zip(matrix, derivatives)]
     sections = {
         "The problem": problem3.statement(case),
         "The network": problem3.forward_equations(case),
         "(a) The forward pass": problem3.forward_table(case) + "\n\n" + problem3.forward_text(case),
         "(b) The gradients, derived symbolically": "\n\n".join(
-            [f"$$\n{broken_equation('L', sym.loss)}\n$$", *(f"$$\n{e}\n$$" for e in derivatives)]),
+            [f"$$\n{broken_equation('L', sym.loss)}\n$$", *(f"$$\n{e}\n$$" for e in derivatives),
+             problem3.diff_check_text(case, direct_diff_agrees)]),
         "(b) The gradients by backpropagation": problem3.backprop_steps(case) + "\n\n" + problem3.first_step_text(case),
         "Three routes, one table": problem3.routes_table(case, symbolic, symbolic_activations, numeric) + "\n\n"
         + problem3.agreement_text(problem3.route_facts(case, "identity", symbolic, symbolic_activations, numeric)),

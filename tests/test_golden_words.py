@@ -41,6 +41,9 @@ PROBLEM2 = {
     # even kernels keeping the size: impossible with symmetric padding, answered in words
     "even-kernels-same-size": {"in_volume": (20, 20, 10), "out_volume": (20, 20, 10),
                                "kernels": {"a": 2, "b": 4, "c": 3}},
+    # an even kernel keeping a non-square size: no symmetric padding on either axis, an asymmetric one works
+    "even-kernel-asymmetric-padding": {"in_volume": (12, 9, 4), "out_volume": (12, 9, 6),
+                                       "kernels": {"a": 2, "b": 5, "c": 3}},
     "single-output": {"in_volume": (4, 4, 1), "out_volume": (1, 1, 1), "kernels": {"a": 3}},
     "non-square": {"in_volume": (9, 7, 4), "out_volume": (5, 4, 6), "kernels": {"a": 3, "b": 2}},
     "non-square-no-common-setting": {"in_volume": (30, 30, 3), "out_volume": (15, 10, 6), "kernels": {"a": 3}},

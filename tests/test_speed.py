@@ -217,6 +217,23 @@ def test_prose_when_separable_is_faster_at_batch_1(separable_faster_at_batch_1):
     assert "takes 15\u00a0% of the two steps' time at batch 16: no more than its share" in text
 
 
+@pytest.mark.parametrize(("standard", "separable", "who"), [
+    ((1e-4, 2e-3), (0.5e-4, 2e-3), "For both layers"),                  # per sample 0.8 and 0.4 of batch 16
+    ((1e-4, 1.6e-3), (0.5e-4, 2e-3), "For the separable layer only"),   # 1 and 0.4
+    ((1e-4, 0.8e-3), (0.5e-4, 2e-3), "For the separable layer only"),   # 2 and 0.4
+    ((0.5e-4, 2e-3), (1e-4, 1.6e-3), "For the standard layer only"),    # 0.4 and 1
+])
+def test_the_small_batch_cheaper_per_sample_names_every_layer_it_holds_for(tmp_path, standard, separable, who):
+    rows = (conv_rows(1, steps(standard[0], separable[0], separable[0] / 2, separable[0] / 2))
+            + conv_rows(16, steps(standard[1], separable[1], separable[1] / 2, separable[1] / 2)))
+    text = speed.speed_markdown(speed.load_measurements(write_csv(tmp_path / "cheaper.csv", rows)))
+    factors = {name: (t[0] / 1) / (t[1] / 16) for name, t in (("standard", standard), ("separable", separable))}
+    cheaper = [name for name, factor in factors.items() if factor < 1]
+    assert min(factors.values()) < 0.5 and max(factors.values()) <= 2  # the branch that words it
+    assert f"{who}, the small batch is the cheaper one per sample" in text
+    assert who == ("For both layers" if len(cheaper) == 2 else f"For the {cheaper[0]} layer only")
+
+
 def test_about_as_fast_within_five_percent(tmp_path):
     rows = conv_rows(1, steps(1e-4, 1.03e-4, 0.5e-4, 0.5e-4))
     text = speed.speed_markdown(speed.load_measurements(write_csv(tmp_path / "same.csv", rows)))

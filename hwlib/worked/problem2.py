@@ -91,23 +91,25 @@ class Case:
         return self.in_volume[0] == self.in_volume[1] and self.out_volume[0] == self.out_volume[1]
 
 
+def _least_total(axis: AxisSolution, stride: int) -> int | None:
+    """The least total padding P <= 2(k - 1) with floor((i + P - k)/s) + 1 = o at stride s, or None.
+
+    floor((i + P - k)/s) = o - 1 holds exactly for (o - 1)s <= i + P - k <= os - 1, so
+    P = max(0, k - i, (o - 1)s - i + k) when that is at most min(2(k - 1), os - 1 - i + k)."""
+    i, o, k = axis.n_in, axis.n_out, axis.kernel
+    least = max(0, k - i, (o - 1) * stride - i + k)
+    return least if least <= min(2 * (k - 1), o * stride - 1 - i + k) else None
+
+
 def _asymmetric(height: AxisSolution, width: AxisSolution) -> tuple[tuple[int, int], tuple[int, int], int] | None:
-    h = asymmetric_padding(height.n_in, height.n_out, height.kernel)
-    w = asymmetric_padding(width.n_in, width.n_out, width.kernel)
-    if h is None or w is None:
-        return None
-    if h[2] == w[2]:
-        return (h[0], h[1]), (w[0], w[1]), h[2]
-    # one stride for both axes: try the larger one for the other axis
-    for stride in sorted({h[2], w[2]}):
-        sides = []
-        for axis in (height, width):
-            for total in range(0, 2 * (axis.kernel - 1) + 1):
-                if axis.n_in + total >= axis.kernel and (axis.n_in + total - axis.kernel) // stride + 1 == axis.n_out:
-                    sides.append((total // 2, total - total // 2))
-                    break
-        if len(sides) == 2:
-            return sides[0], sides[1], stride
+    """((before, after) height, (before, after) width, stride): the smallest stride that serves both axes with a
+    total padding of at most 2(k - 1) each, then the least total on each axis, split as evenly as possible (the
+    extra row after).  Every stride above i + k - 1 gives o = 1 like the stride i + k - 1, so the search stops there."""
+    for stride in range(1, max(height.n_in, width.n_in) + height.kernel):
+        totals = [_least_total(axis, stride) for axis in (height, width)]
+        if totals[0] is not None and totals[1] is not None:
+            (h, w) = totals
+            return (h // 2, h - h // 2), (w // 2, w - w // 2), stride
     return None
 
 

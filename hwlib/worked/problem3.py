@@ -39,6 +39,7 @@ __all__ = [
     "SYMBOLIC_TOLERANCE",
     "Case",
     "DescentFacts",
+    "DiffCheckFacts",
     "ForwardFacts",
     "RouteFacts",
     "StatementFacts",
@@ -56,6 +57,8 @@ __all__ = [
     "descent_facts",
     "descent_table",
     "descent_text",
+    "diff_check_facts",
+    "diff_check_text",
     "exact_forward",
     "first_step_text",
     "forward_equations",
@@ -546,6 +549,37 @@ def routes_table(given: Mapping[str, Any] | Case, symbolic: Sequence[np.ndarray]
 def agreement_text(facts: RouteFacts) -> str:
     """How closely the three routes agree, decided from the facts (template ``problem3/agreement.md``)."""
     return _render("problem3/agreement.md", facts)
+
+
+@dataclass(frozen=True)
+class DiffCheckFacts:
+    """How many of the chain rule's ∂L/∂w match ``sympy.diff`` of the whole loss, and the weights that do not."""
+
+    total: int                  # the weights, one derivative each
+    agreeing: int               # those whose two expressions simplify to the same one
+    differing: tuple[str, ...]  # LaTeX names of the others, layer by layer, row by row
+
+
+def diff_check_facts(given: Mapping[str, Any] | Case, agrees: Sequence[bool]) -> DiffCheckFacts:
+    """The facts of :func:`diff_check_text`; ``agrees`` holds one bool per weight, in the order of
+    :meth:`Case.edges` (layer by layer, row by row): whether ``sympy.diff(L, w)`` equals the chain rule's
+    derivative."""
+    case = solve(given)
+    edges = case.edges()
+    flags = list(agrees)
+    if not all(isinstance(flag, (bool, np.bool_)) for flag in flags):
+        raise TypeError(f"agrees must hold bools, got {agrees!r}")
+    if len(flags) != len(edges):
+        raise ValueError(f"agrees must hold one bool per weight ({len(edges)} of them, layer by layer, row by "
+                         f"row), got {len(flags)}")
+    return DiffCheckFacts(len(edges), sum(bool(flag) for flag in flags),
+                          tuple(case.weight(*edge) for edge, flag in zip(edges, flags) if not flag))
+
+
+def diff_check_text(given: Mapping[str, Any] | Case, agrees: Sequence[bool]) -> str:
+    """How many derivatives ``sympy.diff`` of the whole loss confirms, and which it does not
+    (template ``problem3/diff_check.md``)."""
+    return _render("problem3/diff_check.md", diff_check_facts(given, agrees))
 
 
 # ------------------------------------------------------------------ one step of gradient descent
