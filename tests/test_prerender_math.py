@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from hwlib_book.prerender_math import MARKER, PageParts, needs_typesetting, pages_to_typeset, rewrite_page
+from hwlib_book.prerender_math import (
+    MARKER,
+    STYLES_ID,
+    PageParts,
+    needs_typesetting,
+    pages_to_typeset,
+    rewrite_page,
+)
 
 PAGE = """<html><head>
 <script>window.MathJax = {"loader": {"load": ["ui/lazy"]}}</script>
@@ -59,3 +66,46 @@ def test_math_elements_are_found_by_their_classes_in_any_order_and_nesting():
     assert [page[start:end] for start, end in parts.scripts] == ["\n  <script>window.MathJax = {}</script>"]
     text = rewrite_page(page, ["A", "B"], "", "http://x", "")
     assert "jquery.js" in text and "window.MathJax" not in text and ">A</span>" in text and ">B</div>" in text
+
+
+PRACTICE_PAGE = """<html><head>
+<script>window.MathJax = {"loader": {"load": ["ui/lazy"]}}</script>
+<script defer="defer" src="../_static/mathjax/tex-chtml.js?v=20daa33d"></script>
+<script defer="defer" src="../_static/practice.js?v=1a2b"></script>
+</head><body>
+<p>An input of <span class="math notranslate nohighlight">\\(25 \\times 25\\)</span> to</p>
+<form class="practice-variant"><input data-quantity="padding"></form>
+<details class="practice-solution"><summary>Worked solution</summary>
+<template class="practice-solution-body">
+<p>With <span class="math notranslate nohighlight">\\(k = 3\\)</span>:</p>
+<div class="math notranslate nohighlight">\\[o = \\lfloor (i + 2p - k)/s \\rfloor + 1\\]</div>
+<template><span class="math notranslate nohighlight">\\(s\\)</span></template>
+</template></details>
+<p>Then <span class="math notranslate nohighlight">\\(p = 1\\)</span>.</p>
+</body></html>"""
+
+
+def test_formulas_inside_templates_are_found_in_source_order():
+    parts = PageParts(PRACTICE_PAGE)
+    assert [PRACTICE_PAGE[start:end] for start, end in parts.math] == [
+        "\\(25 \\times 25\\)", "\\(k = 3\\)", "\\[o = \\lfloor (i + 2p - k)/s \\rfloor + 1\\]", "\\(s\\)",
+        "\\(p = 1\\)"]
+    assert parts.live  # the practice script writes formulas later
+    assert not PageParts(PAGE).live
+
+
+def test_a_page_whose_script_writes_formulas_keeps_mathjax_and_gets_its_templates_typeset():
+    math = [f"<mjx-container>{name}</mjx-container>" for name in ("volume", "k", "o", "s", "p")]
+    text = rewrite_page(PRACTICE_PAGE, math, "mjx-c::before { }", "http://127.0.0.1:4321", "../")
+    assert "\\(" not in text and "\\[" not in text and "lfloor" not in text
+    body = text[text.index("<body>"):]
+    assert [body.index(item) for item in math] == sorted(body.index(item) for item in math)  # each in its place
+    template = body[body.index('<template class="practice-solution-body">'):body.rindex("</template>")]
+    assert all(item in template for item in math[1:4]) and math[0] not in template and math[4] not in template
+    assert '<span class="math notranslate nohighlight"><mjx-container>k</mjx-container></span>' in template
+    # MathJax stays for what the script writes later; the typeset glyphs' rules do not share MathJax's sheet id
+    assert "window.MathJax" in text and "tex-chtml.js" in text and "practice.js" in text
+    assert text.count(MARKER) == 1 and f'<style id="{STYLES_ID}">mjx-c::before {{ }}</style>' in text
+    assert "MJX-CHTML-styles" not in text
+    with pytest.raises(ValueError, match="5 math elements, the browser typeset 3"):
+        rewrite_page(PRACTICE_PAGE, math[:3], "", "http://x", "")
