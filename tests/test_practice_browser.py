@@ -300,7 +300,6 @@ def test_statements_and_solutions_are_typeset_by_the_build(practice_url, chromiu
     page.goto(f"{practice_url}/book/practice_problem{problem}.html", wait_until="load")
     seed = int(page.locator("form.practice-variant").first.get_attribute("data-seed"))
     first = page.evaluate(FIRST_VARIANT_MATH_JS)
-    assert blocked, "the practice page keeps MathJax for the formulas its script writes later"
     assert first["scrolled"] == 0 and first["statement"] and first["solution"] is None
     assert all(m["containers"] == 1 for m in first["statement"]), first["statement"]
     number = _number_in_a_formula(problem, seed)
@@ -312,18 +311,33 @@ def test_statements_and_solutions_are_typeset_by_the_build(practice_url, chromiu
     solution = page.evaluate(FIRST_VARIANT_MATH_JS)["solution"]
     assert solution and all(m["containers"] == 1 for m in solution), solution
     assert not any("\\" in m["text"] for m in solution)
+    page.wait_for_function("() => [...document.scripts].some(s => s.src.includes('/_static/mathjax/'))")
     context.close()
+    assert blocked, "the practice page keeps MathJax for the formulas its script writes later"
     assert errors == []
 
 
 @pytest.mark.parametrize("problem", [1, 2, 3])
 def test_prerendered_math_is_kept_as_it_is_where_mathjax_runs(practice_url, chromium, problem):
-    """With MathJax loaded, nothing the build typeset is typeset again (one output per formula, a worked
-    solution's too), and its glyphs keep their drawing rules after MathJax has added its own stylesheet."""
+    """With MathJax loaded (after the page), nothing the build typeset is typeset again (one output per formula, a
+    worked solution's too), MathJax still typesets a formula written later, and the build's glyphs keep their
+    drawing rules after MathJax has added its own stylesheet."""
     page, _, errors = _open(chromium, practice_url, problem)
-    page.evaluate("() => MathJax.startup.promise")
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise.then(() => null)")
     page.evaluate(OPEN_FIRST_SOLUTION_JS)
-    page.evaluate("() => MathJax.startup.promise")
+    later = page.evaluate(
+        """async () => {
+            const note = document.createElement('p');
+            note.innerHTML = '<span class="math notranslate nohighlight">\\\\(k^2 C_\\\\text{in}\\\\)</span>';
+            document.querySelector('form.practice-variant').after(note);
+            await MathJax.typesetPromise([note]);
+            if (MathJax.startup.document.lazyTypesetAll) { await MathJax.startup.document.lazyTypesetAll(); }
+            const text = note.innerText;
+            note.remove();
+            return text;
+        }""")
+    assert "in" in later and "\\" not in later
     math = page.evaluate(FIRST_VARIANT_MATH_JS)
     assert all(m["containers"] == 1 for m in math["statement"] + math["solution"])
     glyphs = page.evaluate(

@@ -8,6 +8,7 @@ from hwlib_book.prerender_math import (
     MARKER,
     STYLES_ID,
     PageParts,
+    deferred_loader,
     needs_typesetting,
     pages_to_typeset,
     rewrite_page,
@@ -103,9 +104,22 @@ def test_a_page_whose_script_writes_formulas_keeps_mathjax_and_gets_its_template
     template = body[body.index('<template class="practice-solution-body">'):body.rindex("</template>")]
     assert all(item in template for item in math[1:4]) and math[0] not in template and math[4] not in template
     assert '<span class="math notranslate nohighlight"><mjx-container>k</mjx-container></span>' in template
-    # MathJax stays for what the script writes later; the typeset glyphs' rules do not share MathJax's sheet id
-    assert "window.MathJax" in text and "tex-chtml.js" in text and "practice.js" in text
+    # MathJax stays for what the script writes later, loaded once the page has loaded and searching nothing;
+    # the typeset glyphs' rules do not share MathJax's sheet id (MathJax would replace the sheet with its own)
+    assert '<script>window.MathJax = {"loader": {"load": ["ui/lazy"]}}</script>' in text
+    assert '<script defer="defer" src="../_static/practice.js?v=1a2b"></script>' in text
+    assert 'src="../_static/mathjax/' not in text
+    loader = text[text.index("</script>") + len("</script>"):text.index("practice.js")]
+    assert loader.startswith("\n<script>\n") and "{typeset: false}" in loader
+    assert "addEventListener('load'" in loader
+    assert 'script.src = "../_static/mathjax/tex-chtml.js?v=20daa33d";' in loader
     assert text.count(MARKER) == 1 and f'<style id="{STYLES_ID}">mjx-c::before {{ }}</style>' in text
     assert "MJX-CHTML-styles" not in text
     with pytest.raises(ValueError, match="5 math elements, the browser typeset 3"):
         rewrite_page(PRACTICE_PAGE, math[:3], "", "http://x", "")
+
+
+def test_the_deferred_loader_cannot_end_its_script_early():
+    loader = deferred_loader("../x.js?</script><script>alert(1)")
+    assert loader.count("</script>") == 1 and loader.endswith("</script>")
+    assert 'script.src = "../x.js?<\\/script><script>alert(1)";' in loader

@@ -21,6 +21,7 @@ again.  Without Chromium the pages keep MathJax, loaded lazily (``mathjax3_confi
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -89,7 +90,8 @@ class PageParts(HTMLParser):
     ``math``: ``(content_start, content_end)`` of each ``span`` or ``div`` whose classes include ``math``,
     ``notranslate`` and ``nohighlight`` (Sphinx's math elements; any other classes, any order), in document
     order, those inside a ``<template>`` included; ``scripts``: ``(start, end)`` of each ``<script>`` that
-    configures or loads MathJax, with the whitespace before it; ``live``: whether the page loads one of
+    configures or loads MathJax, with the whitespace before it, and ``loaders`` the ``src`` of those that load
+    it; ``live``: whether the page loads one of
     :data:`LIVE_MATH_SCRIPTS` (a script that writes formulas while the page is read).
     """
 
@@ -98,11 +100,12 @@ class PageParts(HTMLParser):
         self.text = text
         self.math: list[tuple[int, int]] = []
         self.scripts: list[tuple[int, int]] = []
+        self.loaders: dict[tuple[int, int], str] = {}
         self.live = False
         self._lines = [0]
         self._lines += [index + 1 for index, char in enumerate(text) if char == "\n"]
         self._open: list = []       # [tag, depth, content_start] of the math element being read
-        self._script: list = []     # [start, is_mathjax] of the script being read
+        self._script: list = []     # [start, is_mathjax, src] of the script being read
         self.feed(text)
         self.close()
 
@@ -115,7 +118,7 @@ class PageParts(HTMLParser):
         attributes = dict(attrs)
         if tag == "script":
             source = attributes.get("src") or ""
-            self._script = [start, MATHJAX_FILES in source]
+            self._script = [start, MATHJAX_FILES in source, source]
             self.live = self.live or urlsplit(source).path.rsplit("/", 1)[-1] in LIVE_MATH_SCRIPTS
         elif self._open and tag == self._open[0]:
             self._open[1] += 1
@@ -135,6 +138,8 @@ class PageParts(HTMLParser):
                 while begin > 0 and self.text[begin - 1].isspace():
                     begin -= 1
                 self.scripts.append((begin, end))
+                if self._script[2]:
+                    self.loaders[(begin, end)] = self._script[2]
             self._script = []
         elif self._open and tag == self._open[0]:
             if self._open[1]:
@@ -144,21 +149,43 @@ class PageParts(HTMLParser):
                 self._open = []
 
 
+def deferred_loader(source: str) -> str:
+    """A ``<script>`` that loads MathJax from ``source`` once the page has loaded, typesetting nothing by itself.
+
+    For a page whose formulas are typeset and whose own script may write more later: MathJax stays
+    available (``MathJax.typesetPromise``) without delaying the page, and does not search the page for TeX.
+    """
+    url = json.dumps(source).replace("</", "<\\/")  # a JavaScript string that cannot end the <script>
+    code = ("window.MathJax = window.MathJax || {};\n"
+            "MathJax.startup = Object.assign({}, MathJax.startup, {typeset: false});\n"
+            "window.addEventListener('load', function () {\n"
+            "  var script = document.createElement('script');\n"
+            f"  script.src = {url};\n"
+            "  script.async = true;\n"
+            "  document.head.appendChild(script);\n"
+            "});")
+    return f"<script>\n{code}\n</script>"
+
+
 def rewrite_page(text: str, math: list[str | None], styles: str, base: str, root_prefix: str) -> str:
     """The page's HTML with each formula's TeX replaced by its typeset HTML and MathJax's scripts removed.
 
     ``math`` lists the typeset inner HTML of each math element in source order (:class:`PageParts`), those in
     a ``<template>`` included; ``styles`` is MathJax's stylesheet with URLs under ``base`` (the server that
     typeset it), written relative to the page (``root_prefix``).  A page that loads one of
-    :data:`LIVE_MATH_SCRIPTS` keeps MathJax's scripts, for the formulas that script writes later.
+    :data:`LIVE_MATH_SCRIPTS` keeps MathJax, for the formulas that script writes later: its configuration as it
+    is, its loader replaced by :func:`deferred_loader`.
     """
     parts = PageParts(text)
     if len(parts.math) != len(math):
         raise ValueError(f"the page has {len(parts.math)} math elements, the browser typeset {len(math)}")
     if any(item is None for item in math):
         raise ValueError(f"{sum(item is None for item in math)} formulas were not typeset")
-    scripts = [] if parts.live else parts.scripts
-    replacements = sorted([*zip(parts.math, math), *((span, "") for span in scripts)])
+    if parts.live:
+        scripts = [(span, "\n" + deferred_loader(source)) for span, source in parts.loaders.items()]
+    else:
+        scripts = [(span, "") for span in parts.scripts]
+    replacements = sorted([*zip(parts.math, math), *scripts])
     pieces, last = [], 0
     for (start, end), new in replacements:
         pieces += [text[last:start], new]
