@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
+import os
+from pathlib import Path
+
 import pytest
 
+from hwlib_book.chromium import book_browser, find_chromium
 from hwlib_book.prerender_math import (
     MARKER,
     STYLES_ID,
@@ -12,6 +18,7 @@ from hwlib_book.prerender_math import (
     needs_typesetting,
     pages_to_typeset,
     rewrite_page,
+    typeset_pages,
 )
 
 PAGE = """<html><head>
@@ -123,3 +130,35 @@ def test_the_deferred_loader_cannot_end_its_script_early():
     loader = deferred_loader("../x.js?</script><script>alert(1)")
     assert loader.count("</script>") == 1 and loader.endswith("</script>")
     assert 'script.src = "../x.js?<\\/script><script>alert(1)";' in loader
+
+
+def test_chromium_typesets_a_practice_page_with_templates(tmp_path):
+    """The whole path on a small page: Chromium and MathJax (the build's own copy) typeset the statement and the
+    formulas inside the templates, nested ones included, each written in its place."""
+    if find_chromium() is None or importlib.util.find_spec("playwright") is None:
+        reason = "needs Chromium and playwright"
+        if os.environ.get("HWBOOK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser test required (HWBOOK_REQUIRE_BROWSER=1): {reason}")
+        pytest.skip(reason)
+    mathjax = Path(importlib.metadata.distribution("sphinx-mathjax-offline").locate_file(
+        "sphinx-mathjax-offline/static/mathjax"))
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "mathjax").symlink_to(mathjax, target_is_directory=True)
+    (tmp_path / "_static" / "practice.js").write_text("", encoding="utf-8")
+    page = tmp_path / "book" / "practice.html"
+    page.parent.mkdir()
+    page.write_text(PRACTICE_PAGE, encoding="utf-8")
+    assert pages_to_typeset(tmp_path) == [page]
+    with book_browser(tmp_path) as (base, session):
+        written, live, left = typeset_pages(session.browser, base, tmp_path, [page])
+        assert session.close() == []
+    assert (written, live, left) == (5, ["book/practice.html"], [])
+    text = page.read_text(encoding="utf-8")
+    assert "\\(" not in text and "\\[" not in text and not needs_typesetting(page)
+    parts = PageParts(text)
+    typeset = [text[start:end] for start, end in parts.math]
+    assert len(typeset) == 5 and all(item.count("<mjx-container") == 1 for item in typeset)
+    assert ["<mn>25</mn>" in item for item in typeset] == [True, False, False, False, False]
+    assert ["<mi>s</mi>" in item for item in typeset] == [False, False, True, True, False]  # o = ⌊…/s⌋ + 1; s
+    assert text.count("<template") == 2 and parts.live and not parts.loaders  # MathJax loaded after the page
+    assert 'script.src = "../_static/mathjax/tex-chtml.js?v=20daa33d";' in text and "{typeset: false}" in text
