@@ -15,8 +15,10 @@ server:
   local formulas and the catalogue's wrong formulas, never an answer);
 * the worked solution (the chapter's own text, ``hwlib.worked.problemN.solution``)
   sits behind a ``<details>`` toggle, inside a ``<template>`` that the script
-  puts in place (and MathJax typesets) when the toggle first opens: a page of
-  20 solutions would otherwise typeset over a thousand formulas on loading.
+  puts in place when the toggle first opens.  Where Chromium is installed the
+  build typesets its formulas (``_ext/hwlib_book/prerender_math.py``);
+  otherwise MathJax does when it opens: a page of 20 solutions would otherwise
+  typeset over a thousand formulas on loading.
 
 After a check, each input carries ``data-verdict="correct"``, ``"carried"`` or
 ``"wrong"`` (none while blank), as :func:`hwlib.practice.judge` decides for the

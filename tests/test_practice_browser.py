@@ -6,8 +6,9 @@ mistake gets the verdicts and the one diagnosis that ``hwlib.practice.judge`` gi
 carried value is marked so; editing a field clears its verdict and the summary; a decimal comma is refused with
 a message that says so; answers and verdicts survive a reload, Reset clears them, completed variants are
 counted; New variant and the seed field pose fresh variants whose right answers are accepted; formulas are not
-tab stops and statements are typeset; at 390 px nothing covers a field; and the page makes no request to
-another host.
+tab stops; statements and worked solutions come typeset from the build (MathJax blocked: typeset at load, their
+numbers found by find-in-page; MathJax loaded: nothing typeset twice, every glyph drawn); at 390 px nothing
+covers a field; and the page makes no request to another host.
 
 Needs a built book, Debian's ``chromium`` and ``playwright``; without them the test skips with the reason,
 unless HWBOOK_REQUIRE_BROWSER=1 (set by .ci/run).
@@ -261,16 +262,100 @@ def test_tab_presses_between_two_problem3_variants_and_a_phone(practice_url, chr
     assert covered == [] and errors == [] and phone_errors == []
 
 
-@pytest.mark.parametrize("problem", [1, 2, 3])
-def test_statements_are_typeset_for_every_reader(practice_url, chromium, problem):
-    page, _, errors = _open(chromium, practice_url, problem)
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('.math')].filter(m => !m.closest('template'))
-                 .every(m => m.querySelector('mjx-container'))""", timeout=120_000)
-    given = practice.make_given(problem, int(page.locator("form.practice-variant").first.get_attribute("data-seed")))
-    section = page.locator("form.practice-variant").first.locator("xpath=ancestor::section[1]")
-    text = section.inner_text()
+# The first variant's statement (what stands between its heading and its form) and worked solution (the
+# <details> after the form): each math element's count of typeset outputs and its text; the page's text.
+FIRST_VARIANT_MATH_JS = """() => {
+    const form = document.querySelector('form.practice-variant');
+    const statement = [];
+    for (let el = form.previousElementSibling; el && el.localName !== 'h2'; el = el.previousElementSibling) {
+        statement.unshift(el);
+    }
+    let details = form.nextElementSibling;
+    while (details && !details.matches('details.practice-solution')) { details = details.nextElementSibling; }
+    const math = scopes => scopes.flatMap(scope => [...scope.querySelectorAll('.math')]).map(m => ({
+        containers: m.querySelectorAll('mjx-container').length, text: m.innerText}));
+    const solution = details.querySelector('div.practice-solution-body');
+    return {statement: math(statement), solution: solution ? math([solution]) : null,
+            text: document.body.innerText, scrolled: window.scrollY};
+}"""
+OPEN_FIRST_SOLUTION_JS = """() => {
+    let details = document.querySelector('form.practice-variant').nextElementSibling;
+    while (!details.matches('details.practice-solution')) { details = details.nextElementSibling; }
+    details.open = true;  // its toggle event puts the worked solution in place
+    const start = performance.now();
+    return new Promise((resolve, reject) => {
+        const done = () => details.querySelector('div.practice-solution-body[data-typeset="true"]') ? resolve()
+            : performance.now() - start > 60000 ? reject(new Error('the worked solution was not marked typeset'))
+            : setTimeout(done, 50);
+        done();
+    });
+}"""
+
+
+def _number_in_a_formula(problem: int, seed: int) -> str:
+    """A number of the variant's Given that its statement writes inside a formula."""
+    given = practice.make_given(problem, seed)
     number = given["out_shape"][2] if problem == 1 else given["out_volume"][2] if problem == 2 else abs(given["t"])
-    assert str(number) in text  # find-in-page and the accessibility tree see the statement's numbers
+    return str(number)
+
+
+@pytest.mark.parametrize("problem", [1, 2, 3])
+def test_statements_and_solutions_are_typeset_by_the_build(practice_url, chromium, problem):
+    """With MathJax's files unreachable, what a reader sees typeset is the build's work: the first statement's
+    formulas as soon as the page has loaded (before any scrolling), a worked solution's once opened; the
+    numbers inside formulas are text that find-in-page (``innerText``) finds, and there is no TeX left."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    blocked: list[str] = []
+    context.route("**/_static/mathjax/**", lambda route: (blocked.append(route.request.url), route.abort()))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.goto(f"{practice_url}/book/practice_problem{problem}.html", wait_until="load")
+    seed = int(page.locator("form.practice-variant").first.get_attribute("data-seed"))
+    first = page.evaluate(FIRST_VARIANT_MATH_JS)
+    assert first["scrolled"] == 0 and first["statement"] and first["solution"] is None
+    assert all(m["containers"] == 1 for m in first["statement"]), first["statement"]
+    number = _number_in_a_formula(problem, seed)
+    assert any(number in m["text"] for m in first["statement"]), (number, first["statement"])
+    assert number in first["text"]
+    assert not any(tex in m["text"] for m in first["statement"] for tex in ("\\(", "\\)", "\\times", "\\begin"))
+
+    page.evaluate(OPEN_FIRST_SOLUTION_JS)
+    solution = page.evaluate(FIRST_VARIANT_MATH_JS)["solution"]
+    assert solution and all(m["containers"] == 1 for m in solution), solution
+    assert not any("\\" in m["text"] for m in solution)
+    page.wait_for_function("() => [...document.scripts].some(s => s.src.includes('/_static/mathjax/'))")
+    context.close()
+    assert blocked, "the practice page keeps MathJax for the formulas its script writes later"
+    assert errors == []
+
+
+@pytest.mark.parametrize("problem", [1, 2, 3])
+def test_prerendered_math_is_kept_as_it_is_where_mathjax_runs(practice_url, chromium, problem):
+    """With MathJax loaded (after the page), nothing the build typeset is typeset again (one output per formula, a
+    worked solution's too), MathJax still typesets a formula written later, and the build's glyphs keep their
+    drawing rules after MathJax has added its own stylesheet."""
+    page, _, errors = _open(chromium, practice_url, problem)
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise.then(() => null)")
+    page.evaluate(OPEN_FIRST_SOLUTION_JS)
+    later = page.evaluate(
+        """async () => {
+            const note = document.createElement('p');
+            note.innerHTML = '<span class="math notranslate nohighlight">\\\\(k^2 C_\\\\text{in}\\\\)</span>';
+            document.querySelector('form.practice-variant').after(note);
+            await MathJax.typesetPromise([note]);
+            if (MathJax.startup.document.lazyTypesetAll) { await MathJax.startup.document.lazyTypesetAll(); }
+            const text = note.innerText;
+            note.remove();
+            return text;
+        }""")
+    assert "in" in later and "\\" not in later
+    math = page.evaluate(FIRST_VARIANT_MATH_JS)
+    assert all(m["containers"] == 1 for m in math["statement"] + math["solution"])
+    glyphs = page.evaluate(
+        """() => [...document.querySelectorAll('mjx-c')].map(c => getComputedStyle(c, '::before').content)""")
+    solution_glyphs = page.evaluate("() => document.querySelectorAll('div.practice-solution-body mjx-c').length")
+    assert solution_glyphs > 0 and [g for g in glyphs if g in ("none", "normal", '""')] == []
     page.close()
     assert errors == []

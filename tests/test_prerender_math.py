@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
+import os
+from pathlib import Path
+
 import pytest
 
-from hwlib_book.prerender_math import MARKER, PageParts, needs_typesetting, pages_to_typeset, rewrite_page
+from hwlib_book.chromium import book_browser, find_chromium
+from hwlib_book.prerender_math import (
+    MARKER,
+    STYLES_ID,
+    PageParts,
+    deferred_loader,
+    needs_typesetting,
+    pages_to_typeset,
+    rewrite_page,
+    typeset_pages,
+)
 
 PAGE = """<html><head>
 <script>window.MathJax = {"loader": {"load": ["ui/lazy"]}}</script>
@@ -59,3 +74,91 @@ def test_math_elements_are_found_by_their_classes_in_any_order_and_nesting():
     assert [page[start:end] for start, end in parts.scripts] == ["\n  <script>window.MathJax = {}</script>"]
     text = rewrite_page(page, ["A", "B"], "", "http://x", "")
     assert "jquery.js" in text and "window.MathJax" not in text and ">A</span>" in text and ">B</div>" in text
+
+
+PRACTICE_PAGE = """<html><head>
+<script>window.MathJax = {"loader": {"load": ["ui/lazy"]}}</script>
+<script defer="defer" src="../_static/mathjax/tex-chtml.js?v=20daa33d"></script>
+<script defer="defer" src="../_static/practice.js?v=1a2b"></script>
+</head><body>
+<p>An input of <span class="math notranslate nohighlight">\\(25 \\times 25\\)</span> to</p>
+<form class="practice-variant"><input data-quantity="padding"></form>
+<details class="practice-solution"><summary>Worked solution</summary>
+<template class="practice-solution-body">
+<p>With <span class="math notranslate nohighlight">\\(k = 3\\)</span>:</p>
+<div class="math notranslate nohighlight">\\[o = \\lfloor (i + 2p - k)/s \\rfloor + 1\\]</div>
+<template><span class="math notranslate nohighlight">\\(s\\)</span></template>
+</template></details>
+<p>Then <span class="math notranslate nohighlight">\\(p = 1\\)</span>.</p>
+</body></html>"""
+
+
+def test_formulas_inside_templates_are_found_in_source_order():
+    parts = PageParts(PRACTICE_PAGE)
+    assert [PRACTICE_PAGE[start:end] for start, end in parts.math] == [
+        "\\(25 \\times 25\\)", "\\(k = 3\\)", "\\[o = \\lfloor (i + 2p - k)/s \\rfloor + 1\\]", "\\(s\\)",
+        "\\(p = 1\\)"]
+    assert parts.live  # the practice script writes formulas later
+    assert not PageParts(PAGE).live
+
+
+def test_a_page_whose_script_writes_formulas_keeps_mathjax_and_gets_its_templates_typeset():
+    math = [f"<mjx-container>{name}</mjx-container>" for name in ("volume", "k", "o", "s", "p")]
+    text = rewrite_page(PRACTICE_PAGE, math, "mjx-c::before { }", "http://127.0.0.1:4321", "../")
+    assert "\\(" not in text and "\\[" not in text and "lfloor" not in text
+    body = text[text.index("<body>"):]
+    assert [body.index(item) for item in math] == sorted(body.index(item) for item in math)  # each in its place
+    template = body[body.index('<template class="practice-solution-body">'):body.rindex("</template>")]
+    assert all(item in template for item in math[1:4]) and math[0] not in template and math[4] not in template
+    assert '<span class="math notranslate nohighlight"><mjx-container>k</mjx-container></span>' in template
+    # MathJax stays for what the script writes later, loaded once the page has loaded and searching nothing;
+    # the typeset glyphs' rules do not share MathJax's sheet id (MathJax would replace the sheet with its own)
+    assert '<script>window.MathJax = {"loader": {"load": ["ui/lazy"]}}</script>' in text
+    assert '<script defer="defer" src="../_static/practice.js?v=1a2b"></script>' in text
+    assert 'src="../_static/mathjax/' not in text
+    loader = text[text.index("</script>") + len("</script>"):text.index("practice.js")]
+    assert loader.startswith("\n<script>\n") and "{typeset: false}" in loader
+    assert "addEventListener('load'" in loader
+    assert 'script.src = "../_static/mathjax/tex-chtml.js?v=20daa33d";' in loader
+    assert text.count(MARKER) == 1 and f'<style id="{STYLES_ID}">mjx-c::before {{ }}</style>' in text
+    assert "MJX-CHTML-styles" not in text
+    with pytest.raises(ValueError, match="5 math elements, the browser typeset 3"):
+        rewrite_page(PRACTICE_PAGE, math[:3], "", "http://x", "")
+
+
+def test_the_deferred_loader_cannot_end_its_script_early():
+    loader = deferred_loader("../x.js?</script><script>alert(1)")
+    assert loader.count("</script>") == 1 and loader.endswith("</script>")
+    assert 'script.src = "../x.js?<\\/script><script>alert(1)";' in loader
+
+
+def test_chromium_typesets_a_practice_page_with_templates(tmp_path):
+    """The whole path on a small page: Chromium and MathJax (the build's own copy) typeset the statement and the
+    formulas inside the templates, nested ones included, each written in its place."""
+    if find_chromium() is None or importlib.util.find_spec("playwright") is None:
+        reason = "needs Chromium and playwright"
+        if os.environ.get("HWBOOK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser test required (HWBOOK_REQUIRE_BROWSER=1): {reason}")
+        pytest.skip(reason)
+    mathjax = Path(importlib.metadata.distribution("sphinx-mathjax-offline").locate_file(
+        "sphinx-mathjax-offline/static/mathjax"))
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "mathjax").symlink_to(mathjax, target_is_directory=True)
+    (tmp_path / "_static" / "practice.js").write_text("", encoding="utf-8")
+    page = tmp_path / "book" / "practice.html"
+    page.parent.mkdir()
+    page.write_text(PRACTICE_PAGE, encoding="utf-8")
+    assert pages_to_typeset(tmp_path) == [page]
+    with book_browser(tmp_path) as (base, session):
+        written, live, left = typeset_pages(session.browser, base, tmp_path, [page])
+        assert session.close() == []
+    assert (written, live, left) == (5, ["book/practice.html"], [])
+    text = page.read_text(encoding="utf-8")
+    assert "\\(" not in text and "\\[" not in text and not needs_typesetting(page)
+    parts = PageParts(text)
+    typeset = [text[start:end] for start, end in parts.math]
+    assert len(typeset) == 5 and all(item.count("<mjx-container") == 1 for item in typeset)
+    assert ["<mn>25</mn>" in item for item in typeset] == [True, False, False, False, False]
+    assert ["<mi>s</mi>" in item for item in typeset] == [False, False, True, True, False]  # o = ⌊…/s⌋ + 1; s
+    assert text.count("<template") == 2 and parts.live and not parts.loaders  # MathJax loaded after the page
+    assert 'script.src = "../_static/mathjax/tex-chtml.js?v=20daa33d";' in text and "{typeset: false}" in text

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 PRACTICE_ASSETS = Path("book") / "practice"   # relative to the book's root
 PRACTICE_PAGES = "book/practice_"
+PRACTICE_SCRIPT = "practice.js"                # poses fresh variants at run time: its pages keep MathJax
 SOURCES = "myst"                               # the pages' MyST sources, relative to the book's root
 PLACEHOLDER_DOMAINS = ("example.edu", "example.com", "example.org", "example.net", ".example", ".invalid", ".test",
                        ".localhost")
@@ -60,7 +61,7 @@ def practice_assets(app, pagename, templatename, context, doctree) -> None:
     """``html-page-context``: ``practice.css`` and ``practice.js`` on the practice pages only."""
     if pagename.startswith(PRACTICE_PAGES):
         app.add_css_file("practice.css")
-        app.add_js_file("practice.js", defer="defer")
+        app.add_js_file(PRACTICE_SCRIPT, defer="defer")
 
 
 def dedupe_scripts(app, pagename, templatename, context, doctree) -> None:

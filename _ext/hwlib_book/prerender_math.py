@@ -6,34 +6,70 @@ the build's headless Chromium session (:func:`chromium.book_browser`), MathJax t
 typeset result is written back into the page's HTML:
 
 * each ``span.math`` / ``div.math`` gets MathJax's output (CommonHTML, with its MathML for screen readers) in
-  place of its TeX;
+  place of its TeX, those inside a ``<template>`` too (the practice pages' worked solutions, which their script
+  puts in place when a reader opens one): the browser typesets a copy of each template's content off screen;
 * MathJax's stylesheet for that page (fonts and the glyphs it uses, with font URLs made relative) goes into the
-  page's ``<head>``;
-* the MathJax scripts are dropped from the page: nothing is left to typeset.
+  page's ``<head>``, under an id of its own (:data:`STYLES_ID`): where MathJax still runs, it replaces a sheet
+  with its own id by one holding only the glyphs it typeset itself;
+* the MathJax scripts are dropped from the page: nothing is left to typeset.  A page whose own script writes
+  new formulas while it is read (:data:`LIVE_MATH_SCRIPTS`: the practice pages pose fresh variants) keeps them;
+  its script typesets only what is not typeset yet.
 
 A page that is already pre-rendered is left alone, so an incremental build renders only the pages Sphinx wrote
-again.  A page whose formulas are not all in its document when it loads (the practice pages keep worked
-solutions in a ``<template>`` that their script puts in place and has MathJax typeset) keeps MathJax.  Without
-Chromium the pages keep MathJax, loaded lazily (``mathjax3_config`` in ``_config.yml``).
+again.  Without Chromium the pages keep MathJax, loaded lazily (``mathjax3_config`` in ``_config.yml``).
 """
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from .assets import PRACTICE_SCRIPT
 
 MARKER = '<meta name="hwlib-math" content="typeset at build time" />'
 MATH_CLASSES = frozenset({"math", "notranslate", "nohighlight"})  # Sphinx's math elements, in any class order
 MATH_TAGS = frozenset({"span", "div"})
 MATHJAX_CONFIG = "window.MathJax ="
 MATHJAX_FILES = "_static/mathjax/"
-TYPESET_JS = """() => ({
-    math: [...document.querySelectorAll('span.math.notranslate.nohighlight, div.math.notranslate.nohighlight')]
-        .map(el => el.querySelector('mjx-container') ? el.innerHTML : null),
+STYLES_ID = "hwlib-math-styles"
+LIVE_MATH_SCRIPTS = frozenset({PRACTICE_SCRIPT})  # scripts that write formulas at run time: their pages keep MathJax
+# Every math element in source order, those inside <template> elements included: the content of each template
+# (nested ones too) is copied into a box, put off screen once all are found, where MathJax typesets it; the
+# boxes go once read.
+TYPESET_JS = """async () => {
+    const selector = 'span.math.notranslate.nohighlight, div.math.notranslate.nohighlight';
+    const found = [], boxes = [];
+    const walk = node => {
+        for (const child of node.children) {
+            if (child.matches(selector)) {
+                found.push(child);
+            } else if (child.localName === 'template') {
+                const box = document.createElement('div');
+                box.style.cssText = 'position: absolute; left: -10000px; top: 0; width: 800px;';
+                box.appendChild(child.content.cloneNode(true));
+                boxes.push(box);
+                walk(box);
+            } else {
+                walk(child);
+            }
+        }
+    };
+    walk(document.documentElement);
+    boxes.forEach(box => document.body.appendChild(box));  // after the walk, which would find them again
+    if (boxes.length && window.MathJax && MathJax.typesetPromise) {
+        await MathJax.typesetPromise(boxes);
+        const doc = MathJax.startup.document;
+        if (doc && doc.lazyTypesetAll) { await doc.lazyTypesetAll(); }
+    }
+    const math = found.map(el => el.querySelector('mjx-container') ? el.innerHTML : null);
     // the rules MathJax inserted (insertRule) are not in the element's text: read the sheet
-    styles: (() => { const el = document.getElementById('MJX-CHTML-styles');
-                     return el && el.sheet ? [...el.sheet.cssRules].map(r => r.cssText).join('\\n') : ''; })(),
-})"""
+    const sheet = document.getElementById('MJX-CHTML-styles');
+    const styles = sheet && sheet.sheet ? [...sheet.sheet.cssRules].map(r => r.cssText).join('\\n') : '';
+    boxes.forEach(box => box.remove());
+    return {math, styles};
+}"""
 
 
 def needs_typesetting(page: Path) -> bool:
@@ -53,8 +89,10 @@ class PageParts(HTMLParser):
 
     ``math``: ``(content_start, content_end)`` of each ``span`` or ``div`` whose classes include ``math``,
     ``notranslate`` and ``nohighlight`` (Sphinx's math elements; any other classes, any order), in document
-    order; ``scripts``: ``(start, end)`` of each ``<script>`` that configures or loads MathJax, with the
-    whitespace before it.
+    order, those inside a ``<template>`` included; ``scripts``: ``(start, end)`` of each ``<script>`` that
+    configures or loads MathJax, with the whitespace before it, and ``loaders`` the ``src`` of those that load
+    it; ``live``: whether the page loads one of
+    :data:`LIVE_MATH_SCRIPTS` (a script that writes formulas while the page is read).
     """
 
     def __init__(self, text: str) -> None:
@@ -62,10 +100,12 @@ class PageParts(HTMLParser):
         self.text = text
         self.math: list[tuple[int, int]] = []
         self.scripts: list[tuple[int, int]] = []
+        self.loaders: dict[tuple[int, int], str] = {}
+        self.live = False
         self._lines = [0]
         self._lines += [index + 1 for index, char in enumerate(text) if char == "\n"]
         self._open: list = []       # [tag, depth, content_start] of the math element being read
-        self._script: list = []     # [start, is_mathjax] of the script being read
+        self._script: list = []     # [start, is_mathjax, src] of the script being read
         self.feed(text)
         self.close()
 
@@ -77,7 +117,9 @@ class PageParts(HTMLParser):
         start = self._offset()
         attributes = dict(attrs)
         if tag == "script":
-            self._script = [start, MATHJAX_FILES in (attributes.get("src") or "")]
+            source = attributes.get("src") or ""
+            self._script = [start, MATHJAX_FILES in source, source]
+            self.live = self.live or urlsplit(source).path.rsplit("/", 1)[-1] in LIVE_MATH_SCRIPTS
         elif self._open and tag == self._open[0]:
             self._open[1] += 1
         elif not self._open and tag in MATH_TAGS and MATH_CLASSES <= set((attributes.get("class") or "").split()):
@@ -96,6 +138,8 @@ class PageParts(HTMLParser):
                 while begin > 0 and self.text[begin - 1].isspace():
                     begin -= 1
                 self.scripts.append((begin, end))
+                if self._script[2]:
+                    self.loaders[(begin, end)] = self._script[2]
             self._script = []
         elif self._open and tag == self._open[0]:
             if self._open[1]:
@@ -105,19 +149,43 @@ class PageParts(HTMLParser):
                 self._open = []
 
 
+def deferred_loader(source: str) -> str:
+    """A ``<script>`` that loads MathJax from ``source`` once the page has loaded, typesetting nothing by itself.
+
+    For a page whose formulas are typeset and whose own script may write more later: MathJax stays
+    available (``MathJax.typesetPromise``) without delaying the page, and does not search the page for TeX.
+    """
+    url = json.dumps(source).replace("</", "<\\/")  # a JavaScript string that cannot end the <script>
+    code = ("window.MathJax = window.MathJax || {};\n"
+            "MathJax.startup = Object.assign({}, MathJax.startup, {typeset: false});\n"
+            "window.addEventListener('load', function () {\n"
+            "  var script = document.createElement('script');\n"
+            f"  script.src = {url};\n"
+            "  script.async = true;\n"
+            "  document.head.appendChild(script);\n"
+            "});")
+    return f"<script>\n{code}\n</script>"
+
+
 def rewrite_page(text: str, math: list[str | None], styles: str, base: str, root_prefix: str) -> str:
     """The page's HTML with each formula's TeX replaced by its typeset HTML and MathJax's scripts removed.
 
-    ``math`` lists the typeset inner HTML of each math element in document order; ``styles`` is MathJax's
-    stylesheet with URLs under ``base`` (the server that typeset it), written relative to the page
-    (``root_prefix``).
+    ``math`` lists the typeset inner HTML of each math element in source order (:class:`PageParts`), those in
+    a ``<template>`` included; ``styles`` is MathJax's stylesheet with URLs under ``base`` (the server that
+    typeset it), written relative to the page (``root_prefix``).  A page that loads one of
+    :data:`LIVE_MATH_SCRIPTS` keeps MathJax, for the formulas that script writes later: its configuration as it
+    is, its loader replaced by :func:`deferred_loader`.
     """
     parts = PageParts(text)
     if len(parts.math) != len(math):
         raise ValueError(f"the page has {len(parts.math)} math elements, the browser typeset {len(math)}")
     if any(item is None for item in math):
         raise ValueError(f"{sum(item is None for item in math)} formulas were not typeset")
-    replacements = sorted([*zip(parts.math, math), *((span, "") for span in parts.scripts)])
+    if parts.live:
+        scripts = [(span, "\n" + deferred_loader(source)) for span, source in parts.loaders.items()]
+    else:
+        scripts = [(span, "") for span in parts.scripts]
+    replacements = sorted([*zip(parts.math, math), *scripts])
     pieces, last = [], 0
     for (start, end), new in replacements:
         pieces += [text[last:start], new]
@@ -125,19 +193,20 @@ def rewrite_page(text: str, math: list[str | None], styles: str, base: str, root
     pieces.append(text[last:])
     text = "".join(pieces)
     styles = styles.replace(f"{base}/", root_prefix).replace("</style", "<\\/style")
-    head = f'{MARKER}\n<style id="MJX-CHTML-styles">{styles}</style>\n'
+    head = f'{MARKER}\n<style id="{STYLES_ID}">{styles}</style>\n'
     return text.replace("</head>", head + "</head>", 1)
 
 
-def typeset_pages(browser, base: str, outdir: Path, pages: list[Path]) -> tuple[int, list[str]]:
+def typeset_pages(browser, base: str, outdir: Path, pages: list[Path]) -> tuple[int, list[str], list[str]]:
     """Pre-render the formulas of ``pages`` (HTML files under ``outdir``, served at ``base``) in place.
 
-    ``browser`` is a Playwright ``Browser``.  Returns the number of formulas written and the pages that keep
-    MathJax (formulas their own script shows later).
+    ``browser`` is a Playwright ``Browser``.  Returns the number of formulas written, the pages typeset that
+    keep MathJax for the formulas their script writes later (:data:`LIVE_MATH_SCRIPTS`), and the pages left
+    untouched to MathJax because the browser found another number of formulas than their HTML holds.
     """
     from .chromium import PAGE_READY_JS
 
-    written, kept = 0, []
+    written, live, left = 0, [], []
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         for path in pages:
@@ -146,12 +215,15 @@ def typeset_pages(browser, base: str, outdir: Path, pages: list[Path]) -> tuple[
             page.evaluate(PAGE_READY_JS)
             result = page.evaluate(TYPESET_JS)
             source = path.read_text(encoding="utf-8")
-            if len(PageParts(source).math) != len(result["math"]):
-                kept.append(relative)  # formulas the page's own script puts in place later: MathJax stays on it
+            parts = PageParts(source)
+            if len(parts.math) != len(result["math"]):
+                left.append(relative)
                 continue
             root_prefix = "../" * relative.count("/")
             path.write_text(rewrite_page(source, result["math"], result["styles"], base, root_prefix), encoding="utf-8")
             written += len(result["math"])
+            if parts.live:
+                live.append(relative)
     finally:
         page.close()
-    return written, kept
+    return written, live, left

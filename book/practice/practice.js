@@ -1080,8 +1080,16 @@
     });
   }
 
+  /* Math elements under root that MathJax has not typeset yet (the build typesets those it knows, a worked
+   * solution's too; a page built without Chromium leaves them as TeX). */
+  function untypeset(root) {
+    return Array.prototype.filter.call(root.querySelectorAll(".math"), function (node) {
+      return !node.querySelector("mjx-container");
+    });
+  }
+
   /* A worked solution waits in a <template> inside its <details> until the toggle first
-   * opens; then it is put in place and MathJax typesets it (a page of twenty solutions
+   * opens; then it is put in place, and MathJax typesets it if the build did not (a page of twenty solutions
    * would otherwise typeset over a thousand formulas while loading). */
   function showSolution(details) {
     var template = details.querySelector("template.practice-solution-body");
@@ -1091,7 +1099,9 @@
     body.appendChild(template.content.cloneNode(true));
     template.replaceWith(body);
     var mathjax = window.MathJax;
-    if (mathjax && mathjax.startup && mathjax.startup.promise) {
+    if (!untypeset(body).length) {
+      body.setAttribute("data-typeset", "true");
+    } else if (mathjax && mathjax.startup && mathjax.startup.promise) {
       mathjax.startup.promise
         .then(function () { return mathjax.typesetPromise([body]); })
         .then(function () { body.setAttribute("data-typeset", "true"); });
@@ -1125,10 +1135,10 @@
       }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["tabindex"] });
     }
     /* Statements the build left as TeX are typeset at once, not when scrolled to: a screen reader and
-     * find-in-page then see every number. */
+     * find-in-page then see every number.  Those the build typeset are left as they are. */
     window.addEventListener("load", function () {
       var mathjax = window.MathJax;
-      if (!mathjax || !mathjax.startup || !mathjax.startup.promise) { return; }
+      if (!untypeset(document).length || !mathjax || !mathjax.startup || !mathjax.startup.promise) { return; }
       mathjax.startup.promise.then(function () {
         var doc = mathjax.startup.document;
         return doc && doc.lazyTypesetAll ? doc.lazyTypesetAll() : mathjax.typesetPromise();
