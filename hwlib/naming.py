@@ -150,32 +150,34 @@ def weight_label(layer: int, i: int, j: int) -> str:
     return f"w^{{{layer + 1}}}_{{{weight_indices(i, j, ',')}}}"
 
 
+def _check_name(parameter: str, value: object) -> None:
+    """A key or label: a non-empty string, else TypeError naming ``parameter``."""
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"{parameter} must be a non-empty string, got {value!r}")
+
+
 def gradient_key(key: str) -> str:
     """Key of the derivative of the loss by the quantity ``key``: 'dL/d' + key."""
-    if not isinstance(key, str) or not key:
-        raise TypeError(f"key must be a non-empty string, got {key!r}")
+    _check_name("key", key)
     return f"dL/d{key}"
 
 
 def gradient_label(label: str) -> str:
     r"""LaTeX label of the derivative of the loss by the quantity labelled ``label``: \partial L / \partial label."""
-    if not isinstance(label, str) or not label:
-        raise TypeError(f"label must be a non-empty string, got {label!r}")
+    _check_name("label", label)
     return rf"\partial L / \partial {label}"
 
 
 def slope_key(key: str) -> str:
     """Key of ReLU's slope at the input of the hidden unit ``key``: "relu'(" + key + ")", 1 where that input is
     positive (the unit is on), 0 where it is negative (off)."""
-    if not isinstance(key, str) or not key:
-        raise TypeError(f"key must be a non-empty string, got {key!r}")
+    _check_name("key", key)
     return f"relu'({key})"
 
 
 def slope_label(label: str) -> str:
     r"""LaTeX label of ReLU's slope at the input of the unit labelled ``label``: \mathrm{ReLU}'(label)."""
-    if not isinstance(label, str) or not label:
-        raise TypeError(f"label must be a non-empty string, got {label!r}")
+    _check_name("label", label)
     return rf"\mathrm{{ReLU}}'({label})"
 
 
