@@ -6,9 +6,9 @@ mistake gets the verdicts and the one diagnosis that ``hwlib.practice.judge`` gi
 carried value is marked so; editing a field clears its verdict and the summary; a decimal comma is refused with
 a message that says so; answers and verdicts survive a reload, Reset clears them, completed variants are
 counted; New variant and the seed field pose fresh variants whose right answers are accepted; formulas are not
-tab stops; statements and worked solutions come typeset from the build (MathJax blocked: typeset at load, their
-numbers found by find-in-page; MathJax loaded: nothing typeset twice, every glyph drawn); at 390 px nothing
-covers a field; and the page makes no request to another host.
+tab stops; statements and worked solutions come typeset from the build, with no MathJax on the page (typeset at
+load, their numbers found by find-in-page, every glyph drawn, a fresh variant posed without errors); at 390 px
+nothing covers a field; and the page makes no request to another host.
 
 Needs a built book, Debian's ``chromium`` and ``playwright``; without them the test skips with the reason,
 unless HWBOOK_REQUIRE_BROWSER=1 (set by .ci/run).
@@ -299,18 +299,27 @@ def _number_in_a_formula(problem: int, seed: int) -> str:
     return str(number)
 
 
+# The glyphs (mjx-c) under the page's math whose ::before draws nothing, and how many there are.
+UNDRAWN_GLYPHS_JS = """() => {
+    const glyphs = [...document.querySelectorAll('mjx-c')];
+    return {count: glyphs.length, undrawn: glyphs.map(c => [c.className, getComputedStyle(c, '::before').content])
+        .filter(([, content]) => ['none', 'normal', '""'].includes(content)).map(([name]) => name)};
+}"""
+
+
 @pytest.mark.parametrize("problem", [1, 2, 3])
 def test_statements_and_solutions_are_typeset_by_the_build(practice_url, chromium, problem):
-    """With MathJax's files unreachable, what a reader sees typeset is the build's work: the first statement's
-    formulas as soon as the page has loaded (before any scrolling), a worked solution's once opened; the
-    numbers inside formulas are text that find-in-page (``innerText``) finds, and there is no TeX left."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    blocked: list[str] = []
-    context.route("**/_static/mathjax/**", lambda route: (blocked.append(route.request.url), route.abort()))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-    page.goto(f"{practice_url}/book/practice_problem{problem}.html", wait_until="load")
+    """A practice page whose formulas the build typeset, worked solutions included, loads no MathJax: the first
+    statement's formulas are typeset as soon as the page has loaded (before any scrolling), a worked solution's
+    once opened; the numbers inside formulas are text that find-in-page (``innerText``) finds, there is no TeX
+    left, the build's stylesheet draws every glyph, and a fresh variant (the seed field) is posed and judged with
+    no error on the page."""
+    page, offsite, errors = _open(chromium, practice_url, problem)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    assert page.evaluate("() => [...document.scripts].filter(s => s.src.includes('/_static/mathjax/')"
+                         " || s.text.includes('window.MathJax')).length") == 0
+    assert page.evaluate("() => typeof window.MathJax") == "undefined"
     seed = int(page.locator("form.practice-variant").first.get_attribute("data-seed"))
     first = page.evaluate(FIRST_VARIANT_MATH_JS)
     assert first["scrolled"] == 0 and first["statement"] and first["solution"] is None
@@ -324,38 +333,22 @@ def test_statements_and_solutions_are_typeset_by_the_build(practice_url, chromiu
     solution = page.evaluate(FIRST_VARIANT_MATH_JS)["solution"]
     assert solution and all(m["containers"] == 1 for m in solution), solution
     assert not any("\\" in m["text"] for m in solution)
-    page.wait_for_function("() => [...document.scripts].some(s => s.src.includes('/_static/mathjax/'))")
-    context.close()
-    assert blocked, "the practice page keeps MathJax for the formulas its script writes later"
-    assert errors == []
-
-
-@pytest.mark.parametrize("problem", [1, 2, 3])
-def test_prerendered_math_is_kept_as_it_is_where_mathjax_runs(practice_url, chromium, problem):
-    """With MathJax loaded (after the page), nothing the build typeset is typeset again (one output per formula, a
-    worked solution's too), MathJax still typesets a formula written later, and the build's glyphs keep their
-    drawing rules after MathJax has added its own stylesheet."""
-    page, _, errors = _open(chromium, practice_url, problem)
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-    page.evaluate("() => MathJax.startup.promise.then(() => null)")
-    page.evaluate(OPEN_FIRST_SOLUTION_JS)
-    later = page.evaluate(
-        """async () => {
-            const note = document.createElement('p');
-            note.innerHTML = '<span class="math notranslate nohighlight">\\\\(k^2 C_\\\\text{in}\\\\)</span>';
-            document.querySelector('form.practice-variant').after(note);
-            await MathJax.typesetPromise([note]);
-            if (MathJax.startup.document.lazyTypesetAll) { await MathJax.startup.document.lazyTypesetAll(); }
-            const text = note.innerText;
-            note.remove();
-            return text;
-        }""")
-    assert "in" in later and "\\" not in later
-    math = page.evaluate(FIRST_VARIANT_MATH_JS)
-    assert all(m["containers"] == 1 for m in math["statement"] + math["solution"])
-    glyphs = page.evaluate(
-        """() => [...document.querySelectorAll('mjx-c')].map(c => getComputedStyle(c, '::before').content)""")
+    glyphs = page.evaluate(UNDRAWN_GLYPHS_JS)
     solution_glyphs = page.evaluate("() => document.querySelectorAll('div.practice-solution-body mjx-c').length")
-    assert solution_glyphs > 0 and [g for g in glyphs if g in ("none", "normal", '""')] == []
+    assert solution_glyphs > 0 and glyphs["count"] > solution_glyphs and glyphs["undrawn"] == []
+
+    field = page.locator('[data-action="seed"]')
+    fresh_seed = 500 if seed != 500 else 501
+    field.fill(str(fresh_seed))
+    field.press("Enter")
+    fresh = page.locator(f'form.practice-variant[data-seed="{fresh_seed}"]')
+    fresh.wait_for()
+    _fill(fresh, _right(problem, fresh_seed))
+    verdicts = _check(fresh)
+    assert verdicts and all(v["verdict"] == "correct" for v in verdicts.values()), verdicts
+    page.wait_for_load_state("networkidle")
+    mathjax_requests = [url for url in requests if "/_static/mathjax/" in url and url.split("?")[0].endswith(".js")]
+    assert page.evaluate("() => typeof window.MathJax") == "undefined" and mathjax_requests == []
+    found, offsite_urls = list(errors), list(offsite.urls)
     page.close()
-    assert errors == []
+    assert found == [] and offsite_urls == []

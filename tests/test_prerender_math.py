@@ -14,7 +14,6 @@ from hwlib_book.prerender_math import (
     MARKER,
     STYLES_ID,
     PageParts,
-    deferred_loader,
     needs_typesetting,
     pages_to_typeset,
     rewrite_page,
@@ -98,11 +97,12 @@ def test_formulas_inside_templates_are_found_in_source_order():
     assert [PRACTICE_PAGE[start:end] for start, end in parts.math] == [
         "\\(25 \\times 25\\)", "\\(k = 3\\)", "\\[o = \\lfloor (i + 2p - k)/s \\rfloor + 1\\]", "\\(s\\)",
         "\\(p = 1\\)"]
-    assert parts.live  # the practice script writes formulas later
-    assert not PageParts(PAGE).live
+    assert [PRACTICE_PAGE[start:end].strip() for start, end in parts.scripts] == [
+        '<script>window.MathJax = {"loader": {"load": ["ui/lazy"]}}</script>',
+        '<script defer="defer" src="../_static/mathjax/tex-chtml.js?v=20daa33d"></script>']
 
 
-def test_a_page_whose_script_writes_formulas_keeps_mathjax_and_gets_its_templates_typeset():
+def test_a_practice_page_gets_its_templates_typeset_and_loses_mathjax():
     math = [f"<mjx-container>{name}</mjx-container>" for name in ("volume", "k", "o", "s", "p")]
     text = rewrite_page(PRACTICE_PAGE, math, "mjx-c::before { }", "http://127.0.0.1:4321", "../")
     assert "\\(" not in text and "\\[" not in text and "lfloor" not in text
@@ -111,30 +111,19 @@ def test_a_page_whose_script_writes_formulas_keeps_mathjax_and_gets_its_template
     template = body[body.index('<template class="practice-solution-body">'):body.rindex("</template>")]
     assert all(item in template for item in math[1:4]) and math[0] not in template and math[4] not in template
     assert '<span class="math notranslate nohighlight"><mjx-container>k</mjx-container></span>' in template
-    # MathJax stays for what the script writes later, loaded once the page has loaded and searching nothing;
-    # the typeset glyphs' rules do not share MathJax's sheet id (MathJax would replace the sheet with its own)
-    assert '<script>window.MathJax = {"loader": {"load": ["ui/lazy"]}}</script>' in text
+    # the practice script writes no TeX (a fresh variant is plain text): MathJax goes, the page's script stays
+    assert "window.MathJax" not in text and "_static/mathjax/tex-chtml.js" not in text
     assert '<script defer="defer" src="../_static/practice.js?v=1a2b"></script>' in text
-    assert 'src="../_static/mathjax/' not in text
-    loader = text[text.index("</script>") + len("</script>"):text.index("practice.js")]
-    assert loader.startswith("\n<script>\n") and "{typeset: false}" in loader
-    assert "addEventListener('load'" in loader
-    assert 'script.src = "../_static/mathjax/tex-chtml.js?v=20daa33d";' in loader
     assert text.count(MARKER) == 1 and f'<style id="{STYLES_ID}">mjx-c::before {{ }}</style>' in text
     assert "MJX-CHTML-styles" not in text
     with pytest.raises(ValueError, match="5 math elements, the browser typeset 3"):
         rewrite_page(PRACTICE_PAGE, math[:3], "", "http://x", "")
 
 
-def test_the_deferred_loader_cannot_end_its_script_early():
-    loader = deferred_loader("../x.js?</script><script>alert(1)")
-    assert loader.count("</script>") == 1 and loader.endswith("</script>")
-    assert 'script.src = "../x.js?<\\/script><script>alert(1)";' in loader
-
-
 def test_chromium_typesets_a_practice_page_with_templates(tmp_path):
     """The whole path on a small page: Chromium and MathJax (the build's own copy) typeset the statement and the
-    formulas inside the templates, nested ones included, each written in its place."""
+    formulas inside the templates, nested ones included, each written in its place; the page's stylesheet draws
+    every glyph of them, and MathJax is gone."""
     if find_chromium() is None or importlib.util.find_spec("playwright") is None:
         reason = "needs Chromium and playwright"
         if os.environ.get("HWBOOK_REQUIRE_BROWSER") == "1":
@@ -150,9 +139,11 @@ def test_chromium_typesets_a_practice_page_with_templates(tmp_path):
     page.write_text(PRACTICE_PAGE, encoding="utf-8")
     assert pages_to_typeset(tmp_path) == [page]
     with book_browser(tmp_path) as (base, session):
-        written, live, left = typeset_pages(session.browser, base, tmp_path, [page])
+        written, left = typeset_pages(session.browser, base, tmp_path, [page])
+        assert (written, left) == (5, [])
+        glyphs = _undrawn_glyphs(session.browser, f"{base}/book/practice.html")
         assert session.close() == []
-    assert (written, live, left) == (5, ["book/practice.html"], [])
+    assert glyphs["drawn"] > 0 and glyphs["undrawn"] == [] and glyphs["mathjax"] is False
     text = page.read_text(encoding="utf-8")
     assert "\\(" not in text and "\\[" not in text and not needs_typesetting(page)
     parts = PageParts(text)
@@ -160,5 +151,29 @@ def test_chromium_typesets_a_practice_page_with_templates(tmp_path):
     assert len(typeset) == 5 and all(item.count("<mjx-container") == 1 for item in typeset)
     assert ["<mn>25</mn>" in item for item in typeset] == [True, False, False, False, False]
     assert ["<mi>s</mi>" in item for item in typeset] == [False, False, True, True, False]  # o = ⌊…/s⌋ + 1; s
-    assert text.count("<template") == 2 and parts.live and not parts.loaders  # MathJax loaded after the page
-    assert 'script.src = "../_static/mathjax/tex-chtml.js?v=20daa33d";' in text and "{typeset: false}" in text
+    assert text.count("<template") == 2 and parts.scripts == [] and "window.MathJax" not in text
+    assert "_static/mathjax/tex-chtml.js" not in text
+
+
+# Every glyph of the page and of its templates' content (put in the page, as the practice script does): the ones
+# whose ::before draws nothing; whether MathJax is there.
+UNDRAWN_GLYPHS_JS = """() => {
+    const box = document.createElement('div');
+    document.querySelectorAll('template').forEach(t => box.appendChild(t.content.cloneNode(true)));
+    box.querySelectorAll('template').forEach(t => box.appendChild(t.content.cloneNode(true)));
+    document.body.appendChild(box);
+    const glyphs = [...document.querySelectorAll('mjx-c')];
+    const undrawn = glyphs.filter(c => ['none', 'normal', '""'].includes(getComputedStyle(c, '::before').content))
+        .map(c => c.className);
+    box.remove();
+    return {drawn: glyphs.length - undrawn.length, undrawn, mathjax: 'MathJax' in window};
+}"""
+
+
+def _undrawn_glyphs(browser, url: str) -> dict:
+    page = browser.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        return page.evaluate(UNDRAWN_GLYPHS_JS)
+    finally:
+        page.close()

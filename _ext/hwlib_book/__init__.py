@@ -48,12 +48,9 @@ def finish_in_chromium(app, exception) -> None:
     try:
         with book_browser(outdir) as (base, session):
             if math_pages:
-                count, live, left = prerender_math.typeset_pages(session.browser, base, outdir, math_pages)
+                count, left = prerender_math.typeset_pages(session.browser, base, outdir, math_pages)
                 logger.info(f"math: {count} formulas typeset at build time ({len(math_pages)} pages opened) "
                             f"in {time.perf_counter() - start:.1f} s")
-                if live:
-                    logger.info(f"math: {len(live)} pages keep MathJax for the formulas their script writes later: "
-                                f"{', '.join(live)}")
                 if left:
                     logger.warning(f"math: {len(left)} pages left to MathJax (the browser found another number of "
                                    f"formulas than their HTML holds): {', '.join(left)}")

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 PRACTICE_ASSETS = Path("book") / "practice"   # relative to the book's root
 PRACTICE_PAGES = "book/practice_"
-PRACTICE_SCRIPT = "practice.js"                # poses fresh variants at run time: its pages keep MathJax
+PRACTICE_SCRIPT = "practice.js"                # checks answers and poses fresh variants (plain text, no TeX)
 SOURCES = "myst"                               # the pages' MyST sources, relative to the book's root
 PLACEHOLDER_DOMAINS = ("example.edu", "example.com", "example.org", "example.net", ".example", ".invalid", ".test",
                        ".localhost")

@@ -8,12 +8,11 @@ typeset result is written back into the page's HTML:
 * each ``span.math`` / ``div.math`` gets MathJax's output (CommonHTML, with its MathML for screen readers) in
   place of its TeX, those inside a ``<template>`` too (the practice pages' worked solutions, which their script
   puts in place when a reader opens one): the browser typesets a copy of each template's content off screen;
-* MathJax's stylesheet for that page (fonts and the glyphs it uses, with font URLs made relative) goes into the
-  page's ``<head>``, under an id of its own (:data:`STYLES_ID`): where MathJax still runs, it replaces a sheet
-  with its own id by one holding only the glyphs it typeset itself;
-* the MathJax scripts are dropped from the page: nothing is left to typeset.  A page whose own script writes
-  new formulas while it is read (:data:`LIVE_MATH_SCRIPTS`: the practice pages pose fresh variants) keeps them;
-  its script typesets only what is not typeset yet.
+* MathJax's stylesheet for that page (fonts and every glyph it typeset, the templates' too, with font URLs made
+  relative) goes into the page's ``<head>``, under an id of its own (:data:`STYLES_ID`);
+* the MathJax scripts are dropped from the page: nothing is left to typeset.  No page's script writes TeX while
+  it is read (the practice pages write a fresh variant's statement and feedback as plain text), so the practice
+  pages lose MathJax too; their script typesets a formula only where the build left TeX and MathJax is there.
 
 A page that is already pre-rendered is left alone, so an incremental build renders only the pages Sphinx wrote
 again.  Without Chromium the pages keep MathJax, loaded lazily (``mathjax3_config`` in ``_config.yml``).
@@ -21,12 +20,8 @@ again.  Without Chromium the pages keep MathJax, loaded lazily (``mathjax3_confi
 
 from __future__ import annotations
 
-import json
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
-
-from .assets import PRACTICE_SCRIPT
 
 MARKER = '<meta name="hwlib-math" content="typeset at build time" />'
 MATH_CLASSES = frozenset({"math", "notranslate", "nohighlight"})  # Sphinx's math elements, in any class order
@@ -34,7 +29,6 @@ MATH_TAGS = frozenset({"span", "div"})
 MATHJAX_CONFIG = "window.MathJax ="
 MATHJAX_FILES = "_static/mathjax/"
 STYLES_ID = "hwlib-math-styles"
-LIVE_MATH_SCRIPTS = frozenset({PRACTICE_SCRIPT})  # scripts that write formulas at run time: their pages keep MathJax
 # Every math element in source order, those inside <template> elements included: the content of each template
 # (nested ones too) is copied into a box, put off screen once all are found, where MathJax typesets it; the
 # boxes go once read.
@@ -90,9 +84,7 @@ class PageParts(HTMLParser):
     ``math``: ``(content_start, content_end)`` of each ``span`` or ``div`` whose classes include ``math``,
     ``notranslate`` and ``nohighlight`` (Sphinx's math elements; any other classes, any order), in document
     order, those inside a ``<template>`` included; ``scripts``: ``(start, end)`` of each ``<script>`` that
-    configures or loads MathJax, with the whitespace before it, and ``loaders`` the ``src`` of those that load
-    it; ``live``: whether the page loads one of
-    :data:`LIVE_MATH_SCRIPTS` (a script that writes formulas while the page is read).
+    configures or loads MathJax, with the whitespace before it.
     """
 
     def __init__(self, text: str) -> None:
@@ -100,12 +92,10 @@ class PageParts(HTMLParser):
         self.text = text
         self.math: list[tuple[int, int]] = []
         self.scripts: list[tuple[int, int]] = []
-        self.loaders: dict[tuple[int, int], str] = {}
-        self.live = False
         self._lines = [0]
         self._lines += [index + 1 for index, char in enumerate(text) if char == "\n"]
         self._open: list = []       # [tag, depth, content_start] of the math element being read
-        self._script: list = []     # [start, is_mathjax, src] of the script being read
+        self._script: list = []     # [start, is_mathjax] of the script being read
         self.feed(text)
         self.close()
 
@@ -117,9 +107,7 @@ class PageParts(HTMLParser):
         start = self._offset()
         attributes = dict(attrs)
         if tag == "script":
-            source = attributes.get("src") or ""
-            self._script = [start, MATHJAX_FILES in source, source]
-            self.live = self.live or urlsplit(source).path.rsplit("/", 1)[-1] in LIVE_MATH_SCRIPTS
+            self._script = [start, MATHJAX_FILES in (attributes.get("src") or "")]
         elif self._open and tag == self._open[0]:
             self._open[1] += 1
         elif not self._open and tag in MATH_TAGS and MATH_CLASSES <= set((attributes.get("class") or "").split()):
@@ -138,8 +126,6 @@ class PageParts(HTMLParser):
                 while begin > 0 and self.text[begin - 1].isspace():
                     begin -= 1
                 self.scripts.append((begin, end))
-                if self._script[2]:
-                    self.loaders[(begin, end)] = self._script[2]
             self._script = []
         elif self._open and tag == self._open[0]:
             if self._open[1]:
@@ -149,43 +135,19 @@ class PageParts(HTMLParser):
                 self._open = []
 
 
-def deferred_loader(source: str) -> str:
-    """A ``<script>`` that loads MathJax from ``source`` once the page has loaded, typesetting nothing by itself.
-
-    For a page whose formulas are typeset and whose own script may write more later: MathJax stays
-    available (``MathJax.typesetPromise``) without delaying the page, and does not search the page for TeX.
-    """
-    url = json.dumps(source).replace("</", "<\\/")  # a JavaScript string that cannot end the <script>
-    code = ("window.MathJax = window.MathJax || {};\n"
-            "MathJax.startup = Object.assign({}, MathJax.startup, {typeset: false});\n"
-            "window.addEventListener('load', function () {\n"
-            "  var script = document.createElement('script');\n"
-            f"  script.src = {url};\n"
-            "  script.async = true;\n"
-            "  document.head.appendChild(script);\n"
-            "});")
-    return f"<script>\n{code}\n</script>"
-
-
 def rewrite_page(text: str, math: list[str | None], styles: str, base: str, root_prefix: str) -> str:
     """The page's HTML with each formula's TeX replaced by its typeset HTML and MathJax's scripts removed.
 
     ``math`` lists the typeset inner HTML of each math element in source order (:class:`PageParts`), those in
     a ``<template>`` included; ``styles`` is MathJax's stylesheet with URLs under ``base`` (the server that
-    typeset it), written relative to the page (``root_prefix``).  A page that loads one of
-    :data:`LIVE_MATH_SCRIPTS` keeps MathJax, for the formulas that script writes later: its configuration as it
-    is, its loader replaced by :func:`deferred_loader`.
+    typeset it), written relative to the page (``root_prefix``).
     """
     parts = PageParts(text)
     if len(parts.math) != len(math):
         raise ValueError(f"the page has {len(parts.math)} math elements, the browser typeset {len(math)}")
     if any(item is None for item in math):
         raise ValueError(f"{sum(item is None for item in math)} formulas were not typeset")
-    if parts.live:
-        scripts = [(span, "\n" + deferred_loader(source)) for span, source in parts.loaders.items()]
-    else:
-        scripts = [(span, "") for span in parts.scripts]
-    replacements = sorted([*zip(parts.math, math), *scripts])
+    replacements = sorted([*zip(parts.math, math), *((span, "") for span in parts.scripts)])
     pieces, last = [], 0
     for (start, end), new in replacements:
         pieces += [text[last:start], new]
@@ -197,16 +159,15 @@ def rewrite_page(text: str, math: list[str | None], styles: str, base: str, root
     return text.replace("</head>", head + "</head>", 1)
 
 
-def typeset_pages(browser, base: str, outdir: Path, pages: list[Path]) -> tuple[int, list[str], list[str]]:
+def typeset_pages(browser, base: str, outdir: Path, pages: list[Path]) -> tuple[int, list[str]]:
     """Pre-render the formulas of ``pages`` (HTML files under ``outdir``, served at ``base``) in place.
 
-    ``browser`` is a Playwright ``Browser``.  Returns the number of formulas written, the pages typeset that
-    keep MathJax for the formulas their script writes later (:data:`LIVE_MATH_SCRIPTS`), and the pages left
+    ``browser`` is a Playwright ``Browser``.  Returns the number of formulas written and the pages left
     untouched to MathJax because the browser found another number of formulas than their HTML holds.
     """
     from .chromium import PAGE_READY_JS
 
-    written, live, left = 0, [], []
+    written, left = 0, []
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         for path in pages:
@@ -222,8 +183,6 @@ def typeset_pages(browser, base: str, outdir: Path, pages: list[Path]) -> tuple[
             root_prefix = "../" * relative.count("/")
             path.write_text(rewrite_page(source, result["math"], result["styles"], base, root_prefix), encoding="utf-8")
             written += len(result["math"])
-            if parts.live:
-                live.append(relative)
     finally:
         page.close()
-    return written, live, left
+    return written, left
