@@ -25,6 +25,7 @@ stops holding every whole number.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -106,9 +107,12 @@ def agrees(
     return ok
 
 
-def _numpy_function(expr: sp.Expr) -> tuple[list[str], Callable[..., Any], Callable[..., Any]]:
+@functools.lru_cache(maxsize=4096)
+def _numpy_function(expr: sp.Expr) -> tuple[tuple[str, ...], Callable[..., Any], Callable[..., Any]]:
+    """``expr`` compiled for numpy arrays and for Python numbers, with its argument names (sorted); compiled once
+    per expression and process (lambdify is most of the time a small class takes to mark)."""
     symbols = sorted(expr.free_symbols, key=str)
-    names = [str(s) for s in symbols]
+    names = tuple(str(s) for s in symbols)  # shared by every caller: immutable
     return (
         names,
         sp.lambdify(symbols, expr, modules="numpy", dummify=True),
@@ -187,8 +191,8 @@ class _Column:
     problem: int
     count: bool
     truth: float
-    local: tuple[list[str], Callable[..., Any], Callable[..., Any]] | None
-    steps: list[tuple[int, list[str], Callable[..., Any], Callable[..., Any]]] = field(default_factory=list)
+    local: tuple[tuple[str, ...], Callable[..., Any], Callable[..., Any]] | None
+    steps: list[tuple[int, tuple[str, ...], Callable[..., Any], Callable[..., Any]]] = field(default_factory=list)
     predicted: list[tuple[int, float]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # bit i of a mistake field -> catalogue name
 
@@ -327,7 +331,7 @@ class ClassMarker:
 
     def _evaluate(
         self,
-        function: tuple[list[str], Callable[..., Any], Callable[..., Any]] | tuple,
+        function: tuple[tuple[str, ...], Callable[..., Any], Callable[..., Any]] | tuple,
         own: Callable[[str], np.ndarray | float],
         n: int,
     ) -> np.ndarray:
