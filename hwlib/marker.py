@@ -562,6 +562,28 @@ class ValueMarker:
             for q, value in m.predict(given, policy).items():
                 self._predicted.setdefault(q, []).append((value, m.name))
 
+    def inputs(self, quantity: str) -> tuple[str, ...]:
+        """The quantities the local formula of ``quantity`` reads (none for a given or a quantity without one)."""
+        local = self._local.get(quantity)
+        return tuple(local[0]) if local is not None else ()
+
+    def follows(self, quantity: str, values: Mapping[str, float | None]) -> bool:
+        """Whether the student's value of ``quantity`` is what its local formula gives on their own values (true
+        ones where they wrote none): True for a quantity without a local formula, False for a blank one."""
+        value = values.get(quantity)
+        if value is None:
+            return False
+        local = self._local.get(quantity)
+        if local is None:
+            return True
+        names, function = local
+        truth = self.truth.values
+        try:
+            step = float(function(*[truth[n] if values.get(n) is None else values[n] for n in names]))
+        except (ArithmeticError, ValueError):
+            return False
+        return self.policy.agrees(float(value), step, self.truth.kind(quantity))
+
     def verdicts(self, values: Mapping[str, float | None]) -> dict[str, tuple[str, tuple[str, ...]]]:
         """quantity -> (verdict, catalogue names) for one student's ``values`` (``None``: blank).
 

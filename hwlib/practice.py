@@ -807,12 +807,13 @@ def _value_marker(problem: int, given_json: str) -> ValueMarker:
 
 
 @functools.lru_cache(maxsize=64)
-def _reaches(problem: int, given_json: str) -> dict[str, list[set[str]]]:
-    """mistake name -> for each step the mistake changes (its root), the quantities that then change."""
+def _reaches(problem: int, given_json: str) -> dict[str, list[tuple[str, set[str]]]]:
+    """mistake name -> for each step the mistake changes (its root), the root and the quantities that then
+    change."""
     given = json.loads(given_json)
     truth = problems.get(problem).truth(given)
     policy = _value_marker(problem, given_json).policy
-    out: dict[str, list[set[str]]] = {}
+    out: dict[str, list[tuple[str, set[str]]]] = {}
     for m in problems.get(problem).catalogue:
         try:
             overrides = m.formulas(given, truth)
@@ -821,8 +822,8 @@ def _reaches(problem: int, given_json: str) -> dict[str, list[set[str]]]:
         out[m.name] = []
         for root, expr in overrides.items():
             values = mistakes.propagate(truth, {root: expr})
-            out[m.name].append({q for q, v in values.items() if q in truth.values and not math.isnan(v)
-                                and not policy.agrees(v, truth.values[q], truth.kind(q))})
+            out[m.name].append((root, {q for q, v in values.items() if q in truth.values and not math.isnan(v)
+                                       and not policy.agrees(v, truth.values[q], truth.kind(q))}))
     return out
 
 
@@ -831,7 +832,8 @@ def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | N
 
     The verdicts are the marker's (:class:`hwlib.marker.ValueMarker`: correct; carried, right on the student's own
     upstream values; wrong, with the catalogue mistakes that give it).  Then one diagnosis per slip: a mistake that
-    changes, from the step where it starts, a field the student has right is not theirs there; of the rest, each
+    changes, from the step where it starts, a field the student has right (and reached from their own values) is not
+    theirs there; of the rest, each
     wrong field keeps the one that explains the most wrong fields (catalogue order on a tie), stated once, at the
     first field in ``values``' order. A wrong field's candidates are the marker's names and the mistakes whose
     prediction from the Given gives its value (so that one slip seen in several fields is named once, not as one
@@ -847,10 +849,25 @@ def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | N
     predicted = {m.name: m.predict(given, marker.policy) for m in order}
     reaches = _reaches(problem, json.dumps(given, sort_keys=False))
 
+    # A right field counts against a slip at a root only when the student reached it from that root, step by step
+    # on their own values: MACs found by the closed form, beside weights that count biases, say nothing about the
+    # weights.
+    follows = {f: marker.follows(f, own) for f in verdicts}
+
+    def reached(f: str, root: str, seen: frozenset[str] = frozenset()) -> bool:
+        if f == root:
+            return True
+        if f in seen or not follows.get(f):
+            return False
+        return any(reached(i, root, seen | {f}) for i in marker.inputs(f))
+
     def refuted(name: str, q: str) -> bool:
-        """Every way the mistake reaches q also changes a field the student has right."""
-        ways = [changed for changed in reaches[name] if q in changed] or [set(predicted[name])]
-        return all(any(verdicts[f][0] == CORRECT for f in changed if f in verdicts) for changed in ways)
+        """Every way the mistake reaches q also changes a field the student has right and reached from its root."""
+        ways = [(root, changed) for root, changed in reaches[name] if q in changed]
+        if not ways:
+            return any(verdicts[f][0] == CORRECT and follows[f] for f in predicted[name] if f in verdicts)
+        return all(any(f in verdicts and verdicts[f][0] == CORRECT and reached(f, root) for f in changed)
+                   for root, changed in ways)
 
     def gives(value: float, prediction: float, kind: str) -> bool:
         """As the marker names a mistake: a count a mistake predicts may be a fraction (padding k/2 = 1.5) and is

@@ -311,3 +311,23 @@ def test_check_returns_the_verdicts_as_markdown():
         practice.check(2, 7, {"volume": 3})
     with pytest.raises(TypeError, match="answers must be a mapping"):
         practice.check(2, 7, [3])
+
+
+def test_a_right_field_reached_another_way_does_not_refute_the_slip():
+    """Weights that count biases, beside MACs found by the closed form (right, not from those weights): the bias
+    slip is named once and the other weights are the same slip; the right MACs do not refute it."""
+    given = practice.make_given(1, 0)
+    truth = problems.get(1).truth(given)
+    values = {q: truth.values[q] for q, _ in practice.fields(1, truth)}
+    k, (_, _, c_in), c_out = given["kernel"], given["in_shape"], given["out_shape"][2]
+    values.update({"standard.weights": k * k * c_in * c_out + c_out, "depthwise.weights": k * k * c_in + c_in,
+                   "pointwise.weights": c_in * c_out + c_out})
+    wrong = {v.quantity: v for v in practice.judge(1, given, values) if v.verdict == "wrong"}
+    assert set(wrong) == {"standard.weights", "depthwise.weights", "pointwise.weights"}
+    assert {v.mistake for v in wrong.values()} == {"biases_counted"}
+    assert {v.stated_at for v in wrong.values()} == {"standard.weights"}
+    # the same weights with MACs that follow from them: still the one slip, now carried into the MACs
+    values.update({q.replace("weights", "macs"): values[q] * truth.values["H_out"] * truth.values["W_out"]
+                   for q in ("standard.weights", "depthwise.weights", "pointwise.weights")})
+    judged = {v.quantity: v for v in practice.judge(1, given, values)}
+    assert judged["standard.macs"].verdict == "carried" and judged["standard.weights"].mistake == "biases_counted"

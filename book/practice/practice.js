@@ -326,7 +326,7 @@
       self.reaches[m.name] = Object.keys(m.overrides).map(function (root) {
         var one = {};
         one[root] = m.overrides[root];
-        return changed(propagate(self.truth, data.formulas, one));
+        return { root: root, changed: changed(propagate(self.truth, data.formulas, one)) };
       });
       Object.keys(m.overrides).forEach(function (q) {
         (self.steps[q] = self.steps[q] || []).push({ name: m.name, tree: m.overrides[q] });
@@ -358,11 +358,33 @@
       }
       verdicts[q] = { verdict: "wrong", names: found };
     });
+    /* A right field counts against a slip at a root only when the student reached it from that root, step by
+     * step on their own values (hwlib.practice.judge; ValueMarker.follows and .inputs). */
+    var follows = {};
+    this.keys.forEach(function (f) {
+      var v = values[f];
+      if (v === null || v === undefined) { follows[f] = false; return; }
+      var local = self.data.formulas[f];
+      if (!local) { follows[f] = true; return; }
+      var step = evaluate(local, own);
+      follows[f] = isFinite(step) && same(v, step, self.kinds[f], policy);
+    });
+    var reached = function (f, root, seen) {
+      if (f === root) { return true; }
+      if (seen[f] || !follows[f]) { return false; }
+      var next = Object.assign({}, seen);
+      next[f] = true;
+      var local = self.data.formulas[f];
+      return Object.keys(local ? symbols(local) : {}).some(function (i) { return reached(i, root, next); });
+    };
+    var correct = function (f) { return f in verdicts && verdicts[f].verdict === "correct"; };
     var refuted = function (name, q) {
-      var ways = self.reaches[name].filter(function (changed) { return q in changed; });
-      if (!ways.length) { ways = [self.predicted[name]]; }
-      return ways.every(function (changed) {
-        return Object.keys(changed).some(function (f) { return f in verdicts && verdicts[f].verdict === "correct"; });
+      var ways = self.reaches[name].filter(function (way) { return q in way.changed; });
+      if (!ways.length) {
+        return Object.keys(self.predicted[name]).some(function (f) { return correct(f) && follows[f]; });
+      }
+      return ways.every(function (way) {
+        return Object.keys(way.changed).some(function (f) { return correct(f) && reached(f, way.root, {}); });
       });
     };
     var kept = {};
