@@ -815,7 +815,7 @@
     var done = load(completedKey(problem)) || [];
     Array.prototype.forEach.call(document.querySelectorAll('.practice-progress[data-problem="' + problem + '"]'), function (node) {
       node.textContent = "Variants completed on this device: " + done.length +
-        (done.length ? " (seeds " + done.slice().sort(function (a, b) { return a - b; }).join(", ") + ")." : ".");
+        (done.length ? (done.length === 1 ? " (seed " : " (seeds ") + done.slice().sort(function (a, b) { return a - b; }).join(", ") + ")." : ".");
     });
   }
 
@@ -1030,8 +1030,9 @@
     section.appendChild(form);
     var note = document.createElement("p");
     note.className = "practice-fresh-note";
-    note.textContent = "Its worked solution: python -m hwlib.practice --problem " + problem + " --seed " + seed +
-      " prints its Given and answers, and the chapter worked with this Given shows every step.";
+    note.textContent = "A fresh variant has no worked solution on this page. To see one: python -m hwlib.practice " +
+      "--problem " + problem + " --seed " + seed + " prints its Given and answers; paste that Given into the " +
+      "Given cell of Problem " + problem + "'s chapter notebook and run all, and the chapter works it step by step.";
     section.appendChild(note);
     return section;
   }

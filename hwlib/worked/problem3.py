@@ -921,7 +921,9 @@ def solution(given: Mapping[str, Any] | Case) -> str:
              "\\partial L/\\partial a^l_j$. "
              + (f"Here ReLU switches off {join_words(_inline(off))}: "
                 + ("its slope is" if len(off) == 1 else "their slopes are")
-                + " 0, so no gradient passes back through " + ("it" if len(off) == 1 else "them") + "."
+                + " 0, so no gradient passes back through " + ("it" if len(off) == 1 else "them")
+                + " to the weights and units below: " + ("its own gradient" if len(off) == 1 else "their own gradients")
+                + " may be nonzero, but the slope 0 stops " + ("it" if len(off) == 1 else "them") + "."
                 if off else "Here every hidden unit is on: every slope is 1.")
              + " Step by step:"),
             backprop_steps(case),
