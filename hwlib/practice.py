@@ -807,6 +807,15 @@ def _value_marker(problem: int, given_json: str) -> ValueMarker:
 
 
 @functools.lru_cache(maxsize=64)
+def _predictions(problem: int, given_json: str) -> dict[str, dict[str, float]]:
+    """mistake name -> the values it changes (:meth:`hwlib.mistakes.Mistake.predict`), once per Given: a page
+    checks many answers to one variant."""
+    given = json.loads(given_json)
+    policy = _value_marker(problem, given_json).policy
+    return {m.name: m.predict(given, policy) for m in problems.get(problem).catalogue}
+
+
+@functools.lru_cache(maxsize=64)
 def _reaches(problem: int, given_json: str) -> dict[str, list[tuple[str, set[str]]]]:
     """mistake name -> for each step the mistake changes (its root), the root and the quantities that then
     change."""
@@ -840,14 +849,15 @@ def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | N
     mistake here and another there).
     """
     problem = _check_problem(problem)
-    marker = _value_marker(problem, json.dumps(given, sort_keys=False))
+    given_json = json.dumps(given, sort_keys=False)
+    marker = _value_marker(problem, given_json)
     own = {q: (None if v is None else float(v)) for q, v in values.items()}
     verdicts = marker.verdicts(own)
     truth = marker.truth
     order = problems.get(problem).catalogue
     agrees = marker.policy.agrees
-    predicted = {m.name: m.predict(given, marker.policy) for m in order}
-    reaches = _reaches(problem, json.dumps(given, sort_keys=False))
+    predicted = _predictions(problem, given_json)
+    reaches = _reaches(problem, given_json)
 
     # A right field counts against a slip at a root only when the student reached it from that root, step by step
     # on their own values: MACs found by the closed form, beside weights that count biases, say nothing about the

@@ -10,6 +10,8 @@ Per page, at desktop width (1280 px):
   content has a real alt text (words, not a file name);
 * nothing scrolls the page sideways or is cut off, at 1280 px and at a phone's
   390 px: a wide table, formula or code line scrolls inside its own box;
+* a page that only sends the reader on (the root's ``index.html``) must reach the page it names, which is
+  checked as itself;
 * the answer key shows no code (graders read answers, marks and mistakes);
 * in the theme's dark mode the figures are drawn light on dark (CSS filter on
   the transparent figures);
@@ -32,7 +34,7 @@ import functools
 import os
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
@@ -94,6 +96,9 @@ LAYOUT_JS = """() => {
     return [...new Set(problems)].slice(0, 8);
 }"""
 
+# A page that only sends the reader on: <meta http-equiv="Refresh" content="0; url=...">
+REFRESH = re.compile(r'<meta\s+http-equiv="refresh"\s+content="\d+;\s*url=([^"]+)"', re.IGNORECASE)
+
 IMAGES_JS = """() => [...document.querySelectorAll('.bd-article img')]
     .filter(img => img.getAttribute('role') !== 'presentation')
     .map(img => ({src: img.getAttribute('src'), alt: img.getAttribute('alt'),
@@ -154,10 +159,22 @@ def _check_page(browser, axe, base: str, page_path: str) -> list[str]:
         "requestfailed",
         lambda r: problems.append(f"request failed: {r.url}") if urlsplit(r.url).netloc == host else None,
     )
-    page.goto(f"{base}/{page_path}", wait_until="load")
-    page.wait_for_load_state("networkidle")
-    page.evaluate(PAGE_READY_JS)  # every formula typeset (lazy ones too), every image decoded
-    page.wait_for_load_state("networkidle")  # whatever that started (fonts, images) has finished
+    redirect = REFRESH.search((HTML / page_path).read_text(encoding="utf-8"))
+    page.goto(f"{base}/{page_path}", wait_until="commit" if redirect else "load")
+    if redirect:  # the root's index.html: it must take the reader to the page it names
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        target = urljoin(f"{base}/{page_path}", redirect.group(1))
+        try:
+            page.wait_for_url(target, wait_until="load")
+        except PlaywrightTimeout:
+            problems.append(f"the redirect to {target} did not happen")
+        found = problems + [f"request to another host: {url}" for url in offsite.urls]
+        page.close()
+        return found  # the page it leads to is checked as itself
+    # Every formula typeset (lazy ones too), every image decoded, every font loaded: the page is as a reader
+    # sees it (no idle wait: the script awaits what is still loading).
+    page.evaluate(PAGE_READY_JS)
 
     math = page.evaluate(
         """() => {

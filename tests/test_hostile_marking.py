@@ -331,14 +331,19 @@ def test_a_killed_run_of_a_big_class_leaves_dir_the_earlier_run_or_the_new_one(t
         encoding="utf-8",
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    for delay in (1.0, 2.5):
+    # The signal lands as soon as the run has made its temporary folder beside DIR (its signal handler may not be
+    # set yet), then, in a second run, as soon as it has begun writing marks.csv there (the class is being written).
+    for moment in ("*", "*/marks.csv"):
         process = subprocess.Popen(
             [sys.executable, "-m", "hwlib.mark", str(big), "--out", str(out)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        time.sleep(delay)
+        deadline = time.monotonic() + 120
+        while process.poll() is None and not any(tmp_path.glob(f".out.tmp-{moment}")):
+            assert time.monotonic() < deadline, f"the run made no .out.tmp-{moment} in 120 s"
+            time.sleep(0.005)
         process.send_signal(signum)
         err = process.communicate(timeout=120)[1].decode()
         assert "Traceback" not in err

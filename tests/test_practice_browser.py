@@ -61,8 +61,8 @@ def _open(browser, base: str, problem: int, width: int = 1280):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
     page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    # the page's script is deferred: it has set up every form before the load event
     page.goto(f"{base}/book/practice_problem{problem}.html", wait_until="load")
-    page.wait_for_load_state("networkidle")
     return page, offsite, errors
 
 

@@ -45,8 +45,9 @@ def _answer_sets(problem: int, seed: int, rng: random.Random) -> list[dict[str, 
     true = {q: truth.values[q] for q in keys}
     sets: list[dict[str, float | None]] = [dict(true), dict.fromkeys(keys)]
     catalogue = problems.get(problem).catalogue
-    for m in catalogue:  # each mistake's whole answer; optional fields filled, then blank
-        predicted = {**true, **{q: v for q, v in m.predict(given).items() if q in true}}
+    predictions = [m.predict(given) for m in catalogue]
+    for prediction in predictions:  # each mistake's whole answer; optional fields filled, then blank
+        predicted = {**true, **{q: v for q, v in prediction.items() if q in true}}
         sets.append(predicted)
         sets.append({q: (None if optional else predicted[q]) for q, optional in layout})
     if given.get("hidden_activation") == "relu":  # ReLU forgotten: the linear network's values, whole or in part
@@ -79,7 +80,7 @@ def _answer_sets(problem: int, seed: int, rng: random.Random) -> list[dict[str, 
                 local = truth.formulas[q]
                 v = float(local.xreplace({s: sp.Float(carried[str(s)]) for s in local.free_symbols}))
             else:
-                options = [p[q] for p in (m.predict(given) for m in catalogue) if q in p] or [rng.randint(-50, 50)]
+                options = [p[q] for p in predictions if q in p] or [rng.randint(-50, 50)]
                 v = rng.choice(options)
             values[q] = v
             if v is not None:
