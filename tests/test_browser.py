@@ -9,7 +9,8 @@ Per page, at desktop width (1280 px):
   fetched) finds no serious or critical violation, and every image of the
   content has a real alt text (words, not a file name);
 * nothing scrolls the page sideways or is cut off, at 1280 px and at a phone's
-  390 px: a wide table, formula or code line scrolls inside its own box;
+  390 px (there with every ``<details>`` open, the practice pages' worked
+  solutions too): a wide table, formula or code line scrolls inside its own box;
 * a page that only sends the reader on (the root's ``index.html``) must reach the page it names, which is
   checked as itself;
 * the answer key shows no code (graders read answers, marks and mistakes);
@@ -67,8 +68,15 @@ LAYOUT_JS = """() => {
     const text = el => (el.innerText || el.textContent || '').trim().slice(0, 50);
     const scrollWidth = document.documentElement.scrollWidth;
     if (scrollWidth > width + 1) {
+        // what sticks out, outside any box that scrolls or clips it (a visually hidden one too)
+        const contained = el => {
+            for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+                if (getComputedStyle(p).overflowX !== 'visible') { return true; }
+            }
+            return false;
+        };
         const culprits = [...document.querySelectorAll('.bd-main *')]
-            .filter(el => el.getBoundingClientRect().right > width + 1)
+            .filter(el => el.getBoundingClientRect().right > width + 1 && !contained(el))
             .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > width + 1))
             .slice(0, 3)
             .map(el => `${name(el)} "${text(el)}" to ${Math.round(el.getBoundingClientRect().right)} px`);
@@ -98,6 +106,20 @@ LAYOUT_JS = """() => {
 
 # A page that only sends the reader on: <meta http-equiv="Refresh" content="0; url=...">
 REFRESH = re.compile(r'<meta\s+http-equiv="refresh"\s+content="\d+;\s*url=([^"]+)"', re.IGNORECASE)
+
+# Open every closed <details> of the article; a practice page's worked solution is put in place from its <template>
+# when opened (practice.js): wait until each one is.
+OPEN_DETAILS_JS = """async () => {
+    const closed = [...document.querySelectorAll('.bd-article details:not([open])')];
+    closed.forEach(details => { details.open = true; });
+    const solutions = document.querySelectorAll('details.practice-solution').length;
+    const start = performance.now();
+    while (document.querySelectorAll('div.practice-solution-body[data-typeset="true"]').length < solutions) {
+        if (performance.now() - start > 60000) { throw new Error('a worked solution was not put in place'); }
+        await new Promise(resolve => setTimeout(resolve, 20));
+    }
+    return closed.length;
+}"""
 
 IMAGES_JS = """() => [...document.querySelectorAll('.bd-article img')]
     .filter(img => img.getAttribute('role') !== 'presentation')
@@ -241,7 +263,9 @@ def _check_page(browser, axe, base: str, page_path: str) -> list[str]:
             page.screenshot(path=str(SCREENSHOTS / "dark" / f"{Path(page_path).stem}.png"), full_page=True)
         page.emulate_media(color_scheme="light")
 
-    # a phone's width: nothing scrolls sideways, nothing is cut off
+    # a phone's width, with every <details> open (the practice pages' worked solutions put in place): nothing
+    # scrolls sideways, nothing is cut off
+    page.evaluate(OPEN_DETAILS_JS)
     page.set_viewport_size(PHONE)
     page.wait_for_function(f"() => document.documentElement.clientWidth <= {PHONE['width']}")
     problems += [f"at {PHONE['width']} px: {p}" for p in page.evaluate(LAYOUT_JS)]
