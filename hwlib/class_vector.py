@@ -6,8 +6,9 @@ For each quantity ``q`` (a column) and each student (a row), with ``v`` the writ
 * **correct**: ``v`` agrees with the exact truth (:func:`agrees`: a count exactly, a real value
   within the tolerance policy :class:`Policy`);
 * **carried**: ``v`` is not correct, but the book's local formula for ``q``
-  (:attr:`hwlib.answers.Truth.formulas`) fed with the student's own written values (true values
-  where they wrote none) gives it;
+  (:attr:`hwlib.answers.Truth.formulas`) fed with the student's own values gives it: what they
+  wrote; where they wrote nothing, an intermediate's local formula on their own earlier values (a
+  blank ``z`` is the ``z`` their ``y`` give), a given's true value;
 * **wrong** otherwise, named by the catalogue mistakes (:mod:`hwlib.mistakes`) whose step formula on
   those values gives ``v``, else those whose prediction from the Given is ``v``.
 
@@ -366,16 +367,22 @@ class ClassMarker:
         cache: dict[str, np.ndarray | float] = {}
 
         def own(name: str) -> np.ndarray | float:
+            """The students' own values of a quantity (ValueMarker.own_values): what each wrote; where one wrote
+            none, its local formula on their own earlier values (NaN where that overflows), else the true value of
+            a given."""
             if name not in cache:
+                cache[name] = np.nan  # no cycles in the formulas; a guard all the same
                 column = values.get(name)
                 true = self.truth[name] if name in self.truth else float(self.exact[name])
+                local = self._columns[name].local if name in self._columns else None
+                fill = true if local is None else self._evaluate(local, own, n)
                 if column is None:
-                    cache[name] = true
+                    cache[name] = fill
                 else:
                     written = np.isfinite(column)
                     if name in inexact:
                         written &= ~inexact[name]
-                    cache[name] = np.where(written, column, true)
+                    cache[name] = np.where(written, column, fill)
             return cache[name]
 
         codes = np.zeros((n, len(self.columns)), dtype=np.uint8)
@@ -408,13 +415,18 @@ class ClassMarker:
             return out
 
         def unsound(q: str) -> np.ndarray | bool:
-            """A written wrong value whose own step overflows, or resting on such a value: nothing carries from it."""
+            """A written wrong value whose own step overflows, or resting on such a value (directly or through a
+            value worked out for a blank): nothing carries from it."""
             if q not in unsound_of:
                 unsound_of[q] = False  # no cycles in the formulas; a guard all the same
-                if q in values and q in self._columns and self._columns[q].local is not None:
-                    judged(q)
+                if q in self._columns and self._columns[q].local is not None:
                     up = upstream_unsound(q)
-                    unsound_of[q] = usable_of[q] & ~correct_of[q] & (np.isnan(step_of[q]) | up)
+                    if q in values:
+                        judged(q)
+                        usable = usable_of[q]
+                        unsound_of[q] = (usable & ~correct_of[q] & (np.isnan(step_of[q]) | up)) | (~usable & up)
+                    else:
+                        unsound_of[q] = up
             return unsound_of[q]
 
         absent = None

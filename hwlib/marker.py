@@ -11,7 +11,9 @@ Verdicts:
   gives it.  This is the strict "error carried forward" rule.  Where the transcribed working uses a
   value other than the one the student wrote (an *unexplained change*), the change is one mistake,
   charged once, at the step that first makes it; a later step that is right on the changed value (or
-  on a value the chain rule gives from changes named before) is carried too;
+  on a value the chain rule gives from changes named before) is carried too.  Bare values
+  (:class:`ValueMarker`: the practice pages, class marking) also work out an intermediate the student
+  left blank from their own earlier values;
 * ``wrong``: a new mistake is made in this step;
 * ``blank``: no value (class marking only).
 
@@ -540,7 +542,9 @@ class ValueMarker:
     """Marks bare values (no working) of one problem for one Given, fast: formulas compiled once.
 
     ``verdicts(values)`` takes quantity -> value (``None`` for a blank) and returns
-    quantity -> (verdict, catalogue mistake names), with the same rules as :func:`mark`.
+    quantity -> (verdict, catalogue mistake names), with the rules of :func:`mark`, and one that bare values need:
+    an intermediate the student left blank is worked out from their own earlier values (:meth:`own_values`), so a
+    gradient right on the ``z`` their wrong ``y`` give is carried whether or not they wrote that ``z`` down.
     """
 
     def __init__(self, problem: int, given: Mapping[str, Any], policy: Policy = DEFAULT) -> None:
@@ -567,9 +571,59 @@ class ValueMarker:
         local = self._local.get(quantity)
         return tuple(local[0]) if local is not None else ()
 
-    def follows(self, quantity: str, values: Mapping[str, float | None]) -> bool:
-        """Whether the student's value of ``quantity`` is what its local formula gives on their own values (true
-        ones where they wrote none): True for a quantity without a local formula, False for a blank one."""
+    def own_values(self, values: Mapping[str, float | None]) -> dict[str, float]:
+        """Every quantity as the student's own working has it: what they wrote; for one they did not write (blank
+        or absent) that has a local formula, that formula on their own values (a blank intermediate is worked out
+        from their earlier values, as they would have had it: NaN where that overflows or is undefined); the true
+        value of a given."""
+        own: dict[str, float] = {q: float(v) for q, v in values.items() if v is not None}
+
+        def value(q: str) -> float:
+            if q not in own:
+                local = self._local.get(q)
+                if local is None:
+                    own[q] = self.truth.values[q]
+                else:
+                    own[q] = math.nan  # no cycles in the formulas; a guard all the same
+                    names, function = local
+                    try:
+                        worked = float(function(*[value(n) for n in names]))
+                    except (ArithmeticError, ValueError):
+                        worked = math.nan
+                    own[q] = worked if math.isfinite(worked) else math.nan
+            return own[q]
+
+        for q in self.truth.values:
+            value(q)
+        return own
+
+    def rests_on(self, quantity: str, values: Mapping[str, float | None]) -> tuple[str, ...]:
+        """The student's written values, other than the true ones, that the local formula of ``quantity`` reads,
+        directly or through values they did not write (sorted): what a carried value is right on."""
+        own = {q: v for q, v in values.items() if v is not None}
+        found: set[str] = set()
+        seen: set[str] = set()
+
+        def visit(q: str) -> None:
+            for n in self.inputs(q):
+                if n in seen:
+                    continue
+                seen.add(n)
+                if n in own:
+                    if not self.policy.agrees(float(own[n]), self.truth.values[n], self.truth.kind(n)):
+                        found.add(n)
+                else:
+                    visit(n)
+
+        visit(quantity)
+        return tuple(sorted(found))
+
+    def follows(
+        self, quantity: str, values: Mapping[str, float | None], own: Mapping[str, float] | None = None
+    ) -> bool:
+        """Whether the student's value of ``quantity`` is what its local formula gives on their own values
+        (:meth:`own_values`, which ``own`` may pass in): True for a quantity without a local formula, False for a
+        blank one."""
         value = values.get(quantity)
         if value is None:
             return False
@@ -577,9 +631,9 @@ class ValueMarker:
         if local is None:
             return True
         names, function = local
-        truth = self.truth.values
+        own = self.own_values(values) if own is None else own
         try:
-            step = float(function(*[truth[n] if values.get(n) is None else values[n] for n in names]))
+            step = float(function(*[own[n] for n in names]))
         except (ArithmeticError, ValueError):
             return False
         return self.policy.agrees(float(value), step, self.truth.kind(quantity))
@@ -588,12 +642,12 @@ class ValueMarker:
         """quantity -> (verdict, catalogue names) for one student's ``values`` (``None``: blank).
 
         correct: the value agrees with the true one (the tolerance policy); carried: the local formula on the
-        student's own written values (true ones where none is written) gives it; wrong otherwise, named by the
-        catalogue mistakes whose step formula on those values gives it, else those whose prediction from the
-        Given does.
+        student's own values (:meth:`own_values`: what they wrote, a blank intermediate worked out from their
+        earlier values, the true value of a given) gives it; wrong otherwise, named by the catalogue mistakes whose
+        step formula on those values gives it, else those whose prediction from the Given does.
         """
         truth = self.truth.values
-        own = {q: v for q, v in values.items() if v is not None}
+        own = self.own_values(values)
         agrees = self.policy.agrees
         out = {}
         for q, v in values.items():
@@ -615,7 +669,7 @@ class ValueMarker:
             if local is not None:
                 names, function = local
                 try:
-                    if same(v, float(function(*[own[n] if n in own else truth[n] for n in names]))):
+                    if same(v, float(function(*[own[n] for n in names]))):
                         out[q] = (CARRIED, ())
                         continue
                 except (ArithmeticError, ValueError):
@@ -623,7 +677,7 @@ class ValueMarker:
             found = []
             for name, names, function in self._steps.get(q, ()):
                 try:
-                    if named(v, float(function(*[own[n] if n in own else truth[n] for n in names]))):
+                    if named(v, float(function(*[own[n] for n in names]))):
                         found.append(name)
                 except (ArithmeticError, ValueError):
                     pass

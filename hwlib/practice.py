@@ -790,7 +790,8 @@ class FieldVerdict:
     names there; ``mistake``: the one diagnosis shown (the names less those that a field marked correct
     contradicts, the one explaining most wrong fields, catalogue order on a tie), ``None`` if none;
     ``stated_at``: the first field (page order) where that diagnosis is shown, this field itself where the
-    slip starts; ``carries``: for a carried value, the student's own upstream values that are not the true ones.
+    slip starts; ``carries``: for a carried value, the student's own written values other than the true ones that
+    it rests on, directly or through intermediates they left blank (:meth:`hwlib.marker.ValueMarker.rests_on`).
     """
 
     quantity: str
@@ -862,7 +863,8 @@ def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | N
     # A right field counts against a slip at a root only when the student reached it from that root, step by step
     # on their own values: MACs found by the closed form, beside weights that count biases, say nothing about the
     # weights.
-    follows = {f: marker.follows(f, own) for f in verdicts}
+    worked = marker.own_values(own)
+    follows = {f: marker.follows(f, own, worked) for f in verdicts}
 
     def reached(f: str, root: str, seen: frozenset[str] = frozenset()) -> bool:
         if f == root:
@@ -900,9 +902,7 @@ def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | N
             stated.setdefault(chosen, q)
         carries: tuple[str, ...] = ()
         if verdict == CARRIED:
-            symbols = sorted(str(s) for s in truth.formulas[q].free_symbols)
-            carries = tuple(n for n in symbols if own.get(n) is not None
-                            and not marker.policy.agrees(own[n], truth.values[n], truth.kind(n)))
+            carries = marker.rests_on(q, own)
         out.append(FieldVerdict(q, verdict, tuple(names), chosen, stated.get(chosen) if chosen else None, carries))
     return out
 

@@ -190,6 +190,25 @@ def test_decimal_weights_give_an_exact_truth():
 
 
 # ------------------------------------------------------------------ follow-through
+def test_a_blank_intermediate_is_worked_out_from_the_students_own_values(tmp_path):
+    # the homework's z is y2 (z1 + z2 = (y1 + y2) - y1): y2 = 0 instead of -1 gives z = 0 and dL/dz = 2(0 - 2) = -4
+    text = "student,y2,z,dL/dz\nann,0,,-4\nbob,0,-1,-4\ncat,,,-4\n"
+    code, out = run(tmp_path, text)
+    assert code == 0
+    m = marks(out)
+    assert (m["ann"]["z"], m["ann"]["dL/dz"]) == ("blank", "carried")  # right on the z that ann's y2 gives
+    assert m["bob"]["dL/dz"] == "wrong"  # bob wrote z = -1 (true): 2(-1 - 2) = -6
+    assert m["cat"]["dL/dz"] == "wrong"  # nothing written upstream: the true z
+    # the scalar marker of the practice pages says the same
+    from hwlib.marker import ValueMarker
+    from hwlib.transcription import load_given
+
+    marker = ValueMarker(3, load_given(3))
+    cases = ((0, None), (0, -1), (None, None))
+    verdicts = [marker.verdicts({"y2": y2, "z": z, "dL/dz": -4})["dL/dz"][0] for y2, z in cases]
+    assert verdicts == ["carried", "wrong", "wrong"]
+
+
 def test_macs_follow_through_from_the_students_own_weights(tmp_path):
     code, out = run(tmp_path, "student,standard.weights,standard.macs\nbias,7240,1629000\nfilters,3600,810000\n")
     assert code == 0

@@ -213,6 +213,26 @@ def test_value_marker_gives_each_verdict_kind():
     assert marker.verdicts({"dL/dw2_21": -6})["dL/dw2_21"] == (WRONG, ("lost_sign_of_negative_input",))
 
 
+def test_a_blank_intermediate_is_worked_out_from_the_students_own_values():
+    """y2 written wrong, z left blank, dL/dz right on the z that y2 gives: carried (it was wrong while a blank z
+    stood for the true one), resting on y2; a z that the student wrote is used as written."""
+    given = load_given(3)
+    marker = ValueMarker(3, given)
+    (w1, w2, w3), (x1, x2), t = given["weights"], given["x"], given["t"]
+    y1 = x1 * w1[0][0] + x2 * w1[1][0]
+    y2 = x1 * w1[0][1] + x2 * w1[1][1] + 1  # one more than the true y2
+    z = w3[0][0] * (y1 * w2[0][0] + y2 * w2[1][0]) + w3[1][0] * (y1 * w2[0][1] + y2 * w2[1][1])
+    assert marker.own_values({"y2": y2})["z"] == z != marker.truth.values["z"]
+    gradient = 2 * (z - t)
+    values = {"y2": y2, "z": None, "dL/dz": gradient}
+    assert marker.verdicts(values)["dL/dz"] == (CARRIED, ())
+    assert marker.rests_on("dL/dz", values) == ("y2",) and marker.follows("dL/dz", values)
+    # a z written down is the student's z, even where their y2 would give another
+    assert marker.verdicts({"y2": y2, "z": z + 5, "dL/dz": gradient})["dL/dz"] == (WRONG, ())
+    # with nothing written upstream, a blank is the true value: a gradient off by one is wrong
+    assert marker.verdicts({"dL/dz": marker.truth.values["dL/dz"] + 1})["dL/dz"][0] == WRONG
+
+
 def test_value_marker_agrees_with_mark_on_the_homework():
     given = load_given(3)
     entries = load_transcription(problem=3)

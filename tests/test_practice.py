@@ -289,6 +289,24 @@ def test_values_right_on_the_students_own_upstream_values_are_carried():
     assert judged["z1"].carries == ("y1",)
 
 
+def test_values_right_on_a_blank_intermediate_worked_out_from_the_students_own_values_are_carried():
+    """The same slip with every optional field (the units' gradients) left blank: the weight gradients, right on
+    the gradients that the student's own forward values give, are carried (while a blank stood for the true value,
+    they were wrong), each resting on the written values it reaches through the blanks."""
+    _, truth, _ = _whole(3, 4, blank_optional=False)
+    values = mistakes.propagate(truth, {"y1": sp.Float(truth.values["y1"] + 1)})
+    layout = practice.fields(3, truth)
+    change = {q: (None if optional and q != "y1" else values[q]) for q, optional in layout}
+    _, _, judged = _whole(3, 4, change, blank_optional=False)
+    required = [q for q, optional in layout if not optional]
+    moved = [q for q in required if not DEFAULT.agrees(values[q], truth.values[q], "real")]
+    assert judged["y1"].verdict == "wrong" and moved
+    assert all(judged[q].verdict == "carried" for q in moved if q != "y1")
+    assert all(judged[q].verdict == "correct" for q in required if q not in moved)
+    assert change["dL/dz"] is None and judged["dL/dw3_11"].carries == ("z", "z1")  # z1 dL/dz, dL/dz = 2(z - t)
+    assert change["dL/dy1"] is None and judged["dL/dw1_11"].carries == ("z",)  # x1 dL/dy1, back through blanks
+
+
 def test_problem2_filters_equal_to_the_input_channels_are_named_so():
     given = practice.make_given(2, 7)
     assert given["in_volume"][2] == given["kernels"]["c"]  # the case where C_in and k coincide

@@ -61,6 +61,12 @@ def _answer_sets(problem: int, seed: int, rng: random.Random) -> list[dict[str, 
             wrong = float(function(*[truth.values[n] for n in names]))
             values = mistakes.propagate(truth, {q: sp.Float(wrong)})
             sets.append({k: values[k] for k in keys})
+    # a slip at the first computed field, carried on, the optional fields left blank (the marker works them out
+    # from the student's own values)
+    first = next((q for q, _ in layout if q in truth.formulas), None)
+    if first is not None:
+        values = mistakes.propagate(truth, {first: sp.Float(truth.values[first] + 1)})
+        sets.append({q: (None if optional else values[q]) for q, optional in layout})
     for _ in range(RANDOM_SETS):
         values: dict[str, float | None] = {}
         carried = dict(truth.values)

@@ -340,7 +340,22 @@
     var self = this;
     var truth = this.truth;
     var policy = this.policy;
-    var own = function (n) { return (values[n] !== null && values[n] !== undefined) ? values[n] : truth[n]; };
+    var written = function (n) { return values[n] !== null && values[n] !== undefined; };
+    /* The student's own value of a quantity: what they wrote; one they did not write that has a local formula
+     * is worked out from their own earlier values (NaN where that is undefined); a given's true value
+     * (ValueMarker.own_values). */
+    var derived = {};
+    var own = function (n) {
+      if (written(n)) { return values[n]; }
+      var local = self.data.formulas[n];
+      if (!local) { return truth[n]; }
+      if (!(n in derived)) {
+        derived[n] = NaN;  // no cycles in the formulas; a guard all the same
+        var v = evaluate(local, own);
+        derived[n] = (typeof v === "number" && isFinite(v)) ? v : NaN;
+      }
+      return derived[n];
+    };
     var verdicts = {};
     this.keys.forEach(function (q) {
       var v = values[q];
@@ -406,10 +421,21 @@
       kept[q].forEach(function (n) { if (chosen === null || explains[n] > explains[chosen]) { chosen = n; } });
       if (chosen !== null && !(chosen in stated)) { stated[chosen] = q; }
       var carries = [];
-      if (verdicts[q].verdict === "carried") {
-        carries = Object.keys(symbols(self.data.formulas[q])).sort().filter(function (n) {
-          return values[n] !== null && values[n] !== undefined && !same(values[n], truth[n], self.kinds[n] || "real", policy);
-        });
+      if (verdicts[q].verdict === "carried") {  /* the written values it rests on, through blanks too (rests_on) */
+        var seen = {};
+        var visit = function (f) {
+          Object.keys(symbols(self.data.formulas[f] || {})).forEach(function (n) {
+            if (seen[n]) { return; }
+            seen[n] = true;
+            if (written(n)) {
+              if (!same(values[n], truth[n], self.kinds[n] || "real", policy)) { carries.push(n); }
+            } else {
+              visit(n);
+            }
+          });
+        };
+        visit(q);
+        carries.sort();
       }
       return { quantity: q, verdict: verdicts[q].verdict, names: verdicts[q].names, mistake: chosen,
                stated_at: chosen === null ? null : stated[chosen], carries: carries };
