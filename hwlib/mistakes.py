@@ -367,6 +367,33 @@ def _p3_lost_sign_of_negative_input(given: Mapping[str, Any], truth: Truth) -> d
     return out
 
 
+def _p3_relu_not_applied(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    """The network worked as a linear one: every hidden unit's slope taken as 1, so a unit whose input is negative
+    keeps that input as its value, and the gradient passes back through it (a Given without ReLU: none)."""
+    net = _net(given)
+    if not net.relu:
+        return {}
+    return {str(net.slope(layer, j)): sp.Integer(1)
+            for layer in range(1, len(net.sizes) - 1) for j in range(net.sizes[layer])}
+
+
+def _p3_relu_slope_taken_as_one(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    """The forward pass right, the backward pass as if every hidden unit were on: ∂L/∂w_ij = a_i ∂L/∂a_j and
+    ∂L/∂a_i = Σ_j w_ij ∂L/∂a_j at every unit j that ReLU's slope would stop (a Given without ReLU: none)."""
+    net = _net(given)
+    if not net.relu:
+        return {}
+    out = {}
+    for layer in range(len(net.sizes) - 1):
+        following = range(net.sizes[layer + 1])
+        for i in range(net.sizes[layer]):
+            for j in following:
+                out["dL/d" + str(net.weight(layer, i, j))] = net.unit(layer, i) * net.grad(layer + 1, j)
+            if layer > 0:
+                out[str(net.grad(layer, i))] = sum(net.weight(layer, i, j) * net.grad(layer + 1, j) for j in following)
+    return out
+
+
 def _p2_padding_k_over_2(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
     return {f"{part}.padding": sp.Rational(k, 2) for part, k in _p2_parts(given).items()}
 
@@ -438,6 +465,14 @@ CATALOGUE: tuple[Mistake, ...] = (
                 "this uses (t − {out}) where the derivative of ({out} − t)² needs ({out} − t): every gradient flips "
                 "its sign",
                 _p3_target_minus_output),
+    Mistake("relu_not_applied", 3,
+            "the hidden units' ReLU was left out: a hidden unit gives max(0, u), so one whose input u is negative is "
+            "off, with value 0, and its slope 0 stops the gradient there; this works the network as a linear one",
+            _p3_relu_not_applied),
+    Mistake("relu_slope_taken_as_one", 3,
+            "the backward pass lets the gradient through a unit that ReLU switched off: its slope ReLU′ is 0 there "
+            "(its input is negative), not 1, so no gradient passes back through it",
+            _p3_relu_slope_taken_as_one),
     _p3_mistake("transposed_weight",
                 "this uses the transposed weight (w{layer}₂₁ for w{layer}₁₂): ∂{above}_j/∂{below}_i is the weight "
                 "on the edge from {below}_i to {above}_j",

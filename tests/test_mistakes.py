@@ -38,6 +38,11 @@ def test_every_mistake_changes_something_on_the_homework():
         if m.name == "filters_equal_in_channels":  # the homework's C_in equals its C_out: the slip cannot show there
             assert not m.predict(load_given(m.problem))
             continue
+        if m.name.startswith("relu_"):  # the homework's network has no ReLU: a ReLU practice variant shows the slip
+            from hwlib import practice
+
+            assert not m.predict(load_given(3)) and m.predict(practice.make_given(3, 3)), m.name
+            continue
         assert m.predict(load_given(m.problem)), m.name
 
 
@@ -221,6 +226,63 @@ def test_predictions_match_a_network_run_with_the_mistake(w1, w2, w3, x, t):
         if m.problem == 3:
             for quantity, value in m.predict(g).items():
                 assert m in diagnose(3, g, quantity, value)
+
+
+def _plain_network(given, relu_forward, relu_backward):
+    """Every value of a Problem 3 network by plain numpy, written out here: ReLU on the hidden layers' forward pass
+    and/or its slope in the backward pass, as asked (quantity key -> value)."""
+    from hwlib.naming import default_letters, unit_key
+
+    weights = [np.array(w, dtype=float) for w in given["weights"]]
+    sizes = [len(given["x"])] + [w.shape[1] for w in weights]
+    letters = default_letters(sizes)
+    hidden = range(1, len(sizes) - 1)
+    units, inputs = [np.array(given["x"], dtype=float)], [None]
+    for layer, w in enumerate(weights, start=1):
+        u = units[-1] @ w
+        inputs.append(u)
+        units.append(np.maximum(u, 0) if relu_forward and layer in hidden else u)
+    slope = {layer: (inputs[layer] > 0).astype(float) if relu_backward and layer in hidden else np.ones(sizes[layer])
+             for layer in range(1, len(sizes))}
+    grads = [None] * len(sizes)
+    grads[-1] = 2 * (units[-1] - given["t"])
+    for layer in range(len(sizes) - 1, 0, -1):
+        grads[layer - 1] = weights[layer - 1] @ (slope[layer] * grads[layer])
+    out = {"L": float(np.sum((units[-1] - given["t"]) ** 2))}
+    for layer, size in enumerate(sizes):
+        for i in range(size):
+            key = unit_key(letters, sizes, layer, i)
+            out[key], out["dL/d" + key] = float(units[layer][i]), float(grads[layer][i])
+    for layer, w in enumerate(weights):
+        for i in range(w.shape[0]):
+            for j in range(w.shape[1]):
+                out[f"dL/dw{layer + 1}_{i + 1}{j + 1}"] = float(units[layer][i] * slope[layer + 1][j]
+                                                                 * grads[layer + 1][j])
+    return out
+
+
+@pytest.mark.parametrize("seed", [3, 7, 11, 15, 19, 23])
+def test_relu_slips_are_the_linear_network_and_the_linear_backward_pass(seed):
+    """ReLU not applied: every value the prediction changes is the linear network's; ReLU's slope taken as 1: the
+    forward pass with ReLU, the backward pass without its slopes. Both computed here with numpy, and each slip is
+    named where it shows. A network without ReLU has neither."""
+    from hwlib import practice
+
+    g = practice.make_given(3, seed)
+    assert g["hidden_activation"] == "relu"
+    true = _plain_network(g, True, True)
+    for name, (forward, backward) in {"relu_not_applied": (False, False),
+                                      "relu_slope_taken_as_one": (True, False)}.items():
+        slipped = _plain_network(g, forward, backward)
+        predicted = {q: v for q, v in predict(name, g).items() if not q.startswith("relu'(")}
+        assert predicted, (name, seed)
+        assert predicted == pytest.approx({q: slipped[q] for q in predicted}), (name, seed)
+        # every quantity the slip changes is predicted
+        assert {q for q in true if slipped[q] != pytest.approx(true[q])} <= set(predicted) | {"dL/dx1", "dL/dx2"}
+        for quantity, value in predicted.items():
+            assert by_name(name) in diagnose(3, g, quantity, value), (name, quantity)
+    linear = {k: v for k, v in g.items() if k != "hidden_activation"}
+    assert predict("relu_not_applied", linear) == predict("relu_slope_taken_as_one", linear) == {}
 
 
 def test_every_mistake_has_a_test_that_reproduces_it():
