@@ -5,7 +5,8 @@
 O_NOFOLLOW`` so that nothing outside it can be reached.  :meth:`OutputFolder.commit` then swaps the
 whole set into place: an earlier ``DIR`` is renamed aside, the new folder renamed to ``DIR``, the
 earlier one removed.  A run that fails or is killed before the swap leaves ``DIR`` as it was (and at
-most a hidden temporary folder, removed on any error the process survives).
+most a hidden temporary folder, removed on any error the process survives; one left by SIGKILL is named by
+its machine and process, ``.DIR.tmp-<machine>-<pid>-*``, and the next run to ``DIR`` removes it).
 
 ``DIR`` itself must not be a symbolic link, and an existing ``DIR`` is replaced only when it holds
 an earlier run's outputs (its ``run.json``) or nothing: a folder of other files is never removed.
@@ -14,8 +15,11 @@ an earlier run's outputs (its ``run.json``) or nothing: a folder of other files 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
+import re
 import shutil
+import socket
 import stat
 import sys
 import tempfile
@@ -39,6 +43,47 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return result == 0
+
+
+#: this machine, in the names of the temporary folders (a folder shared by several machines holds theirs too)
+_HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _tmp_prefix(name: str) -> str:
+    return f".{name[:40]}.tmp-"
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (True where that cannot be told)."""
+    try:
+        os.kill(pid, 0)  # signal 0: only asks
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
+
+
+def _remove_abandoned(parent: Path, name: str) -> None:
+    """Remove the temporary folders beside ``DIR`` that a run on this machine left when it was killed with SIGKILL
+    (which no handler can catch): ``.DIR.tmp-<machine>-<pid>-*`` whose process no longer runs.  A folder of
+    another machine, of a process still running (another run, or a process that took the same number), or of
+    any other name is left alone; so is ``.DIR.old-*``, which may hold an earlier run's outputs.  POSIX only
+    (elsewhere a process cannot be asked whether it runs without signalling it)."""
+    if os.name != "posix":
+        return
+    pattern = re.compile(re.escape(_tmp_prefix(name)) + re.escape(_HOST) + r"-(\d{1,10})-[^/]*\Z")
+    try:
+        entries = os.listdir(parent)
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.match(entry)
+        if not match or _alive(int(match.group(1))):
+            continue
+        path = parent / entry
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 class OutputError(Exception):
@@ -85,7 +130,8 @@ class OutputFolder:
         parent = self.out.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
-            self.tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{self.out.name[:40]}.tmp-"))
+            _remove_abandoned(parent, self.out.name)
+            self.tmp = Path(tempfile.mkdtemp(dir=parent, prefix=_tmp_prefix(self.out.name) + f"{_HOST}-{os.getpid()}-"))
         except OSError as exc:
             raise OutputError(f"{out}: cannot be written: {exc.strerror or exc}") from exc
         self.done = False

@@ -358,6 +358,30 @@ def test_a_killed_run_of_a_big_class_leaves_dir_the_earlier_run_or_the_new_one(t
                 process.returncode == 0 and b"S39999," in before.get("marks.csv", b"")
             )
         before = after  # the next run is compared with what this one left
+    # SIGKILL cannot be caught: its run may leave its temporary folder; the next run to DIR removes it
+    assert run(capsys, [big, "--out", out])[0] == 0
+    assert not list(tmp_path.glob(".out.tmp-*")) and b"S39999," in (out / "marks.csv").read_bytes()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a process is asked whether it runs only on POSIX")
+def test_only_the_temporary_folders_of_ended_runs_on_this_machine_are_removed(tmp_path):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead, host = int(ended.stdout), output_folder._HOST
+    other_host = "0" * 8 if host != "0" * 8 else "1" * 8
+    names = {
+        f".out.tmp-{host}-{dead}-abc": False,  # a run of this machine that no longer runs: removed
+        f".out.tmp-{host}-{os.getpid()}-abc": True,  # a run still running (this test)
+        f".out.tmp-{other_host}-{dead}-abc": True,  # another machine's run: it cannot be asked
+        ".out.tmp-abcdefgh": True,  # a name of another form
+        f".other.tmp-{host}-{dead}-abc": True,  # another DIR's
+        f".out.old-{host}-{dead}-abc": True,  # an earlier run's outputs set aside: never removed
+    }
+    for name in names:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "marks.csv").write_text("x", encoding="utf-8")
+    folder = output_folder.OutputFolder(tmp_path / "out")
+    folder.discard()
+    assert {name: (tmp_path / name).is_dir() for name in names} == names
 
 
 @pytest.mark.parametrize(
