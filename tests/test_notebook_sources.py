@@ -154,15 +154,19 @@ def test_generated_markdown_holds_no_myst_role(path):
 
 
 MYST_TARGET = re.compile(r"^\([A-Za-z0-9_-]+\)=\s*$", flags=re.MULTILINE)
+# a display equation's MyST label, ``$$ (eq-label)`` after its closing $$ (numbered equations use \tag{n})
+MYST_EQUATION_LABEL = re.compile(r"^\$\$\s*\([A-Za-z0-9_:-]+\)\s*$", flags=re.MULTILINE)
 
 
 @pytest.mark.parametrize("path", sorted(BOOK.glob("*.ipynb")), ids=lambda p: p.stem)
 def test_markdown_cells_hold_no_myst_only_syntax(path):
     """A notebook's own Markdown cells read the same in Colab, GitHub and JupyterLab as in the book: no MyST roles,
-    no ``{directive}`` fences, no ``(label)=`` targets (shown there as raw text)."""
+    no ``{directive}`` fences, no ``(label)=`` targets, no ``$$ (label)`` equation labels (shown there as raw
+    text; a numbered equation carries ``\tag{n}``, which MathJax shows everywhere)."""
     nb = nbformat.read(path, as_version=4)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown":
             continue
-        found = MYST_ROLE.search(cell.source) or MYST_TARGET.search(cell.source)
+        found = (MYST_ROLE.search(cell.source) or MYST_TARGET.search(cell.source)
+                 or MYST_EQUATION_LABEL.search(cell.source))
         assert not found, f"{path.name} cell {index}: {cell.source[max(found.start() - 40, 0):found.end() + 40]!r}"
