@@ -599,9 +599,12 @@ class ValueMarker:
 
     def rests_on(self, quantity: str, values: Mapping[str, float | None]) -> tuple[str, ...]:
         """The student's written values, other than the true ones, that the local formula of ``quantity`` reads,
-        directly or through values they did not write (sorted): what a carried value is right on."""
+        directly or through values they did not write (sorted): what a carried value is right on.  Where every one
+        of them agrees with the truth (the tolerance) but not exactly (``2.004`` for 2, giving ``4.008`` for 4),
+        those that are not exactly true."""
         own = {q: v for q, v in values.items() if v is not None}
-        found: set[str] = set()
+        wrong: set[str] = set()
+        inexact: set[str] = set()
         seen: set[str] = set()
 
         def visit(q: str) -> None:
@@ -610,13 +613,15 @@ class ValueMarker:
                     continue
                 seen.add(n)
                 if n in own:
-                    if not self.policy.agrees(float(own[n]), self.truth.values[n], self.truth.kind(n)):
-                        found.add(n)
+                    if float(own[n]) != self.truth.values[n]:
+                        inexact.add(n)
+                        if not self.policy.agrees(float(own[n]), self.truth.values[n], self.truth.kind(n)):
+                            wrong.add(n)
                 else:
                     visit(n)
 
         visit(quantity)
-        return tuple(sorted(found))
+        return tuple(sorted(wrong or inexact))
 
     def follows(
         self, quantity: str, values: Mapping[str, float | None], own: Mapping[str, float] | None = None

@@ -394,6 +394,21 @@ def _p3_relu_slope_taken_as_one(given: Mapping[str, Any], truth: Truth) -> dict[
     return out
 
 
+def _p3_off_unit_gradient_zero(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    """∂L/∂(unit) set to 0 at each hidden unit that ReLU switched off, where it is what the layer above sends back
+    (the unit's slope 0 stops the gradient only below it); a Given without ReLU: none."""
+    net = _net(given)
+    if not net.relu:
+        return {}
+    out = {}
+    for layer in range(1, len(net.sizes) - 1):  # ReLU'(a_j) Σ_k w_jk ReLU'(a'_k) ∂L/∂a'_k: 0 exactly where a_j is off
+        following = range(net.sizes[layer + 1])
+        for j in range(net.sizes[layer]):
+            out[str(net.grad(layer, j))] = net.slope(layer, j) * sum(
+                net.weight(layer, j, k) * net.slope(layer + 1, k) * net.grad(layer + 1, k) for k in following)
+    return out
+
+
 def _p2_padding_k_over_2(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
     return {f"{part}.padding": sp.Rational(k, 2) for part, k in _p2_parts(given).items()}
 
@@ -473,6 +488,10 @@ CATALOGUE: tuple[Mistake, ...] = (
             "the backward pass lets the gradient through a unit that ReLU switched off: its slope ReLU′ is 0 there "
             "(its input is negative), not 1, so no gradient passes back through it",
             _p3_relu_slope_taken_as_one),
+    Mistake("relu_off_unit_gradient_zero", 3,
+            "a unit that ReLU switched off still gets its gradient from the layer above: ∂L/∂ of the unit is the sum "
+            "over the edges it feeds, as for any unit; its slope ReLU′ = 0 stops the gradient only below it",
+            _p3_off_unit_gradient_zero),
     _p3_mistake("transposed_weight",
                 "this uses the transposed weight (w{layer}₂₁ for w{layer}₁₂): ∂{above}_j/∂{below}_i is the weight "
                 "on the edge from {below}_i to {above}_j",

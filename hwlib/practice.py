@@ -89,6 +89,7 @@ from hwlib.network import Network
 from hwlib.output_folder import OutputError, OutputFolder
 from hwlib.tolerance import COUNT
 from hwlib.transcription import load_given
+from hwlib.words import join_words
 
 __all__ = [
     "PROBLEMS",
@@ -919,7 +920,7 @@ def messages(verdicts: Sequence[FieldVerdict], labels: Mapping[str, str], hints:
         if v.verdict == CORRECT:
             out[v.quantity] = "✓ Correct."
         elif v.verdict == CARRIED:
-            own = " and ".join(labels.get(q, q) for q in v.carries)
+            own = join_words([labels.get(q, q) for q in v.carries])
             out[v.quantity] = f"↪ Carried: right on your own {own}; this step itself is right."
         elif v.verdict == BLANK:
             out[v.quantity] = "" if optional.get(v.quantity) else "No answer yet."

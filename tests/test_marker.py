@@ -233,6 +233,17 @@ def test_a_blank_intermediate_is_worked_out_from_the_students_own_values():
     assert marker.verdicts({"dL/dz": marker.truth.values["dL/dz"] + 1})["dL/dz"][0] == WRONG
 
 
+def test_a_carried_value_names_the_inexact_values_it_rests_on_when_none_is_wrong():
+    """y1 = 1.004 agrees with the true 1 (three significant figures); dL/dw2_11 = y1 dL/dz1 = -6.024 does not agree
+    with -6 but follows from that y1: carried, resting on y1 (not on nothing)."""
+    marker = ValueMarker(3, load_given(3))
+    values = {"y1": 1.004, "dL/dw2_11": 1.004 * marker.truth.values["dL/dz1"]}
+    verdicts = marker.verdicts(values)
+    assert verdicts["y1"] == (CORRECT, ()) and verdicts["dL/dw2_11"] == (CARRIED, ())
+    assert marker.rests_on("dL/dw2_11", values) == ("y1",)
+    assert marker.rests_on("dL/dw2_11", {"y1": 3.0, "dL/dz1": -6.5, "dL/dw2_11": -19.5}) == ("dL/dz1", "y1")
+
+
 def test_value_marker_agrees_with_mark_on_the_homework():
     given = load_given(3)
     entries = load_transcription(problem=3)

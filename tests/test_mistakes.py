@@ -281,8 +281,24 @@ def test_relu_slips_are_the_linear_network_and_the_linear_backward_pass(seed):
         assert {q for q in true if slipped[q] != pytest.approx(true[q])} <= set(predicted) | {"dL/dx1", "dL/dx2"}
         for quantity, value in predicted.items():
             assert by_name(name) in diagnose(3, g, quantity, value), (name, quantity)
+    # an off unit's own gradient set to 0: only that field changes (the slope 0 already stops what lies below)
+    from hwlib.naming import default_letters, unit_key
+
+    weights = [np.array(w, dtype=float) for w in g["weights"]]
+    sizes = [len(g["x"])] + [w.shape[1] for w in weights]
+    a, off = np.array(g["x"], dtype=float), set()
+    for layer, w in enumerate(weights[:-1], start=1):
+        u = a @ w
+        off |= {"dL/d" + unit_key(default_letters(sizes), sizes, layer, j) for j in range(sizes[layer]) if u[j] <= 0}
+        a = np.maximum(u, 0)
+    assert off, seed  # every ReLU variant switches a unit off
+    assert predict("relu_off_unit_gradient_zero", g) == {q: 0.0 for q in off if true[q] != 0}, seed
+    for quantity, value in predict("relu_off_unit_gradient_zero", g).items():
+        assert by_name("relu_off_unit_gradient_zero") in diagnose(3, g, quantity, value)
+    assert predict("relu_not_applied", g) and predict("relu_slope_taken_as_one", g)
     linear = {k: v for k, v in g.items() if k != "hidden_activation"}
-    assert predict("relu_not_applied", linear) == predict("relu_slope_taken_as_one", linear) == {}
+    for name in ("relu_not_applied", "relu_slope_taken_as_one", "relu_off_unit_gradient_zero"):
+        assert predict(name, linear) == {}, name
 
 
 def test_every_mistake_has_a_test_that_reproduces_it():

@@ -307,6 +307,14 @@ def test_values_right_on_a_blank_intermediate_worked_out_from_the_students_own_v
     assert change["dL/dy1"] is None and judged["dL/dw1_11"].carries == ("z",)  # x1 dL/dy1, back through blanks
 
 
+def test_a_carried_message_lists_what_it_rests_on_in_words():
+    verdicts = [practice.FieldVerdict("z", "carried", carries=c) for c in (("y1",), ("y1", "y2"), ("y1", "y2", "y3"))]
+    labels = {"y1": "y₁", "y2": "y₂", "y3": "y₃"}
+    said = [practice.messages([v], labels, {}, {}, {})["z"] for v in verdicts]
+    assert said == [f"↪ Carried: right on your own {own}; this step itself is right."
+                    for own in ("y₁", "y₁ and y₂", "y₁, y₂ and y₃")]
+
+
 def test_problem2_filters_equal_to_the_input_channels_are_named_so():
     given = practice.make_given(2, 7)
     assert given["in_volume"][2] == given["kernels"]["c"]  # the case where C_in and k coincide

@@ -67,6 +67,10 @@ def _answer_sets(problem: int, seed: int, rng: random.Random) -> list[dict[str, 
     if first is not None:
         values = mistakes.propagate(truth, {first: sp.Float(truth.values[first] + 1)})
         sets.append({q: (None if optional else values[q]) for q, optional in layout})
+    # the first computed field within the tolerance but not exact, and the next steps right on it (carried)
+    if first is not None:
+        values = mistakes.propagate(truth, {first: sp.Float(truth.values[first] * (1 + 1e-3) + 1e-3)})
+        sets.append({q: values[q] for q in keys})
     for _ in range(RANDOM_SETS):
         values: dict[str, float | None] = {}
         carried = dict(truth.values)

@@ -423,24 +423,35 @@
       var carries = [];
       if (verdicts[q].verdict === "carried") {  /* the written values it rests on, through blanks too (rests_on) */
         var seen = {};
+        var inexact = [];
         var visit = function (f) {
           Object.keys(symbols(self.data.formulas[f] || {})).forEach(function (n) {
             if (seen[n]) { return; }
             seen[n] = true;
             if (written(n)) {
-              if (!same(values[n], truth[n], self.kinds[n] || "real", policy)) { carries.push(n); }
+              if (values[n] !== truth[n]) {
+                inexact.push(n);
+                if (!same(values[n], truth[n], self.kinds[n] || "real", policy)) { carries.push(n); }
+              }
             } else {
               visit(n);
             }
           });
         };
         visit(q);
+        if (!carries.length) { carries = inexact; }
         carries.sort();
       }
       return { quantity: q, verdict: verdicts[q].verdict, names: verdicts[q].names, mistake: chosen,
                stated_at: chosen === null ? null : stated[chosen], carries: carries };
     });
   };
+
+  /* 'a', 'a and b', 'a, b and c' (hwlib.words.join_words). */
+  function joinWords(items) {
+    if (items.length < 2) { return items.join(""); }
+    return items.slice(0, -1).join(", ") + " and " + items[items.length - 1];
+  }
 
   /* The feedback line of each field and the summary (hwlib.practice.messages and summary). */
   Checker.prototype.messages = function (results) {
@@ -455,7 +466,7 @@
       if (r.verdict === "correct") {
         out[q] = "✓ Correct.";
       } else if (r.verdict === "carried") {
-        out[q] = "↪ Carried: right on your own " + r.carries.map(label).join(" and ") + "; this step itself is right.";
+        out[q] = "↪ Carried: right on your own " + joinWords(r.carries.map(label)) + "; this step itself is right.";
       } else if (r.verdict === "blank") {
         out[q] = optional[q] ? "" : "No answer yet.";
       } else if (r.mistake !== null && r.stated_at === q) {

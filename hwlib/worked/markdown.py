@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from hwlib import fmt
+from hwlib.words import join_words  # noqa: F401  (the worked solutions' word lists)
 
 __all__ = ["table", "answer_box", "pair", "pairs", "join_words", "dims", "dims_latex"]
 
@@ -49,14 +50,6 @@ def pair(padding: int, stride: int) -> str:
     return f"padding {fmt.number(padding)}, stride {fmt.number(stride)}"
 
 
-def join_words(items: Sequence[str], last: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    items = list(items)
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
 def pairs(solutions: Sequence[tuple[int, int]]) -> str:
