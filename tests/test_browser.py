@@ -98,6 +98,11 @@ LAYOUT_JS = """() => {
                 problems.push(`cut off: ${name(el)} "${text(el)}" ends at ${Math.round(box.right)} px, ` +
                               `outside ${name(parent)} (${Math.round(parent.getBoundingClientRect().right)} px)`);
             }
+            // a box scrolls only to the right: what starts left of it, unscrolled, can never be seen
+            if (parent.scrollLeft === 0 && box.left < parent.getBoundingClientRect().left - 1) {
+                problems.push(`cut off on the left: ${name(el)} "${text(el)}" starts at ${Math.round(box.left)} px, ` +
+                              `before ${name(parent)} (${Math.round(parent.getBoundingClientRect().left)} px)`);
+            }
             break;
         }
     }
