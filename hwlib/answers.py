@@ -143,13 +143,15 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
     the values and gradients of :meth:`hwlib.network.Network.backward`: a unit's value is f of its input u_j,
     ∂L/∂(unit) is the derivative by that value.  The local formulas then carry, for each hidden unit a_j, its
     slope f'(u_j) as a quantity of its own, ``relu'(a_j)`` (:func:`hwlib.naming.slope_key`; 1 where u_j > 0, 0
-    where u_j < 0, and 0 at u_j = 0 as ``Network`` takes it), a value the Given fixes, never a student's::
+    where u_j < 0, and 0 at u_j = 0 as ``Network`` takes it), with its own local formula, the Heaviside step of
+    u_j = Σ_i a_i w_ij (never a field a student fills in, but worked out, like a blank, from their own values)::
 
         a_j = relu'(a_j) · Σ_i a_i w_ij,   ∂L/∂w_ij = a_i · relu'(a_j) · ∂L/∂a_j,
         ∂L/∂a_i = Σ_j w_ij · relu'(a_j) · ∂L/∂a_j.
 
-    So the on/off pattern of the hidden units is that of the true forward pass: a value is carried
-    (:mod:`hwlib.marker`) when the step gives it from the student's own upstream values with that pattern.
+    So the on/off pattern of a hidden unit follows the student's own inputs to it: a value is carried
+    (:mod:`hwlib.marker`) when the step gives it from the student's own upstream values, the slopes those values
+    give included (a unit of the first hidden layer, fed by the Given's x, keeps the true pattern).
     Without an activation (the homework's) no slope appears and the formulas are the linear ones.
     """
     given = {"weights": weights, "x": x, "t": t}
@@ -188,6 +190,9 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
                 values[slope] = 1.0 if inputs[j] > 0 else 0.0
                 labels[slope] = slope_label(label(layer, j))
                 slopes[layer, j] = s(slope)
+                # ReLU'(u_j) = 1 where u_j = Σ_i a_i w_ij > 0, else 0 (0 at the kink, as Network takes it)
+                formulas[slope] = sp.Heaviside(sum(s(key(layer - 1, i)) * s(weight_key(layer - 1, i, j))
+                                                   for i in range(sizes[layer - 1])), 0)
     for layer, matrix in enumerate(net.weights):
         for i in range(matrix.shape[0]):
             for j in range(matrix.shape[1]):
@@ -220,6 +225,15 @@ GIVEN_NAMES: dict[int, tuple[str, ...]] = {
     2: ("in_volume", "out_volume", "kernels"),
     3: ("weights", "x", "t"),
 }
+def heaviside(x: Any, at_zero: Any = 0) -> float:
+    """The Heaviside step as the formulas use it (ReLU's slope): 1 where ``x`` > 0, else 0 (``at_zero`` is the
+    value sympy's ``Heaviside(x, 0)`` names; the kink counts as off, as :class:`hwlib.network.Network` takes it)."""
+    return 1.0 if x > 0 else 0.0
+
+
+#: lambdify's modules for the local formulas on Python numbers: ``math``, and the Heaviside step
+MATH_MODULES: list[Any] = [{"Heaviside": heaviside}, "math"]
+
 #: keys a Given may hold beside GIVEN_NAMES: Problem 3's hidden activation (:func:`hwlib.givens.problem3`)
 OPTIONAL_GIVEN_NAMES: dict[int, tuple[str, ...]] = {1: (), 2: (), 3: ("hidden_activation",)}
 TRUTH_FUNCTIONS: dict[int, Callable[..., Truth]] = {1: problem1_truth, 2: problem2_truth, 3: problem3_truth}

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from hwlib import mistakes
+from hwlib import answers, mistakes
 from hwlib.marker import answer_quantities
 from hwlib.tolerance import COUNT, REAL, Policy
 
@@ -117,7 +117,7 @@ def _numpy_function(expr: sp.Expr) -> tuple[tuple[str, ...], Callable[..., Any],
     return (
         names,
         sp.lambdify(symbols, expr, modules="numpy", dummify=True),
-        sp.lambdify(symbols, expr, modules="math", dummify=True),
+        sp.lambdify(symbols, expr, modules=answers.MATH_MODULES, dummify=True),
     )
 
 

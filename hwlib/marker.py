@@ -43,7 +43,7 @@ from typing import Any
 
 import sympy as sp
 
-from hwlib import fmt, mistakes, problems
+from hwlib import answers, fmt, mistakes, problems
 from hwlib.answers import Truth
 from hwlib.escape import markdown_text
 from hwlib.tolerance import COUNT, DEFAULT, Policy
@@ -557,7 +557,8 @@ class ValueMarker:
         self._local = {}
         for q, expr in self.truth.formulas.items():
             symbols = sorted(expr.free_symbols, key=str)
-            self._local[q] = ([str(s) for s in symbols], sp.lambdify(symbols, expr, modules="math", dummify=True))
+            function = sp.lambdify(symbols, expr, modules=answers.MATH_MODULES, dummify=True)
+            self._local[q] = ([str(s) for s in symbols], function)
         self._steps: dict[str, list[tuple[str, list[str], Any]]] = {}
         self._predicted: dict[str, list[tuple[float, str]]] = {}
         for m in registered.catalogue:

@@ -163,7 +163,8 @@ def _compiled_steps(mistake: Mistake, keyed: _Given) -> dict[str, tuple[tuple[st
     for q, expr in overrides.items():
         expr = sp.sympify(expr)
         symbols = sorted(expr.free_symbols, key=str)
-        compiled[q] = (tuple(str(x) for x in symbols), sp.lambdify(symbols, expr, modules="math", dummify=True), truth)
+        function = sp.lambdify(symbols, expr, modules=answers.MATH_MODULES, dummify=True)
+        compiled[q] = (tuple(str(x) for x in symbols), function, truth)
     return compiled
 
 

@@ -44,7 +44,7 @@ from typing import Any
 import sympy as sp
 
 from hwlib import practice, problems
-from hwlib.naming import default_letters, slope_key, unit_key, weight_key
+from hwlib.naming import default_letters, unit_key, weight_key
 from hwlib.practice import hint, quantity_label
 from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import load_given
@@ -59,7 +59,7 @@ weights_markdown = practice.weights_markdown  # one home: hwlib.practice (the sh
 def expression_tree(expr: sp.Expr) -> Any:
     """A local formula as JSON the page's script evaluates: ``{"q": key}`` (a quantity), ``{"n": number}``,
     ``{"+": [terms]}``, ``{"*": [factors]}``, ``{"^": [base, exponent]}``, ``{"abs": argument}``, ``{"floor": x}``,
-    ``{"ceil": x}``."""
+    ``{"ceil": x}``, ``{"step": x}`` (the Heaviside step: 1 where x > 0, else 0)."""
     expr = sp.sympify(expr)
     if isinstance(expr, sp.Symbol):
         return {"q": expr.name}
@@ -77,7 +77,10 @@ def expression_tree(expr: sp.Expr) -> Any:
         return {"floor": expression_tree(expr.args[0])}
     if isinstance(expr, sp.ceiling):
         return {"ceil": expression_tree(expr.args[0])}
-    raise ValueError(f"expr must be built of quantities, numbers, +, ×, powers, |·|, floor and ceiling, got {expr}")
+    if isinstance(expr, sp.Heaviside):  # ReLU's slope: 1 where the argument is positive, else 0
+        return {"step": expression_tree(expr.args[0])}
+    raise ValueError(f"expr must be built of quantities, numbers, +, ×, powers, |·|, floor, ceiling and the "
+                     f"Heaviside step, got {expr}")
 
 
 def _solving(problem: int, given: Mapping[str, Any], truth: Any) -> list[dict[str, Any]]:
@@ -210,7 +213,6 @@ def _known_paths(problem: int, given: Mapping[str, Any], known: Mapping[str, flo
         for layer, matrix in enumerate(given["weights"]):
             paths.update({weight_key(layer, i, j): ["weights", layer, i, j]
                           for i in range(len(matrix)) for j in range(len(matrix[0]))})
-        known = {key: value for key, value in known.items() if key not in _slopes(given)}
     for key, path in paths.items():  # the paths must read exactly the values the truth states
         value: Any = given
         for step in path:
@@ -220,19 +222,6 @@ def _known_paths(problem: int, given: Mapping[str, Any], known: Mapping[str, flo
     if set(paths) != set(known):
         raise ValueError(f"known values without a place in the Given: {sorted(set(known) - set(paths))}")
     return paths
-
-
-def _slopes(given: Mapping[str, Any]) -> dict[str, list[int]]:
-    """Problem 3 with ReLU: ReLU's slope of each hidden unit (:func:`hwlib.naming.slope_key`), a value the Given
-    fixes through the forward pass rather than states, by its [layer, unit] (0-based; layer 0 the inputs); the
-    page's script sets it to 1 where the unit's input is positive, else 0, as :func:`hwlib.answers.problem3_truth`
-    does.  Empty without ReLU."""
-    if given.get("hidden_activation", "identity") != "relu":
-        return {}
-    sizes = [len(given["x"])] + [len(w[0]) for w in given["weights"]]
-    letters = default_letters(sizes)
-    return {slope_key(unit_key(letters, sizes, layer, i)): [layer, i]
-            for layer in range(1, len(sizes) - 1) for i in range(sizes[layer])}
 
 
 def _slotted(tree: Any, values: list[float]) -> Any:
@@ -265,8 +254,8 @@ def generator_data(problem: int) -> dict[str, Any]:
     ``generator``: the ranges of :mod:`hwlib.practice`'s seeded generator (ported to the page script) and the
     homework's Given, which no variant repeats; ``known``: where the values the Given states lie in it;
     ``templates``: the checker data that does not depend on the Given's numbers (Problem 3: one per network
-    shape and hidden activation, keyed "2-2-2-1" or "2-2-2-1-relu", with ``slopes``, where the forward pass puts
-    each hidden unit's ReLU slope: :func:`_slopes`); for Problems 1 and 2, whose catalogue puts the Given's numbers
+    shape and hidden activation, keyed "2-2-2-1" or "2-2-2-1-relu"; ReLU's slopes are formulas of the forward pass
+    among the others); for Problems 1 and 2, whose catalogue puts the Given's numbers
     into the wrong formulas, ``table`` holds for each seed below :data:`TABLE_SEEDS` its template and those numbers.
     """
     problem = problems.get(problem).number
@@ -287,8 +276,6 @@ def generator_data(problem: int) -> dict[str, Any]:
                 variant = practice.variant(3, seed)
                 data = checker_data(variant)
                 template = {**_template(data, slots=False)[0], "known": _known_paths(3, variant.given, data["known"])}
-                if activation == "relu":
-                    template["slopes"] = _slopes(variant.given)
                 templates[_shape_key(shape) + ("-relu" if activation == "relu" else "")] = template
         out["templates"] = templates
         return out

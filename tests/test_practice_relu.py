@@ -124,9 +124,9 @@ SMALL = {"weights": [[[1, -1], [1, 0]], [[1, 2], [-1, 1]], [[1], [1]]], "x": [1,
          "hidden_activation": "relu"}
 
 
-def test_carried_credit_keeps_the_true_on_off_pattern():
-    """A value is carried when its step, with ReLU's slope of the true forward pass, gives it from the student's own
-    upstream values: z1 stays on (slope 1) even where the student's own y2 makes its input negative."""
+def test_carried_credit_follows_the_students_own_on_off_pattern():
+    """A value is carried when its step gives it from the student's own upstream values, ReLU's slopes included:
+    where the student's own y2 makes z1's input negative, their z1 is off (0), as a fair marker would have it."""
     truth = problems.get(3).truth(SMALL)
     assert truth.values["y2"] == 0 and truth.values["relu'(y2)"] == 0 and truth.values["relu'(y1)"] == 1
     # a wrong dL/dz1 (16 is right): dL/dw2_11 = y1 · ReLU'(z1) · dL/dz1 = 3 · 1 · 10 = 30 is carried
@@ -137,9 +137,13 @@ def test_carried_credit_keeps_the_true_on_off_pattern():
     verdicts = practice.judge(3, SMALL, {"dL/dy2": 5.0, "dL/dw1_12": 5.0})
     assert [v.verdict for v in verdicts] == [WRONG, WRONG]
     assert "ReLU'(y₂)" in practice.hint(3, SMALL, "dL/dw1_12")
-    # y2 = 5 (true 0): z1 = ReLU'(z1) · (y1 w2_11 + y2 w2_21) = 1 · (3 − 5) = −2 on the student's own y2
-    assert [v.verdict for v in practice.judge(3, SMALL, {"y2": 5.0, "z1": -2.0})] == [WRONG, CARRIED]
-    assert [v.verdict for v in practice.judge(3, SMALL, {"y2": 5.0, "z1": 0.0})] == [WRONG, WRONG]
+    # y2 = 5 (true 0): z1's input y1 w2_11 + y2 w2_21 = 3 − 5 = −2 on the student's own y2, so ReLU gives 0
+    assert [v.verdict for v in practice.judge(3, SMALL, {"y2": 5.0, "z1": 0.0})] == [WRONG, CARRIED]
+    assert [v.verdict for v in practice.judge(3, SMALL, {"y2": 5.0, "z1": -2.0})] == [WRONG, WRONG]
+    # and the backward pass on that pattern: dL/dw2_21 = y2 · ReLU'(z1) · dL/dz1 = 5 · 0 · … = 0 is carried
+    own = {"y2": 5.0, "z1": 0.0, "dL/dw2_21": 0.0}
+    assert [v.verdict for v in practice.judge(3, SMALL, own)][2] == (
+        CORRECT if problems.get(3).truth(SMALL).values["dL/dw2_21"] == 0 else CARRIED)
 
 
 def test_the_statement_and_solution_say_where_relu_acts():

@@ -199,6 +199,7 @@
     if ("abs" in tree) { return Math.abs(evaluate(tree.abs, value)); }
     if ("floor" in tree) { return Math.floor(evaluate(tree.floor, value)); }
     if ("ceil" in tree) { return Math.ceil(evaluate(tree.ceil, value)); }
+    if ("step" in tree) { return evaluate(tree.step, value) > 0 ? 1 : 0; }  // ReLU's slope (hwlib.answers.heaviside)
     throw new Error("unknown expression " + JSON.stringify(tree));
   }
 
@@ -208,7 +209,7 @@
     ["+", "*", "^"].forEach(function (op) {
       if (op in tree) { tree[op].forEach(function (t) { symbols(t, into); }); }
     });
-    ["abs", "floor", "ceil"].forEach(function (op) {
+    ["abs", "floor", "ceil", "step"].forEach(function (op) {
       if (op in tree) { symbols(tree[op], into); }
     });
     return into;
@@ -758,7 +759,7 @@
   function filled(tree, values) {
     if ("slot" in tree) { return { n: values[tree.slot] }; }
     if ("q" in tree || "n" in tree) { return tree; }
-    var unary = ["abs", "floor", "ceil"].filter(function (op) { return op in tree; })[0];
+    var unary = ["abs", "floor", "ceil", "step"].filter(function (op) { return op in tree; })[0];
     if (unary) {
       var one = {};
       one[unary] = filled(tree[unary], values);
@@ -790,12 +791,6 @@
     Object.keys(template.known).forEach(function (key) {
       known[key] = template.known[key].reduce(function (v, step) { return v[step]; }, given);
     });
-    if (template.slopes) {  // ReLU's slope of each hidden unit, from the forward pass (hwlib.answers.problem3_truth)
-      var slopes = network(given.weights, given.x, given.t, true).slopes;
-      Object.keys(template.slopes).forEach(function (key) {
-        known[key] = slopes[template.slopes[key][0]][template.slopes[key][1]];
-      });
-    }
     var solve = [];
     if (this.problem === 1) {
       solve.push({ pair: ["padding", "stride"], "in": [given.in_shape[0], given.in_shape[1]],
