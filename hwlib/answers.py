@@ -225,10 +225,11 @@ GIVEN_NAMES: dict[int, tuple[str, ...]] = {
     2: ("in_volume", "out_volume", "kernels"),
     3: ("weights", "x", "t"),
 }
-def heaviside(x: Any, at_zero: Any = 0) -> float:
+def heaviside(x: Any, at_zero: Any = 0) -> int:
     """The Heaviside step as the formulas use it (ReLU's slope): 1 where ``x`` > 0, else 0 (``at_zero`` is the
-    value sympy's ``Heaviside(x, 0)`` names; the kink counts as off, as :class:`hwlib.network.Network` takes it)."""
-    return 1.0 if x > 0 else 0.0
+    value sympy's ``Heaviside(x, 0)`` names; the kink counts as off, as :class:`hwlib.network.Network` takes it).
+    An int, so that a formula evaluated in exact fractions stays exact."""
+    return 1 if x > 0 else 0
 
 
 #: lambdify's modules for the local formulas on Python numbers: ``math``, and the Heaviside step
