@@ -173,10 +173,13 @@ def _form(variant: practice.Variant, data: Mapping[str, Any]) -> str:
 
 
 def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
-    """One variant's section of a practice page (MyST Markdown with raw HTML), for ``IPython.display.Markdown``.
+    """One variant's section of a practice page (MyST Markdown with raw HTML), for ``IPython.display.Markdown``:
+    its heading, statement, answer form and, under the heading ``### Worked solution``, its worked solution.
 
     ``number`` is the variant's place on the page (its heading says "Variant
-    <number> (seed <seed>)"); without it the heading names the seed alone.
+    <number> (seed <seed>)"); without it the heading names the seed alone.  The worked solution is plain
+    Markdown, which every notebook viewer shows; the book's build puts it behind a toggle
+    (``_ext/hwlib_book/solution_toggle.py``).
     """
     variant = practice.variant(problem, seed)
     module = problems.get(variant.problem).worked
@@ -186,10 +189,8 @@ def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
         module.statement(variant.given).strip(),
         *([weights_markdown(variant.given)] if variant.problem == 3 else []),
         _form(variant, checker_data(variant)),
-        ('<details class="practice-solution">\n<summary>Worked solution</summary>\n'
-         '<template class="practice-solution-body">'),
+        "### Worked solution",
         module.solution(variant.given).strip(),
-        "</template>\n</details>",
     ]) + "\n"
 
 

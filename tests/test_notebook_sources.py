@@ -153,6 +153,23 @@ def test_generated_markdown_holds_no_myst_role(path):
             assert not found, f"{path.name} cell {index}: {text[max(found.start() - 40, 0):found.end() + 40]!r}"
 
 
+# HTML that hides its content from a notebook viewer: a <template>'s content is inert (never shown), and a
+# viewer that strips the element shows its content as raw TeX.  The book adds the practice pages' <template>.
+HIDING_HTML = re.compile(r"<template\b", flags=re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", sorted(BOOK.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_generated_markdown_hides_nothing_from_a_notebook_viewer(path):
+    """A practice variant's worked solution is plain Markdown in the notebook (the build puts it behind its
+    toggle): no Markdown output holds a ``<template>``."""
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown", "")
+            found = HIDING_HTML.search(text)
+            assert not found, f"{path.name} cell {index}: {text[max(found.start() - 40, 0):found.end() + 40]!r}"
+
+
 MYST_TARGET = re.compile(r"^\([A-Za-z0-9_-]+\)=\s*$", flags=re.MULTILINE)
 # a display equation's MyST label, ``$$ (eq-label)`` after its closing $$ (numbered equations use \tag{n})
 MYST_EQUATION_LABEL = re.compile(r"^\$\$\s*\([A-Za-z0-9_:-]+\)\s*$", flags=re.MULTILINE)
