@@ -23,8 +23,8 @@ from sphinx.util import logging
 
 from . import assets, cache_key, lock, pdf, prerender_math
 from .answer_box import AnswerBox
-from .solution_toggle import SolutionToggle
 from .chromium import book_browser, why_unavailable
+from .solution_toggle import SolutionToggle
 
 logger = logging.getLogger(__name__)
 
