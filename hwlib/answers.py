@@ -144,14 +144,16 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
     ∂L/∂(unit) is the derivative by that value.  The local formulas then carry, for each hidden unit a_j, its
     slope f'(u_j) as a quantity of its own, ``relu'(a_j)`` (:func:`hwlib.naming.slope_key`; 1 where u_j > 0, 0
     where u_j < 0, and 0 at u_j = 0 as ``Network`` takes it), with its own local formula, the Heaviside step of
-    u_j = Σ_i a_i w_ij (never a field a student fills in, but worked out, like a blank, from their own values)::
+    the unit's value a_j (never a field a student fills in, but worked out, like a blank, from their own values)::
 
-        a_j = relu'(a_j) · Σ_i a_i w_ij,   ∂L/∂w_ij = a_i · relu'(a_j) · ∂L/∂a_j,
-        ∂L/∂a_i = Σ_j w_ij · relu'(a_j) · ∂L/∂a_j.
+        a_j = H(u_j) · u_j with u_j = Σ_i a_i w_ij,   relu'(a_j) = H(a_j),
+        ∂L/∂w_ij = a_i · relu'(a_j) · ∂L/∂a_j,   ∂L/∂a_i = Σ_j w_ij · relu'(a_j) · ∂L/∂a_j.
 
-    So the on/off pattern of a hidden unit follows the student's own inputs to it: a value is carried
-    (:mod:`hwlib.marker`) when the step gives it from the student's own upstream values, the slopes those values
-    give included (a unit of the first hidden layer, fed by the Given's x, keeps the true pattern).
+    H(a_j) is H(u_j) wherever a_j is max(u_j, 0); on a student's own values it reads the on/off pattern they
+    wrote: a unit is on where their value of it is positive, or, left blank, where their own input to it is.  So
+    a value is carried (:mod:`hwlib.marker`) when the step gives it from the student's own upstream values, the
+    slopes of those values included: a student who wrote y₁ = 1 where y₁ is off, and let the gradient through
+    y₁, has the later steps carried.
     Without an activation (the homework's) no slope appears and the formulas are the linear ones.
     """
     given = {"weights": weights, "x": x, "t": t}
@@ -181,18 +183,20 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
             values[d(key(layer, i))] = float(grads.activations[layer][i])
             labels[d(key(layer, i))] = gradient_label(label(layer, i))
     slopes: dict[tuple[int, int], sp.Expr] = {}  # (layer, j) -> the factor of the hidden unit's slope, 1 if none
+    relu: set[tuple[int, int]] = set()  # the hidden units that apply ReLU
     for layer in range(1, len(sizes)):
         inputs = values_by_layer[layer - 1] @ net.weights[layer - 1]
         for j in range(sizes[layer]):
             slopes[layer, j] = sp.Integer(1)
             if activation == "relu" and layer < len(sizes) - 1:
+                relu.add((layer, j))
                 slope = slope_key(key(layer, j))
                 values[slope] = 1.0 if inputs[j] > 0 else 0.0
                 labels[slope] = slope_label(label(layer, j))
                 slopes[layer, j] = s(slope)
-                # ReLU'(u_j) = 1 where u_j = Σ_i a_i w_ij > 0, else 0 (0 at the kink, as Network takes it)
-                formulas[slope] = sp.Heaviside(sum(s(key(layer - 1, i)) * s(weight_key(layer - 1, i, j))
-                                                   for i in range(sizes[layer - 1])), 0)
+                # ReLU'(u_j) = H(a_j): 1 where the unit's value a_j = max(u_j, 0) is positive, that is where u_j > 0,
+                # else 0 (0 at the kink, as Network takes it)
+                formulas[slope] = sp.Heaviside(s(key(layer, j)), 0)
     for layer, matrix in enumerate(net.weights):
         for i in range(matrix.shape[0]):
             for j in range(matrix.shape[1]):
@@ -203,9 +207,9 @@ def problem3_truth(weights: Sequence, x: Sequence[float], t: float, letters: Seq
                 labels[d(w)] = gradient_label(weight_label(layer, i, j))
                 # dL/dw^l_ij = a^{l-1}_i f'(u^l_j) dL/da^l_j
                 formulas[d(w)] = s(key(layer, i)) * slopes[layer + 1, j] * s(d(key(layer + 1, j)))
-        for j in range(matrix.shape[1]):  # forward: a^l_j = f'(u^l_j) sum_i a^{l-1}_i w^l_ij
-            formulas[key(layer + 1, j)] = slopes[layer + 1, j] * sum(s(key(layer, i)) * s(weight_key(layer, i, j))
-                                                                     for i in range(matrix.shape[0]))
+        for j in range(matrix.shape[1]):  # forward: a^l_j = f(u^l_j), u^l_j = sum_i a^{l-1}_i w^l_ij
+            u = sum(s(key(layer, i)) * s(weight_key(layer, i, j)) for i in range(matrix.shape[0]))
+            formulas[key(layer + 1, j)] = relu_of(u) if (layer + 1, j) in relu else u
         for i in range(matrix.shape[0]):  # backward: dL/da^{l-1}_i = sum_j w^l_ij f'(u^l_j) dL/da^l_j
             formulas[d(key(layer, i))] = sum(
                 s(weight_key(layer, i, j)) * slopes[layer + 1, j] * s(d(key(layer + 1, j)))
@@ -225,6 +229,12 @@ GIVEN_NAMES: dict[int, tuple[str, ...]] = {
     2: ("in_volume", "out_volume", "kernels"),
     3: ("weights", "x", "t"),
 }
+def relu_of(u: sp.Expr) -> sp.Expr:
+    """ReLU as the local formulas write it, H(u) · u = max(u, 0) (H: the Heaviside step, 0 at the kink), in the
+    terms every evaluator of the formulas has (:data:`MATH_MODULES`, numpy, the page script's ``step``)."""
+    return sp.Heaviside(u, 0) * u
+
+
 def heaviside(x: Any, at_zero: Any = 0) -> int:
     """The Heaviside step as the formulas use it (ReLU's slope): 1 where ``x`` > 0, else 0 (``at_zero`` is the
     value sympy's ``Heaviside(x, 0)`` names; the kink counts as off, as :class:`hwlib.network.Network` takes it).

@@ -254,16 +254,19 @@ class ClassMarker:
     ) -> None:
         self.policy = policy or Policy()
         self.columns = list(columns)
-        self.truth: dict[str, float] = {}
-        self.exact: dict[str, Fraction] = {}
+        self.truth: dict[str, float] = {}  # each column's true value
+        # problem -> every quantity of its truth (a Given's too: P1 and P2 both have a C_out), as float64
+        self._values: dict[int, dict[str, float]] = {}
         self._columns: dict[str, _Column] = {}
         self._decoded: dict[tuple[str, int], tuple[str, ...]] = {}
+        # (problem, quantity) of a local formula that is no column (ReLU's slopes): worked out from the students'
+        # values
+        self._derived: dict[tuple[int, str], tuple[tuple[str, ...], Callable[..., Any], Callable[..., Any]]] = {}
         for problem in (1, 2, 3):
             given = givens[problem]
             truth = mistakes.truth_of(problem, given)
             exact = exact_truth(problem, given, self.policy)
-            self.exact.update(exact)
-            self.truth.update({q: float(x) for q, x in exact.items()})
+            self._values[problem] = {q: float(x) for q, x in exact.items()}
             for q in answer_quantities(problem, truth):
                 formula = truth.formulas.get(q)
                 self._columns[q] = _Column(
@@ -273,6 +276,10 @@ class ClassMarker:
                     float(exact[q]),
                     _numpy_function(sp.sympify(formula)) if formula is not None else None,
                 )
+                self.truth[q] = float(exact[q])
+            for q, formula in truth.formulas.items():
+                if q not in self._columns:
+                    self._derived[problem, q] = _numpy_function(sp.sympify(formula))
             for m in mistakes.CATALOGUE:
                 if m.problem != problem:
                     continue
@@ -330,6 +337,13 @@ class ClassMarker:
         local = self._columns[quantity].local
         return local[0] if local else []
 
+    def _local(self, problem: int, quantity: str) -> tuple | None:
+        """The compiled local formula of a column or of a quantity of ``problem`` worked out for every student (a
+        slope), or None (a given)."""
+        if quantity in self._columns and self._columns[quantity].problem == problem:
+            return self._columns[quantity].local
+        return self._derived.get((problem, quantity))
+
     def _evaluate(
         self,
         function: tuple[tuple[str, ...], Callable[..., Any], Callable[..., Any]] | tuple,
@@ -364,26 +378,30 @@ class ClassMarker:
         """Verdicts for ``n`` students: ``values`` maps each column to its float array (NaN: blank or review)."""
         inexact = inexact or {}
         policy = self.policy
-        cache: dict[str, np.ndarray | float] = {}
+        cache: dict[tuple[int, str], np.ndarray | float] = {}
 
-        def own(name: str) -> np.ndarray | float:
-            """The students' own values of a quantity (ValueMarker.own_values): what each wrote; where one wrote
-            none, its local formula on their own earlier values (NaN where that overflows), else the true value of
-            a given."""
-            if name not in cache:
-                cache[name] = np.nan  # no cycles in the formulas; a guard all the same
-                column = values.get(name)
-                true = self.truth[name] if name in self.truth else float(self.exact[name])
-                local = self._columns[name].local if name in self._columns else None
-                fill = true if local is None else self._evaluate(local, own, n)
+        def own_of(problem: int, name: str) -> np.ndarray | float:
+            """The students' own values of a quantity of ``problem`` (ValueMarker.own_values): what each wrote;
+            where one wrote none, its local formula on their own earlier values (NaN where that overflows), else
+            the true value of a given."""
+            key = (problem, name)
+            if key not in cache:
+                cache[key] = np.nan  # no cycles in the formulas; a guard all the same
+                written_column = name in self._columns and self._columns[name].problem == problem
+                column = values.get(name) if written_column else None
+                local = self._local(problem, name)
+                fill = self._values[problem][name] if local is None else self._evaluate(local, owns[problem], n)
                 if column is None:
-                    cache[name] = fill
+                    cache[key] = fill
                 else:
                     written = np.isfinite(column)
                     if name in inexact:
                         written &= ~inexact[name]
-                    cache[name] = np.where(written, column, fill)
-            return cache[name]
+                    cache[key] = np.where(written, column, fill)
+            return cache[key]
+
+        # the own values of each problem's quantities, for its formulas
+        owns = {problem: functools.partial(own_of, problem) for problem in self._values}
 
         codes = np.zeros((n, len(self.columns)), dtype=np.uint8)
         bits: dict[int, np.ndarray] = {}
@@ -392,7 +410,7 @@ class ClassMarker:
         usable_of: dict[str, np.ndarray] = {}
         correct_of: dict[str, np.ndarray] = {}
         step_of: dict[str, np.ndarray] = {}
-        unsound_of: dict[str, np.ndarray | bool] = {}
+        unsound_of: dict[tuple[int, str], np.ndarray | bool] = {}
 
         def judged(q: str) -> None:
             if q in correct_of:
@@ -405,29 +423,30 @@ class ClassMarker:
             usable_of[q] = usable
             correct_of[q] = usable & agrees(v, column.truth, column.count, policy)
             if column.local is not None:
-                step_of[q] = self._evaluate(column.local, own, n)
+                step_of[q] = self._evaluate(column.local, owns[column.problem], n)
 
-        def upstream_unsound(q: str) -> np.ndarray | bool:
-            local = self._columns[q].local
+        def upstream_unsound(problem: int, q: str) -> np.ndarray | bool:
+            local = self._local(problem, q)
             out: np.ndarray | bool = False
             for name in local[0] if local else ():
-                out = out | unsound(name)
+                out = out | unsound(problem, name)
             return out
 
-        def unsound(q: str) -> np.ndarray | bool:
+        def unsound(problem: int, q: str) -> np.ndarray | bool:
             """A written wrong value whose own step overflows, or resting on such a value (directly or through a
             value worked out for a blank): nothing carries from it."""
-            if q not in unsound_of:
-                unsound_of[q] = False  # no cycles in the formulas; a guard all the same
-                if q in self._columns and self._columns[q].local is not None:
-                    up = upstream_unsound(q)
-                    if q in values:
+            key = (problem, q)
+            if key not in unsound_of:
+                unsound_of[key] = False  # no cycles in the formulas; a guard all the same
+                if self._local(problem, q) is not None:
+                    up = upstream_unsound(problem, q)
+                    if q in values and self._columns[q].problem == problem:
                         judged(q)
                         usable = usable_of[q]
-                        unsound_of[q] = (usable & ~correct_of[q] & (np.isnan(step_of[q]) | up)) | (~usable & up)
+                        unsound_of[key] = (usable & ~correct_of[q] & (np.isnan(step_of[q]) | up)) | (~usable & up)
                     else:
-                        unsound_of[q] = up
-            return unsound_of[q]
+                        unsound_of[key] = up
+            return unsound_of[key]
 
         absent = None
         with np.errstate(over="ignore", invalid="ignore"):
@@ -447,10 +466,11 @@ class ClassMarker:
                     r = step_of[q]
                     follow[j] = r
                     right_on_own = agrees(v, r, column.count, policy)
-                    carried = usable & ~correct & right_on_own & ~np.asarray(upstream_unsound(q), dtype=bool)
+                    unsound_upstream = np.asarray(upstream_unsound(column.problem, q), dtype=bool)
+                    carried = usable & ~correct & right_on_own & ~unsound_upstream
                     written_upstream = np.zeros(n, dtype=bool)
                     for name in column.local[0]:
-                        if name in values:
+                        if name in values and self._columns[name].problem == column.problem:
                             written_upstream |= np.isfinite(values[name])
                     flag = correct & written_upstream & ~right_on_own
                     if flag.any():
@@ -460,7 +480,8 @@ class ClassMarker:
                 if wrong.any() and (column.steps or column.predicted):
                     step_bits = np.zeros(n, dtype=np.int64)
                     for bit, *function in column.steps:
-                        hit = usable & agrees(v, self._evaluate(function, own, n), column.count, policy, whole=False)
+                        step = self._evaluate(function, owns[column.problem], n)
+                        hit = usable & agrees(v, step, column.count, policy, whole=False)
                         step_bits |= hit.astype(np.int64) << bit
                     predicted_bits = np.zeros(n, dtype=np.int64)
                     for bit, p in column.predicted:

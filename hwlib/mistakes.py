@@ -26,7 +26,7 @@ from typing import Any
 import sympy as sp
 
 from hwlib import answers
-from hwlib.answers import Truth
+from hwlib.answers import Truth, relu_of
 from hwlib.naming import default_letters, slope_key, unit_key, weight_key
 from hwlib.tolerance import COUNT, DEFAULT, Policy
 
@@ -265,6 +265,13 @@ class _Net:
             return sp.Integer(1)
         return _s(slope_key(unit_key(self.letters, self.sizes, layer, j)))
 
+    def activated(self, layer: int, j: int, u: sp.Expr) -> sp.Expr:
+        """Unit j of ``layer`` as f of its input ``u``: ReLU (:func:`hwlib.answers.relu_of`) on a hidden layer of a
+        ReLU network, else ``u``."""
+        if not self.relu or layer in (0, len(self.sizes) - 1):
+            return u
+        return relu_of(u)
+
     def unit(self, layer: int, i: int) -> sp.Symbol:
         return _s(unit_key(self.letters, self.sizes, layer, i))
 
@@ -339,8 +346,8 @@ def _p3_transposed_weight_forward(given: Mapping[str, Any], truth: Truth) -> dic
     for layer in net.square_layers:  # a'_j = sum_i a_i w_ji instead of w_ij
         n = net.sizes[layer]
         for j in range(n):
-            out[str(net.unit(layer + 1, j))] = net.slope(layer + 1, j) * sum(
-                net.unit(layer, i) * net.weight(layer, j, i) for i in range(n))
+            out[str(net.unit(layer + 1, j))] = net.activated(layer + 1, j, sum(
+                net.unit(layer, i) * net.weight(layer, j, i) for i in range(n)))
     return out
 
 
@@ -369,13 +376,19 @@ def _p3_lost_sign_of_negative_input(given: Mapping[str, Any], truth: Truth) -> d
 
 
 def _p3_relu_not_applied(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
-    """The network worked as a linear one: every hidden unit's slope taken as 1, so a unit whose input is negative
-    keeps that input as its value, and the gradient passes back through it (a Given without ReLU: none)."""
+    """The network worked as a linear one: every hidden unit's value its input u_j = Σ_i a_i w_ij, and its slope
+    taken as 1, so a unit whose input is negative keeps that input as its value, and the gradient passes back
+    through it (a Given without ReLU: none)."""
     net = _net(given)
     if not net.relu:
         return {}
-    return {str(net.slope(layer, j)): sp.Integer(1)
-            for layer in range(1, len(net.sizes) - 1) for j in range(net.sizes[layer])}
+    out: dict[str, sp.Expr] = {}
+    for layer in range(1, len(net.sizes) - 1):
+        for j in range(net.sizes[layer]):
+            out[str(net.slope(layer, j))] = sp.Integer(1)
+            out[str(net.unit(layer, j))] = sum(net.unit(layer - 1, i) * net.weight(layer - 1, i, j)
+                                               for i in range(net.sizes[layer - 1]))
+    return out
 
 
 def _p3_relu_slope_taken_as_one(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:

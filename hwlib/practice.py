@@ -719,9 +719,9 @@ def _plain_expression(expr: sp.Expr, labels: Mapping[str, str]) -> str:
     if isinstance(expr, sp.Add):
         return " + ".join(_plain_expression(term, labels) for term in expr.args)
     if isinstance(expr, sp.Mul):
-        slopes = [f for f in expr.args if _factor_rank(f) == 2]
-        rest = [f for f in expr.args if _factor_rank(f) != 2]
-        if slopes and len(rest) == 1 and isinstance(rest[0], sp.Add):  # a ReLU unit's forward step
+        steps = [f for f in expr.args if isinstance(f, sp.Heaviside)]
+        rest = [f for f in expr.args if not isinstance(f, sp.Heaviside)]
+        if len(steps) == 1 and len(rest) == 1 and steps[0].args[0] == rest[0]:  # a ReLU unit: H(u) · u
             return f"max(0, {_plain_expression(rest[0], labels)})"
         factors = sorted(expr.args, key=lambda f: (_factor_rank(f), str(f)))
         return " · ".join(_plain_expression(f, labels) for f in factors)

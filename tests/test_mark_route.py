@@ -209,6 +209,12 @@ def test_a_blank_intermediate_is_worked_out_from_the_students_own_values(tmp_pat
     assert verdicts == ["carried", "wrong", "wrong"]
 
 
+def test_a_formula_reads_the_givens_of_its_own_problem(tmp_path):
+    # Problems 1 and 2 both have a C_out (40 and 10): 3² · 20 · 10 = 1,800 is no step of Problem 1 (3² · 20 · 40)
+    code, out = run(tmp_path, "student,standard.weights,depthwise.weights\nann,1800,90\n")
+    assert code == 0 and marks(out)["ann"]["standard.weights"] == "wrong"
+
+
 def test_macs_follow_through_from_the_students_own_weights(tmp_path):
     code, out = run(tmp_path, "student,standard.weights,standard.macs\nbias,7240,1629000\nfilters,3600,810000\n")
     assert code == 0

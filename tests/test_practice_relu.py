@@ -3,11 +3,14 @@ differences and sympy, the marker's rule for carried values (the true on/off pat
 
 from __future__ import annotations
 
+import csv
+import json
+
 import numpy as np
 import pytest
 import sympy as sp
 
-from hwlib import answers, givens, practice, problems
+from hwlib import answers, givens, mark, practice, problems
 from hwlib.marker import CARRIED, CORRECT, WRONG
 from hwlib.naming import unit_key
 from hwlib.network import Network
@@ -126,7 +129,8 @@ SMALL = {"weights": [[[1, -1], [1, 0]], [[1, 2], [-1, 1]], [[1], [1]]], "x": [1,
 
 def test_carried_credit_follows_the_students_own_on_off_pattern():
     """A value is carried when its step gives it from the student's own upstream values, ReLU's slopes included:
-    where the student's own y2 makes z1's input negative, their z1 is off (0), as a fair marker would have it."""
+    where the student's own y2 makes z1's input negative, their z1 is off (0), as a fair marker would have it; a
+    unit's slope follows the value the student wrote for it (on where positive), the first hidden layer's too."""
     truth = problems.get(3).truth(SMALL)
     assert truth.values["y2"] == 0 and truth.values["relu'(y2)"] == 0 and truth.values["relu'(y1)"] == 1
     # a wrong dL/dz1 (16 is right): dL/dw2_11 = y1 · ReLU'(z1) · dL/dz1 = 3 · 1 · 10 = 30 is carried
@@ -137,6 +141,11 @@ def test_carried_credit_follows_the_students_own_on_off_pattern():
     verdicts = practice.judge(3, SMALL, {"dL/dy2": 5.0, "dL/dw1_12": 5.0})
     assert [v.verdict for v in verdicts] == [WRONG, WRONG]
     assert "ReLU'(y₂)" in practice.hint(3, SMALL, "dL/dw1_12")
+    # the pattern is the one the student wrote: y2 = 1 (true 0, its input x1 w1_12 + x2 w1_22 = −1) is on in their
+    # working, so the gradient they let through it is carried: dL/dw1_12 = x1 · ReLU'(y2) · dL/dy2 = 1 · 1 · 5
+    verdicts = practice.judge(3, SMALL, {"y2": 1.0, "dL/dy2": 5.0, "dL/dw1_12": 5.0})
+    assert [v.verdict for v in verdicts] == [WRONG, WRONG, CARRIED]
+    assert practice.judge(3, SMALL, {"y2": 0.0, "dL/dy2": 5.0, "dL/dw1_12": 5.0})[2].verdict == WRONG  # written off
     # y2 = 5 (true 0): z1's input y1 w2_11 + y2 w2_21 = 3 − 5 = −2 on the student's own y2, so ReLU gives 0
     assert [v.verdict for v in practice.judge(3, SMALL, {"y2": 5.0, "z1": 0.0})] == [WRONG, CARRIED]
     assert [v.verdict for v in practice.judge(3, SMALL, {"y2": 5.0, "z1": -2.0})] == [WRONG, WRONG]
@@ -144,6 +153,24 @@ def test_carried_credit_follows_the_students_own_on_off_pattern():
     own = {"y2": 5.0, "z1": 0.0, "dL/dw2_21": 0.0}
     assert [v.verdict for v in practice.judge(3, SMALL, own)][2] == (
         CORRECT if problems.get(3).truth(SMALL).values["dL/dw2_21"] == 0 else CARRIED)
+
+
+def test_the_class_marker_reads_the_on_off_pattern_the_student_wrote(tmp_path):
+    """The class marker (numpy, :mod:`hwlib.class_vector`) follows the same pattern as the practice pages: ann's
+    y2 = 1 is on in her working, so the gradient she lets through it is carried; bob wrote y2 = 0 (off), and cat
+    left y2 blank, which her own input to it, x1 w1_12 + x2 w1_22 = −1, switches off."""
+    answers = tmp_path / "answers.csv"
+    answers.write_text("student,y2,dL/dy2,dL/dw1_12\nann,1,5,5\nbob,0,5,5\ncat,,5,5\n", encoding="utf-8")
+    given = tmp_path / "given.json"
+    given.write_text(json.dumps({"p3": SMALL}), encoding="utf-8")
+    out = tmp_path / "out"
+    assert mark.main([str(answers), "--out", str(out), "--given", str(given)]) == 0
+    with open(out / "marks.csv", newline="", encoding="utf-8") as f:
+        found = {row["student"]: row["dL/dw1_12"] for row in csv.DictReader(f)}
+    assert found == {"ann": CARRIED, "bob": WRONG, "cat": WRONG}
+    scalar = [practice.judge(3, SMALL, {"y2": y2, "dL/dy2": 5.0, "dL/dw1_12": 5.0})[-1].verdict
+              for y2 in (1.0, 0.0, None)]
+    assert scalar == [CARRIED, WRONG, WRONG]
 
 
 def test_the_statement_and_solution_say_where_relu_acts():
