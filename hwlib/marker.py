@@ -644,8 +644,11 @@ class ValueMarker:
             return False
         return self.policy.agrees(float(value), step, self.truth.kind(quantity))
 
-    def verdicts(self, values: Mapping[str, float | None]) -> dict[str, tuple[str, tuple[str, ...]]]:
-        """quantity -> (verdict, catalogue names) for one student's ``values`` (``None``: blank).
+    def verdicts(
+        self, values: Mapping[str, float | None], own: Mapping[str, float] | None = None
+    ) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """quantity -> (verdict, catalogue names) for one student's ``values`` (``None``: blank); ``own`` may pass
+        in their :meth:`own_values`.
 
         correct: the value agrees with the true one (the tolerance policy); carried: the local formula on the
         student's own values (:meth:`own_values`: what they wrote, a blank intermediate worked out from their
@@ -653,7 +656,8 @@ class ValueMarker:
         step formula on those values gives it, else those whose prediction from the Given does.
         """
         truth = self.truth.values
-        own = self.own_values(values)
+        if own is None:
+            own = self.own_values(values)
         agrees = self.policy.agrees
         out = {}
         for q, v in values.items():

@@ -854,7 +854,8 @@ def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | N
     given_json = json.dumps(given, sort_keys=False)
     marker = _value_marker(problem, given_json)
     own = {q: (None if v is None else float(v)) for q, v in values.items()}
-    verdicts = marker.verdicts(own)
+    worked = marker.own_values(own)  # every quantity as the student's own working has it (blanks worked out)
+    verdicts = marker.verdicts(own, worked)
     truth = marker.truth
     order = problems.get(problem).catalogue
     agrees = marker.policy.agrees
@@ -864,7 +865,6 @@ def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | N
     # A right field counts against a slip at a root only when the student reached it from that root, step by step
     # on their own values: MACs found by the closed form, beside weights that count biases, say nothing about the
     # weights.
-    worked = marker.own_values(own)
     follows = {f: marker.follows(f, own, worked) for f in verdicts}
 
     def reached(f: str, root: str, seen: frozenset[str] = frozenset()) -> bool:
