@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -244,6 +245,15 @@ def heaviside(x: Any, at_zero: Any = 0) -> int:
 
 #: lambdify's modules for the local formulas on Python numbers: ``math``, and the Heaviside step
 MATH_MODULES: list[Any] = [{"Heaviside": heaviside}, "math"]
+
+
+@lru_cache(maxsize=8192)
+def compiled(expr: sp.Expr) -> tuple[tuple[str, ...], Callable[..., Any]]:
+    """``expr`` as a function on Python numbers (:data:`MATH_MODULES`) of its symbols' values, and their names
+    (sorted): ``function(*values of names)``.  Compiled once per expression and process: every variant of a
+    network shape shares its formulas, and ``lambdify`` is most of the time a marker takes to set up."""
+    symbols = sorted(expr.free_symbols, key=str)
+    return tuple(str(s) for s in symbols), sp.lambdify(symbols, expr, modules=MATH_MODULES, dummify=True)
 
 #: keys a Given may hold beside GIVEN_NAMES: Problem 3's hidden activation (:func:`hwlib.givens.problem3`)
 OPTIONAL_GIVEN_NAMES: dict[int, tuple[str, ...]] = {1: (), 2: (), 3: ("hidden_activation",)}

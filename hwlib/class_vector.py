@@ -112,13 +112,9 @@ def agrees(
 def _numpy_function(expr: sp.Expr) -> tuple[tuple[str, ...], Callable[..., Any], Callable[..., Any]]:
     """``expr`` compiled for numpy arrays and for Python numbers, with its argument names (sorted); compiled once
     per expression and process (lambdify is most of the time a small class takes to mark)."""
+    names, scalar = answers.compiled(expr)  # names: shared by every caller, immutable
     symbols = sorted(expr.free_symbols, key=str)
-    names = tuple(str(s) for s in symbols)  # shared by every caller: immutable
-    return (
-        names,
-        sp.lambdify(symbols, expr, modules="numpy", dummify=True),
-        sp.lambdify(symbols, expr, modules=answers.MATH_MODULES, dummify=True),
-    )
+    return names, sp.lambdify(symbols, expr, modules="numpy", dummify=True), scalar
 
 
 def _exact(value: float) -> Fraction:

@@ -556,9 +556,8 @@ class ValueMarker:
         self.quantities = registered.computed(self.truth)
         self._local = {}
         for q, expr in self.truth.formulas.items():
-            symbols = sorted(expr.free_symbols, key=str)
-            function = sp.lambdify(symbols, expr, modules=answers.MATH_MODULES, dummify=True)
-            self._local[q] = ([str(s) for s in symbols], function)
+            names, function = answers.compiled(expr)
+            self._local[q] = (list(names), function)
         self._steps: dict[str, list[tuple[str, list[str], Any]]] = {}
         self._predicted: dict[str, list[tuple[float, str]]] = {}
         for m in registered.catalogue:

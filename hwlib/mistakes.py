@@ -107,7 +107,8 @@ class _Given:
 
 
 def propagate(truth: Truth, overrides: Mapping[str, sp.Expr]) -> dict[str, float]:
-    """Every quantity of ``truth`` recomputed from its local formula, with ``overrides`` in place of some.
+    """Every quantity of ``truth`` recomputed from its local formula, with ``overrides`` in place of some, in
+    float64 (NaN where a step overflows or is undefined).
 
     Quantities without a formula (the givens) keep their true values unless overridden.
     """
@@ -119,9 +120,12 @@ def propagate(truth: Truth, overrides: Mapping[str, sp.Expr]) -> dict[str, float
             if depth > 200:
                 raise ValueError(f"the formulas of {q!r} refer to each other in a cycle")
             if q in formulas:
-                expr = sp.sympify(formulas[q])
-                env = {sym: sp.Float(value(str(sym), depth + 1)) for sym in expr.free_symbols}
-                values[q] = float(expr.xreplace(env))
+                names, function = answers.compiled(sp.sympify(formulas[q]))
+                inputs = [value(n, depth + 1) for n in names]
+                try:
+                    values[q] = float(function(*inputs))
+                except (ArithmeticError, ValueError):
+                    values[q] = math.nan
             else:
                 values[q] = truth.values[q]
         return values[q]
@@ -161,10 +165,8 @@ def _compiled_steps(mistake: Mistake, keyed: _Given) -> dict[str, tuple[tuple[st
         return {}
     compiled = {}
     for q, expr in overrides.items():
-        expr = sp.sympify(expr)
-        symbols = sorted(expr.free_symbols, key=str)
-        function = sp.lambdify(symbols, expr, modules=answers.MATH_MODULES, dummify=True)
-        compiled[q] = (tuple(str(x) for x in symbols), function, truth)
+        names, function = answers.compiled(sp.sympify(expr))
+        compiled[q] = (names, function, truth)
     return compiled
 
 
