@@ -1,9 +1,13 @@
 """A practice variant as a page section: statement, labelled inputs, the checker's data, the worked solution.
 
 ``variant_markdown(problem, seed)`` is what a practice page's code cell
-displays: MyST Markdown with two raw HTML blocks, read by the book's
-``practice.js`` (``book/practice/``) in the browser, with no kernel and no
-server:
+displays: MyST Markdown that every notebook viewer shows (heading, statement,
+worked solution), with the place of the answer form as an HTML comment
+(:data:`PLACEHOLDER`), which a viewer hides: a form there could not run, and its
+Check button would submit the viewer's own page.  The book's build replaces the
+comment with :func:`form_html` (``_ext/hwlib_book/practice_forms.py``), read by
+the book's ``practice.js`` (``book/practice/``) in the browser, with no kernel
+and no server:
 
 * the variant's container ``<form class="practice-variant" data-problem=N
   data-seed=S>`` holds one ``<input data-quantity="<key>">`` per field
@@ -14,8 +18,9 @@ server:
   JSON (:func:`checker_data`: the Given's values, how to solve the rest, the
   local formulas and the catalogue's wrong formulas, never an answer);
 * the worked solution (the chapter's own text, ``hwlib.worked.problemN.solution``)
-  sits behind a ``<details>`` toggle, inside a ``<template>`` that the script
-  puts in place when the toggle first opens.  Where Chromium is installed the
+  sits under a ``### Worked solution`` heading, which the build turns into a
+  ``<details>`` toggle, its text inside a ``<template>`` that the script
+  puts in place when the toggle first opens (``_ext/hwlib_book/solution_toggle.py``).  Where Chromium is installed the
   build typesets its formulas (``_ext/hwlib_book/prerender_math.py``);
   otherwise MathJax does when it opens: a page of 20 solutions would otherwise
   typeset over a thousand formulas on loading.
@@ -23,9 +28,10 @@ server:
 After a check, each input carries ``data-verdict="correct"``, ``"carried"`` or
 ``"wrong"`` (none while blank), as :func:`hwlib.practice.judge` decides for the
 whole answer; the feedback says which in words and with a sign (✓, ↪, ✗), not
-by colour alone.  :func:`controls_markdown` puts the count of completed variants,
+by colour alone.  :func:`controls_html` puts the count of completed variants,
 a seed field and a New variant button at the top of a page, with the data that
-lets the script pose fresh variants (:func:`generator_data`).
+lets the script pose fresh variants (:func:`generator_data`); its place in the
+notebook is :func:`controls_markdown`, a comment too.
 
 The practice pages (``book/practice_problemN.ipynb``) call :func:`variant_markdown`
 for 20 seeds each.  The build renders their committed outputs without executing
@@ -49,8 +55,9 @@ from hwlib.practice import hint, quantity_label
 from hwlib.tolerance import COUNT, DEFAULT, Policy
 from hwlib.transcription import load_given
 
-__all__ = ["TABLE_SEEDS", "checker_data", "controls_markdown", "expression_tree", "generator_data", "hint",
-           "quantity_label", "variant_markdown", "weights_markdown"]
+__all__ = ["PLACEHOLDER", "TABLE_SEEDS", "checker_data", "controls_html", "controls_markdown", "expand_placeholder",
+           "expression_tree", "form_html", "generator_data", "hint", "quantity_label", "variant_markdown",
+           "weights_markdown"]
 
 
 weights_markdown = practice.weights_markdown  # one home: hwlib.practice (the sheets use it too)
@@ -172,13 +179,45 @@ def _form(variant: practice.Variant, data: Mapping[str, Any]) -> str:
     ])
 
 
+def form_html(problem: int, seed: int) -> str:
+    """The answer form of the variant of ``problem`` with ``seed``: labelled inputs, Check and Reset buttons,
+    status line and the checker's data (:func:`checker_data`), as one HTML block for the book's page."""
+    variant = practice.variant(problem, seed)
+    return _form(variant, checker_data(variant))
+
+
+#: Where a practice page's notebook output leaves room for what only the book's page can run: an HTML comment,
+#: which every notebook viewer hides, and which the build replaces with :func:`form_html` or
+#: :func:`controls_html` (:func:`expand_placeholder`; ``_ext/hwlib_book/practice_forms.py``).
+PLACEHOLDER = re.compile(
+    r"<!-- practice-(?P<kind>form|controls): problem (?P<problem>\d+)(?:, seed (?P<seed>\d+))? -->")
+
+
+def _placeholder(kind: str, problem: int, seed: int | None = None) -> str:
+    return f"<!-- practice-{kind}: problem {problem}" + ("" if seed is None else f", seed {seed}") + " -->"
+
+
+def expand_placeholder(text: str) -> str | None:
+    """The HTML that a placeholder comment stands for (the whole of ``text``, blank space aside), or None for
+    any other text."""
+    match = PLACEHOLDER.fullmatch(text.strip())
+    if match is None:
+        return None
+    problem = int(match["problem"])
+    if match["kind"] == "controls":
+        return None if match["seed"] is not None else controls_html(problem)
+    return None if match["seed"] is None else form_html(problem, int(match["seed"]))
+
+
 def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
-    """One variant's section of a practice page (MyST Markdown with raw HTML), for ``IPython.display.Markdown``:
-    its heading, statement, answer form and, under the heading ``### Worked solution``, its worked solution.
+    """One variant's section of a practice page (MyST Markdown), for ``IPython.display.Markdown``: its heading,
+    statement, the place of its answer form and, under the heading ``### Worked solution``, its worked solution.
 
     ``number`` is the variant's place on the page (its heading says "Variant
-    <number> (seed <seed>)"); without it the heading names the seed alone.  The worked solution is plain
-    Markdown, which every notebook viewer shows; the book's build puts it behind a toggle
+    <number> (seed <seed>)"); without it the heading names the seed alone.  Every notebook viewer shows the
+    statement and the worked solution as plain Markdown.  The answer form, which needs the page's script, is an
+    HTML comment here (:data:`PLACEHOLDER`), hidden in a viewer; the book's build puts the form there
+    (``_ext/hwlib_book/practice_forms.py``) and the worked solution behind a toggle
     (``_ext/hwlib_book/solution_toggle.py``).
     """
     variant = practice.variant(problem, seed)
@@ -188,7 +227,7 @@ def variant_markdown(problem: int, seed: int, number: int | None = None) -> str:
         f"## {title}",
         module.statement(variant.given).strip(),
         *([weights_markdown(variant.given)] if variant.problem == 3 else []),
-        _form(variant, checker_data(variant)),
+        _placeholder("form", variant.problem, seed),
         "### Worked solution",
         module.solution(variant.given).strip(),
     ]) + "\n"
@@ -307,6 +346,12 @@ def _shape_key(shape: Sequence[Sequence[int]]) -> str:
 
 
 def controls_markdown(problem: int) -> str:
+    """The place, at the top of a practice page, of its controls (:func:`controls_html`): an HTML comment, hidden
+    in a notebook viewer, which the book's build replaces with them (:data:`PLACEHOLDER`)."""
+    return _placeholder("controls", problems.get(problem).number) + "\n"
+
+
+def controls_html(problem: int) -> str:
     """The top of a practice page: the count of completed variants, a seed field (``data-action="seed"``, Enter
     loads it) and a New variant button (``data-action="new"``) that pose fresh variants in the page, offline,
     with the generator's data (:func:`generator_data`) for the page's script."""

@@ -153,15 +153,18 @@ def test_generated_markdown_holds_no_myst_role(path):
             assert not found, f"{path.name} cell {index}: {text[max(found.start() - 40, 0):found.end() + 40]!r}"
 
 
-# HTML that hides its content from a notebook viewer: a <template>'s content is inert (never shown), and a
-# viewer that strips the element shows its content as raw TeX.  The book adds the practice pages' <template>.
-HIDING_HTML = re.compile(r"<template\b", flags=re.IGNORECASE)
+# HTML that a notebook viewer cannot show as the book does: a <template>'s content is inert (never shown), and a
+# viewer that strips the element shows its content as raw TeX; a form, its inputs and buttons cannot run without
+# the page's script (a Check button would submit the viewer's own page), nor can a script.  The book's build adds
+# the practice pages' <template>s and forms.
+HIDING_HTML = re.compile(r"<(template|form|input|button|script)\b", flags=re.IGNORECASE)
 
 
 @pytest.mark.parametrize("path", sorted(BOOK.glob("*.ipynb")), ids=lambda p: p.stem)
 def test_generated_markdown_hides_nothing_from_a_notebook_viewer(path):
     """A practice variant's worked solution is plain Markdown in the notebook (the build puts it behind its
-    toggle): no Markdown output holds a ``<template>``."""
+    toggle), and its answer form only a placeholder comment (the build puts the form there): no Markdown output
+    holds a ``<template>``, a form or its controls, or a script."""
     nb = nbformat.read(path, as_version=4)
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):

@@ -23,7 +23,12 @@ def test_variant_section_has_the_hooks_labels_and_the_chapters_text(problem, see
     v = practice.variant(problem, seed)
     text = practice_page.variant_markdown(problem, seed, number=2)
     assert text.startswith(f"## Variant 2 (seed {seed})\n")
-    form = FORM.search(text).group(0)
+    # the notebook holds the form's place, a comment every viewer hides; the build puts the form there
+    assert "<form" not in text and "<input" not in text and "<script" not in text
+    placeholder = f"<!-- practice-form: problem {problem}, seed {seed} -->"
+    assert f"\n\n{placeholder}\n\n" in text
+    form = practice_page.expand_placeholder(placeholder)
+    assert form == practice_page.form_html(problem, seed) and FORM.fullmatch(form)
     assert f'data-problem="{problem}" data-seed="{seed}"' in form
     assert "\n\n" not in form  # one HTML block: a blank line would end it in Markdown
     quantities = re.findall(r'<input id="([^"]+)"[^>]*data-quantity="([^"]+)"', form)
@@ -87,10 +92,21 @@ def test_expression_trees_keep_the_formula():
 
 
 def test_embedded_data_is_json_that_cannot_close_its_script():
-    text = practice_page.variant_markdown(3, 4)
+    text = practice_page.form_html(3, 4)
     data = json.loads(DATA.search(text).group(1))
     assert {f["key"]: f["label"] for f in data["fields"]}["dL/dw3_11"] == "∂L/∂w³₁₁"
     assert "</" not in DATA.search(text).group(1)
+
+
+def test_only_a_whole_placeholder_comment_is_expanded():
+    controls = practice_page.controls_markdown(2)
+    assert controls.strip() == "<!-- practice-controls: problem 2 -->"
+    assert practice_page.expand_placeholder(controls) == practice_page.controls_html(2)
+    for text in ("<!-- other -->", "<!-- practice-form: problem 1 -->", "<!-- practice-controls: problem 1, seed 3 -->",
+                 "x <!-- practice-form: problem 1, seed 0 -->", "<!-- practice-form: problem 1, seed 0 --> y"):
+        assert practice_page.expand_placeholder(text) is None, text
+    with pytest.raises(ValueError, match="problem"):
+        practice_page.expand_placeholder("<!-- practice-form: problem 9, seed 0 -->")
 
 
 def test_labels_and_hints_name_the_quantity_in_the_books_notation():

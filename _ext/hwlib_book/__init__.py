@@ -5,6 +5,7 @@
 * :mod:`.assets`: the book's stylesheet, the practice pages' script, one copy of each inline script, the MyST
   Markdown download, no JupyterHub button for a placeholder hub;
 * :mod:`.answer_box`: a block quote headed by one bold phrase (``> **Answer**``) becomes a ``tip`` admonition;
+* :mod:`.practice_forms`: a practice page's answer forms and controls, put where its notebook leaves their place;
 * :mod:`.solution_toggle`: a practice variant's ``### Worked solution`` and the text under it go behind a toggle;
 * :mod:`.chromium`: Debian's Chromium started so that it reaches nothing but this machine;
 * :mod:`.prerender_math` and :mod:`.pdf`: after an HTML build, one Chromium session typesets the formulas into
@@ -24,6 +25,7 @@ from sphinx.util import logging
 from . import assets, cache_key, lock, pdf, prerender_math
 from .answer_box import AnswerBox
 from .chromium import book_browser, why_unavailable
+from .practice_forms import PracticeForms
 from .solution_toggle import SolutionToggle
 
 logger = logging.getLogger(__name__)
@@ -75,6 +77,7 @@ def setup(app):
     app.add_config_value("hwlib_source_hash", "", "env")
     app.add_config_value("hwlib_pdf_exclude", [], "env", types=[list])
     app.add_transform(AnswerBox)
+    app.add_transform(PracticeForms)
     app.add_post_transform(SolutionToggle)
     app.connect("config-inited", lock.one_build_at_a_time, priority=100)
     app.connect("config-inited", assets.no_placeholder_hub, priority=900)
