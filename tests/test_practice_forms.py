@@ -11,6 +11,7 @@ from docutils.utils import new_document
 from myst_parser.parsers.docutils_ import Parser
 
 from hwlib import practice_page
+
 from hwlib_book.practice_forms import PracticeForms
 
 
