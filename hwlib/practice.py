@@ -934,17 +934,24 @@ def messages(verdicts: Sequence[FieldVerdict], labels: Mapping[str, str], hints:
 
 
 def summary(verdicts: Sequence[FieldVerdict], labels: Mapping[str, str], optional: Mapping[str, bool]) -> str:
-    """The status line after a check: how many of the answered or required fields are right, which are not."""
+    """The status line after a check: how many of the answered or required fields are right or carried, and which
+    are wrong or still blank (a carried value is not listed: it comes right with the values it rests on)."""
     counted = [v for v in verdicts if not (v.verdict == BLANK and optional.get(v.quantity))]
     right = sum(v.verdict == CORRECT for v in counted)
     carried = sum(v.verdict == CARRIED for v in counted)
     text = f"{right} of {len(counted)} correct"
-    if carried:
-        text += f", {carried} carried"
-    missing = [labels.get(v.quantity, v.quantity) for v in counted if v.verdict != CORRECT]
-    if not missing:
+    if right == len(counted):
         return f"✓ {text}. Well done."
-    return f"✗ {text}. Not yet right: {'; '.join(missing)}."
+    if carried:
+        text += f", {carried} carried (right on your own earlier values)"
+    wrong = [labels.get(v.quantity, v.quantity) for v in counted if v.verdict == WRONG]
+    blank = [labels.get(v.quantity, v.quantity) for v in counted if v.verdict == BLANK]
+    parts = [f"✗ {text}."]
+    if wrong:
+        parts.append(f"Wrong: {'; '.join(wrong)}.")
+    if blank:
+        parts.append(f"No answer yet: {'; '.join(blank)}.")
+    return " ".join(parts)
 
 
 def check(problem: int, seed: int, answers: Mapping[str, Any]) -> str:

@@ -323,6 +323,24 @@ def test_problem2_filters_equal_to_the_input_channels_are_named_so():
     assert judged["a.filters"].verdict == "correct"
 
 
+def test_the_summary_names_the_slip_not_the_values_carried_from_it():
+    given = practice.make_given(3, 0)
+    truth = problems.get(3).truth(given)
+    layout = practice.fields(3, truth)
+    first = next(q for q, _ in layout if q in truth.formulas)
+    values = mistakes.propagate(truth, {first: sp.Float(truth.values[first] + 1)})  # one slip, carried on
+    answers = {q: values[q] for q, optional in layout if not optional}
+    line = practice.check(3, 0, answers).splitlines()[0]
+    required = len(answers)
+    verdicts = practice.judge(3, given, answers)
+    carried = sum(v.verdict == practice.CARRIED for v in verdicts)
+    right = sum(v.verdict == practice.CORRECT for v in verdicts)
+    assert carried > 3 and right + carried == required - 1
+    label = practice.quantity_label(3, first, truth)
+    assert line == (f"**Problem 3, seed 0.** ✗ {right} of {required} correct, {carried} carried (right on your own "
+                    f"earlier values). Wrong: {label}.")
+
+
 def test_check_returns_the_verdicts_as_markdown():
     given = practice.make_given(2, 7)
     truth = problems.get(2).truth(given)

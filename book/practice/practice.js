@@ -489,10 +489,17 @@
     var right = counted.filter(function (r) { return r.verdict === "correct"; }).length;
     var carried = counted.filter(function (r) { return r.verdict === "carried"; }).length;
     var text = right + " of " + counted.length + " correct";
-    if (carried) { text += ", " + carried + " carried"; }
-    var missing = counted.filter(function (r) { return r.verdict !== "correct"; }).map(function (r) { return labels[r.quantity]; });
-    if (!missing.length) { return "✓ " + text + ". Well done."; }
-    return "✗ " + text + ". Not yet right: " + missing.join("; ") + ".";
+    if (right === counted.length) { return "✓ " + text + ". Well done."; }
+    if (carried) { text += ", " + carried + " carried (right on your own earlier values)"; }
+    /* a carried value is not listed: it comes right with the values it rests on (hwlib.practice.summary) */
+    var named = function (verdict) {
+      return counted.filter(function (r) { return r.verdict === verdict; }).map(function (r) { return labels[r.quantity]; });
+    };
+    var wrong = named("wrong"), blank = named("blank");
+    var parts = ["✗ " + text + "."];
+    if (wrong.length) { parts.push("Wrong: " + wrong.join("; ") + "."); }
+    if (blank.length) { parts.push("No answer yet: " + blank.join("; ") + "."); }
+    return parts.join(" ");
   };
 
   /* ---------------------------------------------------------------- fresh variants
