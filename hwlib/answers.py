@@ -12,6 +12,7 @@ the answers); :mod:`hwlib.problems` is the registry that the rest of the package
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -236,15 +237,26 @@ def relu_of(u: sp.Expr) -> sp.Expr:
     return sp.Heaviside(u, 0) * u
 
 
-def heaviside(x: Any, at_zero: Any = 0) -> int:
-    """The Heaviside step as the formulas use it (ReLU's slope): 1 where ``x`` > 0, else 0 (``at_zero`` is the
-    value sympy's ``Heaviside(x, 0)`` names; the kink counts as off, as :class:`hwlib.network.Network` takes it).
-    An int, so that a formula evaluated in exact fractions stays exact."""
-    return 1 if x > 0 else 0
+def heaviside(x: Any, at_zero: Any = 0) -> int | float:
+    """The Heaviside step as the formulas use it (ReLU's slope): 1 where ``x`` > 0, 0 where ``x`` <= 0 (``at_zero``
+    is the value sympy's ``Heaviside(x, 0)`` names; the kink counts as off, as :class:`hwlib.network.Network` takes
+    it), NaN where ``x`` is NaN (a unit whose own value overflowed is neither on nor off, so nothing carries through
+    it).  An int otherwise, so that a formula evaluated in exact fractions stays exact."""
+    if x > 0:
+        return 1
+    return 0 if x <= 0 else math.nan
+
+
+def numpy_heaviside(x: Any, at_zero: Any = 0) -> Any:
+    """:func:`heaviside` on numpy arrays (NaN stays NaN), for ``lambdify``'s numpy modules."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.where(np.isnan(x), np.nan, np.where(x > 0, 1.0, 0.0))
 
 
 #: lambdify's modules for the local formulas on Python numbers: ``math``, and the Heaviside step
 MATH_MODULES: list[Any] = [{"Heaviside": heaviside}, "math"]
+#: lambdify's modules for the local formulas on numpy arrays: ``numpy``, and the Heaviside step
+NUMPY_MODULES: list[Any] = [{"Heaviside": numpy_heaviside}, "numpy"]
 
 
 @lru_cache(maxsize=8192)

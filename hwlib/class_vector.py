@@ -12,8 +12,9 @@ For each quantity ``q`` (a column) and each student (a row), with ``v`` the writ
 * **wrong** otherwise, named by the catalogue mistakes (:mod:`hwlib.mistakes`) whose step formula on
   those values gives ``v``, else those whose prediction from the Given is ``v``.
 
-Nothing carries from a value whose own step overflows (``z = 1e308`` makes ``2(z − t)`` overflow), nor
-from a value that rests on one.  A correct value whose local formula on the student's own written
+A step that overflows on the student's own values carries nothing (``z = 1e308`` makes ``2(z − t)``
+overflow, so no ``∂L/∂z`` is carried from it); a step that does not is judged as any other, as the scalar
+marker and the practice pages judge it.  A correct value whose local formula on the student's own written
 upstream values gives something else is *flagged* (``does_not_follow``): it stays correct, and
 ``mistakes.csv`` lists it.
 
@@ -114,7 +115,7 @@ def _numpy_function(expr: sp.Expr) -> tuple[tuple[str, ...], Callable[..., Any],
     per expression and process (lambdify is most of the time a small class takes to mark)."""
     names, scalar = answers.compiled(expr)  # names: shared by every caller, immutable
     symbols = sorted(expr.free_symbols, key=str)
-    return names, sp.lambdify(symbols, expr, modules="numpy", dummify=True), scalar
+    return names, sp.lambdify(symbols, expr, modules=answers.NUMPY_MODULES, dummify=True), scalar
 
 
 def _exact(value: float) -> Fraction:
@@ -406,7 +407,6 @@ class ClassMarker:
         usable_of: dict[str, np.ndarray] = {}
         correct_of: dict[str, np.ndarray] = {}
         step_of: dict[str, np.ndarray] = {}
-        unsound_of: dict[tuple[int, str], np.ndarray | bool] = {}
 
         def judged(q: str) -> None:
             if q in correct_of:
@@ -420,29 +420,6 @@ class ClassMarker:
             correct_of[q] = usable & agrees(v, column.truth, column.count, policy)
             if column.local is not None:
                 step_of[q] = self._evaluate(column.local, owns[column.problem], n)
-
-        def upstream_unsound(problem: int, q: str) -> np.ndarray | bool:
-            local = self._local(problem, q)
-            out: np.ndarray | bool = False
-            for name in local[0] if local else ():
-                out = out | unsound(problem, name)
-            return out
-
-        def unsound(problem: int, q: str) -> np.ndarray | bool:
-            """A written wrong value whose own step overflows, or resting on such a value (directly or through a
-            value worked out for a blank): nothing carries from it."""
-            key = (problem, q)
-            if key not in unsound_of:
-                unsound_of[key] = False  # no cycles in the formulas; a guard all the same
-                if self._local(problem, q) is not None:
-                    up = upstream_unsound(problem, q)
-                    if q in values and self._columns[q].problem == problem:
-                        judged(q)
-                        usable = usable_of[q]
-                        unsound_of[key] = (usable & ~correct_of[q] & (np.isnan(step_of[q]) | up)) | (~usable & up)
-                    else:
-                        unsound_of[key] = up
-            return unsound_of[key]
 
         absent = None
         with np.errstate(over="ignore", invalid="ignore"):
@@ -462,8 +439,7 @@ class ClassMarker:
                     r = step_of[q]
                     follow[j] = r
                     right_on_own = agrees(v, r, column.count, policy)
-                    unsound_upstream = np.asarray(upstream_unsound(column.problem, q), dtype=bool)
-                    carried = usable & ~correct & right_on_own & ~unsound_upstream
+                    carried = usable & ~correct & right_on_own
                     written_upstream = np.zeros(n, dtype=bool)
                     for name in column.local[0]:
                         if name in values and self._columns[name].problem == column.problem:

@@ -49,6 +49,13 @@ def answer_sets(problem: int, seed: int, rng: random.Random) -> list[dict[str, f
     if first is not None:
         values = mistakes.propagate(truth, {first: sp.Float(truth.values[first] + 1)})
         sets.append({q: (None if optional else values[q]) for q, optional in layout})
+    # the first computed field huge, the optional fields blank: a blank worked out from it overflows (NaN), and
+    # so does ReLU's slope of such a unit; then the other fields blank but the weights' gradients 0, which a unit
+    # taken as off would give, and the units' gradients true
+    if first is not None:
+        sets.append({q: (None if optional else (1e308 if q == first else true[q])) for q, optional in layout})
+        sets.append({q: (1e308 if q == first else 0.0 if q.startswith("dL/dw") else true[q] if q.startswith("dL/d")
+                         else None) for q, _ in layout})
     # the first computed field within the tolerance but not exact, and the next steps right on it (carried)
     if first is not None:
         values = mistakes.propagate(truth, {first: sp.Float(truth.values[first] * (1 + 1e-3) + 1e-3)})

@@ -530,11 +530,22 @@ def test_a_blank_beside_a_malformed_number_stays_blank(tmp_path, capsys):
     assert code == 2 and len(err) == 1 and "'--5' is not a number" in err[0]
 
 
-def test_1e308_everywhere_earns_nothing(tmp_path):
-    """Nothing carries from a value whose own step overflows, nor from a value resting on one."""
+def test_1e308_everywhere_carries_only_the_steps_that_give_it(tmp_path):
+    """A step that overflows on the student's own values carries nothing; one that gives their value (∂L/∂z₁ =
+    w³₁₁ · ∂L/∂z = 1 · 10³⁰⁸) is carried, by the same rule as any other value and as the scalar marker has it."""
     from hwlib.class_marking import quantities
+    from hwlib.marker import ValueMarker
     from hwlib.transcription import load_given
 
-    columns = list(quantities({p: load_given(p) for p in (1, 2, 3)}))
+    givens = {p: load_given(p) for p in (1, 2, 3)}
+    columns = list(quantities(givens))
     code, out = run(tmp_path, "student," + ",".join(columns) + "\nx," + ",".join(["1e308"] * len(columns)) + "\n")
-    assert code == 0 and marks(out)["x"]["follow_through"] == "0"
+    assert code == 0
+    row = marks(out)["x"]
+    assert row["z"] == row["L"] == row["dL/dz"] == row["separable.weights"] == "wrong"  # their steps overflow
+    expected = {}
+    for problem in (1, 2, 3):
+        marker = ValueMarker(problem, givens[problem])
+        expected.update({q: v[0] for q, v in marker.verdicts({q: 1e308 for q in marker.quantities}).items()})
+    assert {q: row[q] for q in columns} == {q: expected[q] for q in columns}
+    assert 0 < int(row["follow_through"]) < 8 and row["correct"] == "0"

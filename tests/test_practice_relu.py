@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 
 import numpy as np
 import pytest
 import sympy as sp
 
-from hwlib import answers, givens, mark, practice, problems
+from hwlib import answers, class_vector, givens, mark, practice, problems
+from hwlib.class_vector import ClassMarker
 from hwlib.marker import CARRIED, CORRECT, WRONG
 from hwlib.naming import unit_key
 from hwlib.network import Network
+from hwlib.transcription import load_given
 from hwlib.worked import problem3
 
 RELU_SEEDS = range(3, 800, 4)  # 200 ReLU variants
@@ -171,6 +174,19 @@ def test_the_class_marker_reads_the_on_off_pattern_the_student_wrote(tmp_path):
     scalar = [practice.judge(3, SMALL, {"y2": y2, "dL/dy2": 5.0, "dL/dw1_12": 5.0})[-1].verdict
               for y2 in (1.0, 0.0, None)]
     assert scalar == [CARRIED, WRONG, WRONG]
+
+
+def test_a_unit_whose_own_value_overflows_is_neither_on_nor_off():
+    """z1 left blank on y1 = 1e308 overflows: its slope is undefined (NaN), so nothing carries through it, in the
+    scalar marker and the class marker alike (the page's script: test_practice_js)."""
+    given = practice.make_given(3, 3)
+    values = {"y1": 1e308, "dL/dz1": -14.0, "dL/dw2_11": 0.0}  # 0 = y1 · ReLU'(z1) · dL/dz1 only if z1 were off
+    assert practice.judge(3, given, values)[-1].verdict == WRONG
+    assert np.isnan(answers.heaviside(math.nan)) and answers.heaviside(0) == 0 and answers.heaviside(2) == 1
+    givens = {p: (given if p == 3 else load_given(p)) for p in (1, 2, 3)}
+    columns = list(values)
+    marked = ClassMarker(givens, columns).mark({q: np.array([values[q]]) for q in columns}, 1)
+    assert int(marked.codes[0, columns.index("dL/dw2_11")]) == class_vector.WRONG
 
 
 def test_the_statement_and_solution_say_where_relu_acts():

@@ -199,7 +199,10 @@
     if ("abs" in tree) { return Math.abs(evaluate(tree.abs, value)); }
     if ("floor" in tree) { return Math.floor(evaluate(tree.floor, value)); }
     if ("ceil" in tree) { return Math.ceil(evaluate(tree.ceil, value)); }
-    if ("step" in tree) { return evaluate(tree.step, value) > 0 ? 1 : 0; }  // ReLU's slope (hwlib.answers.heaviside)
+    if ("step" in tree) {  // ReLU's slope (hwlib.answers.heaviside): NaN stays NaN, so nothing carries through it
+      var u = evaluate(tree.step, value);
+      return u > 0 ? 1 : (u <= 0 ? 0 : NaN);
+    }
     throw new Error("unknown expression " + JSON.stringify(tree));
   }
 
