@@ -390,11 +390,8 @@ class ClassMarker:
                 fill = self._values[problem][name] if local is None else self._evaluate(local, owns[problem], n)
                 if column is None:
                     cache[key] = fill
-                else:
-                    written = np.isfinite(column)
-                    if name in inexact:
-                        written &= ~inexact[name]
-                    cache[key] = np.where(written, column, fill)
+                else:  # a count typed past float64's precision agrees with nothing, but is the student's value
+                    cache[key] = np.where(np.isfinite(column), column, fill)
             return cache[key]
 
         # the own values of each problem's quantities, for its formulas

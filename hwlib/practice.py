@@ -73,6 +73,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -954,12 +955,52 @@ def summary(verdicts: Sequence[FieldVerdict], labels: Mapping[str, str], optiona
     return " ".join(parts)
 
 
+#: The largest count a float64 holds with every whole number below it: 2**53
+EXACT_COUNT_LIMIT = 2**53
+
+
+def read_answer(answer: Any, kind: str) -> float:
+    """An answer as the practice pages read it, as a float: a number, or the text a person typed
+    (:func:`hwlib.typed_number.parse`).
+
+    Raises :class:`hwlib.typed_number.NumberError` (a ValueError) with the reason where it is refused: a text
+    the parser refuses; a number that float64 cannot hold (keyword ``range``); for a count (``kind`` COUNT), a
+    value that float64 does not hold exactly (``count``: ``1.00000000000000000001`` would be read as 1, ``0.1``) or
+    above 2**53 (``count range``), where float64 no longer holds every whole number, as the class marker reads a
+    count too.  A count such as ``1.5``, read exactly, is judged: wrong, and named where a catalogue slip gives it
+    (padding k/2).  TypeError for what is no number.
+    The page's script reads a field by the same rules (``readAnswer``; ``hwlib/data/number_cases.json``).
+    """
+    if isinstance(answer, str):
+        answer = typed_number.parse(answer)
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, Decimal)):
+        raise TypeError(f"answer must be a number or text, got {answer!r}")
+    if isinstance(answer, float) and not math.isfinite(answer):
+        raise typed_number.NumberError("range", "not a finite number")
+    try:
+        value = float(answer)
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value):
+        raise typed_number.NumberError("range", "too large: at most about 1.8e308 (a float64)")
+    if kind == COUNT:
+        exact = Fraction(answer)
+        if exact != Fraction(value):  # 1.00000000000000000001 would be read as 1
+            raise typed_number.NumberError(
+                "count", "a count is read exactly, and a float64 cannot hold this one exactly")
+        if abs(exact) > EXACT_COUNT_LIMIT:
+            raise typed_number.NumberError(
+                "count range", "a count above 2⁵³ = 9,007,199,254,740,992 cannot be checked exactly")
+    return value
+
+
 def check(problem: int, seed: int, answers: Mapping[str, Any]) -> str:
     """Judge ``answers`` (quantity key -> number or typed text; missing or ``None``: blank) to variant ``seed`` of
     ``problem`` as its practice page does, and return the verdicts and feedback as Markdown: the route for a
     notebook viewer, where the page's inputs cannot run.
 
-    Text is read by :func:`hwlib.typed_number.parse`; a text it refuses is reported and judged as blank.
+    An answer is read by :func:`read_answer` (text by :func:`hwlib.typed_number.parse`); one it refuses (a count
+    that is not a whole number, say) is reported and judged as blank.
     """
     problem = _check_problem(problem)
     given = make_given(problem, seed)
@@ -975,15 +1016,15 @@ def check(problem: int, seed: int, answers: Mapping[str, Any]) -> str:
     refused: dict[str, str] = {}
     for q in keys:
         a = answers.get(q)
-        if isinstance(a, str):
-            try:
-                a = typed_number.parse(a)
-            except typed_number.NumberError as error:
-                refused[q] = error.reason
-                a = None
-        if a is not None and (isinstance(a, bool) or not isinstance(a, (int, float, Decimal))):
-            raise TypeError(f"answers[{q!r}] must be a number or text, got {a!r}")
-        values[q] = None if a is None else float(a)
+        values[q] = None
+        if a is None:
+            continue
+        try:
+            values[q] = read_answer(a, truth.kind(q))
+        except typed_number.NumberError as error:
+            refused[q] = error.reason
+        except TypeError:
+            raise TypeError(f"answers[{q!r}] must be a number or text, got {a!r}") from None
     verdicts = judge(problem, given, values)
     optional = dict(layout)
     labels = {q: quantity_label(problem, q, truth) for q in keys}

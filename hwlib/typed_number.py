@@ -12,7 +12,8 @@ Accepted (surrounding spaces ignored):
 Refused, each with a reason (:class:`NumberError`, whose ``keyword`` names the case): nothing typed; a
 decimal comma (``0,125``: is it 0.125 or 125? write ``0.125``); commas that do not separate groups of
 three; ``_`` between digits (``7_200``); a fraction (``1/2``); words or units (``7200 weights``, ``n/a``);
-digits other than 0 to 9 (full-width ``７``); anything else (``?``).
+digits other than 0 to 9 (full-width ``７``); a number that float64 cannot hold (``1e400``, ``1e-400``: it would
+be read as infinity or as 0); anything else (``?``).
 
 The value is exact: an integer spelling (no decimal point, no exponent) gives an ``int``; any other a
 :class:`decimal.Decimal` (``1e3`` is exactly 1000, ``0.1`` exactly one tenth).  The accepted and refused
@@ -22,7 +23,9 @@ script's copy of these rules (``book/practice/practice.js``, under Node) both re
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 import unicodedata
 from decimal import Decimal
 
@@ -88,4 +91,11 @@ def parse(text: str) -> int | Decimal:
     power = int(exponent or 0) * (-1 if exponent_sign in ("-", "\u2212") else 1)
     if abs(power) > MAX_EXPONENT:
         raise NumberError("range", f"the exponent must be between -{MAX_EXPONENT} and {MAX_EXPONENT}, got {power}")
-    return Decimal(f"{'-' if negative else ''}{digits}.{fraction or '0'}E{power}")
+    value = Decimal(f"{'-' if negative else ''}{digits}.{fraction or '0'}E{power}")
+    if value:  # a number that float64 cannot hold: it would be read as infinity, or as 0 (or a denormal)
+        size = abs(float(value))  # the nearest float64, as the page's script reads it too
+        if size == math.inf:
+            raise NumberError("range", "too large: at most about 1.8e308 (a float64)")
+        if size < sys.float_info.min:
+            raise NumberError("range", "too small to tell from 0: at least about 2.2e-308 (a float64)")
+    return value

@@ -209,6 +209,16 @@ def test_a_blank_intermediate_is_worked_out_from_the_students_own_values(tmp_pat
     assert verdicts == ["carried", "wrong", "wrong"]
 
 
+def test_a_count_read_inexactly_is_wrong_and_still_the_students_own_value(tmp_path):
+    # 0.1 depthwise weights (no float64 holds 0.1) agree with nothing, and 0.1 + 801 = 801.1 is what follows from
+    # them, not 981 (180 + 801); a count agrees only as a whole number, so 0.5 + 801 = 801.5 carries nothing either
+    code, out = run(tmp_path, "student,depthwise.weights,pointwise.weights,separable.weights\nann,0.1,801,981\n"
+                              "bob,0.5,801,801.5\n")
+    assert code == 0
+    assert marks(out)["ann"]["separable.weights"] == "wrong" and marks(out)["ann"]["depthwise.weights"] == "wrong"
+    assert marks(out)["bob"]["separable.weights"] == "wrong"
+
+
 def test_a_formula_reads_the_givens_of_its_own_problem(tmp_path):
     # Problems 1 and 2 both have a C_out (40 and 10): 3² · 20 · 10 = 1,800 is no step of Problem 1 (3² · 20 · 40)
     code, out = run(tmp_path, "student,standard.weights,depthwise.weights\nann,1800,90\n")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from hwlib.practice import read_answer
 from hwlib.typed_number import NumberError, parse
 
 CASES = json.loads((resources.files("hwlib") / "data" / "number_cases.json").read_text(encoding="utf-8"))
@@ -34,6 +35,17 @@ def test_refused_spellings_say_why(case):
     assert error.value.keyword == case["keyword"]
     assert case.get("message", "") in str(error.value)
     assert isinstance(error.value, ValueError)
+
+
+@pytest.mark.parametrize("case", CASES["answers"], ids=lambda c: f"{c['input']!r} as a {c['kind']}")
+def test_a_practice_field_reads_counts_as_whole_numbers(case):
+    """hwlib.practice.read_answer, as the page's script reads a field (the same cases, under Node below)."""
+    if "value" in case:
+        assert read_answer(case["input"], case["kind"]) == case["value"]
+    else:
+        with pytest.raises(NumberError) as error:
+            read_answer(case["input"], case["kind"])
+        assert error.value.keyword == case["keyword"]
 
 
 def test_the_cases_cover_each_reason():

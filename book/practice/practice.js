@@ -30,6 +30,8 @@
    * being (-1)^negative * coefficient * 10^exponent; a refusal is {keyword, reason}. */
   var MAX_LENGTH = 100;
   var MAX_EXPONENT = 400;
+  var SMALLEST_NORMAL = 2.2250738585072014e-308;  // Python's sys.float_info.min
+  var EXACT_COUNT_LIMIT = 9007199254740992;  // 2^53 (hwlib.practice.EXACT_COUNT_LIMIT)
   var SPACES = " \t\n\r\u00a0\u2009\u202f";
   var NUMBER = new RegExp(
     "^([-+\u2212\u2013])?" +
@@ -94,8 +96,17 @@
       return { ok: false, keyword: "range",
                reason: "the exponent must be between -" + MAX_EXPONENT + " and " + MAX_EXPONENT + ", got " + power };
     }
-    return { ok: true, negative: negative, coefficient: BigInt(digits + fraction), exponent: power - fraction.length,
-             integer: false };
+    var parsed = { ok: true, negative: negative, coefficient: BigInt(digits + fraction),
+                   exponent: power - fraction.length, integer: false };
+    /* a number that float64 cannot hold would be read as infinity, or as 0 (hwlib.typed_number) */
+    var size = Math.abs(toNumber(parsed));  // the nearest float64, as Python's float() reads it too
+    if (parsed.coefficient !== 0n && size === Infinity) {
+      return { ok: false, keyword: "range", reason: "too large: at most about 1.8e308 (a float64)" };
+    }
+    if (parsed.coefficient !== 0n && size < SMALLEST_NORMAL) {
+      return { ok: false, keyword: "range", reason: "too small to tell from 0: at least about 2.2e-308 (a float64)" };
+    }
+    return parsed;
   }
 
   /* A JavaScript number (a value of the page's data) as the exact decimal it prints as. */
@@ -158,6 +169,43 @@
     if (d === null) { return { ok: false, keyword: "not finite", reason: "not a finite number" }; }
     return { ok: true, negative: d.negative, coefficient: d.coefficient, exponent: d.exponent,
              integer: d.exponent >= 0 };
+  }
+
+  /* A field's text as the page reads it (hwlib.practice.read_answer): {ok: true, value} or {ok: false, keyword,
+   * reason}; a count must be read exactly by a float64 (1.00000000000000000001 would be read as 1), and at most
+   * 2^53, where float64 still holds every whole number. */
+  function readAnswer(text, kind) {
+    var parsed = parseNumber(text);
+    if (!parsed.ok) { return parsed; }
+    if (kind === "count") {
+      if (!exactlyRead(parsed)) {
+        return { ok: false, keyword: "count", reason: "a count is read exactly, and a float64 cannot hold this one exactly" };
+      }
+      if (Math.abs(toNumber(parsed)) > EXACT_COUNT_LIMIT) {
+        return { ok: false, keyword: "count range",
+                 reason: "a count above 2\u2075\u00b3 = 9,007,199,254,740,992 cannot be checked exactly" };
+      }
+    }
+    return { ok: true, value: toNumber(parsed) };
+  }
+
+  /* Whether the nearest float64 of a parsed value is that value exactly (Python: Fraction(text) ==
+   * Fraction(float(text))): coefficient * 10^exponent against the float's exact value m * 2^k, read from its
+   * bits, compared as BigInts. */
+  function exactlyRead(parsed) {
+    var x = toNumber(parsed);
+    if (!isFinite(x)) { return false; }
+    if (parsed.coefficient === 0n || x === 0) { return parsed.coefficient === 0n && x === 0; }
+    var view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, Math.abs(x));
+    var bits = view.getBigUint64(0);
+    var biased = Number(bits >> 52n), fraction = bits & ((1n << 52n) - 1n);
+    var m = biased === 0 ? fraction : fraction | (1n << 52n);
+    var k = (biased === 0 ? 1 : biased) - 1075;
+    var e = parsed.exponent;
+    var left = parsed.coefficient * (e >= 0 ? 10n ** BigInt(e) : 1n) * (k < 0 ? 1n << BigInt(-k) : 1n);
+    var right = m * (k >= 0 ? 1n << BigInt(k) : 1n) * (e < 0 ? 10n ** BigInt(-e) : 1n);
+    return left === right;
   }
 
   /* A parsed value as the nearest JavaScript number (Python's float of the same exact decimal). */
@@ -878,6 +926,8 @@
     var status = form.querySelector(".practice-status");
     var inputs = Array.prototype.slice.call(form.querySelectorAll("input[data-quantity]"));
     var key = formKey(form);
+    var kinds = {};
+    data.fields.forEach(function (f) { kinds[f.key] = f.kind; });
 
     function remember(checked) {
       var typed = {};
@@ -893,8 +943,8 @@
         var q = input.getAttribute("data-quantity");
         values[q] = null;
         if (strip(input.value) === "") { return; }
-        var parsed = parseNumber(input.value);
-        if (parsed.ok) { values[q] = toNumber(parsed); } else { refused[q] = parsed.reason; }
+        var read = readAnswer(input.value, kinds[q]);
+        if (read.ok) { values[q] = read.value; } else { refused[q] = read.reason; }
       });
       var results = checker.judge(values);
       var lines = checker.messages(results);
@@ -1237,7 +1287,7 @@
   }
 
   if (typeof module === "object" && module.exports) {  // under Node, for the tests: the rules, no page
-    module.exports = { parseNumber: parseNumber, agrees: agrees, toNumber: toNumber, Checker: Checker, evaluate: evaluate,
+    module.exports = { parseNumber: parseNumber, readAnswer: readAnswer, agrees: agrees, toNumber: toNumber, Checker: Checker, evaluate: evaluate,
                        solvePaddingStride: solvePaddingStride, paddingStrideRanges: paddingStrideRanges,
                        commonPaddingStrideRanges: commonPaddingStrideRanges, firstPaddingStride: firstPaddingStride,
                        MersenneTwister: MersenneTwister, Generator: Generator };

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-const { parseNumber, agrees } = require("../../book/practice/practice.js");
+const { parseNumber, readAnswer, agrees } = require("../../book/practice/practice.js");
 const cases = JSON.parse(readFileSync(new URL("../../hwlib/data/number_cases.json", import.meta.url), "utf8"));
 
 // "-0.125" -> {negative, coefficient, exponent} with the coefficient's trailing zeros removed
@@ -50,3 +50,16 @@ for (const c of cases.agreement) {
 test("a value that is not read agrees with nothing", () => {
   assert.equal(agrees(parseNumber("n/a"), 0, "real", { sig_figs: 3, rel: null }), false);
 });
+
+for (const c of cases.answers) {
+  test(`reads ${JSON.stringify(c.input)} as a ${c.kind}`, () => {
+    const got = readAnswer(c.input, c.kind);
+    if ("value" in c) {
+      assert.equal(got.ok, true, got.reason);
+      assert.equal(got.value, c.value);
+    } else {
+      assert.equal(got.ok, false);
+      assert.equal(got.keyword, c.keyword);
+    }
+  });
+}
