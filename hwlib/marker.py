@@ -655,6 +655,9 @@ class ValueMarker:
         step formula on those values gives it, else those whose prediction from the Given does.
         """
         truth = self.truth.values
+        unknown = sorted(set(values) - set(truth), key=str)
+        if unknown:
+            raise ValueError(f"values: {unknown[0]!r} is no quantity of problem {self.problem}")
         if own is None:
             own = self.own_values(values)
         agrees = self.policy.agrees

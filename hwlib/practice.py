@@ -854,6 +854,10 @@ def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | N
     problem = _check_problem(problem)
     given_json = json.dumps(given, sort_keys=False)
     marker = _value_marker(problem, given_json)
+    keys = [q for q, _ in fields(problem, marker.truth)]
+    unknown = sorted(set(values) - set(keys), key=str)
+    if unknown:  # a Given's value (C_out) is no answer: as the student's own, it would change what follows from it
+        raise ValueError(f"values: no field {unknown[0]!r} in problem {problem}; the fields are {keys}")
     own = {q: (None if v is None else float(v)) for q, v in values.items()}
     worked = marker.own_values(own)  # every quantity as the student's own working has it (blanks worked out)
     verdicts = marker.verdicts(own, worked)

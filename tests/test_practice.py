@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hwlib import conv, mistakes, practice, problems
+from hwlib.marker import ValueMarker
 from hwlib.tolerance import DEFAULT
 from hwlib.transcription import load_given
 
@@ -321,6 +322,16 @@ def test_problem2_filters_equal_to_the_input_channels_are_named_so():
     _, _, judged = _whole(2, 7, {"c.filters": given["in_volume"][2]})
     assert judged["c.filters"].mistake == "filters_equal_in_channels"
     assert judged["a.filters"].verdict == "correct"
+
+
+def test_judge_takes_the_fields_only_not_a_givens_values():
+    # P2's C_out (10) is no answer of P1: taken as the student's own, 3² · 20 · 10 = 1,800 would be carried
+    with pytest.raises(ValueError, match="no field 'C_out' in problem 1"):
+        practice.judge(1, load_given(1), {"C_out": 10, "standard.weights": 1800})
+    with pytest.raises(ValueError, match="no field 'a.padding' in problem 1"):
+        practice.judge(1, load_given(1), {"a.padding": 0})
+    with pytest.raises(ValueError, match="'volume' is no quantity of problem 1"):
+        ValueMarker(1, load_given(1)).verdicts({"volume": 3.0})
 
 
 def test_the_summary_names_the_slip_not_the_values_carried_from_it():
