@@ -178,6 +178,17 @@ def test_a_given_that_float64_cannot_mark_is_refused_with_the_reason(tmp_path, c
     code, _ = run(tmp_path, "student,dL/dz\nann,-6\n", "--given", str(given))
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "float64 arithmetic cannot mark this Given" in err[0]
+    assert "numbers of very different sizes lose the smaller ones" in err[0]
+    # y1 = 0.1 · 0.1 + 0.35 · 0.35 = 0.1325 exactly, 0.13249999999999998 in float64: they round apart at 3 figures
+    tie = write(tmp_path, json.dumps({"p3": {"weights": [[[0.1, 0], [0.35, 0]], [[1, 0], [0, 1]], [[1], [1]]],
+                                             "x": [0.1, 0.35], "t": 0}}), "tie.json")
+    code, _ = run(tmp_path, "student,y1\nann,0.133\n", "--given", str(tie))
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert "y1 is 0.1325 exactly, but float64 gives 0.13249999999999998 (the two round apart" in err[0]
+    assert "--tolerance" in err[0]
+    code, _ = run(tmp_path, "student,y1\nann,0.1325\n", "--given", str(tie), "--tolerance", "1e-6")
+    assert code == 0
 
 
 def test_decimal_weights_give_an_exact_truth():
