@@ -39,7 +39,7 @@ import sympy as sp
 
 from hwlib import answers, mistakes
 from hwlib.marker import answer_quantities
-from hwlib.tolerance import COUNT, REAL, Policy
+from hwlib.tolerance import COUNT, EXACT_COUNT_LIMIT, REAL, Policy
 
 __all__ = [
     "BLANK",
@@ -58,7 +58,7 @@ __all__ = [
 BLANK, CORRECT, CARRIED, WRONG, REVIEW = 0, 1, 2, 3, 4
 VERDICT_WORDS = ("blank", "correct", "carried", "wrong", "review")
 DOES_NOT_FOLLOW = "does_not_follow"
-EXACT_LIMIT = 2**53  # float64 holds every whole number up to here, and not beyond
+EXACT_LIMIT = EXACT_COUNT_LIMIT  # float64 holds every whole number up to here, and not beyond
 
 
 def _near_tie(x: np.ndarray) -> np.ndarray:
@@ -98,7 +98,9 @@ def agrees(
             unit = np.power(10.0, np.floor(log) - (policy.sig_figs - 1))
             scaled_v, scaled_t = values / unit, reference / unit
             ok = finite & np.where(nonzero, _sig_round(scaled_v) == _sig_round(scaled_t), values == 0)
-            near_power = (np.abs(log - np.round(log)) < 1e-9) & (np.power(10.0, np.round(log)) != magnitude)
+            # within a hair of a power of ten the unit of rounding is in doubt (np.power(10.0, -5) is not 1e-05):
+            # the exact rule decides, as for a tie
+            near_power = np.abs(log - np.round(log)) < 1e-9
             borderline = (
                 finite & nonzero & (_near_tie(scaled_v) | _near_tie(scaled_t) | near_power | ~np.isfinite(scaled_v))
             )

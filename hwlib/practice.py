@@ -88,7 +88,7 @@ from hwlib.marker import BLANK, CARRIED, CORRECT, WRONG, ValueMarker
 from hwlib.naming import plain_label
 from hwlib.network import Network
 from hwlib.output_folder import OutputError, OutputFolder
-from hwlib.tolerance import COUNT
+from hwlib.tolerance import COUNT, EXACT_COUNT_LIMIT
 from hwlib.transcription import load_given
 from hwlib.words import join_words
 
@@ -957,10 +957,6 @@ def summary(verdicts: Sequence[FieldVerdict], labels: Mapping[str, str], optiona
     if blank:
         parts.append(f"No answer yet: {'; '.join(blank)}.")
     return " ".join(parts)
-
-
-#: The largest count a float64 holds with every whole number below it: 2**53
-EXACT_COUNT_LIMIT = 2**53
 
 
 def read_answer(answer: Any, kind: str) -> float:

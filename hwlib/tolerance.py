@@ -30,6 +30,8 @@ __all__ = ["COUNT", "REAL", "KINDS", "Policy", "DEFAULT", "exact"]
 COUNT = "count"
 REAL = "real"
 KINDS = (COUNT, REAL)
+#: float64 holds every whole number up to 2**53 and not beyond: a count above it agrees with nothing
+EXACT_COUNT_LIMIT = 2**53
 
 
 def exact(value: object) -> Fraction | None:
@@ -94,7 +96,7 @@ class Policy:
             if not (math.isfinite(value) and math.isfinite(truth)):
                 return False
             if value == truth:
-                return kind == REAL or float(value).is_integer()
+                return kind == REAL or (float(value).is_integer() and abs(value) <= EXACT_COUNT_LIMIT)
             if kind == COUNT:
                 return False
             if self.rel is None and truth != 0:
@@ -105,7 +107,7 @@ class Policy:
         if v is None or t is None:
             return False
         if kind == COUNT:
-            return v.denominator == 1 and v == t
+            return v.denominator == 1 and v == t and abs(v) <= EXACT_COUNT_LIMIT
         if self.rel is not None:
             return abs(v - t) <= exact(self.rel) * abs(t)
         if t == 0:

@@ -82,3 +82,30 @@ def test_a_relative_tolerance_compares_the_difference(value, truth, rel):
 def test_zero_agrees_only_with_zero():
     assert DEFAULT.agrees(0.0, 0, REAL) and DEFAULT.agrees(-0.0, 0.0, REAL)
     assert not DEFAULT.agrees(1e-300, 0.0, REAL)
+
+
+# values near powers of ten and near rounding ties, where float64 alone cannot decide
+_NEAR = st.builds(lambda k, f, s: s * float(f"{f}e{k}"), st.integers(-30, 30),
+                  st.sampled_from(["1", "0.9999999999999999", "1.0000000000000002", "1.0005", "1.0004999999999999",
+                                   "9.995", "1.25", "1.235", "2.5"]), st.sampled_from([1, -1]))
+
+
+@given(values=st.lists(st.one_of(_NEAR, st.floats(allow_nan=True, allow_infinity=True)), min_size=1, max_size=8),
+       reference=st.one_of(_NEAR, st.floats(allow_nan=False, allow_infinity=False)),
+       count=st.booleans(), rel=st.sampled_from([None, 1e-3]))
+def test_the_class_markers_vectorised_rule_is_the_policy(values, reference, count, rel):
+    """hwlib.class_vector.agrees decides each element as Policy.agrees does (1.0005e-05 against
+    9.999999999999999e-06, which np.power(10.0, -5) is, took the float path and agreed)."""
+    from hwlib.class_vector import agrees
+
+    policy = Policy(rel=rel)
+    got = agrees(np.array(values), reference, count, policy)
+    kind = COUNT if count else REAL
+    assert list(got) == [policy.agrees(v, reference, kind) for v in values]
+
+
+def test_the_power_of_ten_case_of_the_class_marker():
+    from hwlib.class_vector import agrees
+
+    assert not agrees(np.array([1.0005e-05]), 9.999999999999999e-06, False, Policy())[0]
+    assert not DEFAULT.agrees(1.0005e-05, 9.999999999999999e-06, REAL)

@@ -31,7 +31,7 @@
   var MAX_LENGTH = 100;
   var MAX_EXPONENT = 400;
   var SMALLEST_NORMAL = 2.2250738585072014e-308;  // Python's sys.float_info.min
-  var EXACT_COUNT_LIMIT = 9007199254740992;  // 2^53 (hwlib.practice.EXACT_COUNT_LIMIT)
+  var EXACT_COUNT_LIMIT = 9007199254740992;  // 2^53 (hwlib.tolerance.EXACT_COUNT_LIMIT)
   var SPACES = " \t\n\r\u00a0\u2009\u202f";
   var NUMBER = new RegExp(
     "^([-+\u2212\u2013])?" +
@@ -148,7 +148,8 @@
     var v = atExponent(value, low);
     var w = atExponent(t, low);
     if (kind === "count") {
-      return v === w && (value.exponent >= 0 || value.coefficient % pow10(-value.exponent) === BigInt(0));
+      return v === w && (value.exponent >= 0 || value.coefficient % pow10(-value.exponent) === BigInt(0)) &&
+        Math.abs(truth) <= EXACT_COUNT_LIMIT;  // float64 holds every whole number up to 2^53, and not beyond
     }
     if (policy && policy.rel !== null && policy.rel !== undefined) {
       var r = decimalOf(policy.rel);
