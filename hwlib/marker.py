@@ -597,12 +597,17 @@ class ValueMarker:
             value(q)
         return own
 
-    def rests_on(self, quantity: str, values: Mapping[str, float | None]) -> tuple[str, ...]:
+    def rests_on(
+        self, quantity: str, values: Mapping[str, float | None], worked: Mapping[str, float] | None = None
+    ) -> tuple[str, ...]:
         """The student's written values, other than the true ones, that the local formula of ``quantity`` reads,
-        directly or through values they did not write (sorted): what a carried value is right on.  Where every one
-        of them agrees with the truth (the tolerance) but not exactly (``2.004`` for 2, giving ``4.008`` for 4),
-        those that are not exactly true."""
+        directly or through values they did not write (sorted): what a carried value is right on.  A value they
+        did not write that their own values work out to its true value passes none of theirs on (the slope of a
+        unit that is on whether z₂ is 4 or 6).  Where every one of them agrees with the truth (the tolerance) but
+        not exactly (``2.004`` for 2, giving ``4.008`` for 4), those that are not exactly true.  ``worked`` may pass
+        in their :meth:`own_values`."""
         own = {q: v for q, v in values.items() if v is not None}
+        worked = worked if worked is not None else self.own_values(values)
         wrong: set[str] = set()
         inexact: set[str] = set()
         seen: set[str] = set()
@@ -617,7 +622,7 @@ class ValueMarker:
                         inexact.add(n)
                         if not self.policy.agrees(float(own[n]), self.truth.values[n], self.truth.kind(n)):
                             wrong.add(n)
-                else:
+                elif worked.get(n) != self.truth.values.get(n):
                     visit(n)
 
         visit(quantity)

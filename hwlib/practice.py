@@ -908,7 +908,7 @@ def judge(problem: int, given: Mapping[str, Any], values: Mapping[str, float | N
             stated.setdefault(chosen, q)
         carries: tuple[str, ...] = ()
         if verdict == CARRIED:
-            carries = marker.rests_on(q, own)
+            carries = marker.rests_on(q, own, worked)
         out.append(FieldVerdict(q, verdict, tuple(names), chosen, stated.get(chosen) if chosen else None, carries))
     return out
 

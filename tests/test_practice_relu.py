@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from hwlib import answers, class_vector, givens, mark, practice, problems
+from hwlib import answers, class_vector, givens, mark, mistakes, practice, problems
 from hwlib.class_vector import ClassMarker
 from hwlib.marker import CARRIED, CORRECT, WRONG
 from hwlib.naming import unit_key
@@ -174,6 +174,19 @@ def test_the_class_marker_reads_the_on_off_pattern_the_student_wrote(tmp_path):
     scalar = [practice.judge(3, SMALL, {"y2": y2, "dL/dy2": 5.0, "dL/dw1_12": 5.0})[-1].verdict
               for y2 in (1.0, 0.0, None)]
     assert scalar == [CARRIED, WRONG, WRONG]
+
+
+def test_a_carried_value_rests_on_what_changes_it_not_on_a_slope_that_stays():
+    """y₂ = 2 (true 0) carried through seed 3: ∂L/∂y₁ = ∂L/∂z₁ · ReLU′(z₁) · w²₁₁ + ∂L/∂z₂ · ReLU′(z₂) · w²₁₂ rests on
+    the student's ∂L/∂z₁ and ∂L/∂z₂, not on z₂ (6 where 4 is true), whose slope is 1 either way."""
+    given = practice.make_given(3, 3)
+    truth = problems.get(3).truth(given)
+    values = mistakes.propagate(truth, {"y2": sp.Float(2)})
+    answers = {q: values[q] for q, _ in practice.fields(3, truth)}
+    assert answers["z2"] != truth.values["z2"] and answers["dL/dz2"] != truth.values["dL/dz2"]
+    found = {v.quantity: v for v in practice.judge(3, given, answers)}
+    assert found["dL/dy1"].verdict == CARRIED
+    assert "z2" not in found["dL/dy1"].carries and "dL/dz2" in found["dL/dy1"].carries
 
 
 def test_a_unit_whose_own_value_overflows_is_neither_on_nor_off():

@@ -486,7 +486,7 @@
                 inexact.push(n);
                 if (!same(values[n], truth[n], self.kinds[n] || "real", policy)) { carries.push(n); }
               }
-            } else {
+            } else if (own(n) !== truth[n]) {  // worked out to its true value, it passes none of theirs on
               visit(n);
             }
           });
