@@ -26,7 +26,7 @@ from typing import Any
 import sympy as sp
 
 from hwlib import answers
-from hwlib.answers import Truth, relu_of
+from hwlib.answers import Truth
 from hwlib.naming import default_letters, slope_key, unit_key, weight_key
 from hwlib.tolerance import COUNT, DEFAULT, Policy
 
@@ -267,12 +267,14 @@ class _Net:
             return sp.Integer(1)
         return _s(slope_key(unit_key(self.letters, self.sizes, layer, j)))
 
-    def activated(self, layer: int, j: int, u: sp.Expr) -> sp.Expr:
-        """Unit j of ``layer`` as f of its input ``u``: ReLU (:func:`hwlib.answers.relu_of`) on a hidden layer of a
-        ReLU network, else ``u``."""
+    def evidently_activated(self, layer: int, j: int, u: sp.Expr) -> sp.Expr:
+        """Unit j of ``layer`` as a forward slip gives it from the slip's input ``u``, where that is evidence of
+        the slip: ``u`` where ReLU keeps the unit on, undefined (``u / H(u)``: a division by 0, which no evaluator
+        matches) where ReLU clips it to 0, since a 0 there is what many slips give (a sign, a unit taken as off);
+        ``u`` without ReLU."""
         if not self.relu or layer in (0, len(self.sizes) - 1):
             return u
-        return relu_of(u)
+        return u * sp.Pow(sp.Heaviside(u, 0), -1, evaluate=False)
 
     def unit(self, layer: int, i: int) -> sp.Symbol:
         return _s(unit_key(self.letters, self.sizes, layer, i))
@@ -348,7 +350,7 @@ def _p3_transposed_weight_forward(given: Mapping[str, Any], truth: Truth) -> dic
     for layer in net.square_layers:  # a'_j = sum_i a_i w_ji instead of w_ij
         n = net.sizes[layer]
         for j in range(n):
-            out[str(net.unit(layer + 1, j))] = net.activated(layer + 1, j, sum(
+            out[str(net.unit(layer + 1, j))] = net.evidently_activated(layer + 1, j, sum(
                 net.unit(layer, i) * net.weight(layer, j, i) for i in range(n)))
     return out
 
@@ -509,12 +511,12 @@ CATALOGUE: tuple[Mistake, ...] = (
             "over the edges it feeds, as for any unit; its slope ReLU′ = 0 stops the gradient only below it",
             _p3_off_unit_gradient_zero),
     _p3_mistake("transposed_weight",
-                "this uses the transposed weight (w{layer}₂₁ for w{layer}₁₂): ∂{above}_j/∂{below}_i is the weight "
-                "on the edge from {below}_i to {above}_j",
+                "this uses the transposed weight (w{layer}₁₂ and w{layer}₂₁ swapped): ∂{above}_j/∂{below}_i is the "
+                "weight on the edge from {below}_i to {above}_j",
                 _p3_transposed_weight),
     _p3_mistake("transposed_weight_forward",
-                "the forward pass uses the transposed weight (w{first_layer}₂₁ for w{first_layer}₁₂): {first_above}_j "
-                "sums {first_below}_i times the weight from {first_below}_i to {first_above}_j",
+                "the forward pass uses the transposed weight (w{first_layer}₁₂ and w{first_layer}₂₁ swapped): "
+                "{first_above}_j sums {first_below}_i times the weight from {first_below}_i to {first_above}_j",
                 _p3_transposed_weight_forward),
     Mistake("missing_path", 3,
             "a unit that feeds several units collects a gradient along each path; this sum leaves one out",

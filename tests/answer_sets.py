@@ -40,7 +40,10 @@ def answer_sets(problem: int, seed: int, rng: random.Random) -> list[dict[str, f
         for q, (names, function) in m.step_functions(given).items():
             if q not in true:
                 continue
-            wrong = float(function(*[truth.values[n] for n in names]))
+            try:
+                wrong = float(function(*[truth.values[n] for n in names]))
+            except ArithmeticError:  # undefined here (a forward slip at a unit ReLU clips): no evidence, no set
+                continue
             values = mistakes.propagate(truth, {q: sp.Float(wrong)})
             sets.append({k: values[k] for k in keys})
     # a slip at the first computed field, carried on, the optional fields left blank (the marker works them out

@@ -189,6 +189,17 @@ def test_a_carried_value_rests_on_what_changes_it_not_on_a_slope_that_stays():
     assert "z2" not in found["dL/dy1"].carries and "dL/dz2" in found["dL/dy1"].carries
 
 
+def test_a_zero_that_relu_gives_is_no_evidence_of_a_forward_slip():
+    """Seed 3: y₁ = 2 is on; the transposed weights give y₁'s input 0 · 2 + (−1) · 1 = −1, which ReLU clips to 0,
+    as would a sign slip or a unit taken as off: a 0 written there names no slip.  Where the transposed input
+    stays positive, its value names the slip as before."""
+    given = practice.make_given(3, 3)
+    assert practice.judge(3, given, {"y1": 0.0})[0].names == ()
+    net = {"weights": [[[1, 3], [2, 1]], [[1, 0], [0, 1]], [[1], [1]]], "x": [1, 1], "t": 0,
+           "hidden_activation": "relu"}  # y₁ = 1 + 2 = 3; transposed: 1 + 3 = 4
+    assert "transposed_weight_forward" in practice.judge(3, net, {"y1": 4.0})[0].names
+
+
 def test_a_unit_whose_own_value_overflows_is_neither_on_nor_off():
     """z1 left blank on y1 = 1e308 overflows: its slope is undefined (NaN), so nothing carries through it, in the
     scalar marker and the class marker alike (the page's script: test_practice_js)."""
