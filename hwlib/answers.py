@@ -16,6 +16,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -36,7 +37,7 @@ from hwlib.naming import (
     weight_label,
 )
 from hwlib.network import Network
-from hwlib.tolerance import COUNT, REAL
+from hwlib.tolerance import COUNT, REAL, exact
 
 __all__ = ["Truth", "problem1_truth", "problem2_truth", "problem3_truth", "GIVEN_NAMES", "OPTIONAL_GIVEN_NAMES",
            "TRUTH_FUNCTIONS", "truth",
@@ -257,6 +258,35 @@ def numpy_heaviside(x: Any, at_zero: Any = 0) -> Any:
 MATH_MODULES: list[Any] = [{"Heaviside": heaviside}, "math"]
 #: lambdify's modules for the local formulas on numpy arrays: ``numpy``, and the Heaviside step
 NUMPY_MODULES: list[Any] = [{"Heaviside": numpy_heaviside}, "numpy"]
+
+
+def exact_values(truth: Truth) -> dict[str, Fraction]:
+    """Every quantity of ``truth`` exactly: a Given's number as written (:func:`hwlib.tolerance.exact`: an int as
+    it is, a float as the decimal it prints as, 0.35 as 7/20), each formula evaluated in rationals on those.
+
+    The float64 values of ``truth`` may sit on the other side of a rounding tie (y₁ = 0.1 · 0.1 + 0.35 · 0.35 is
+    0.1325 exactly and 0.13249999999999998 in float64): a value is marked against these.  Raises ValueError for
+    formulas nested past 10,000 levels.
+    """
+    out: dict[str, Fraction] = {}
+
+    def value(q: str, depth: int = 0) -> Fraction:
+        if q not in out:
+            if depth > 10_000:
+                raise ValueError(f"the formula of {q!r} is nested too deeply")
+            if q in truth.formulas:
+                names, function = compiled(sp.sympify(truth.formulas[q]))
+                out[q] = Fraction(function(*[value(n, depth + 1) for n in names]))
+            else:
+                known = exact(truth.values[q])
+                if known is None:
+                    raise ValueError(f"{q} is not a finite number: {truth.values[q]!r}")
+                out[q] = known
+        return out[q]
+
+    for q in truth.values:
+        value(q)
+    return out
 
 
 @lru_cache(maxsize=8192)

@@ -120,11 +120,6 @@ def _numpy_function(expr: sp.Expr) -> tuple[tuple[str, ...], Callable[..., Any],
     return names, sp.lambdify(symbols, expr, modules=answers.NUMPY_MODULES, dummify=True), scalar
 
 
-def _exact(value: float) -> Fraction:
-    """A Given's number exactly as written: an int as it is, a float as its shortest decimal (0.1 -> 1/10)."""
-    return Fraction(value) if isinstance(value, int) else Fraction(repr(float(value)))
-
-
 def exact_truth(problem: int, given: Mapping[str, Any], policy: Policy | None = None) -> dict[str, Fraction]:
     """Every quantity of the problem, exactly: the Given's numbers as written, each formula in rationals.
 
@@ -133,23 +128,9 @@ def exact_truth(problem: int, given: Mapping[str, Any], policy: Policy | None = 
     """
     policy = policy or Policy()
     truth = mistakes.truth_of(problem, given)
-    exact: dict[str, Fraction] = {}
+    exact = answers.exact_values(truth)
     compiled = {q: _numpy_function(sp.sympify(f)) for q, f in truth.formulas.items()}
-
-    def value(q: str, depth: int = 0) -> Fraction:
-        if q not in exact:
-            if depth > 10_000:
-                raise ValueError(f"the formula of {q!r} is nested too deeply")
-            if q in compiled:
-                names, _, function = compiled[q]
-                exact[q] = Fraction(function(*[value(n, depth + 1) for n in names]))
-            else:
-                exact[q] = _exact(truth.values[q])
-        return exact[q]
-
     float_values: dict[str, float] = {}
-    for q in truth.values:
-        value(q)
     for q in truth.values:  # float64 as marking computes it: each formula on float upstream values
         if q in compiled:
             names, _, function = compiled[q]

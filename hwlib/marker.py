@@ -39,6 +39,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import sympy as sp
@@ -554,6 +555,11 @@ class ValueMarker:
         registered = problems.get(problem)
         self.truth = registered.truth(given)
         self.quantities = registered.computed(self.truth)
+        # what a value is marked against: the exact truth (answers.exact_values), as a float where float64 holds
+        # it exactly (the fast path of Policy.agrees), else as a fraction (0.1325, which float64 rounds down)
+        self._reference: dict[str, float | Fraction] = {}
+        for q, x in answers.exact_values(self.truth).items():
+            self._reference[q] = float(x) if Fraction(float(x)) == x else x
         self._local = {}
         for q, expr in self.truth.formulas.items():
             names, function = answers.compiled(expr)
@@ -679,11 +685,13 @@ class ValueMarker:
             def named(v: float, ref: float, kind: str = kind) -> bool:  # a mistake may predict a count such as 1.5
                 return v == ref if kind == COUNT and math.isfinite(ref) else agrees(v, ref, kind)
 
-            if same(v, truth[q]):
+            if same(v, self._reference[q]):
                 out[q] = (CORRECT, ())
                 continue
             local = self._local.get(q)
-            if local is not None:
+            # on the true inputs the step is the truth, which this value is not (float64 may put the step on the
+            # other side of a rounding tie: 0.13249999999999998 for 0.1325): nothing to carry
+            if local is not None and any(own[n] != truth[n] for n in local[0]):
                 names, function = local
                 try:
                     if same(v, float(function(*[own[n] for n in names]))):

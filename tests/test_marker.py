@@ -260,3 +260,13 @@ def test_answer_quantities():
     assert set(answer_quantities(2, mistakes.truth_of(2, load_given(2)))) == {
         f"{p}.{q}" for p in "abc" for q in ("padding", "stride", "filters")}
     assert "standard.macs" in answer_quantities(1, mistakes.truth_of(1, load_given(1)))
+
+
+def test_a_decimal_given_is_marked_against_its_exact_truth():
+    """y₁ = 0.1 · 0.1 + 0.35 · 0.35 = 0.1325 exactly (0.13249999999999998 in float64): 0.133 rounds to it at three
+    figures (ties away from zero), 0.132 does not, and is no carried value either, as the class marker has it."""
+    given = {"weights": [[[0.1, 0], [0.35, 0]], [[1, 0], [0, 1]], [[1], [1]]], "x": [0.1, 0.35], "t": 0}
+    marker = ValueMarker(3, given)
+    assert marker.verdicts({"y1": 0.133})["y1"] == ("correct", ())
+    assert marker.verdicts({"y1": 0.132})["y1"][0] == "wrong"
+    assert marker.verdicts({"y1": 0.2, "z1": 0.2})["z1"] == ("carried", ())
