@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -210,6 +211,28 @@ def _p1_biases_counted(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.E
 def _p1_c_in_as_filters(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
     k, ci = _s("k"), _s("C_in")
     return {"standard.weights": k**2 * ci * ci, "pointwise.weights": ci * ci}
+
+
+#: Problem 1's counts that a student may round
+_P1_COUNTS = tuple(f"{part}.{what}" for part in ("standard", "depthwise", "pointwise", "separable")
+                   for what in ("weights", "macs"))
+
+
+def _p1_count_rounded(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
+    """Each count of four or more figures rounded to three significant figures (1,828,224 written 1.83e6), as a
+    real value would be: the Given's numbers, not a formula of the student's."""
+    out: dict[str, sp.Expr] = {}
+    for q in _P1_COUNTS:
+        if q in truth.values:
+            true = int(truth.values[q])
+            place = len(str(abs(true))) - 3  # the unit of the third significant figure, 10^place
+            if place < 1:
+                continue
+            # ties away from zero, as hwlib.tolerance rounds
+            rounded = int(Decimal(true).scaleb(-place).quantize(Decimal(1), rounding=ROUND_HALF_UP).scaleb(place))
+            if rounded != true:
+                out[q] = sp.Integer(rounded)
+    return out
 
 
 def _p1_output_size_without_floor(given: Mapping[str, Any], truth: Truth) -> dict[str, sp.Expr]:
@@ -470,6 +493,9 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake("output_size_without_plus_1", 1,
             "the output size is ⌊(i + 2p − k)/s⌋ + 1: without the + 1 the padding comes out too large",
             _p1_output_size_without_plus_1),
+    Mistake("count_rounded", 1,
+            "this is the count rounded to three significant figures: a count is exact, so give every digit",
+            _p1_count_rounded),
     Mistake("no_padding", 2,
             "without padding a k × k filter shrinks each side by k − 1; padding (k − 1)/2 keeps the size",
             _p2_no_padding),

@@ -73,6 +73,18 @@ def test_biases_counted_with_the_weights():
     assert got["depthwise.weights"] == (k * k + 1) * c_in and got["pointwise.weights"] == (c_in + 1) * c_out
 
 
+def test_a_count_rounded_to_three_significant_figures():
+    """The homework's counts are exact at three figures but one: 220,500 separable MACs, a tie, rounds away from
+    zero to 221,000 (as hwlib.tolerance rounds); the later steps use no count of it."""
+    assert predict("count_rounded", P1) == {"separable.macs": 221_000}
+    # a variant of many figures: 1,828,224 standard MACs written 1.83e6 is named, and 1.828e6 is not this slip
+    from hwlib import practice
+
+    given = practice.make_given(1, 0)
+    assert practice.judge(1, given, {"standard.macs": 1.83e6})[0].mistake == "count_rounded"
+    assert practice.judge(1, given, {"standard.macs": 1.828e6})[0].mistake is None
+
+
 def test_c_in_used_as_the_number_of_filters():
     """3 · 3 · 20 · 20 = 3,600 weights, then 225 · 3,600 = 810,000 MACs."""
     got = predict("c_in_as_filters", P1)
