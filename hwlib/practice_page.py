@@ -66,7 +66,7 @@ weights_markdown = practice.weights_markdown  # one home: hwlib.practice (the sh
 def expression_tree(expr: sp.Expr) -> Any:
     """A local formula as JSON the page's script evaluates: ``{"q": key}`` (a quantity), ``{"n": number}``,
     ``{"+": [terms]}``, ``{"*": [factors]}``, ``{"^": [base, exponent]}``, ``{"abs": argument}``, ``{"floor": x}``,
-    ``{"ceil": x}``, ``{"step": x}`` (the Heaviside step: 1 where x > 0, else 0)."""
+    ``{"ceil": x}``, ``{"step": x}`` (the Heaviside step: 1 where x > 0, 0 where x <= 0, NaN for NaN)."""
     expr = sp.sympify(expr)
     if isinstance(expr, sp.Symbol):
         return {"q": expr.name}

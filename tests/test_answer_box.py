@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from docutils import nodes
-from docutils.frontend import get_default_settings
-from docutils.utils import new_document
-from myst_parser.parsers.docutils_ import Parser
+from myst_document import myst_document
 
 from hwlib_book.answer_box import AnswerBox
 
 
 def doctree(markdown: str) -> nodes.document:
-    parser = Parser()
-    settings = get_default_settings(parser)
-    settings.myst_enable_extensions = ["dollarmath"]
-    settings.report_level = 5
-    document = new_document("page.md", settings)
-    parser.parse(markdown, document)
+    document = myst_document(markdown)
     AnswerBox(document).apply()
     return document
 

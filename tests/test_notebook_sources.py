@@ -139,18 +139,23 @@ def test_given_defaults_are_the_homeworks(name):
         assert json.loads(json.dumps(namespace[key])) == value, (name, key)
 
 
+def assert_no_match_in_markdown_outputs(path: Path, pattern: re.Pattern[str]) -> None:
+    """No Markdown output of the notebook at ``path`` holds ``pattern``; a match is shown with its context."""
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown", "")
+            found = pattern.search(text)
+            assert not found, f"{path.name} cell {index}: {text[max(found.start() - 40, 0):found.end() + 40]!r}"
+
+
 MYST_ROLE = re.compile(r"\{(ref|glue|glue:text|glue:md|eq|doc|numref|eval)\}`|:::\{|```\{")
 
 
 @pytest.mark.parametrize("path", sorted(BOOK.glob("*.ipynb")), ids=lambda p: p.stem)
 def test_generated_markdown_holds_no_myst_role(path):
     """Generated text shows in every viewer: JupyterLab, Colab and GitHub render no MyST roles or directives."""
-    nb = nbformat.read(path, as_version=4)
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            text = output.get("data", {}).get("text/markdown", "")
-            found = MYST_ROLE.search(text)
-            assert not found, f"{path.name} cell {index}: {text[max(found.start() - 40, 0):found.end() + 40]!r}"
+    assert_no_match_in_markdown_outputs(path, MYST_ROLE)
 
 
 # HTML that a notebook viewer cannot show as the book does: a <template>'s content is inert (never shown), and a
@@ -165,12 +170,7 @@ def test_generated_markdown_hides_nothing_from_a_notebook_viewer(path):
     """A practice variant's worked solution is plain Markdown in the notebook (the build puts it behind its
     toggle), and its answer form only a placeholder comment (the build puts the form there): no Markdown output
     holds a ``<template>``, a form or its controls, or a script."""
-    nb = nbformat.read(path, as_version=4)
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            text = output.get("data", {}).get("text/markdown", "")
-            found = HIDING_HTML.search(text)
-            assert not found, f"{path.name} cell {index}: {text[max(found.start() - 40, 0):found.end() + 40]!r}"
+    assert_no_match_in_markdown_outputs(path, HIDING_HTML)
 
 
 MYST_TARGET = re.compile(r"^\([A-Za-z0-9_-]+\)=\s*$", flags=re.MULTILINE)

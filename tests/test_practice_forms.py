@@ -6,9 +6,7 @@ Parsed as MyST parses a cell's Markdown output, where an HTML comment is a raw-H
 from __future__ import annotations
 
 from docutils import nodes
-from docutils.frontend import get_default_settings
-from docutils.utils import new_document
-from myst_parser.parsers.docutils_ import Parser
+from myst_document import myst_document
 
 from hwlib import practice_page
 
@@ -16,12 +14,7 @@ from hwlib_book.practice_forms import PracticeForms
 
 
 def transformed(markdown: str) -> nodes.document:
-    parser = Parser()
-    settings = get_default_settings(parser)
-    settings.myst_enable_extensions = ["dollarmath"]
-    settings.report_level = 5
-    document = new_document("page.md", settings)
-    parser.parse(markdown, document)
+    document = myst_document(markdown)
     PracticeForms(document).apply()
     return document
 
